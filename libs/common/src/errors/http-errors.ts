@@ -1,0 +1,36 @@
+import { SwitchyardError } from './switchyard.error';
+
+/** The request is malformed or does not match the model (400). */
+export class InvalidRequestError extends SwitchyardError {
+  readonly status = 400;
+}
+
+/** Unknown model, version or job (404). */
+export class NotFoundError extends SwitchyardError {
+  readonly status = 404;
+}
+
+/** Body larger than the configured limit (413). */
+export class PayloadTooLargeError extends SwitchyardError {
+  readonly status = 413;
+}
+
+/** Admission refused: queues are full or no device can meet the deadline (429). */
+export class OverloadedError extends SwitchyardError {
+  readonly status = 429;
+}
+
+/** A model or device exists but is not ready, or no device can serve it (503). */
+export class UnavailableError extends SwitchyardError {
+  readonly status = 503;
+}
+
+/** A job waited past its timeout in a queue and was dropped before dispatch (504). */
+export class DeadlineExceededError extends SwitchyardError {
+  readonly status = 504;
+}
+
+/** The worker running a job died or the runtime failed (500). */
+export class InferenceFailedError extends SwitchyardError {
+  readonly status = 500;
+}

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+
+const list = z
+  .string()
+  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+
+/** "cpu:0=1,gpu:0=2.5" -> { "cpu:0": 1, "gpu:0": 2.5 } */
+const costMap = z.string().transform((s, ctx) => {
+  const out: Record<string, number> = {};
+  for (const pair of s.split(',').map((x) => x.trim()).filter(Boolean)) {
+    const [id, value] = pair.split('=');
+    const n = Number(value);
+    if (!id || !(n > 0)) {
+      ctx.addIssue({ code: 'custom', message: `"${pair}" is not <device-id>=<positive number>` });
+      return z.NEVER;
+    }
+    out[id.trim()] = n;
+  }
+  return out;
+});
+
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const isolation = z.enum(['thread', 'process']);
+
+/**
+ * Environment variables (SWITCHYARD_*) and their defaults. A config file (SWITCHYARD_CONFIG_FILE,
+ * JSON with the same keys without the prefix, e.g. {"PORT": 8001}) is read first; the
+ * environment overrides it.
+ */
+export const envSchema = z.object({
+  HOST: z.string().default('0.0.0.0'),
+  PORT: int(0, 65535).default(8000),
+  BODY_LIMIT_BYTES: int(1024, 2 ** 31).default(64 * 2 ** 20),
+  MODEL_REPOSITORY: z.string().default('models'),
+  MODELS: list.default([]),
+  GENERATE_DEMO_MODELS: bool.default(true),
+  DISABLED_DEVICES: list.default([]),
+  DEVICE_COSTS: costMap.default({}),
+  PROBE_TIMEOUT_MS: int(100, 600_000).default(20_000),
+  CPU_WORKERS: int(0, 256).default(0),
+  CPU_THREADS_PER_WORKER: int(0, 256).default(0),
+  GPU_CONCURRENT_TASKS: int(1, 64).default(4),
+  ISOLATE_CPU: isolation.default('thread'),
+  ISOLATE_GPU: isolation.default('thread'),
+  ISOLATE_NPU: isolation.default('process'),
+  SCHEDULER_POLICY: z.string().default('least-loaded'),
+  CALIBRATION: z.enum(['auto', 'skip', 'force']).default('auto'),
+  PROFILES_DIR: z.string().default('profiles'),
+  MAX_QUEUED_PER_DEVICE: int(1, 1_000_000).default(1024),
+  REDIS_URL: z.string().url().optional(),
+  LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+});
+
+export type EnvInput = z.input<typeof envSchema>;

@@ -1,0 +1,5 @@
+export * from './switchyard-config.interface';
+export * from './config.tokens';
+export * from './load-config';
+export * from './switchyard-config.module';
+export * from './errors/config-validation.error';

@@ -1,0 +1,39 @@
+import { ConfigValidationError } from './errors/config-validation.error';
+import { loadConfig } from './load-config';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+describe(loadConfig.name, () => {
+  it('applies defaults', () => {
+    const sut = loadConfig({});
+    expect(sut.http.port).toBe(8000);
+    expect(sut.devices.isolation).toEqual({ cpu: 'thread', gpu: 'thread', npu: 'process' });
+    expect(sut.devices.costWeights).toEqual({});
+  });
+
+  it('parses lists and cost weights from the environment', () => {
+    const sut = loadConfig({ SWITCHYARD_DISABLED_DEVICES: 'gpu:0, npu:0', SWITCHYARD_DEVICE_COSTS: 'cpu:0=1,gpu:0=2.5' });
+    expect(sut.devices.disabled).toEqual(['gpu:0', 'npu:0']);
+    expect(sut.devices.costWeights).toEqual({ 'cpu:0': 1, 'gpu:0': 2.5 });
+  });
+
+  it.each([
+    [{ SWITCHYARD_PORT: 'eighty' }, 'SWITCHYARD_PORT'],
+    [{ SWITCHYARD_DEVICE_COSTS: 'gpu:0=-1' }, 'SWITCHYARD_DEVICE_COSTS'],
+    [{ SWITCHYARD_CALIBRATION: 'sometimes' }, 'SWITCHYARD_CALIBRATION'],
+    [{ SWITCHYARD_NO_SUCH_OPTION: '1' }, 'SWITCHYARD_NO_SUCH_OPTION: unknown option'],
+  ])('fails naming the option for %j', (env, named) => {
+    expect(() => loadConfig(env)).toThrow(ConfigValidationError);
+    expect(() => loadConfig(env)).toThrow(named);
+  });
+
+  it('reads a JSON config file that the environment overrides', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sy-config-'));
+    const file = join(dir, 'switchyard.json');
+    writeFileSync(file, JSON.stringify({ PORT: 9100, SCHEDULER_POLICY: 'round-robin' }));
+    const sut = loadConfig({ SWITCHYARD_CONFIG_FILE: file, SWITCHYARD_PORT: '9200' });
+    expect(sut.http.port).toBe(9200);
+    expect(sut.scheduler.policy).toBe('round-robin');
+  });
+});

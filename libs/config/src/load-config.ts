@@ -1,0 +1,67 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { envSchema } from './config.schema';
+import { ConfigValidationError } from './errors/config-validation.error';
+import type { SwitchyardConfig } from './switchyard-config.interface';
+
+const PREFIX = 'SWITCHYARD_';
+
+/**
+ * Builds the typed config from a config file (SWITCHYARD_CONFIG_FILE), then the environment,
+ * then explicit overrides (tests, benchmarks), validated in one pass.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Record<string, string | number | boolean> = {}): SwitchyardConfig {
+  const raw: Record<string, unknown> = {};
+  const file = env[`${PREFIX}CONFIG_FILE`];
+  if (file) Object.assign(raw, readConfigFile(file));
+  for (const [key, value] of Object.entries(env)) {
+    if (key.startsWith(PREFIX) && key !== `${PREFIX}CONFIG_FILE` && value !== undefined) raw[key.slice(PREFIX.length)] = value;
+  }
+  for (const [key, value] of Object.entries(overrides)) raw[key] = String(value);
+  for (const key of Object.keys(raw)) raw[key] = raw[key] === '' ? undefined : String(raw[key]);
+
+  const unknown = Object.keys(raw).filter((k) => !(k in envSchema.shape));
+  const parsed = envSchema.safeParse(raw);
+  const problems = unknown.map((k) => `${PREFIX}${k}: unknown option`);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push(`${PREFIX}${issue.path.join('.')}: ${issue.message}`);
+  }
+  if (problems.length || !parsed.success) throw new ConfigValidationError(problems);
+  const e = parsed.data;
+  return {
+    http: { host: e.HOST, port: e.PORT, bodyLimitBytes: e.BODY_LIMIT_BYTES },
+    models: { repository: resolve(e.MODEL_REPOSITORY), load: e.MODELS, generateDemo: e.GENERATE_DEMO_MODELS },
+    devices: {
+      disabled: e.DISABLED_DEVICES,
+      costWeights: e.DEVICE_COSTS,
+      probeTimeoutMs: e.PROBE_TIMEOUT_MS,
+      cpu: { workers: e.CPU_WORKERS, threadsPerWorker: e.CPU_THREADS_PER_WORKER },
+      gpuConcurrentTasks: e.GPU_CONCURRENT_TASKS,
+      isolation: { cpu: e.ISOLATE_CPU, gpu: e.ISOLATE_GPU, npu: e.ISOLATE_NPU },
+    },
+    scheduler: {
+      policy: e.SCHEDULER_POLICY,
+      calibration: e.CALIBRATION,
+      profilesDir: resolve(e.PROFILES_DIR),
+      maxQueuedPerDevice: e.MAX_QUEUED_PER_DEVICE,
+    },
+    redis: { url: e.REDIS_URL },
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+function readConfigFile(path: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigValidationError([`${PREFIX}CONFIG_FILE: cannot read ${path}: ${(err as Error).message}`]);
+  }
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not a JSON object');
+    return parsed as Record<string, unknown>;
+  } catch (err) {
+    throw new ConfigValidationError([`${PREFIX}CONFIG_FILE: ${path} is not a JSON object of options: ${(err as Error).message}`]);
+  }
+}

@@ -1,0 +1,55 @@
+export type PoolIsolation = 'thread' | 'process';
+
+/**
+ * The whole service configuration, read and validated once at start-up (see config.schema.ts).
+ * Nothing else reads process.env.
+ */
+export interface SwitchyardConfig {
+  http: {
+    host: string;
+    /** 8000 is Triton's HTTP port, so clients' defaults work. */
+    port: number;
+    /** Largest accepted request body, bytes. */
+    bodyLimitBytes: number;
+  };
+  models: {
+    /** Folder of models/<name>/config.json and models/<name>/<version>/model.onnx. */
+    repository: string;
+    /** Models to load at start-up; empty means all found. */
+    load: string[];
+    /** Write the demo models into the repository at start-up when they are missing. */
+    generateDemo: boolean;
+  };
+  devices: {
+    /** Device ids never used (e.g. "gpu:0"). */
+    disabled: string[];
+    /** Relative cost of a second on each device id; 1 when absent. */
+    costWeights: Record<string, number>;
+    /** Limit for each execution-provider probe (child process), ms. */
+    probeTimeoutMs: number;
+    cpu: {
+      /** Worker threads of the CPU pool; 0 = derived from the cores. */
+      workers: number;
+      /** ORT intra-op threads per CPU worker; 0 = cores / workers. */
+      threadsPerWorker: number;
+    };
+    /** Concurrent tasks a WebGPU worker (one per adapter) takes. */
+    gpuConcurrentTasks: number;
+    /** Where each kind's pool runs: worker threads here, or a child process. */
+    isolation: Record<'cpu' | 'gpu' | 'npu', PoolIsolation>;
+  };
+  scheduler: {
+    /** Name of the default policy (a registered one). */
+    policy: string;
+    /** Start-up calibration: auto (reuse a matching profile), skip, or force a new one. */
+    calibration: 'auto' | 'skip' | 'force';
+    profilesDir: string;
+    /** Jobs queued per device before admission refuses (429). */
+    maxQueuedPerDevice: number;
+  };
+  redis: {
+    /** redis://host:port/db; the jobs API is off when unset. */
+    url?: string;
+  };
+  logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+}

@@ -1,0 +1,2 @@
+export * from './interfaces/device-pool.interface';
+export * from './interfaces/inference-task.interface';

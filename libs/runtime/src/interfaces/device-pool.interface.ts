@@ -1,0 +1,43 @@
+import type { DeviceInfo } from '@switchyard/devices';
+import type { InferenceTask, ModelLoadSpec, ModelSessionMetadata, TaskResult } from './inference-task.interface';
+
+/** Live counters of a pool, read by the scheduler (queue state) and metrics. */
+export interface PoolStats {
+  deviceId: string;
+  workers: number;
+  /** Tasks a pool runs at once without queueing inside it (workers x concurrent tasks each). */
+  capacity: number;
+  /** Tasks handed to the pool and not yet finished. */
+  inFlight: number;
+  completed: number;
+  failed: number;
+  /** Workers that died and were replaced since start. */
+  restarts: number;
+  /** 'thread' (piscina in this process) or 'process' (isolated child process). */
+  isolation: 'thread' | 'process';
+}
+
+/**
+ * The worker pool of one device. Implementations: a piscina pool of worker threads in this
+ * process, or the same pool hosted in a child process (isolation against native crashes).
+ *
+ * @remarks
+ * - `run` never aborts a running task (aborting kills an ORT thread); deadlines are enforced by
+ *   the caller's queues before dispatch.
+ * - The caller should keep `inFlight <= capacity`; extra tasks queue inside the pool, where the
+ *   scheduler cannot see or reorder them.
+ * - Input buffers in `task.inputs` are transferred (detached in the caller) when the pool runs
+ *   in threads.
+ * - When a worker dies, its in-flight tasks reject with InferenceFailedError and the worker is
+ *   replaced; the models it had loaded are loaded again in the replacement.
+ */
+export interface DevicePool {
+  readonly device: DeviceInfo;
+  start(): Promise<void>;
+  /** Creates the model's session in every worker (once) and returns what the session reports. */
+  loadModel(spec: ModelLoadSpec): Promise<ModelSessionMetadata>;
+  unloadModel(modelKey: string): Promise<void>;
+  run(task: InferenceTask): Promise<TaskResult>;
+  stats(): PoolStats;
+  close(): Promise<void>;
+}
