@@ -1,0 +1,46 @@
+import type { WireTensor } from '@switchyard/common';
+import type { ServedModel } from '@switchyard/models';
+
+/**
+ * One validated inference request, ready to be placed. The inference API builds it; the
+ * scheduler owns it from `submit` on.
+ *
+ * @remarks `inputs` hold exactly the model's inputs, shapes already checked. For a batching model
+ * (maxBatchSize > 0) every input's first dim equals `batchSize`; otherwise `batchSize` is 1.
+ */
+export interface InferenceJob {
+  /** The request id (echoed) or a generated one. */
+  id: string;
+  model: ServedModel;
+  inputs: WireTensor[];
+  /** Outputs to return; all when absent. */
+  outputNames?: string[];
+  batchSize: number;
+  /**
+   * Triton's convention: 1 is the highest priority, larger numbers are lower, 0 or absent means
+   * the default level.
+   */
+  priority?: number;
+  /** Give up (refuse or drop) when the job cannot finish within this many ms of `receivedAt`. */
+  timeoutMs?: number;
+  /** Policy name for this job only; the configured default when absent. */
+  policy?: string;
+  /** performance.now() when the request arrived. */
+  receivedAt: number;
+}
+
+/** What the scheduler decided for a job; returned to the client in the response parameters. */
+export interface PlacementDecision {
+  policy: string;
+  deviceId: string;
+  /** The policy's predicted ms from now to the job's finish on that device, when it has one. */
+  predictedMs?: number;
+}
+
+export interface JobOutcome {
+  outputs: WireTensor[];
+  decision: PlacementDecision;
+  /** Rows in the session run that served this job (> batchSize when dynamically batched). */
+  executedBatchSize: number;
+  timings: { queueMs: number; runMs: number; totalMs: number };
+}
