@@ -2,7 +2,7 @@
 // real worker files, which must be JavaScript, so tests and production run the same files.
 const path = require('node:path');
 const common = {
-  rootDir: process.env.SWITCHYARD_DIST_DIR || path.join(__dirname, 'dist'),
+  rootDir: path.resolve(__dirname, process.env.SWITCHYARD_DIST_DIR || 'dist'),
   testEnvironment: 'node',
   moduleFileExtensions: ['js', 'json'],
 };
