@@ -1,1 +1,15 @@
-console.log('placeholder')
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { ConfigValidationError } from '@switchyard/config';
+import { startServer } from './bootstrap';
+
+async function main(): Promise<void> {
+  const { url } = await startServer();
+  new Logger('Switchyard').log(`listening on ${url} (Open Inference Protocol at ${url}/v2, devices at ${url}/v1/devices)`);
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigValidationError) console.error(err.message);
+  else console.error(err);
+  process.exit(1);
+});

@@ -32,6 +32,8 @@ export const envSchema = z.object({
   HOST: z.string().default('0.0.0.0'),
   PORT: int(0, 65535).default(8000),
   BODY_LIMIT_BYTES: int(1024, 2 ** 31).default(64 * 2 ** 20),
+  /** Largest element count of one request tensor (absurd shapes get a 400 before any allocation). */
+  MAX_TENSOR_ELEMENTS: int(1, 2 ** 31).default(2 ** 26),
   MODEL_REPOSITORY: z.string().default('models'),
   MODELS: list.default([]),
   GENERATE_DEMO_MODELS: bool.default(true),
@@ -48,7 +50,15 @@ export const envSchema = z.object({
   CALIBRATION: z.enum(['auto', 'skip', 'force']).default('auto'),
   PROFILES_DIR: z.string().default('profiles'),
   MAX_QUEUED_PER_DEVICE: int(1, 1_000_000).default(1024),
+  /** Level a request with priority 0 or none gets (Triton's default_priority_level; 1 is highest). */
+  DEFAULT_PRIORITY_LEVEL: int(1, 1_000_000).default(5),
+  /** Time budget of the calibration sweep of one (model, device) pair, ms. */
+  CALIBRATION_BUDGET_MS: int(50, 600_000).default(3000),
+  /** Largest batch size calibration measures (capped by each model's max_batch_size). */
+  CALIBRATION_MAX_BATCH: int(1, 65_536).default(32),
   REDIS_URL: z.string().url().optional(),
+  /** Device telemetry (CPU load, memory, nvidia-smi) sampling period; 0 turns the sampler off. */
+  TELEMETRY_INTERVAL_MS: int(0, 3_600_000).default(5000),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
 });
 

@@ -29,7 +29,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Reco
   if (problems.length || !parsed.success) throw new ConfigValidationError(problems);
   const e = parsed.data;
   return {
-    http: { host: e.HOST, port: e.PORT, bodyLimitBytes: e.BODY_LIMIT_BYTES },
+    http: { host: e.HOST, port: e.PORT, bodyLimitBytes: e.BODY_LIMIT_BYTES, maxTensorElements: e.MAX_TENSOR_ELEMENTS },
     models: { repository: resolve(e.MODEL_REPOSITORY), load: e.MODELS, generateDemo: e.GENERATE_DEMO_MODELS },
     devices: {
       disabled: e.DISABLED_DEVICES,
@@ -44,8 +44,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Reco
       calibration: e.CALIBRATION,
       profilesDir: resolve(e.PROFILES_DIR),
       maxQueuedPerDevice: e.MAX_QUEUED_PER_DEVICE,
+      defaultPriorityLevel: e.DEFAULT_PRIORITY_LEVEL,
+      calibrationBudgetMs: e.CALIBRATION_BUDGET_MS,
+      calibrationMaxBatch: e.CALIBRATION_MAX_BATCH,
     },
     redis: { url: e.REDIS_URL },
+    metrics: { telemetryIntervalMs: e.TELEMETRY_INTERVAL_MS },
     logLevel: e.LOG_LEVEL,
   };
 }

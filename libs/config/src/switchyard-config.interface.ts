@@ -11,6 +11,8 @@ export interface SwitchyardConfig {
     port: number;
     /** Largest accepted request body, bytes. */
     bodyLimitBytes: number;
+    /** Largest element count of one request tensor; 2^26 when unset. */
+    maxTensorElements?: number;
   };
   models: {
     /** Folder of models/<name>/config.json and models/<name>/<version>/model.onnx. */
@@ -46,10 +48,20 @@ export interface SwitchyardConfig {
     profilesDir: string;
     /** Jobs queued per device before admission refuses (429). */
     maxQueuedPerDevice: number;
+    /** Priority level of requests with priority 0 or none (1 is the highest level). */
+    defaultPriorityLevel: number;
+    /** Time budget of calibrating one (model, device) pair, ms (a run already started finishes). */
+    calibrationBudgetMs: number;
+    /** Largest batch size calibration measures, capped by the model's max_batch_size. */
+    calibrationMaxBatch: number;
   };
   redis: {
     /** redis://host:port/db; the jobs API is off when unset. */
     url?: string;
+  };
+  metrics: {
+    /** Period of the device telemetry sampler (CPU load, memory, nvidia-smi), ms; 0 = off. */
+    telemetryIntervalMs: number;
   };
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
 }

@@ -25,6 +25,11 @@ export interface InferenceJob {
   timeoutMs?: number;
   /** Policy name for this job only; the configured default when absent. */
   policy?: string;
+  /**
+   * Pins the job to this device id (e.g. "gpu:0"): the policy is not consulted for placement,
+   * only for the prediction. Unknown device: 404; the model is not loaded there: 400.
+   */
+  device?: string;
   /** performance.now() when the request arrived. */
   receivedAt: number;
 }

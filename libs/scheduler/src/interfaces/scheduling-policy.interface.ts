@@ -19,7 +19,15 @@ export interface DeviceSnapshot {
   inFlight: number;
   /** Jobs waiting in the scheduler's queues for this device (all models). */
   queuedJobs: number;
-  /** Predicted ms until the device has worked off what is queued and running, per free slot. */
+  /**
+   * Predicted ms until a slot of the device is free for a new batch: the predicted work queued
+   * and running on it, divided by its slots, and 0 while a slot is idle and nothing waits.
+   * {@link backlogPerSlotMs} computes it.
+   *
+   * @remarks It EXCLUDES the open batch of the job's model on this device (the rows counted in
+   * `openBatchRows`): the policy adds that batch itself, because a job that joins it changes its
+   * cost (est(r + b) instead of est(r) + est(b)).
+   */
   backlogMs: number;
   /** Rows already waiting in the open batch of the job's model on this device (0 if none). */
   openBatchRows: number;
@@ -59,20 +67,33 @@ export type FilterResult = { ok: true } | { ok: false; reason: string };
  * filter/score/reserve), run by the scheduling framework for each job.
  *
  * @remarks
- * - `filter` removes devices that cannot serve the job (model not loaded, deadline cannot be
- *   met...). Expected outcomes are returned, never thrown.
- * - `score`: higher is better; the framework picks the highest, spreading exact ties.
+ * - The framework itself filters out devices with `canRun: false` before calling the policy, and,
+ *   when the job has a `deadlineAt` and the policy implements `predictMs`, devices whose predicted
+ *   finish is past the deadline.
+ * - `filter` removes devices that cannot serve the job for policy-specific reasons. Expected
+ *   outcomes are returned, never thrown.
+ * - `score`: higher is better; the framework picks the highest, spreading ties and near-ties
+ *   (within a relative epsilon) at random among them.
  * - `predictMs`: the policy's predicted time from now until the job finishes on the device, if it
- *   has a model of it; reported in the decision.
- * - Policies keep no mutable state of their own: everything per-decision is in the context.
+ *   has a model of it; reported in the decision and used by the deadline filter.
+ * - `index` is the device's position in `ctx.devices` (so a policy needs no search).
+ * - Policies keep no mutable state of their own: everything per-decision is in the context. One
+ *   policy object serves every decision (and the simulator) concurrently.
  */
 export interface SchedulingPolicy {
   readonly name: string;
-  filter?(ctx: SchedulingContext, device: DeviceSnapshot): FilterResult;
-  score(ctx: SchedulingContext, device: DeviceSnapshot): number;
-  predictMs?(ctx: SchedulingContext, device: DeviceSnapshot): number | undefined;
+  filter?(ctx: SchedulingContext, device: DeviceSnapshot, index: number): FilterResult;
+  score(ctx: SchedulingContext, device: DeviceSnapshot, index: number): number;
+  predictMs?(ctx: SchedulingContext, device: DeviceSnapshot, index: number): number | undefined;
 }
 
 export type ScheduleResult =
-  | { status: 'scheduled'; deviceId: string; predictedMs?: number; score: number }
+  | {
+      status: 'scheduled';
+      deviceId: string;
+      /** Position of the chosen device in `ctx.devices`. */
+      deviceIndex: number;
+      predictedMs?: number;
+      score: number;
+    }
   | { status: 'unschedulable'; reasons: Record<string, string> };

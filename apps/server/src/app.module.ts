@@ -1,0 +1,18 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { CommonModule } from '@switchyard/common';
+import { SwitchyardConfigModule, type SwitchyardConfig } from '@switchyard/config';
+import { DevicesModule } from '@switchyard/devices';
+import { InferenceModule } from '@switchyard/inference';
+import { ModelsModule } from '@switchyard/models';
+import { SchedulerModule } from '@switchyard/scheduler';
+
+/** The server: wiring only; every behaviour lives in libs/. */
+@Module({})
+export class AppModule {
+  static forConfig(config: SwitchyardConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [SwitchyardConfigModule.forConfig(config), CommonModule, DevicesModule, ModelsModule, SchedulerModule, InferenceModule],
+    };
+  }
+}

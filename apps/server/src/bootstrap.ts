@@ -1,0 +1,41 @@
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { LogLevel } from '@nestjs/common';
+import { loadConfig, SWITCHYARD_CONFIG, type SwitchyardConfig } from '@switchyard/config';
+import { configureInferenceHttp } from '@switchyard/inference';
+import { AppModule } from './app.module';
+
+const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+
+/**
+ * Builds the app (not yet listening). `overrides` win over the environment, e.g.
+ * {PORT: 0, MODELS: 'mlp_tiny'} in tests and benchmarks.
+ */
+export async function createApp(overrides: Record<string, string | number | boolean> = {}): Promise<NestFastifyApplication> {
+  const config = loadConfig(process.env, overrides);
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forConfig(config),
+    new FastifyAdapter({ bodyLimit: config.http.bodyLimitBytes, genReqId: requestIdGenerator() }),
+    { logger: LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1), abortOnError: false },
+  );
+  configureInferenceHttp(app, config);
+  app.enableShutdownHooks();
+  return app;
+}
+
+/** Starts the app on the configured host and port; returns it and its URL. */
+export async function startServer(overrides: Record<string, string | number | boolean> = {}): Promise<{ app: NestFastifyApplication; url: string; config: SwitchyardConfig }> {
+  const app = await createApp(overrides);
+  const config = app.get<SwitchyardConfig>(SWITCHYARD_CONFIG);
+  await app.listen(config.http.port, config.http.host);
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : config.http.port;
+  const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host;
+  return { app, url: `http://${host}:${port}`, config };
+}
+
+function requestIdGenerator(): () => string {
+  let n = 0;
+  const prefix = Date.now().toString(36);
+  return () => `${prefix}-${(++n).toString(36)}`;
+}

@@ -1,0 +1,79 @@
+import type { WireTensor } from '@switchyard/common';
+import { encodeInferResponse } from './encode-infer-response';
+
+const head = {
+  model_name: 'm',
+  model_version: '1',
+  id: 'req-1',
+  parameters: { device: 'cpu:0', policy: 'least-loaded', batch_size: 2, queue_ms: 0.1, compute_ms: 0.5 },
+};
+
+function tensor(name: string, datatype: WireTensor['datatype'], shape: number[], data: ArrayBufferView): WireTensor {
+  return { name, datatype, shape, data: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer };
+}
+
+const outputs = [
+  tensor('a', 'FP32', [2], new Float32Array([1.5, -2])),
+  tensor('b', 'INT64', [1, 2], new BigInt64Array([3n, -4n])),
+  tensor('c', 'BOOL', [3], new Uint8Array([1, 0, 1])),
+];
+
+/** Parses a response the way tritonclient's InferResult does (http/_infer_result.py). */
+function parseLikeTritonclient(body: Buffer, headerLength?: number) {
+  const json = JSON.parse(body.toString('utf8', 0, headerLength ?? body.length));
+  const buffer = headerLength === undefined ? Buffer.alloc(0) : body.subarray(headerLength);
+  const binary = new Map<string, Buffer>();
+  let index = 0;
+  for (const output of json.outputs) {
+    const size = output.parameters?.binary_data_size;
+    if (size !== undefined) {
+      binary.set(output.name, buffer.subarray(index, index + size));
+      index += size;
+    }
+  }
+  return { json, binary, trailing: buffer.length - index };
+}
+
+describe(encodeInferResponse.name, () => {
+  it('encodes all-JSON outputs in the requested order', () => {
+    const sut = encodeInferResponse(head, outputs, [
+      { name: 'c', binary: false },
+      { name: 'a', binary: false },
+    ]);
+    expect(sut.contentType).toBe('application/json');
+    expect(sut.headerLength).toBeUndefined();
+    expect(JSON.parse(sut.body as string)).toEqual({
+      ...head,
+      outputs: [
+        { name: 'c', datatype: 'BOOL', shape: [3], data: [true, false, true] },
+        { name: 'a', datatype: 'FP32', shape: [2], data: [1.5, -2] },
+      ],
+    });
+  });
+
+  it('appends binary outputs after the JSON header in the order listed', () => {
+    const sut = encodeInferResponse(head, outputs, [
+      { name: 'b', binary: true },
+      { name: 'a', binary: false },
+      { name: 'c', binary: true },
+    ]);
+    expect(sut.contentType).toBe('application/octet-stream');
+    const parsed = parseLikeTritonclient(sut.body as Buffer, sut.headerLength);
+    expect(parsed.trailing).toBe(0);
+    expect(parsed.json.outputs[0]).toEqual({ name: 'b', datatype: 'INT64', shape: [1, 2], parameters: { binary_data_size: 16 } });
+    expect(parsed.json.outputs[1].data).toEqual([1.5, -2]);
+    const b = parsed.binary.get('b')!;
+    expect([...new BigInt64Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.length))]).toEqual([3n, -4n]);
+    expect([...parsed.binary.get('c')!]).toEqual([1, 0, 1]);
+  });
+
+  it('omits the id when the request had none', () => {
+    const { id: _id, ...noId } = head;
+    const sut = encodeInferResponse(noId, outputs, [{ name: 'a', binary: false }]);
+    expect(JSON.parse(sut.body as string)).not.toHaveProperty('id');
+  });
+
+  it('fails with a 500 when the model did not return a requested output', () => {
+    expect(() => encodeInferResponse(head, outputs, [{ name: 'zz', binary: false }])).toThrow("did not return output 'zz'");
+  });
+});

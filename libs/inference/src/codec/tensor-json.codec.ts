@@ -1,0 +1,162 @@
+import { BYTES_PER_ELEMENT, InvalidRequestError, type TensorDataType } from '@switchyard/common';
+import { floatToHalfBits, halfBitsToFloat } from './fp16';
+
+type IntRange = readonly [min: number, max: number];
+
+const INT_RANGES: Partial<Record<TensorDataType, IntRange>> = {
+  INT8: [-128, 127],
+  INT16: [-32768, 32767],
+  INT32: [-(2 ** 31), 2 ** 31 - 1],
+  INT64: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
+  UINT8: [0, 255],
+  UINT16: [0, 65535],
+  UINT32: [0, 2 ** 32 - 1],
+  UINT64: [0, Number.MAX_SAFE_INTEGER],
+};
+
+/**
+ * Flattens a tensor's JSON "data" (flat, or nested row-major as the protocol allows) into one
+ * array, without recursion. Nesting deeper than `maxDepth` is refused.
+ */
+export function flattenJsonData(data: unknown[], maxDepth: number, tensor: string): unknown[] {
+  if (!data.some(Array.isArray)) return data;
+  const out: unknown[] = [];
+  const stack: Array<{ items: unknown[]; index: number }> = [{ items: data, index: 0 }];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1];
+    if (top.index === top.items.length) {
+      stack.pop();
+      continue;
+    }
+    const item = top.items[top.index++];
+    if (!Array.isArray(item)) {
+      out.push(item);
+    } else if (stack.length >= maxDepth) {
+      throw new InvalidRequestError(`input '${tensor}': "data" is nested deeper than the tensor's rank ${maxDepth}`);
+    } else {
+      stack.push({ items: item, index: 0 });
+    }
+  }
+  return out;
+}
+
+/**
+ * Converts flat JSON values into the tensor's little-endian bytes (a fresh ArrayBuffer).
+ * Integers must be integers in the type's range (INT64/UINT64: JS safe integers; send larger
+ * values as binary data); FP16 values are rounded to IEEE binary16; BOOL takes true/false (or 0/1).
+ */
+export function jsonValuesToBuffer(values: readonly unknown[], datatype: TensorDataType, tensor: string): ArrayBuffer {
+  const n = values.length;
+  const buffer = new ArrayBuffer(n * BYTES_PER_ELEMENT[datatype]);
+  const bad = (i: number): never => {
+    const shown = JSON.stringify(values[i]) ?? String(values[i]);
+    throw new InvalidRequestError(`input '${tensor}': data[${i}] = ${shown.slice(0, 40)} is not a valid ${datatype} value`);
+  };
+  switch (datatype) {
+    case 'BOOL': {
+      const view = new Uint8Array(buffer);
+      for (let i = 0; i < n; i++) {
+        const v = values[i];
+        if (v === true || v === 1) view[i] = 1;
+        else if (v !== false && v !== 0) bad(i);
+      }
+      return buffer;
+    }
+    case 'FP16': {
+      const view = new Uint16Array(buffer);
+      for (let i = 0; i < n; i++) {
+        const v = values[i];
+        if (typeof v !== 'number') bad(i);
+        view[i] = floatToHalfBits(v as number);
+      }
+      return buffer;
+    }
+    case 'FP32':
+    case 'FP64': {
+      const view = datatype === 'FP32' ? new Float32Array(buffer) : new Float64Array(buffer);
+      for (let i = 0; i < n; i++) {
+        const v = values[i];
+        if (typeof v !== 'number') bad(i);
+        view[i] = v as number;
+      }
+      return buffer;
+    }
+    case 'INT64':
+    case 'UINT64': {
+      const [min, max] = INT_RANGES[datatype]!;
+      const view = datatype === 'INT64' ? new BigInt64Array(buffer) : new BigUint64Array(buffer);
+      for (let i = 0; i < n; i++) {
+        const v = values[i];
+        if (!Number.isInteger(v) || (v as number) < min || (v as number) > max) bad(i);
+        view[i] = BigInt(v as number);
+      }
+      return buffer;
+    }
+    default: {
+      const [min, max] = INT_RANGES[datatype]!;
+      const view = smallIntView(datatype, buffer);
+      for (let i = 0; i < n; i++) {
+        const v = values[i];
+        if (!Number.isInteger(v) || (v as number) < min || (v as number) > max) bad(i);
+        view[i] = v as number;
+      }
+      return buffer;
+    }
+  }
+}
+
+/**
+ * The tensor's bytes as the text of a JSON array. Floats keep the digits that round-trip their
+ * own precision (9 for FP32, 5 for FP16), INT64/UINT64 are exact; NaN and Infinity, which JSON
+ * cannot hold, become null.
+ */
+export function bufferToJsonText(data: ArrayBuffer, datatype: TensorDataType): string {
+  const parts: string[] = [];
+  switch (datatype) {
+    case 'BOOL':
+      for (const v of new Uint8Array(data)) parts.push(v ? 'true' : 'false');
+      break;
+    case 'FP16':
+      for (const bits of new Uint16Array(data)) parts.push(floatText(halfBitsToFloat(bits), 5));
+      break;
+    case 'FP32':
+      for (const v of new Float32Array(data)) parts.push(floatText(v, 9));
+      break;
+    case 'FP64':
+      for (const v of new Float64Array(data)) parts.push(floatText(v, 17));
+      break;
+    case 'INT64':
+      for (const v of new BigInt64Array(data)) parts.push(v.toString());
+      break;
+    case 'UINT64':
+      for (const v of new BigUint64Array(data)) parts.push(v.toString());
+      break;
+    default:
+      for (const v of smallIntView(datatype, data)) parts.push(String(v));
+  }
+  return `[${parts.join(',')}]`;
+}
+
+function floatText(v: number, digits: number): string {
+  if (!Number.isFinite(v)) return 'null';
+  return Object.is(v, -0) ? '-0' : String(Number(v.toPrecision(digits)));
+}
+
+function smallIntView(datatype: TensorDataType, buffer: ArrayBuffer) {
+  switch (datatype) {
+    case 'INT8':
+      return new Int8Array(buffer);
+    case 'INT16':
+      return new Int16Array(buffer);
+    case 'INT32':
+      return new Int32Array(buffer);
+    case 'UINT8':
+      return new Uint8Array(buffer);
+    case 'UINT16':
+      return new Uint16Array(buffer);
+    case 'UINT32':
+      return new Uint32Array(buffer);
+    default:
+      throw new Error(`${datatype} is not a small integer type`);
+  }
+}

@@ -1,0 +1,40 @@
+import { Body, Controller, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import type { EncodedInferResponse } from '../codec/encode-infer-response';
+import { INFERENCE_HEADER_CONTENT_LENGTH } from '../http/inference-body.parser';
+import { InferenceService } from '../services/inference.service';
+
+/** POST /v2/models/{m}[/versions/{v}]/infer: JSON or binary tensor data in, the same out. */
+@Controller('v2/models/:model')
+export class InferController {
+  constructor(private readonly inference: InferenceService) {}
+
+  @Post('infer')
+  @HttpCode(200)
+  async infer(
+    @Param('model') model: string,
+    @Body() body: unknown,
+    @Headers(INFERENCE_HEADER_CONTENT_LENGTH) headerLength: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Buffer | string> {
+    return send(reply, await this.inference.infer(model, undefined, body, headerLength));
+  }
+
+  @Post('versions/:version/infer')
+  @HttpCode(200)
+  async inferVersion(
+    @Param('model') model: string,
+    @Param('version') version: string,
+    @Body() body: unknown,
+    @Headers(INFERENCE_HEADER_CONTENT_LENGTH) headerLength: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Buffer | string> {
+    return send(reply, await this.inference.infer(model, version, body, headerLength));
+  }
+}
+
+function send(reply: FastifyReply, response: EncodedInferResponse): Buffer | string {
+  reply.type(response.contentType);
+  if (response.headerLength !== undefined) reply.header('Inference-Header-Content-Length', String(response.headerLength));
+  return response.body;
+}

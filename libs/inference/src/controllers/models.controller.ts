@@ -1,0 +1,52 @@
+import { Controller, Get, HttpCode, Param } from '@nestjs/common';
+import { ModelRepositoryService } from '@switchyard/models';
+import type { ModelMetadataDto } from '../dto/model-metadata.dto';
+import { assertReady } from '../services/inference.service';
+import { toModelMetadata, toTritonModelConfig } from '../services/model-metadata.mapper';
+
+/** Model metadata, readiness and configuration, with or without an explicit version. */
+@Controller('v2/models/:model')
+export class ModelsController {
+  constructor(private readonly models: ModelRepositoryService) {}
+
+  @Get()
+  metadata(@Param('model') name: string): ModelMetadataDto {
+    return this.metadataOf(name);
+  }
+
+  @Get('versions/:version')
+  versionMetadata(@Param('model') name: string, @Param('version') version: string): ModelMetadataDto {
+    return this.metadataOf(name, version);
+  }
+
+  @Get('ready')
+  @HttpCode(200)
+  ready(@Param('model') name: string): void {
+    assertReady(this.models.get(name));
+  }
+
+  @Get('versions/:version/ready')
+  @HttpCode(200)
+  versionReady(@Param('model') name: string, @Param('version') version: string): void {
+    assertReady(this.models.get(name, version));
+  }
+
+  @Get('config')
+  config(@Param('model') name: string): Record<string, unknown> {
+    return toTritonModelConfig(this.models.get(name));
+  }
+
+  @Get('versions/:version/config')
+  versionConfig(@Param('model') name: string, @Param('version') version: string): Record<string, unknown> {
+    return toTritonModelConfig(this.models.get(name, version));
+  }
+
+  private metadataOf(name: string, version?: string): ModelMetadataDto {
+    const model = this.models.get(name, version);
+    const versions = this.models
+      .list()
+      .filter((m) => m.name === name)
+      .map((m) => m.version);
+    return toModelMetadata(model, versions);
+  }
+}

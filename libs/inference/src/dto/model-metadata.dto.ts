@@ -1,0 +1,32 @@
+import type { TensorDataType } from '@switchyard/common';
+
+export interface TensorMetadataDto {
+  name: string;
+  datatype: TensorDataType;
+  /** -1 marks a variable dimension (the batch dimension of a batching model included). */
+  shape: number[];
+}
+
+/** GET /v2/models/{m}[/versions/{v}] */
+export interface ModelMetadataDto {
+  name: string;
+  versions: string[];
+  platform: string;
+  inputs: TensorMetadataDto[];
+  outputs: TensorMetadataDto[];
+}
+
+/** GET /v2 */
+export interface ServerMetadataDto {
+  name: string;
+  version: string;
+  extensions: string[];
+}
+
+/** One row of POST /v2/repository/index (Triton's model repository extension). */
+export interface RepositoryIndexEntryDto {
+  name: string;
+  version: string;
+  state: string;
+  reason?: string;
+}

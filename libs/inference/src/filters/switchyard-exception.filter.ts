@@ -1,0 +1,28 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { type ErrorContext, toErrorResponse } from './error-response';
+
+/**
+ * The one place where errors become HTTP responses: {"error": message} with the mapped status,
+ * Retry-After on 429/503 when the error says when to retry. Server faults (5xx) are logged with
+ * their stack; client errors at debug level.
+ */
+@Catch()
+export class SwitchyardExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger(SwitchyardExceptionFilter.name);
+
+  constructor(private readonly ctx: ErrorContext) {}
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const reply = http.getResponse<FastifyReply>();
+    const request = http.getRequest<FastifyRequest>();
+    const { status, message, retryAfterSeconds } = toErrorResponse(error, this.ctx);
+    const where = `${request?.method} ${request?.url} [${request?.id}]`;
+    if (status >= 500) this.logger.error(`${where}: ${(error as Error)?.stack ?? String(error)}`);
+    else this.logger.debug(`${where}: ${status} ${message}`);
+    if (reply.sent) return;
+    if (retryAfterSeconds !== undefined) reply.header('retry-after', String(Math.max(0, Math.ceil(retryAfterSeconds))));
+    reply.status(status).type('application/json').send({ error: message });
+  }
+}

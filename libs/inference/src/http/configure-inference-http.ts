@@ -1,0 +1,23 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyRequest } from 'fastify';
+import type { SwitchyardConfig } from '@switchyard/config';
+import { SwitchyardExceptionFilter } from '../filters/switchyard-exception.filter';
+import { createInferenceBodyParser } from './inference-body.parser';
+
+/**
+ * Wires the HTTP side of the protocol into the app: one body parser for every content type (the
+ * binary tensor data extension needs raw bytes; JSON bodies are still parsed for plain JSON
+ * routes), the body limit, and the global exception filter that maps every error to
+ * {"error": "..."}.
+ *
+ * @remarks Call after NestFactory.create and BEFORE app.init()/listen(): Nest registers its
+ * default parsers and builds the exception layer at init, and skips its own parsers only when
+ * ours are already there.
+ */
+export function configureInferenceHttp(app: NestFastifyApplication, config: SwitchyardConfig): void {
+  const bodyLimit = config.http.bodyLimitBytes;
+  const parser = createInferenceBodyParser(bodyLimit);
+  // Fastify has built-in parsers for these two; '*' alone would not replace them.
+  app.useBodyParser(['application/json', 'text/plain', '*'], { bodyLimit }, (request: FastifyRequest, body: Buffer) => parser(request, body));
+  app.useGlobalFilters(new SwitchyardExceptionFilter({ bodyLimitBytes: bodyLimit }));
+}

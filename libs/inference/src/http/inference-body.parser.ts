@@ -1,0 +1,49 @@
+import { promisify } from 'node:util';
+import { gunzip, inflate } from 'node:zlib';
+import { InvalidRequestError, PayloadTooLargeError } from '@switchyard/common';
+
+const gunzipAsync = promisify(gunzip);
+const inflateAsync = promisify(inflate);
+
+/** What the parser needs of a request (a FastifyRequest satisfies it). */
+export interface ParsedRequestHead {
+  headers: Record<string, string | string[] | undefined>;
+}
+
+export const INFERENCE_HEADER_CONTENT_LENGTH = 'inference-header-content-length';
+
+/**
+ * Body parser for every content type: the binary tensor data extension needs the raw bytes
+ * (whatever the Content-Type, and Triton's Python client sends none), so bodies stay Buffers;
+ * a JSON body without Inference-Header-Content-Length is parsed here so that plain JSON routes
+ * get an object. Content-Encoding gzip/deflate (tritonclient's request compression) is undone
+ * with the decoded size bounded by the body limit.
+ */
+export function createInferenceBodyParser(bodyLimitBytes: number) {
+  return async (request: ParsedRequestHead, raw: Buffer): Promise<unknown> => {
+    const body = await decode(raw, request.headers['content-encoding'], bodyLimitBytes);
+    const type = String(request.headers['content-type'] ?? '').toLowerCase();
+    const isJson = type.startsWith('application/json') || type.includes('+json');
+    if (!isJson || request.headers[INFERENCE_HEADER_CONTENT_LENGTH] !== undefined) return body;
+    if (body.length === 0) throw new InvalidRequestError('empty JSON body');
+    try {
+      return JSON.parse(body.toString('utf8'));
+    } catch (err) {
+      throw new InvalidRequestError(`malformed JSON body: ${(err as Error).message}`);
+    }
+  };
+}
+
+async function decode(raw: Buffer, encoding: string | string[] | undefined, limit: number): Promise<Buffer> {
+  const name = String(encoding ?? 'identity').trim().toLowerCase();
+  if (name === 'identity' || name === '') return raw;
+  if (name !== 'gzip' && name !== 'deflate') throw new InvalidRequestError(`unsupported Content-Encoding "${name.slice(0, 20)}"`);
+  try {
+    return await (name === 'gzip' ? gunzipAsync : inflateAsync)(raw, { maxOutputLength: limit });
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new PayloadTooLargeError(`decompressed request body is larger than the limit of ${limit} bytes`);
+    }
+    throw new InvalidRequestError(`cannot decompress the ${name} request body: ${(err as Error).message}`);
+  }
+}

@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { Inject, Injectable } from '@nestjs/common';
+import { UnavailableError } from '@switchyard/common';
+import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '@switchyard/config';
+import { ModelRepositoryService, type ServedModel } from '@switchyard/models';
+import { type InferenceJob, SchedulerService } from '@switchyard/scheduler';
+import { encodeInferResponse, type EncodedInferResponse } from '../codec/encode-infer-response';
+import { splitInferBody } from '../codec/split-infer-body';
+import { InferRequestValidator } from '../validation/infer-request.validator';
+import { readInferRequest } from '../validation/read-infer-request';
+import { DEFAULT_MAX_TENSOR_ELEMENTS } from '../inference.constants';
+
+/**
+ * Serves one inference request: finds the model, decodes and validates the body (nothing invalid
+ * reaches a worker), hands the job to the scheduler and encodes the outcome.
+ */
+@Injectable()
+export class InferenceService {
+  private readonly validator: InferRequestValidator;
+
+  constructor(
+    @Inject(SWITCHYARD_CONFIG) config: SwitchyardConfig,
+    private readonly models: ModelRepositoryService,
+    private readonly scheduler: SchedulerService,
+  ) {
+    this.validator = new InferRequestValidator({ maxTensorElements: config.http.maxTensorElements ?? DEFAULT_MAX_TENSOR_ELEMENTS });
+  }
+
+  /** `body` is the raw Buffer (or an already parsed JSON object); `headerLength` the Inference-Header-Content-Length header. */
+  async infer(modelName: string, version: string | undefined, body: unknown, headerLength: string | undefined): Promise<EncodedInferResponse> {
+    const receivedAt = performance.now();
+    const model = this.models.get(modelName, version);
+    assertReady(model);
+    const { header, binary } = splitInferBody(body, headerLength);
+    const request = this.validator.validate(model, readInferRequest(header), binary);
+    const { device, priority, timeoutMs, policy } = request.options;
+    // A pinned `device` is checked by the scheduler (unknown: 404, model not loaded there: 400).
+    const job: InferenceJob = {
+      id: request.id ?? randomUUID(),
+      model,
+      inputs: request.inputs,
+      batchSize: request.batchSize,
+      receivedAt,
+      ...(request.outputsRequested ? { outputNames: request.outputs.map((o) => o.name) } : {}),
+      ...(priority !== undefined ? { priority } : {}),
+      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+      ...(policy !== undefined ? { policy } : {}),
+      ...(device !== undefined ? { device } : {}),
+    };
+    const outcome = await this.scheduler.submit(job);
+    return encodeInferResponse(
+      {
+        model_name: model.name,
+        model_version: model.version,
+        ...(request.id !== undefined ? { id: request.id } : {}),
+        parameters: {
+          device: outcome.decision.deviceId,
+          policy: outcome.decision.policy,
+          ...(outcome.decision.predictedMs !== undefined ? { predicted_ms: round3(outcome.decision.predictedMs) } : {}),
+          batch_size: outcome.executedBatchSize,
+          queue_ms: round3(outcome.timings.queueMs),
+          compute_ms: round3(outcome.timings.runMs),
+        },
+      },
+      outcome.outputs,
+      request.outputs,
+    );
+  }
+}
+
+export function assertReady(model: ServedModel): void {
+  if (model.state !== 'READY') {
+    throw new UnavailableError(`model ${model.name} version ${model.version} is not ready (${model.state}${model.reason ? `: ${model.reason}` : ''})`);
+  }
+}
+
+function round3(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}

@@ -1,0 +1,47 @@
+import { BusyTracker } from './busy-tracker';
+
+/** Independent reference: walks the window in 1 ms steps and counts steps covered by a run. */
+function busyRatio(runs: Array<[number, number]>, now: number, windowMs: number): number {
+  let busy = 0;
+  for (let t = now - windowMs; t < now; t++) if (runs.some(([s, e]) => t >= s && t < e)) busy++;
+  return busy / windowMs;
+}
+
+describe(BusyTracker.name, () => {
+  it('counts the union of overlapping runs once', () => {
+    const sut = new BusyTracker(1000);
+    // [start, end] in end order: two workers overlapping, a merged batch reported twice, a gap.
+    const runs: Array<[number, number]> = [
+      [100, 300],
+      [200, 400],
+      [200, 400],
+      [600, 650],
+      [640, 900],
+    ];
+    let added = 0;
+    for (const [s, e] of runs) added += sut.record(e, e - s);
+    expect(added).toBe(300 + 300);
+    expect(sut.busyMsTotal).toBe(600);
+    expect(sut.ratio(1000)).toBeCloseTo(busyRatio(runs, 1000, 1000), 10);
+  });
+
+  it('clips runs to the window and forgets runs before it', () => {
+    const sut = new BusyTracker(500);
+    const runs: Array<[number, number]> = [
+      [0, 200],
+      [300, 800],
+      [900, 1000],
+    ];
+    for (const [s, e] of runs) sut.record(e, e - s);
+    expect(sut.ratio(1000)).toBeCloseTo(busyRatio(runs, 1000, 500), 10);
+    expect(sut.ratio(2000)).toBe(0);
+    expect(sut.busyMsTotal).toBe(800);
+  });
+
+  it('adds nothing for a run that ended inside time already counted', () => {
+    const sut = new BusyTracker(1000);
+    sut.record(500, 400);
+    expect(sut.record(450, 100)).toBe(0);
+    expect(sut.record(450, 0)).toBe(0);
+  });
+});

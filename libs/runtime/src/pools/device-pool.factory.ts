@@ -1,0 +1,38 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { availableParallelism } from 'node:os';
+import { SwitchyardEvents } from '@switchyard/common';
+import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '@switchyard/config';
+import type { DeviceInfo } from '@switchyard/devices';
+import type { DevicePool } from '../interfaces/device-pool.interface';
+import { PiscinaDevicePool, type PiscinaPoolOptions } from './piscina-device-pool';
+import { poolSizing } from './pool-sizing';
+import { ProcessDevicePool } from './process-device-pool';
+
+/** Builds each device's pool: sized for the device, in threads or a child process per config. */
+@Injectable()
+export class DevicePoolFactory {
+  constructor(
+    @Inject(SWITCHYARD_CONFIG) private readonly config: SwitchyardConfig,
+    private readonly events: SwitchyardEvents,
+  ) {}
+
+  create(device: DeviceInfo): DevicePool {
+    const sizing = poolSizing(device, this.config.devices, availableParallelism());
+    const options: PiscinaPoolOptions = {
+      device,
+      ...sizing,
+      providerOptions: providerOptionsFor(device),
+      onWorkerRestart: (workerId, reason) => this.events.emit('worker.restarted', { deviceId: device.id, workerId, reason }),
+    };
+    return this.config.devices.isolation[device.kind] === 'process' ? new ProcessDevicePool(options) : new PiscinaDevicePool(options);
+  }
+}
+
+/** EP options that pin a session to its physical device (CUDA/TensorRT device ordinal). */
+function providerOptionsFor(device: DeviceInfo): Record<string, unknown> {
+  const ordinal = device.details['ordinal'];
+  if ((device.executionProvider === 'cuda' || device.executionProvider === 'tensorrt') && typeof ordinal === 'number') {
+    return { deviceId: ordinal };
+  }
+  return {};
+}

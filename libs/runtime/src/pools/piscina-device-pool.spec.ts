@@ -1,0 +1,109 @@
+import { join } from 'node:path';
+import type { WireTensor } from '@switchyard/common';
+import type { DeviceInfo } from '@switchyard/devices';
+import { DEMO_MODELS, maxRelativeError, referenceMlp, type MlpSpec } from '@switchyard/models';
+import { modelRepository } from '../../../../test/support/repo-paths';
+import { requireWebgpuOrSkip } from '../../../../test/support/webgpu-requirement';
+import { PiscinaDevicePool } from './piscina-device-pool';
+import { ProcessDevicePool } from './process-device-pool';
+
+const REPO = modelRepository();
+const TINY = DEMO_MODELS.find((m) => m.name === 'mlp_tiny') as MlpSpec;
+const tinySpec = (key = 'mlp_tiny@1') => ({ key, path: join(REPO, 'mlp_tiny', '1', 'model.onnx') });
+const FIXTURES = join(__dirname, '..', 'testing');
+
+function device(id: string, ep: 'cpu' | 'webgpu'): DeviceInfo {
+  return { id, kind: ep === 'cpu' ? 'cpu' : 'gpu', vendor: 'test', name: id, executionProvider: ep, usable: true, costWeight: 1, details: {} };
+}
+
+function input(batch: number, seed: number): { tensor: WireTensor; values: Float32Array } {
+  const values = Float32Array.from({ length: batch * 16 }, (_, i) => Math.sin(seed + i));
+  return { tensor: { name: 'input', datatype: 'FP32', shape: [batch, 16], data: values.slice().buffer }, values };
+}
+
+async function expectMatchesReference(pool: { run: PiscinaDevicePool['run'] }, key = 'mlp_tiny@1', batch = 3, transferred = true): Promise<number> {
+  const { tensor, values } = input(batch, batch);
+  const result = await pool.run({ modelKey: key, inputs: [tensor] });
+  // threads: transferred, not copied; a child process gets a structured clone
+  expect(tensor.data.byteLength === 0).toBe(transferred);
+  expect(result.outputs[0].shape).toEqual([batch, 8]);
+  expect(maxRelativeError(new Float32Array(result.outputs[0].data), referenceMlp(TINY, values, batch))).toBeLessThan(1e-5);
+  return result.timings.workerId;
+}
+
+describe(PiscinaDevicePool.name, () => {
+  let sut: PiscinaDevicePool;
+  afterEach(() => sut?.close());
+
+  it('pins the model in every CPU worker and serves correct numbers from all of them', async () => {
+    sut = new PiscinaDevicePool({ device: device('cpu:0', 'cpu'), workers: 2, concurrentTasksPerWorker: 1, intraOpThreads: 1 });
+    await sut.start();
+    const meta = await sut.loadModel(tinySpec());
+    expect(meta.inputs).toEqual([{ name: 'input', datatype: 'FP32', shape: ['batch', 16] }]);
+    expect(meta.outputs).toEqual([{ name: 'output', datatype: 'FP32', shape: ['batch', 8] }]);
+    const workers = await Promise.all(Array.from({ length: 8 }, () => expectMatchesReference(sut)));
+    expect(new Set(workers).size).toBe(2);
+    expect(sut.stats()).toMatchObject({ workers: 2, capacity: 2, inFlight: 0, completed: 8, failed: 0, restarts: 0 });
+  });
+
+  it('fails a run on an unknown model with a clear error and keeps serving', async () => {
+    sut = new PiscinaDevicePool({ device: device('cpu:0', 'cpu'), workers: 1, concurrentTasksPerWorker: 1, intraOpThreads: 1 });
+    await sut.start();
+    await sut.loadModel(tinySpec());
+    await expect(sut.run({ modelKey: 'nope@1', inputs: [] })).rejects.toThrow('model nope@1 is not loaded on cpu:0');
+    const bad = { name: 'input', datatype: 'FP32' as const, shape: [1, 15], data: new ArrayBuffer(60) };
+    await expect(sut.run({ modelKey: 'mlp_tiny@1', inputs: [bad] })).rejects.toThrow(/cpu:0 failed to run mlp_tiny@1/);
+    await expectMatchesReference(sut);
+  });
+
+  it('replaces a worker that dies, fails its job clearly, and the replacement serves the pinned model', async () => {
+    const restarts: string[] = [];
+    sut = new PiscinaDevicePool({
+      device: device('cpu:0', 'cpu'),
+      workers: 1,
+      concurrentTasksPerWorker: 1,
+      intraOpThreads: 1,
+      workerFile: join(FIXTURES, 'crashing.worker.js'),
+      onWorkerRestart: (_, reason) => restarts.push(reason),
+    });
+    await sut.start();
+    await sut.loadModel(tinySpec());
+    await sut.loadModel(tinySpec('exit@1'));
+    await expect(sut.run({ modelKey: 'exit@1', inputs: [input(1, 0).tensor] })).rejects.toThrow(/worker of cpu:0 died while running this job/);
+    await expectMatchesReference(sut);
+    expect(sut.stats().restarts).toBe(1);
+    expect(restarts).toHaveLength(1);
+  });
+
+  it('runs on the WebGPU device in a single worker', async () => {
+    sut = new PiscinaDevicePool({ device: device('gpu:0', 'webgpu'), workers: 1, concurrentTasksPerWorker: 4, intraOpThreads: 0 });
+    await sut.start();
+    let loaded = true;
+    await sut.loadModel(tinySpec()).catch((err: Error) => {
+      loaded = requireWebgpuOrSkip(false, err.message);
+    });
+    if (!loaded) return;
+    const workers = await Promise.all(Array.from({ length: 6 }, () => expectMatchesReference(sut)));
+    expect(new Set(workers).size).toBe(1);
+  });
+});
+
+describe(ProcessDevicePool.name, () => {
+  let sut: ProcessDevicePool;
+  afterEach(() => sut?.close());
+
+  it('serves from a child process and survives a native crash there', async () => {
+    sut = new ProcessDevicePool(
+      { device: device('cpu:0', 'cpu'), workers: 1, concurrentTasksPerWorker: 1, intraOpThreads: 1 },
+      join(FIXTURES, 'crashing-pool-host.js'),
+    );
+    await sut.start();
+    await sut.loadModel(tinySpec());
+    await sut.loadModel(tinySpec('abort@1'));
+    await expectMatchesReference(sut, 'mlp_tiny@1', 3, false);
+    // a SIGSEGV from a worker thread takes its whole process down, as a driver crash would
+    await expect(sut.run({ modelKey: 'abort@1', inputs: [input(1, 0).tensor] })).rejects.toThrow(/died while running this job/);
+    await expectMatchesReference(sut, 'mlp_tiny@1', 2, false);
+    expect(sut.stats()).toMatchObject({ isolation: 'process', restarts: 1, failed: 1 });
+  });
+});

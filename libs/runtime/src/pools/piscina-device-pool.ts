@@ -1,0 +1,154 @@
+import { Logger } from '@nestjs/common';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import Piscina from 'piscina';
+import { InferenceFailedError } from '@switchyard/common';
+import type { DeviceInfo } from '@switchyard/devices';
+import type { DevicePool, PoolStats } from '../interfaces/device-pool.interface';
+import type { InferenceTask, ModelLoadSpec, ModelSessionMetadata, TaskResult } from '../interfaces/inference-task.interface';
+import { WorkerDiedError } from '../errors/worker-died.error';
+import type { LoadReply, RunReply, RunRequest, WorkerConfig } from '../worker/worker-protocol';
+import { ModelManifest } from './model-manifest';
+
+export interface PiscinaPoolOptions {
+  device: DeviceInfo;
+  workers: number;
+  /** Tasks each worker holds at once (1 for CPU: run() blocks the thread anyway). */
+  concurrentTasksPerWorker: number;
+  intraOpThreads: number;
+  providerOptions?: Record<string, unknown>;
+  /** Compiled worker module; the ORT worker by default (tests pass fixtures). */
+  workerFile?: string;
+  bufferPoolBytes?: number;
+  onWorkerRestart?: (workerId: number, reason: string) => void;
+}
+
+export const ORT_WORKER_FILE = join(__dirname, '..', 'worker', 'ort.worker.js');
+
+/**
+ * A device's pool of worker threads (piscina), each pinning the device's ORT sessions.
+ * Kept alive for the life of the pool: min = max threads, no idle timeout, no abort signals.
+ */
+export class PiscinaDevicePool implements DevicePool {
+  readonly device: DeviceInfo;
+  private readonly logger: Logger;
+  private readonly manifest = new ModelManifest();
+  private piscina?: Piscina;
+  private closing = false;
+  private inFlight = 0;
+  private completed = 0;
+  private failed = 0;
+  private restarts = 0;
+
+  constructor(private readonly options: PiscinaPoolOptions) {
+    this.device = options.device;
+    this.logger = new Logger(`${PiscinaDevicePool.name}(${this.device.id})`);
+  }
+
+  get capacity(): number {
+    return this.options.workers * this.options.concurrentTasksPerWorker;
+  }
+
+  async start(): Promise<void> {
+    const workerData: WorkerConfig = {
+      deviceId: this.device.id,
+      executionProvider: this.device.executionProvider ?? 'cpu',
+      intraOpThreads: this.options.intraOpThreads,
+      providerOptions: this.options.providerOptions ?? {},
+      bufferPoolBytes: this.options.bufferPoolBytes ?? 64 * 2 ** 20,
+      manifest: this.manifest.buffer,
+    };
+    const piscina = new Piscina({
+      filename: this.options.workerFile ?? ORT_WORKER_FILE,
+      minThreads: this.options.workers,
+      maxThreads: this.options.workers,
+      idleTimeout: Infinity,
+      concurrentTasksPerWorker: this.options.concurrentTasksPerWorker,
+      workerData,
+    });
+    // piscina emits 'error' for a worker that dies with no task: without a listener it would throw
+    piscina.on('error', (err: Error) => this.logger.error(`worker error: ${err.message}`));
+    piscina.on('workerDestroy', () => {
+      if (this.closing) return;
+      this.restarts++;
+      this.logger.warn(`a worker died and is being replaced (${this.restarts} restarts so far)`);
+      this.options.onWorkerRestart?.(-1, 'worker exited');
+    });
+    this.piscina = piscina;
+  }
+
+  async loadModel(spec: ModelLoadSpec): Promise<ModelSessionMetadata> {
+    const piscina = this.requireStarted();
+    this.manifest.set(spec);
+    const workers = this.options.workers;
+    const barrier = new SharedArrayBuffer(4);
+    try {
+      const replies: LoadReply[] = await Promise.all(
+        Array.from({ length: workers }, () => piscina.run({ key: spec.key, path: spec.path, barrier, workers }, { name: 'load' })),
+      );
+      return { inputs: replies[0].inputs, outputs: replies[0].outputs, loadMs: Math.max(...replies.map((r) => r.loadMs)) };
+    } catch (err) {
+      this.manifest.delete(spec.key);
+      throw err;
+    }
+  }
+
+  async unloadModel(modelKey: string): Promise<void> {
+    const piscina = this.requireStarted();
+    this.manifest.delete(modelKey);
+    const workers = this.options.workers;
+    const barrier = new SharedArrayBuffer(4);
+    await Promise.all(Array.from({ length: workers }, () => piscina.run({ key: modelKey, barrier, workers }, { name: 'unload' })));
+  }
+
+  async run(task: InferenceTask): Promise<TaskResult> {
+    const piscina = this.requireStarted();
+    const spec = this.manifest.get(task.modelKey);
+    if (!spec) throw new InferenceFailedError(`model ${task.modelKey} is not loaded on ${this.device.id}`);
+    const request: RunRequest = {
+      key: task.modelKey,
+      path: spec.path,
+      inputs: task.inputs,
+      outputNames: task.outputNames,
+      acceptedAt: performance.timeOrigin + performance.now(),
+    };
+    const restartsBefore = this.restarts;
+    this.inFlight++;
+    try {
+      const reply: RunReply = await piscina.run(request, { name: 'run', transferList: task.inputs.map((t) => t.data) });
+      this.completed++;
+      return reply;
+    } catch (err) {
+      this.failed++;
+      const message = (err as Error)?.message ?? String(err);
+      if (this.restarts > restartsBefore || /worker exited|Terminating worker/.test(message)) throw new WorkerDiedError(this.device.id, err);
+      throw new InferenceFailedError(`${this.device.id} failed to run ${task.modelKey}: ${message}`, { cause: err });
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  stats(): PoolStats {
+    return {
+      deviceId: this.device.id,
+      workers: this.piscina?.threads.length ?? 0,
+      capacity: this.capacity,
+      inFlight: this.inFlight,
+      completed: this.completed,
+      failed: this.failed,
+      restarts: this.restarts,
+      isolation: 'thread',
+    };
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    await this.piscina?.destroy();
+    this.piscina = undefined;
+  }
+
+  private requireStarted(): Piscina {
+    if (!this.piscina || this.closing) throw new InferenceFailedError(`the pool of ${this.device.id} is not running`);
+    return this.piscina;
+  }
+}

@@ -1,0 +1,14 @@
+/**
+ * Test fixture: the real ORT worker, except that a model key "exit@..." ends the worker thread
+ * mid-task and "abort@..." kills the whole process with SIGSEGV, as a crashing driver would.
+ */
+import { run as ortRun } from '../worker/ort.worker';
+import type { RunRequest } from '../worker/worker-protocol';
+
+export { load, unload } from '../worker/ort.worker';
+
+export async function run(request: RunRequest) {
+  if (request.key.startsWith('exit@')) process.exit(3);
+  if (request.key.startsWith('abort@')) process.kill(process.pid, 'SIGSEGV');
+  return ortRun(request);
+}

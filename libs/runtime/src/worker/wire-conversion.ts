@@ -1,0 +1,49 @@
+import { BYTES_PER_ELEMENT, elementCount, fromOrtType, ORT_TYPE, type WireTensor } from '@switchyard/common';
+import type { Tensor as OrtTensor, TypedTensor } from 'onnxruntime-node';
+import type { BufferPool } from '../memory/buffer-pool';
+
+type OrtModule = typeof import('onnxruntime-node');
+
+const VIEW: Record<string, (b: ArrayBuffer) => ArrayBufferView> = {
+  float32: (b) => new Float32Array(b),
+  float64: (b) => new Float64Array(b),
+  float16: (b) => new Uint16Array(b),
+  int8: (b) => new Int8Array(b),
+  int16: (b) => new Int16Array(b),
+  int32: (b) => new Int32Array(b),
+  int64: (b) => new BigInt64Array(b),
+  uint8: (b) => new Uint8Array(b),
+  uint16: (b) => new Uint16Array(b),
+  uint32: (b) => new Uint32Array(b),
+  uint64: (b) => new BigUint64Array(b),
+  bool: (b) => new Uint8Array(b),
+};
+
+/** Wraps a WireTensor's buffer as an ORT tensor without copying. */
+export function toOrtTensor(ort: OrtModule, t: WireTensor): OrtTensor {
+  const type = ORT_TYPE[t.datatype];
+  return new ort.Tensor(type as 'float32', VIEW[type](t.data) as Float32Array, t.shape);
+}
+
+/** A pre-allocated output tensor from the pool, for ORT to write into (CPU outputs only). */
+export function preallocatedOutput(ort: OrtModule, pool: BufferPool, datatype: WireTensor['datatype'], shape: number[]): OrtTensor {
+  const type = ORT_TYPE[datatype];
+  const buffer = pool.acquire(elementCount(shape) * BYTES_PER_ELEMENT[datatype]);
+  return new ort.Tensor(type as 'float32', VIEW[type](buffer) as Float32Array, shape);
+}
+
+/**
+ * Turns an ORT output into a WireTensor whose buffer is exactly the tensor's bytes, so it can be
+ * transferred. Copies (into a pooled buffer) only when ORT's array does not own its whole buffer.
+ */
+export function fromOrtTensor(name: string, tensor: OrtTensor, pool: BufferPool): WireTensor {
+  const datatype = fromOrtType(tensor.type);
+  if (!datatype) throw new Error(`output "${name}" has type ${tensor.type}, which Switchyard cannot return`);
+  const data = (tensor as TypedTensor<'float32'>).data as unknown as ArrayBufferView;
+  let buffer = data.buffer as ArrayBuffer;
+  if (data.byteOffset !== 0 || data.byteLength !== buffer.byteLength || buffer instanceof SharedArrayBuffer) {
+    buffer = pool.acquire(data.byteLength);
+    new Uint8Array(buffer).set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+  }
+  return { name, datatype, shape: [...tensor.dims], data: buffer };
+}

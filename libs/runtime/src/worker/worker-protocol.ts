@@ -1,0 +1,53 @@
+import type { WireTensor } from '@switchyard/common';
+import type { ExecutionProviderName } from '@switchyard/devices';
+import type { SessionTensorMetadata, TaskTimings } from '../interfaces/inference-task.interface';
+
+/** Fixed per worker, passed as piscina's workerData. */
+export interface WorkerConfig {
+  deviceId: string;
+  executionProvider: ExecutionProviderName;
+  /** ORT intra-op threads (CPU EP); 0 lets ORT decide. */
+  intraOpThreads: number;
+  /** EP options, e.g. {deviceId: 1} for CUDA. */
+  providerOptions: Record<string, unknown>;
+  /** Upper bound of bytes kept in the worker's buffer pool. */
+  bufferPoolBytes: number;
+  /** ModelManifest's shared buffer: the models to pin as soon as the worker starts. */
+  manifest: SharedArrayBuffer;
+}
+
+export interface LoadRequest {
+  key: string;
+  path: string;
+  /** Broadcast barrier: every worker increments it, and each load waits until all arrived. */
+  barrier?: SharedArrayBuffer;
+  workers?: number;
+}
+
+export interface LoadReply {
+  workerId: number;
+  inputs: SessionTensorMetadata[];
+  outputs: SessionTensorMetadata[];
+  loadMs: number;
+}
+
+export interface RunRequest {
+  key: string;
+  /** The model file, so a replacement worker can pin the session on first use. */
+  path: string;
+  inputs: WireTensor[];
+  outputNames?: string[];
+  /** performance.timeOrigin + performance.now() when the pool accepted the task. */
+  acceptedAt: number;
+}
+
+export interface RunReply {
+  outputs: WireTensor[];
+  timings: TaskTimings;
+}
+
+export interface UnloadRequest {
+  key: string;
+  barrier?: SharedArrayBuffer;
+  workers?: number;
+}

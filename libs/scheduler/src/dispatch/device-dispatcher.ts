@@ -1,0 +1,314 @@
+import { DeadlineExceededError, InferenceFailedError, SwitchyardError, SwitchyardEvents, UnavailableError, type WireTensor } from '@switchyard/common';
+import type { DevicePool, TaskResult } from '@switchyard/runtime';
+import type { InferenceJob, JobOutcome, PlacementDecision } from '../interfaces/inference-job.interface';
+import { backlogPerSlotMs } from '../framework/backlog-per-slot';
+import type { ServiceTimeEstimator } from '../interfaces/service-time-estimator.interface';
+import type { Clock, TimerHandle } from './clock.interface';
+import { batchingSettings, ModelBatchQueue } from './model-batch-queue';
+import type { QueuedJob } from './queued-job.interface';
+import { batchSignature, mergeInputs, splitOutputs } from './tensor-batching';
+
+export interface DeviceDispatcherOptions {
+  pool: DevicePool;
+  clock: Clock;
+  estimator: ServiceTimeEstimator;
+  events: SwitchyardEvents;
+  /** Predicted ms of one session run of `rows` rows of the model on this device (never undefined: fallbacks applied). */
+  predictServiceMs(modelKey: string, rows: number): number;
+}
+
+export interface EnqueueRequest {
+  job: InferenceJob;
+  decision: PlacementDecision;
+  /** Effective priority level, 1 highest. */
+  level: number;
+  deadlineAt?: number;
+}
+
+interface RunningBatch {
+  modelKey: string;
+  rows: number;
+  startedAt: number;
+  predictedMs: number;
+}
+
+/** What a policy needs of a device's queues for one model (see DeviceSnapshot). */
+export interface DeviceLoad {
+  backlogMs: number;
+  openBatchRows: number;
+  /** All predicted work queued and running, per slot (for Retry-After). */
+  workMs: number;
+}
+
+/** Queue depths of one device, as GET /v1/scheduler shows them. */
+export interface DispatcherState {
+  deviceId: string;
+  capacity: number;
+  inFlight: number;
+  queuedJobs: number;
+  models: Record<string, { queuedJobs: number; queuedRows: number }>;
+}
+
+/**
+ * The dispatch queues of one device: a dynamic-batching queue per model in front of the device's
+ * pool, which it never over-fills (in-flight <= capacity, so the pool never queues where the
+ * scheduler cannot see). Free slots go to the ready batch with the best priority, ties to the
+ * model served least recently (fairness across models). Deadlines are enforced here, before
+ * dispatch; a running task is never aborted.
+ */
+export class DeviceDispatcher {
+  readonly deviceId: string;
+  private readonly queues = new Map<string, ModelBatchQueue>();
+  private readonly running = new Set<RunningBatch>();
+  private queued = 0;
+  private arrivals = 0;
+  private dispatches = 0;
+  private wakeTimer?: TimerHandle;
+  private wakeAt?: number;
+  private pumping = false;
+  private closed = false;
+
+  constructor(private readonly opts: DeviceDispatcherOptions) {
+    this.deviceId = opts.pool.device.id;
+  }
+
+  get queuedJobs(): number {
+    return this.queued;
+  }
+
+  get capacity(): number {
+    return Math.max(1, this.opts.pool.stats().capacity);
+  }
+
+  /** Tasks running in the pool: ours, or the pool's own count when larger (calibration runs). */
+  get inFlight(): number {
+    return Math.max(this.running.size, this.opts.pool.stats().inFlight);
+  }
+
+  /**
+   * The device's load as a job of `modelKey` sees it (DeviceSnapshot's backlogMs and
+   * openBatchRows): the open batch of that model (the last batch its queue would form, which the
+   * job may join) is left out of the backlog, as backlogPerSlotMs() expects.
+   */
+  load(modelKey: string): DeviceLoad {
+    const now = this.opts.clock.now();
+    let workMs = 0;
+    for (const b of this.running) workMs += Math.max(0, b.predictedMs - (now - b.startedAt));
+    let waitingBatches = 0;
+    let openBatchRows = 0;
+    for (const q of this.queues.values()) {
+      const batches = q.pendingBatchRows();
+      if (q.modelKey === modelKey && q.batching.maxBatchSize > 0 && batches.length) openBatchRows = batches.pop()!;
+      for (const rows of batches) workMs += this.opts.predictServiceMs(q.modelKey, rows);
+      waitingBatches += batches.length;
+    }
+    const capacity = this.capacity;
+    return { backlogMs: backlogPerSlotMs(workMs, this.inFlight, waitingBatches, capacity), openBatchRows, workMs: workMs / capacity };
+  }
+
+  state(): DispatcherState {
+    const models: DispatcherState['models'] = {};
+    for (const q of this.queues.values()) models[q.modelKey] = { queuedJobs: q.jobs.size, queuedRows: q.jobs.rows };
+    return { deviceId: this.deviceId, capacity: this.capacity, inFlight: this.inFlight, queuedJobs: this.queued, models };
+  }
+
+  /** Queues a placed job; settles when it ran (or expired, or failed). */
+  enqueue(req: EnqueueRequest): Promise<JobOutcome> {
+    if (this.closed) return Promise.reject(new UnavailableError(`device ${this.deviceId} is shutting down`));
+    return new Promise<JobOutcome>((resolve, reject) => {
+      const { clock } = this.opts;
+      const queue = this.queueOf(req.job);
+      const entry: QueuedJob = {
+        job: req.job,
+        decision: req.decision,
+        level: req.level,
+        seq: this.arrivals++,
+        enqueuedAt: clock.now(),
+        deadlineAt: req.deadlineAt,
+        signature: batchSignature(req.job.inputs, req.job.outputNames),
+        resolve,
+        reject,
+      };
+      queue.jobs.push(entry);
+      this.queued++;
+      if (entry.deadlineAt !== undefined) {
+        entry.expiryTimer = clock.setTimer(() => this.expireQueued(queue, entry), entry.deadlineAt - entry.enqueuedAt);
+      }
+      this.pump();
+    });
+  }
+
+  /** Refuses everything still queued (shutdown); running tasks finish. */
+  close(): void {
+    this.closed = true;
+    this.opts.clock.clearTimer(this.wakeTimer);
+    for (const q of this.queues.values()) {
+      for (const entry of q.jobs.clear()) {
+        this.opts.clock.clearTimer(entry.expiryTimer);
+        entry.reject(new UnavailableError(`device ${this.deviceId} is shutting down`));
+      }
+    }
+    this.queued = 0;
+  }
+
+  private queueOf(job: InferenceJob): ModelBatchQueue {
+    let q = this.queues.get(job.model.key);
+    if (!q) {
+      q = new ModelBatchQueue(job.model.key, batchingSettings(job.model));
+      this.queues.set(job.model.key, q);
+    }
+    return q;
+  }
+
+  private freeSlots(): number {
+    return this.capacity - this.inFlight;
+  }
+
+  private pump(): void {
+    if (this.pumping || this.closed) return;
+    this.pumping = true;
+    try {
+      let wakeAt: number | undefined;
+      while (this.freeSlots() > 0) {
+        const now = this.opts.clock.now();
+        const { best, nextReadyAt } = this.pickReady(now);
+        wakeAt = nextReadyAt;
+        if (!best) break;
+        const taken = best.take();
+        this.queued -= taken.length;
+        const live: QueuedJob[] = [];
+        for (const entry of taken) {
+          this.opts.clock.clearTimer(entry.expiryTimer);
+          if (entry.deadlineAt !== undefined && entry.deadlineAt <= now) this.expire(entry);
+          else live.push(entry);
+        }
+        if (live.length) this.dispatch(best, live, now);
+      }
+      this.armWake(this.freeSlots() > 0 ? wakeAt : undefined);
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private pickReady(now: number): { best?: ModelBatchQueue; nextReadyAt?: number } {
+    let best: ModelBatchQueue | undefined;
+    let bestLevel = Infinity;
+    let nextReadyAt: number | undefined;
+    for (const q of this.queues.values()) {
+      const at = q.readyAt();
+      if (at === undefined) continue;
+      if (at > now) {
+        nextReadyAt = Math.min(nextReadyAt ?? Infinity, at);
+        continue;
+      }
+      const level = q.jobs.peek()!.level;
+      if (!best || level < bestLevel || (level === bestLevel && q.lastServed < best.lastServed)) {
+        best = q;
+        bestLevel = level;
+      }
+    }
+    return { best, nextReadyAt };
+  }
+
+  private armWake(at: number | undefined): void {
+    if (at === this.wakeAt) return;
+    this.opts.clock.clearTimer(this.wakeTimer);
+    this.wakeTimer = undefined;
+    this.wakeAt = at;
+    if (at === undefined) return;
+    this.wakeTimer = this.opts.clock.setTimer(() => {
+      this.wakeTimer = undefined;
+      this.wakeAt = undefined;
+      this.pump();
+    }, at - this.opts.clock.now());
+  }
+
+  private dispatch(queue: ModelBatchQueue, jobs: QueuedJob[], now: number): void {
+    const { pool, events } = this.opts;
+    const rows = jobs.reduce((n, j) => n + j.job.batchSize, 0);
+    const batch: RunningBatch = { modelKey: queue.modelKey, rows, startedAt: now, predictedMs: this.opts.predictServiceMs(queue.modelKey, rows) };
+    this.running.add(batch);
+    queue.lastServed = this.dispatches++;
+    events.emit('batch.dispatched', { deviceId: this.deviceId, model: queue.modelKey, batchSize: rows, requests: jobs.length });
+    let result: Promise<TaskResult>;
+    try {
+      const inputs: WireTensor[] = jobs.length === 1 ? jobs[0].job.inputs : mergeInputs(jobs.map((j) => j.job.inputs));
+      result = pool.run({ modelKey: queue.modelKey, inputs, outputNames: jobs[0].job.outputNames });
+    } catch (err) {
+      result = Promise.reject(err);
+    }
+    result
+      .then(
+        (res) => this.complete(batch, jobs, res),
+        (err: unknown) => this.fail(batch, jobs, err),
+      )
+      .finally(() => {
+        this.running.delete(batch);
+        this.pump();
+      });
+  }
+
+  private complete(batch: RunningBatch, jobs: QueuedJob[], res: TaskResult): void {
+    const { runMs, marshalMs, queueMs: poolQueueMs } = res.timings;
+    this.opts.estimator.observe(batch.modelKey, this.deviceId, batch.rows, runMs + marshalMs);
+    let parts: WireTensor[][];
+    try {
+      parts = jobs.length === 1 ? [res.outputs] : splitOutputs(res.outputs, jobs.map((j) => j.job.batchSize));
+    } catch (err) {
+      this.fail(batch, jobs, err);
+      return;
+    }
+    const end = this.opts.clock.now();
+    jobs.forEach((entry, i) => {
+      const queueMs = batch.startedAt - entry.enqueuedAt + poolQueueMs;
+      const totalMs = end - entry.job.receivedAt;
+      this.opts.events.emit('job.completed', {
+        jobId: entry.job.id,
+        model: batch.modelKey,
+        deviceId: this.deviceId,
+        policy: entry.decision.policy,
+        outcome: 'ok',
+        batchSize: entry.job.batchSize,
+        queueMs,
+        runMs,
+        totalMs,
+        predictedMs: entry.decision.predictedMs,
+      });
+      entry.resolve({ outputs: parts[i], decision: entry.decision, executedBatchSize: batch.rows, timings: { queueMs, runMs, totalMs } });
+    });
+  }
+
+  private fail(batch: RunningBatch, jobs: QueuedJob[], err: unknown): void {
+    const error = err instanceof SwitchyardError ? err : new InferenceFailedError(`inference on ${this.deviceId} failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    const end = this.opts.clock.now();
+    for (const entry of jobs) {
+      this.opts.events.emit('job.completed', {
+        jobId: entry.job.id,
+        model: batch.modelKey,
+        deviceId: this.deviceId,
+        policy: entry.decision.policy,
+        outcome: 'error',
+        errorReason: error.message,
+        batchSize: entry.job.batchSize,
+        queueMs: batch.startedAt - entry.enqueuedAt,
+        runMs: 0,
+        totalMs: end - entry.job.receivedAt,
+        predictedMs: entry.decision.predictedMs,
+      });
+      entry.reject(error);
+    }
+  }
+
+  private expireQueued(queue: ModelBatchQueue, entry: QueuedJob): void {
+    if (!queue.jobs.remove(entry)) return;
+    this.queued--;
+    this.expire(entry);
+    this.pump();
+  }
+
+  private expire(entry: QueuedJob): void {
+    const waited = Math.round(entry.job.timeoutMs ?? this.opts.clock.now() - entry.job.receivedAt);
+    this.opts.events.emit('job.rejected', { model: entry.job.model.key, reason: 'expired', deviceId: this.deviceId });
+    entry.reject(new DeadlineExceededError(`timed out after ${waited} ms in the queue of ${this.deviceId}`));
+  }
+}

@@ -1,0 +1,120 @@
+import { fromOrtType, ORT_TYPE, type WireTensor } from '@switchyard/common';
+import type { DeviceInfo, DeviceKind } from '@switchyard/devices';
+import type { DevicePool, InferenceTask, ModelLoadSpec, ModelSessionMetadata, PoolStats, TaskResult } from '@switchyard/runtime';
+import * as ort from 'onnxruntime-node';
+import { performance } from 'node:perf_hooks';
+
+const VIEW: Record<string, (b: ArrayBuffer) => ArrayBufferView> = {
+  float32: (b) => new Float32Array(b),
+  float16: (b) => new Uint16Array(b),
+  int8: (b) => new Int8Array(b),
+  int32: (b) => new Int32Array(b),
+  int64: (b) => new BigInt64Array(b),
+  uint8: (b) => new Uint8Array(b),
+  bool: (b) => new Uint8Array(b),
+};
+
+/**
+ * Test fixture: a DevicePool that runs real onnxruntime CPU sessions on the calling thread, with
+ * a gate the test can close (`hold`) so that tasks wait in a known state. It records every run
+ * (model, rows) so tests can check what was dispatched. Results are ORT's real outputs.
+ */
+export class InlineOrtPool implements DevicePool {
+  readonly device: DeviceInfo;
+  /** Every session run, in start order. */
+  readonly runs: Array<{ modelKey: string; rows: number }> = [];
+  private readonly sessions = new Map<string, ort.InferenceSession>();
+  private gate?: { promise: Promise<void>; open: () => void };
+  private running = 0;
+  private done = 0;
+  private errors = 0;
+
+  constructor(
+    id: string,
+    private readonly slots: number,
+    kind: DeviceKind = 'cpu',
+  ) {
+    this.device = { id, kind, vendor: 'test', name: `inline ${id}`, executionProvider: 'cpu', usable: true, costWeight: 1, details: {} };
+  }
+
+  async start(): Promise<void> {}
+
+  async loadModel(spec: ModelLoadSpec): Promise<ModelSessionMetadata> {
+    const started = performance.now();
+    this.sessions.set(spec.key, await ort.InferenceSession.create(spec.path, { intraOpNumThreads: 1 }));
+    return { inputs: [], outputs: [], loadMs: performance.now() - started };
+  }
+
+  async unloadModel(modelKey: string): Promise<void> {
+    await this.sessions.get(modelKey)?.release();
+    this.sessions.delete(modelKey);
+  }
+
+  /** Tasks that start from now on wait until `release()`. */
+  hold(): void {
+    if (this.gate) return;
+    let open!: () => void;
+    const promise = new Promise<void>((resolve) => (open = resolve));
+    this.gate = { promise, open };
+  }
+
+  release(): void {
+    this.gate?.open();
+    this.gate = undefined;
+  }
+
+  async run(task: InferenceTask): Promise<TaskResult> {
+    const accepted = performance.now();
+    const session = this.sessions.get(task.modelKey);
+    if (!session) throw new Error(`model ${task.modelKey} is not loaded on ${this.device.id}`);
+    this.running++;
+    this.runs.push({ modelKey: task.modelKey, rows: task.inputs[0]?.shape[0] ?? 0 });
+    try {
+      if (this.gate) await this.gate.promise;
+      const started = performance.now();
+      const feeds: Record<string, ort.Tensor> = {};
+      for (const t of task.inputs) {
+        const type = ORT_TYPE[t.datatype];
+        feeds[t.name] = new ort.Tensor(type as 'float32', VIEW[type](t.data) as Float32Array, t.shape);
+      }
+      const ran = performance.now();
+      const results = task.outputNames ? await session.run(feeds, task.outputNames) : await session.run(feeds);
+      const runMs = performance.now() - ran;
+      const outputs: WireTensor[] = Object.entries(results).map(([name, tensor]) => {
+        const data = tensor.data as unknown as ArrayBufferView;
+        return {
+          name,
+          datatype: fromOrtType(tensor.type)!,
+          shape: [...tensor.dims],
+          data: (data.buffer as ArrayBuffer).slice(data.byteOffset, data.byteOffset + data.byteLength),
+        };
+      });
+      this.done++;
+      const marshalMs = performance.now() - started - runMs;
+      return { outputs, timings: { queueMs: started - accepted, runMs, marshalMs, workerId: 0 } };
+    } catch (err) {
+      this.errors++;
+      throw err;
+    } finally {
+      this.running--;
+    }
+  }
+
+  stats(): PoolStats {
+    return {
+      deviceId: this.device.id,
+      workers: 1,
+      capacity: this.slots,
+      inFlight: this.running,
+      completed: this.done,
+      failed: this.errors,
+      restarts: 0,
+      isolation: 'thread',
+    };
+  }
+
+  async close(): Promise<void> {
+    for (const s of this.sessions.values()) await s.release();
+    this.sessions.clear();
+  }
+}

@@ -1,0 +1,145 @@
+import { EstimatorSnapshotError } from './estimator-snapshot.error';
+import { EwmaServiceTimeEstimator } from './ewma-service-time-estimator';
+
+describe(EwmaServiceTimeEstimator.name, () => {
+  let sut: EwmaServiceTimeEstimator;
+
+  beforeEach(() => {
+    sut = new EwmaServiceTimeEstimator({ alpha: 0.25 });
+  });
+
+  it('knows nothing of an unseen (model, device) pair', () => {
+    sut.observe('m', 'cpu:0', 1, 5);
+    expect(sut.estimate('m', 'gpu:0', 1)).toBeUndefined();
+    expect(sut.estimate('other', 'cpu:0', 1)).toBeUndefined();
+  });
+
+  it('keeps an EWMA per bucket that matches the textbook recurrence', () => {
+    const measured = [10, 14, 9, 30, 11, 12, 10.5];
+    let reference = measured[0];
+    for (const ms of measured.slice(1)) reference = 0.75 * reference + 0.25 * ms;
+    for (const ms of measured) sut.observe('m', 'cpu:0', 4, ms);
+    const estimate = sut.estimate('m', 'cpu:0', 4);
+    expect(estimate?.ms).toBeCloseTo(reference, 10);
+    expect(estimate?.samples).toBe(measured.length);
+  });
+
+  it('tracks a change of speed (thermal throttling) geometrically', () => {
+    for (let i = 0; i < 50; i++) sut.observe('m', 'gpu:0', 1, 10);
+    for (let k = 1; k <= 6; k++) {
+      sut.observe('m', 'gpu:0', 1, 20);
+      expect(sut.estimate('m', 'gpu:0', 1)?.ms).toBeCloseTo(20 - 10 * 0.75 ** k, 10);
+    }
+  });
+
+  it('interpolates linearly between known buckets and reports the unseen bucket with 0 samples', () => {
+    sut.seed('m', 'cpu:0', [
+      { batchSize: 1, ms: 2 },
+      { batchSize: 8, ms: 9, samples: 4 },
+    ]);
+    const mid = sut.estimate('m', 'cpu:0', 4);
+    expect(mid?.ms).toBeCloseTo(2 + ((9 - 2) * (4 - 1)) / (8 - 1), 10);
+    expect(mid?.samples).toBe(0);
+    expect(sut.estimate('m', 'cpu:0', 8)).toEqual({ ms: 9, samples: 4 });
+  });
+
+  it('extrapolates beyond the largest batch along the slope of the last two points', () => {
+    sut.seed('m', 'cpu:0', [
+      { batchSize: 1, ms: 2 },
+      { batchSize: 8, ms: 9 },
+    ]);
+    expect(sut.estimate('m', 'cpu:0', 32)?.ms).toBeCloseTo(9 + 1 * (32 - 8), 10);
+  });
+
+  it('extrapolates below the smallest batch, never under the proportional share', () => {
+    sut.seed('m', 'cpu:0', [
+      { batchSize: 4, ms: 10 },
+      { batchSize: 8, ms: 14 },
+    ]);
+    expect(sut.estimate('m', 'cpu:0', 2)?.ms).toBeCloseTo(10 - 1 * 2, 10);
+    sut.seed('m', 'gpu:0', [
+      { batchSize: 4, ms: 4 },
+      { batchSize: 8, ms: 40 },
+    ]);
+    expect(sut.estimate('m', 'gpu:0', 2)?.ms).toBeCloseTo((4 * 2) / 4, 10);
+  });
+
+  it('with a single point: proportional above it, flat below it', () => {
+    sut.seed('m', 'cpu:0', [{ batchSize: 4, ms: 8 }]);
+    expect(sut.estimate('m', 'cpu:0', 16)?.ms).toBeCloseTo(32, 10);
+    expect(sut.estimate('m', 'cpu:0', 1)?.ms).toBeCloseTo(8, 10);
+  });
+
+  it('places a bucket point at the mean batch it measured', () => {
+    sut.observe('m', 'cpu:0', 3, 6);
+    sut.observe('m', 'cpu:0', 16, 20);
+    // bucket 2 holds batch 3 only: batch 4 interpolates between (3, 6) and (16, 20)
+    expect(sut.estimate('m', 'cpu:0', 4)?.ms).toBeCloseTo(6 + (14 * 1) / 13, 10);
+    expect(sut.estimate('m', 'cpu:0', 4)?.samples).toBe(1);
+  });
+
+  it('averages calibration points of one bucket by their samples and replaces older knowledge', () => {
+    sut.observe('m', 'cpu:0', 64, 100);
+    sut.seed('m', 'cpu:0', [
+      { batchSize: 4, ms: 10, samples: 1 },
+      { batchSize: 4, ms: 20, samples: 3 },
+    ]);
+    expect(sut.estimate('m', 'cpu:0', 4)).toEqual({ ms: 17.5, samples: 4 });
+    expect(sut.estimate('m', 'cpu:0', 64)?.samples).toBe(0);
+  });
+
+  it('ignores measurements that cannot be right and rejects bad calibration points', () => {
+    for (const [b, ms] of [
+      [0, 1],
+      [1, -1],
+      [1, NaN],
+      [1, Infinity],
+    ]) {
+      sut.observe('m', 'cpu:0', b, ms);
+    }
+    expect(sut.estimate('m', 'cpu:0', 1)).toBeUndefined();
+    expect(() => sut.seed('m', 'cpu:0', [{ batchSize: 1, ms: -3 }])).toThrow('invalid calibration point');
+  });
+
+  it('round-trips through JSON with identical estimates', () => {
+    sut.seed('a', 'cpu:0', [
+      { batchSize: 1, ms: 1.5, samples: 3 },
+      { batchSize: 16, ms: 7 },
+    ]);
+    for (const [b, ms] of [
+      [3, 4],
+      [3, 5],
+      [100, 40],
+    ]) {
+      sut.observe('b', 'gpu:0', b, ms);
+    }
+    const copy = EwmaServiceTimeEstimator.fromJSON(JSON.parse(JSON.stringify(sut)));
+    for (const [model, device] of [
+      ['a', 'cpu:0'],
+      ['b', 'gpu:0'],
+    ]) {
+      for (let b = 1; b <= 300; b += 7) expect(copy.estimate(model, device, b)).toEqual(sut.estimate(model, device, b));
+    }
+  });
+
+  it.each([null, {}, { version: 2, curves: [] }, { version: 1, curves: [{ modelKey: 'm' }] }, { version: 1, curves: [{ modelKey: 'm', deviceId: 'd', points: [{ batchSize: 0, ms: 1 }] }] }])(
+    'refuses the malformed snapshot %j',
+    (snapshot) => {
+      expect(() => EwmaServiceTimeEstimator.fromJSON(snapshot)).toThrow(EstimatorSnapshotError);
+    },
+  );
+
+  it('forgets a model on one device or everywhere', () => {
+    sut.observe('m', 'cpu:0', 1, 1);
+    sut.observe('m', 'gpu:0', 1, 1);
+    sut.forget('m', 'cpu:0');
+    expect(sut.estimate('m', 'cpu:0', 1)).toBeUndefined();
+    expect(sut.estimate('m', 'gpu:0', 1)).toBeDefined();
+    sut.forget('m');
+    expect(sut.estimate('m', 'gpu:0', 1)).toBeUndefined();
+  });
+
+  it('rejects an alpha outside (0, 1]', () => {
+    expect(() => new EwmaServiceTimeEstimator({ alpha: 0 })).toThrow('alpha');
+  });
+});

@@ -1,0 +1,121 @@
+import type { ServiceTimeEstimator } from '../interfaces/service-time-estimator.interface';
+import { EstimatorSnapshotError } from './estimator-snapshot.error';
+import type { EstimatorSnapshot, ServiceTimeCurveSnapshot, ServiceTimePoint } from './estimator-snapshot.interface';
+import { ServiceTimeCurve } from './service-time-curve';
+
+export interface EwmaEstimatorOptions {
+  /**
+   * Weight of a new measurement in the EWMA, in (0, 1]: higher tracks changes (load, thermal
+   * throttling) faster and noise more.
+   * @defaultValue 0.2
+   */
+  alpha: number;
+}
+
+const DEFAULTS: EwmaEstimatorOptions = { alpha: 0.2 };
+
+/**
+ * The performance model: per (model, device, power-of-two batch bucket) an EWMA of the measured
+ * service time, seeded from start-up calibration and updated by every completed job; batch sizes
+ * never measured are interpolated / extrapolated along the (model, device) curve.
+ *
+ * @remarks Pure logic: no clock, no I/O. `estimate` reports `samples: 0` for an interpolated
+ * bucket, which is what the adaptive policy's exploration reads.
+ */
+export class EwmaServiceTimeEstimator implements ServiceTimeEstimator {
+  private readonly curves = new Map<string, Map<string, ServiceTimeCurve>>();
+  private readonly alpha: number;
+
+  constructor(options: Partial<EwmaEstimatorOptions> = {}) {
+    const alpha = options.alpha ?? DEFAULTS.alpha;
+    if (!(alpha > 0 && alpha <= 1)) throw new RangeError(`EWMA alpha must be in (0, 1], got ${alpha}`);
+    this.alpha = alpha;
+  }
+
+  static fromJSON(snapshot: unknown, options: Partial<EwmaEstimatorOptions> = {}): EwmaServiceTimeEstimator {
+    const sut = new EwmaServiceTimeEstimator(options);
+    sut.load(snapshot);
+    return sut;
+  }
+
+  estimate(modelKey: string, deviceId: string, batchSize: number): { ms: number; samples: number } | undefined {
+    const curve = this.curves.get(modelKey)?.get(deviceId);
+    if (curve === undefined || curve.isEmpty) return undefined;
+    return { ms: curve.estimate(batchSize), samples: curve.samples(batchSize) };
+  }
+
+  /** Folds in one completed session run; non-finite or negative times and empty batches are ignored. */
+  observe(modelKey: string, deviceId: string, batchSize: number, ms: number): void {
+    if (!(batchSize >= 1) || !(ms >= 0) || ms === Infinity) return;
+    this.curve(modelKey, deviceId).observe(batchSize, ms, this.alpha);
+  }
+
+  /**
+   * Replaces what is known of (model, device) with calibration points (several points in one
+   * bucket are averaged, weighted by their samples).
+   */
+  seed(modelKey: string, deviceId: string, points: readonly ServiceTimePoint[]): void {
+    const curve = new ServiceTimeCurve();
+    for (const p of points) {
+      const samples = p.samples ?? 1;
+      if (!(p.batchSize >= 1) || !(p.ms >= 0) || !Number.isFinite(p.ms) || !(samples > 0)) {
+        throw new RangeError(`invalid calibration point for ${modelKey} on ${deviceId}: ${JSON.stringify(p)}`);
+      }
+      curve.seed(p.batchSize, p.ms, samples);
+    }
+    this.models(modelKey).set(deviceId, curve);
+  }
+
+  /** Drops what is known of a model (on one device, or on all). */
+  forget(modelKey: string, deviceId?: string): void {
+    if (deviceId === undefined) this.curves.delete(modelKey);
+    else this.curves.get(modelKey)?.delete(deviceId);
+  }
+
+  toJSON(): EstimatorSnapshot {
+    const curves: ServiceTimeCurveSnapshot[] = [];
+    for (const [modelKey, byDevice] of this.curves) {
+      for (const [deviceId, curve] of byDevice) {
+        if (!curve.isEmpty) curves.push({ modelKey, deviceId, points: curve.points() });
+      }
+    }
+    return { version: 1, curves };
+  }
+
+  /** Adds the curves of a snapshot (replacing those of the same pairs). */
+  load(snapshot: unknown): void {
+    const s = snapshot as Partial<EstimatorSnapshot> | null;
+    if (s === null || typeof s !== 'object' || s.version !== 1 || !Array.isArray(s.curves)) {
+      throw new EstimatorSnapshotError('estimator snapshot must be {"version": 1, "curves": [...]}');
+    }
+    for (const c of s.curves as Partial<ServiceTimeCurveSnapshot>[]) {
+      if (typeof c?.modelKey !== 'string' || typeof c.deviceId !== 'string' || !Array.isArray(c.points)) {
+        throw new EstimatorSnapshotError(`estimator snapshot curve needs modelKey, deviceId and points: ${JSON.stringify(c)}`);
+      }
+      try {
+        this.seed(c.modelKey, c.deviceId, c.points);
+      } catch (error) {
+        throw new EstimatorSnapshotError((error as Error).message);
+      }
+    }
+  }
+
+  private models(modelKey: string): Map<string, ServiceTimeCurve> {
+    let byDevice = this.curves.get(modelKey);
+    if (byDevice === undefined) {
+      byDevice = new Map();
+      this.curves.set(modelKey, byDevice);
+    }
+    return byDevice;
+  }
+
+  private curve(modelKey: string, deviceId: string): ServiceTimeCurve {
+    const byDevice = this.models(modelKey);
+    let curve = byDevice.get(deviceId);
+    if (curve === undefined) {
+      curve = new ServiceTimeCurve();
+      byDevice.set(deviceId, curve);
+    }
+    return curve;
+  }
+}

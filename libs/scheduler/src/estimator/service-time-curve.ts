@@ -1,0 +1,114 @@
+import { BATCH_BUCKETS, batchBucket } from './batch-bucket';
+
+/**
+ * Service time over batch size for one (model, device) pair: per power-of-two batch bucket, an
+ * EWMA of the measured ms and of the batch sizes measured (so the point sits where the
+ * measurements were), and the number of samples. Unknown batch sizes are interpolated linearly
+ * between the neighbouring known points and extrapolated from the two outermost ones.
+ *
+ * @remarks Fixed-size typed arrays and a bitmask of known buckets: no allocation per estimate.
+ */
+export class ServiceTimeCurve {
+  private readonly ms = new Float64Array(BATCH_BUCKETS);
+  private readonly batch = new Float64Array(BATCH_BUCKETS);
+  private readonly count = new Float64Array(BATCH_BUCKETS);
+  /** Bit k set when bucket k has a value. */
+  private known = 0;
+
+  get isEmpty(): boolean {
+    return this.known === 0;
+  }
+
+  /** Folds one measurement into its bucket's EWMA (the first one sets it). */
+  observe(batchSize: number, ms: number, alpha: number): void {
+    const k = batchBucket(batchSize);
+    if (this.count[k] === 0) {
+      this.ms[k] = ms;
+      this.batch[k] = batchSize;
+    } else {
+      this.ms[k] += alpha * (ms - this.ms[k]);
+      this.batch[k] += alpha * (batchSize - this.batch[k]);
+    }
+    this.count[k] += 1;
+    this.known |= 1 << k;
+  }
+
+  /** Merges a calibration point into its bucket as a sample-weighted mean. */
+  seed(batchSize: number, ms: number, samples: number): void {
+    const k = batchBucket(batchSize);
+    const n = this.count[k];
+    const total = n + samples;
+    this.ms[k] = (this.ms[k] * n + ms * samples) / total;
+    this.batch[k] = (this.batch[k] * n + batchSize * samples) / total;
+    this.count[k] = total;
+    this.known |= 1 << k;
+  }
+
+  /** Samples behind the bucket of `batchSize` (0 when that bucket is only interpolated). */
+  samples(batchSize: number): number {
+    return this.count[batchBucket(batchSize)];
+  }
+
+  /** Predicted ms at `batchSize`; the curve must not be empty. */
+  estimate(batchSize: number): number {
+    const k = batchBucket(batchSize);
+    let lower = -1;
+    let upper = -1;
+    if ((this.known >>> k) & 1) {
+      if (this.batch[k] <= batchSize) lower = k;
+      else upper = k;
+    }
+    if (lower < 0) lower = highestBit(this.known & ((1 << k) - 1));
+    if (upper < 0) upper = lowestBit(this.known & ~((2 << k) - 1));
+    if (lower >= 0 && upper >= 0) return this.between(lower, upper, batchSize);
+    return lower >= 0 ? this.above(lower, batchSize) : this.below(upper, batchSize);
+  }
+
+  /** The known points, in increasing batch size. */
+  points(): { batchSize: number; ms: number; samples: number }[] {
+    const out: { batchSize: number; ms: number; samples: number }[] = [];
+    for (let k = 0; k < BATCH_BUCKETS; k++) {
+      if ((this.known >>> k) & 1) out.push({ batchSize: this.batch[k], ms: this.ms[k], samples: this.count[k] });
+    }
+    return out;
+  }
+
+  private between(lo: number, hi: number, b: number): number {
+    const x0 = this.batch[lo];
+    const x1 = this.batch[hi];
+    if (x1 <= x0) return this.ms[lo];
+    return this.ms[lo] + ((this.ms[hi] - this.ms[lo]) * (b - x0)) / (x1 - x0);
+  }
+
+  /** Beyond the largest known batch: the slope of the last two points, or proportional to batch. */
+  private above(last: number, b: number): number {
+    const x1 = this.batch[last];
+    const y1 = this.ms[last];
+    const prev = highestBit(this.known & ((1 << last) - 1));
+    if (prev < 0 || this.batch[prev] >= x1) return (y1 * b) / x1;
+    const slope = Math.max(0, (y1 - this.ms[prev]) / (x1 - this.batch[prev]));
+    return y1 + slope * (b - x1);
+  }
+
+  /**
+   * Below the smallest known batch: the slope of the first two points, never less than the
+   * proportional share (a fixed overhead only makes small batches relatively dearer).
+   */
+  private below(first: number, b: number): number {
+    const x0 = this.batch[first];
+    const y0 = this.ms[first];
+    const next = lowestBit(this.known & ~((2 << first) - 1));
+    const floor = (y0 * b) / x0;
+    if (next < 0 || this.batch[next] <= x0) return y0;
+    const slope = Math.max(0, (this.ms[next] - y0) / (this.batch[next] - x0));
+    return Math.max(floor, y0 - slope * (x0 - b));
+  }
+}
+
+function highestBit(mask: number): number {
+  return mask === 0 ? -1 : 31 - Math.clz32(mask);
+}
+
+function lowestBit(mask: number): number {
+  return mask === 0 ? -1 : 31 - Math.clz32(mask & -mask);
+}

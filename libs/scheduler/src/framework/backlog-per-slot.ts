@@ -1,0 +1,17 @@
+/**
+ * `DeviceSnapshot.backlogMs` from a device's state: predicted ms until one of its slots is free
+ * for a new batch.
+ *
+ * @param workMs predicted remaining ms of the running batches plus the predicted ms of the queued
+ *   batches, EXCLUDING the open batch of the model being placed.
+ * @param busySlots batches running now.
+ * @param waitingBatches batches queued (excluding that open batch).
+ * @param capacity slots of the device (parallel session runs).
+ * @returns 0 while a slot is free for the job, otherwise the work spread over the slots (list
+ *   scheduling's average, which is what a slot frees after on a busy device).
+ */
+export function backlogPerSlotMs(workMs: number, busySlots: number, waitingBatches: number, capacity: number): number {
+  const slots = capacity > 1 ? capacity : 1;
+  if (busySlots + waitingBatches < slots) return 0;
+  return workMs > 0 ? workMs / slots : 0;
+}

@@ -1,0 +1,62 @@
+import { batchRowsOnDevice, predictFinishMs, waitBeforeRunMs } from '../framework/finish-time';
+import type { DeviceSnapshot, SchedulingContext, SchedulingPolicy } from '../interfaces/scheduling-policy.interface';
+
+export interface AdaptivePolicyOptions {
+  name: string;
+  /** Weigh the finish time by the device's cost weight (false: the cost-blind variant). */
+  costAware: boolean;
+  /** Buckets with fewer samples than this are still being explored. @defaultValue 3 */
+  minSamples: number;
+  /**
+   * Chance, per under-sampled device and decision, that its service time is taken optimistically
+   * (unknown: 0, known: `optimism` x estimate). Bounds the exploration to a small fraction of the
+   * decisions, and it stops by itself once every bucket has `minSamples`. @defaultValue 0.05
+   */
+  explorationRate: number;
+  /** Factor applied to an under-sampled estimate when exploring. @defaultValue 0.5 */
+  optimism: number;
+}
+
+/** Finish time given to a device the estimator knows nothing of, when not exploring it. */
+const UNKNOWN_MS = 1e9;
+/** Floor of a cost weight, so free devices are still ordered by finish time. */
+const MIN_COST = 1e-6;
+
+const DEFAULTS: AdaptivePolicyOptions = {
+  name: 'adaptive',
+  costAware: true,
+  minSamples: 3,
+  explorationRate: 0.05,
+  optimism: 0.5,
+};
+
+/**
+ * HEFT / StarPU dmda at the granularity of one job: the device where the job would finish
+ * soonest, weighted by its cost. score = -(finish x costWeight), finish = backlog + open batch
+ * ahead (when not joining it) + est(rows of the batch the job runs in). See docs/scheduler.md.
+ */
+export function createAdaptivePolicy(options: Partial<AdaptivePolicyOptions> = {}): SchedulingPolicy {
+  const o: AdaptivePolicyOptions = { ...DEFAULTS, ...options };
+  if (!(o.explorationRate >= 0 && o.explorationRate < 1)) {
+    throw new RangeError(`explorationRate must be in [0, 1), got ${o.explorationRate}`);
+  }
+  const cost = (device: DeviceSnapshot): number =>
+    o.costAware ? (device.costWeight > MIN_COST ? device.costWeight : MIN_COST) : 1;
+
+  return {
+    name: o.name,
+    score(ctx: SchedulingContext, device: DeviceSnapshot): number {
+      const rows = batchRowsOnDevice(ctx, device);
+      const est = ctx.estimator.estimate(ctx.job.modelKey, device.deviceId, rows);
+      const explore = (est === undefined || est.samples < o.minSamples) && ctx.random() < o.explorationRate;
+      let runMs: number;
+      if (est === undefined) runMs = explore ? 0 : UNKNOWN_MS;
+      else runMs = explore ? est.ms * o.optimism : est.ms;
+      return -(waitBeforeRunMs(ctx, device, rows) + runMs) * cost(device);
+    },
+    predictMs: predictFinishMs,
+  } satisfies SchedulingPolicy;
+}
+
+/** The adaptive policy with its defaults. */
+export const adaptivePolicy = createAdaptivePolicy();

@@ -1,0 +1,11 @@
+import { predictFinishMs } from '../framework/finish-time';
+import type { SchedulingPolicy } from '../interfaces/scheduling-policy.interface';
+
+/** Join the shortest queue: fewest jobs queued and running per slot. Knows nothing of speed. */
+export const leastLoadedPolicy = {
+  name: 'least-loaded',
+  score(_ctx, device) {
+    return -(device.queuedJobs + device.inFlight) / (device.capacity > 1 ? device.capacity : 1);
+  },
+  predictMs: predictFinishMs,
+} satisfies SchedulingPolicy;

@@ -1,0 +1,26 @@
+/** A job inside the simulator. */
+export interface SimJob {
+  seq: number;
+  classIndex: number;
+  modelKey: string;
+  batchSize: number;
+  /** Intended send time (latency counts from here, also in the open loop). */
+  arrivedAt: number;
+  deadlineAt?: number;
+  /** Closed-loop client that sent it; -1 in the open loop. */
+  client: number;
+  deviceIndex: number;
+}
+
+/** A session run (one batch of jobs of one model) on a simulated device. */
+export interface SimRun {
+  deviceIndex: number;
+  modelKey: string;
+  jobs: SimJob[];
+  rows: number;
+  startedAt: number;
+  /** What the estimator predicted when it started (the backlog uses it). */
+  predictedMs: number;
+  /** What it really takes (true service time with noise). */
+  actualMs: number;
+}
