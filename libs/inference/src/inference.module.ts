@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { ModelsModule } from '@switchyard/models';
+import { SchedulerModule } from '@switchyard/scheduler';
 import { InferController } from './controllers/infer.controller';
 import { ModelsController } from './controllers/models.controller';
 import { RepositoryController } from './controllers/repository.controller';
@@ -6,11 +8,11 @@ import { ServerController } from './controllers/server.controller';
 import { InferenceService } from './services/inference.service';
 
 /**
- * The Open Inference Protocol v2 REST API. Needs ModelRepositoryService and SchedulerService
- * from the app (their modules export them), and configureInferenceHttp() on the app for the body
- * parsers and the exception filter.
+ * The Open Inference Protocol v2 REST API over the model repository and the scheduler. The app
+ * must also call configureInferenceHttp() (body parsers, body limit, the exception filter).
  */
 @Module({
+  imports: [ModelsModule, SchedulerModule],
   controllers: [ServerController, ModelsController, InferController, RepositoryController],
   providers: [InferenceService],
   exports: [InferenceService],

@@ -25,7 +25,7 @@ export function createInferenceBodyParser(bodyLimitBytes: number) {
     const type = String(request.headers['content-type'] ?? '').toLowerCase();
     const isJson = type.startsWith('application/json') || type.includes('+json');
     if (!isJson || request.headers[INFERENCE_HEADER_CONTENT_LENGTH] !== undefined) return body;
-    if (body.length === 0) throw new InvalidRequestError('empty JSON body');
+    if (body.length === 0) return undefined; // as if there were no body: routes that need one say so
     try {
       return JSON.parse(body.toString('utf8'));
     } catch (err) {

@@ -38,6 +38,24 @@ describe(BusyTracker.name, () => {
     expect(sut.busyMsTotal).toBe(800);
   });
 
+  it('counts the gaps a long run covers, whatever order runs are reported in', () => {
+    const sut = new BusyTracker(10_000);
+    const runs: Array<[number, number]> = [
+      [100, 200],
+      [300, 400],
+      [150, 410],
+      [500, 600],
+      [450, 550],
+      [700, 720],
+      [0, 50],
+    ];
+    let added = 0;
+    for (const [s, e] of runs) added += sut.record(e, e - s);
+    const reference = busyRatio(runs, 1000, 1000) * 1000;
+    expect(added).toBeCloseTo(reference, 10);
+    expect(sut.ratio(1000)).toBeCloseTo(reference / 10_000, 10);
+  });
+
   it('adds nothing for a run that ended inside time already counted', () => {
     const sut = new BusyTracker(1000);
     sut.record(500, 400);

@@ -3,26 +3,40 @@
  * so that the jobs of one merged batch (or overlapping runs on several workers) count once. It
  * is the same notion as nvidia-smi's utilisation, and works for every device.
  *
- * @remarks Intervals are reported when the run ends, in end order (events arrive so); a run
- * that ended before the busy frontier only adds its part after it. Times are ms.
+ * @remarks Runs are reported when they end, so mostly in end order: the merged intervals are
+ * searched from the newest, which keeps a record O(1) in the usual case. Intervals that ended
+ * more than a window ago are forgotten. Times are ms.
  */
 export class BusyTracker {
-  private frontier = Number.NEGATIVE_INFINITY;
+  /** Merged, disjoint intervals sorted by start (and so by end). */
   private starts: number[] = [];
   private ends: number[] = [];
   private totalMs = 0;
 
   constructor(readonly windowMs: number) {}
 
-  /** Records a run that ended at `endMs` after `runMs`; returns the newly busy ms. */
+  /** Records a run that ended at `endMs` after `runMs`; returns the ms it newly made busy. */
   record(endMs: number, runMs: number): number {
-    const start = Math.max(endMs - Math.max(0, runMs), this.frontier);
-    if (!(endMs > start)) return 0;
-    this.frontier = endMs;
-    this.starts.push(start);
-    this.ends.push(endMs);
-    this.totalMs += endMs - start;
-    return endMs - start;
+    const s = endMs - Math.max(0, runMs);
+    const e = endMs;
+    if (!(e > s)) return 0;
+    // Intervals i..last overlap or touch [s, e]; `first` is the lowest such index.
+    let first = this.ends.length;
+    let covered = 0;
+    while (first > 0 && this.ends[first - 1] >= s) {
+      first--;
+      covered += Math.max(0, Math.min(e, this.ends[first]) - Math.max(s, this.starts[first]));
+    }
+    let last = first;
+    while (last < this.starts.length && this.starts[last] <= e) last++;
+    const start = first < last ? Math.min(s, this.starts[first]) : s;
+    const end = first < last ? Math.max(e, this.ends[last - 1]) : e;
+    this.starts.splice(first, last - first, start);
+    this.ends.splice(first, last - first, end);
+    const added = e - s - covered;
+    this.totalMs += added;
+    this.forget(e - this.windowMs);
+    return added;
   }
 
   get busyMsTotal(): number {
@@ -32,14 +46,18 @@ export class BusyTracker {
   /** Busy share of the window ending at `nowMs`, 0..1. */
   ratio(nowMs: number): number {
     const from = nowMs - this.windowMs;
+    this.forget(from);
+    let busy = 0;
+    for (let i = 0; i < this.ends.length; i++) busy += Math.max(0, Math.min(this.ends[i], nowMs) - Math.max(this.starts[i], from));
+    return Math.min(1, busy / this.windowMs);
+  }
+
+  private forget(before: number): void {
     let drop = 0;
-    while (drop < this.ends.length && this.ends[drop] <= from) drop++;
+    while (drop < this.ends.length && this.ends[drop] <= before) drop++;
     if (drop > 0) {
       this.starts.splice(0, drop);
       this.ends.splice(0, drop);
     }
-    let busy = 0;
-    for (let i = 0; i < this.ends.length; i++) busy += Math.min(this.ends[i], nowMs) - Math.max(this.starts[i], from);
-    return Math.min(1, Math.max(0, busy / this.windowMs));
   }
 }

@@ -20,9 +20,10 @@ export function parseExposition(text: string): ExpositionSample[] {
     if (!m) throw new Error(`not an exposition line: ${line}`);
     const labels: Record<string, string> = {};
     for (const l of (m[2] ?? '').matchAll(LABEL)) labels[l[1]] = l[2].replace(/\\n/g, '\n').replace(/\\"/g, '"').replace(/\\\\/g, '\\');
-    const raw = m[3];
-    const value = raw === '+Inf' ? Infinity : raw === '-Inf' ? -Infinity : Number(raw);
-    if (Number.isNaN(value) && raw !== 'NaN') throw new Error(`bad value in: ${line}`);
+    // Like Prometheus (Go's ParseFloat): NaN and Inf in any case ("Nan" is what prom-client writes).
+    const raw = m[3].toLowerCase();
+    const value = raw === 'nan' ? NaN : /^[+-]?inf$/.test(raw) ? (raw.startsWith('-') ? -Infinity : Infinity) : Number(raw);
+    if (Number.isNaN(value) && raw !== 'nan') throw new Error(`bad value in: ${line}`);
     out.push({ name: m[1], labels, value });
   }
   return out;

@@ -17,8 +17,12 @@ export interface AdaptivePolicyOptions {
   optimism: number;
 }
 
-/** Finish time given to a device the estimator knows nothing of, when not exploring it. */
-const UNKNOWN_MS = 1e9;
+/**
+ * A device the estimator knows nothing of (and not explored this time) scores as if its finish
+ * time were (wait + 1 ms) x this: after every known device, and among unknown ones by backlog
+ * (multiplied, not added, so the framework's relative tie band still tells them apart).
+ */
+const UNKNOWN_FACTOR = 1e6;
 /** Floor of a cost weight, so free devices are still ordered by finish time. */
 const MIN_COST = 1e-6;
 
@@ -49,10 +53,11 @@ export function createAdaptivePolicy(options: Partial<AdaptivePolicyOptions> = {
       const rows = batchRowsOnDevice(ctx, device);
       const est = ctx.estimator.estimate(ctx.job.modelKey, device.deviceId, rows);
       const explore = (est === undefined || est.samples < o.minSamples) && ctx.random() < o.explorationRate;
-      let runMs: number;
-      if (est === undefined) runMs = explore ? 0 : UNKNOWN_MS;
-      else runMs = explore ? est.ms * o.optimism : est.ms;
-      return -(waitBeforeRunMs(ctx, device, rows) + runMs) * cost(device);
+      const waitMs = waitBeforeRunMs(ctx, device, rows);
+      let finishMs: number;
+      if (est === undefined) finishMs = explore ? waitMs : (waitMs + 1) * UNKNOWN_FACTOR;
+      else finishMs = waitMs + (explore ? est.ms * o.optimism : est.ms);
+      return -finishMs * cost(device);
     },
     predictMs: predictFinishMs,
   } satisfies SchedulingPolicy;

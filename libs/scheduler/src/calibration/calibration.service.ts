@@ -1,0 +1,129 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '@switchyard/config';
+import { ModelRepositoryService, type ServedModel } from '@switchyard/models';
+import { RuntimeService, type DevicePool } from '@switchyard/runtime';
+import { EwmaServiceTimeEstimator } from '../estimator/ewma-service-time-estimator';
+import { calibratePair } from './calibrate-pair';
+import type { CalibrationPairResult, CalibrationProfile } from './calibration-profile.interface';
+import type { CalibrationState } from './calibration-state.interface';
+import { HostFactsAdapter } from './host-facts.adapter';
+import { hostFingerprint, type FingerprintInputs } from './host-fingerprint';
+import { ProfileStoreAdapter } from './profile-store.adapter';
+
+/**
+ * Start-up calibration: once the models are loaded, seeds the estimator with measured service
+ * times per (model, device, batch size): from profiles/<fingerprint>.json when this host already
+ * has one (mode auto), else by a short bounded sweep on every pool, stored for the next start.
+ *
+ * @remarks Runs in the background after bootstrap: liveness does not wait, and the scheduler
+ * places jobs meanwhile (exploring what is still unknown). Devices are measured one at a time so
+ * they do not disturb each other's numbers (lavapipe uses the same cores as the CPU pool).
+ */
+@Injectable()
+export class CalibrationService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(CalibrationService.name);
+  private current: CalibrationState;
+  private done: Promise<void> = Promise.resolve();
+
+  constructor(
+    @Inject(SWITCHYARD_CONFIG) private readonly config: SwitchyardConfig,
+    private readonly runtime: RuntimeService,
+    private readonly models: ModelRepositoryService,
+    private readonly estimator: EwmaServiceTimeEstimator,
+    private readonly store: ProfileStoreAdapter,
+    private readonly host: HostFactsAdapter,
+  ) {
+    this.current = { mode: config.scheduler.calibration, status: 'waiting', pairsDone: 0, pairsTotal: 0 };
+  }
+
+  onApplicationBootstrap(): void {
+    this.done = this.calibrate().catch((err: Error) => {
+      Object.assign(this.current, { status: 'failed', error: err.message });
+      this.logger.error(`calibration failed: ${err.message}`);
+    });
+  }
+
+  state(): CalibrationState {
+    return { ...this.current };
+  }
+
+  /** Settles when calibration has finished (or failed, or was skipped). */
+  whenCalibrated(): Promise<void> {
+    return this.done;
+  }
+
+  private async calibrate(): Promise<void> {
+    const mode = this.config.scheduler.calibration;
+    if (mode === 'skip') {
+      this.current.status = 'skipped';
+      return;
+    }
+    await this.models.whenLoaded();
+    const pools = this.runtime.pools();
+    const ready = this.models.list().filter((m) => m.state === 'READY');
+    const inputs = this.fingerprintInputs(pools, ready);
+    const fingerprint = hostFingerprint(inputs);
+    const dir = this.config.scheduler.profilesDir;
+    Object.assign(this.current, { fingerprint, profileFile: this.store.path(dir, fingerprint) });
+    if (mode === 'auto') {
+      const stored = await this.store.read(dir, fingerprint).catch((err: Error) => {
+        this.logger.warn(`ignoring unreadable profile ${this.store.path(dir, fingerprint)}: ${err.message}`);
+        return undefined;
+      });
+      if (stored) {
+        this.estimator.load(stored.estimator);
+        Object.assign(this.current, { status: 'reused', calibratedAt: stored.createdAt, pairsDone: stored.pairs.length, pairsTotal: stored.pairs.length });
+        this.logger.log(`reusing calibration profile ${this.current.profileFile} of ${stored.createdAt}`);
+        return;
+      }
+    }
+    const pairs = await this.sweep(pools, ready);
+    const profile: CalibrationProfile = {
+      version: 1,
+      fingerprint,
+      createdAt: new Date().toISOString(),
+      host: inputs,
+      pairs,
+      estimator: this.estimator.toJSON(),
+    };
+    profile.estimator.curves = profile.estimator.curves.filter((c) => pairs.some((p) => p.model === c.modelKey && p.deviceId === c.deviceId && p.points.length));
+    const file = await this.store.write(dir, profile);
+    Object.assign(this.current, { status: 'calibrated', calibratedAt: profile.createdAt, profileFile: file });
+  }
+
+  private async sweep(pools: DevicePool[], models: ServedModel[]): Promise<CalibrationPairResult[]> {
+    const work = pools.map((pool) => ({ pool, models: models.filter((m) => m.devices.includes(pool.device.id)) }));
+    Object.assign(this.current, { status: 'running', pairsDone: 0, pairsTotal: work.reduce((n, w) => n + w.models.length, 0) });
+    const { calibrationBudgetMs: budgetMs, calibrationMaxBatch: maxBatch } = this.config.scheduler;
+    const results: CalibrationPairResult[] = [];
+    for (const { pool, models: onDevice } of work) {
+      const lines: string[] = [];
+      for (const model of onDevice) {
+        const pair = await calibratePair(pool, model, { budgetMs, maxBatch });
+        if (pair.points.length) {
+          this.estimator.seed(model.key, pool.device.id, pair.points.map((p) => ({ batchSize: p.batchSize, ms: p.ms, samples: p.runs })));
+        }
+        results.push(pair);
+        this.current.pairsDone++;
+        lines.push(describePair(pair));
+      }
+      this.logger.log(`calibrated ${pool.device.id} (${onDevice.length} models): ${lines.join('; ') || 'nothing loaded'}`);
+    }
+    return results;
+  }
+
+  private fingerprintInputs(pools: DevicePool[], models: ServedModel[]): FingerprintInputs {
+    return {
+      cpuModel: this.host.cpuModel(),
+      devices: pools.map(({ device }) => ({ id: device.id, name: device.name, executionProvider: device.executionProvider })),
+      ortVersion: this.host.ortVersion(),
+      models: models.map((m) => ({ key: m.key, sha256: m.sha256 })),
+    };
+  }
+}
+
+function describePair(pair: CalibrationPairResult): string {
+  if (pair.error) return `${pair.model} failed (${pair.error})`;
+  const points = pair.points.map((p) => `b${p.batchSize}=${p.ms.toFixed(2)}ms`).join(' ');
+  return `${pair.model} ${points}${pair.truncated ? ' (budget reached)' : ''} in ${Math.round(pair.elapsedMs)} ms`;
+}

@@ -1,0 +1,55 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { startServer } from '../../apps/server/src/bootstrap';
+import { modelRepository } from './repo-paths';
+
+export interface TestServer {
+  app: NestFastifyApplication;
+  /** http://127.0.0.1:<port> */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** The light demo models the protocol e2e specs use. */
+export const E2E_MODELS = 'mlp_tiny,cnn_small,dtype_echo';
+
+/**
+ * Boots the real app on a free port (the demo repository, calibration off, profiles in a temp
+ * folder) and waits until /v2/health/ready says 200, so every model is pinned.
+ */
+export async function startTestServer(overrides: Record<string, string | number | boolean> = {}, readyTimeoutMs = 90_000): Promise<TestServer> {
+  const { app, url } = await startServer({
+    HOST: '127.0.0.1',
+    PORT: 0,
+    MODELS: E2E_MODELS,
+    MODEL_REPOSITORY: modelRepository(),
+    PROFILES_DIR: mkdtempSync(join(tmpdir(), 'sy-e2e-profiles-')),
+    CALIBRATION: 'skip',
+    TELEMETRY_INTERVAL_MS: 0,
+    LOG_LEVEL: 'warn',
+    ...overrides,
+  });
+  const server: TestServer = { app, url, close: () => app.close() };
+  try {
+    await waitUntilReady(url, readyTimeoutMs);
+  } catch (err) {
+    await server.close();
+    throw err;
+  }
+  return server;
+}
+
+async function waitUntilReady(url: string, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < until) {
+    const res = await fetch(`${url}/v2/health/ready`);
+    if (res.status === 200) return;
+    last = `${res.status} ${await res.text()}`;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  const index = await (await fetch(`${url}/v2/repository/index`, { method: 'POST' })).text();
+  throw new Error(`server at ${url} not ready after ${timeoutMs} ms (${last}); models: ${index}`);
+}
