@@ -1,6 +1,7 @@
+import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
-import { SwitchyardConfigModule } from '@switchyard/config';
+import { SWITCHYARD_CONFIG, loadConfig } from '@switchyard/config';
 import { cpus } from 'node:os';
 import { requireWebgpuOrSkip } from '../../../test/support/webgpu-requirement';
 import { DevicesController } from './devices.controller';
@@ -8,9 +9,19 @@ import { DevicesModule } from './devices.module';
 import type { DevicesResponseDto } from './dto/devices-response.dto';
 import { DISABLED_REASON } from './inventory/device-config';
 
+/** The config from `overrides` alone: the test runner's own environment is not the service's. */
+@Global()
+@Module({})
+class TestConfigModule {
+  static with(overrides: Record<string, string>): DynamicModule {
+    const provider = { provide: SWITCHYARD_CONFIG, useValue: loadConfig({}, overrides) };
+    return { module: TestConfigModule, providers: [provider], exports: [provider] };
+  }
+}
+
 /** Boots DevicesModule with the real adapters (real probes in child processes) behind Fastify. */
 async function boot(overrides: Record<string, string> = {}): Promise<{ app: NestFastifyApplication; url: string }> {
-  const moduleRef = await Test.createTestingModule({ imports: [SwitchyardConfigModule.forRoot(overrides), DevicesModule] }).compile();
+  const moduleRef = await Test.createTestingModule({ imports: [TestConfigModule.with(overrides), DevicesModule] }).compile();
   const app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: false });
   await app.listen(0, '127.0.0.1');
   return { app, url: `${await app.getUrl()}/v1/devices` };

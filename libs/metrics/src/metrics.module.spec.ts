@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { CommonModule, SwitchyardEvents } from '@switchyard/common';
-import { SwitchyardConfigModule } from '@switchyard/config';
+import { loadConfig, SwitchyardConfigModule } from '@switchyard/config';
 import type { DeviceInfo } from '@switchyard/devices';
 import { register as globalRegistry } from 'prom-client';
 import type { StatsSnapshot } from './interfaces/stats-snapshot.interface';
@@ -29,13 +29,13 @@ describe(MetricsModule.name, () => {
   beforeAll(async () => {
     @Module({
       imports: [
-        SwitchyardConfigModule.forRoot({ TELEMETRY_INTERVAL_MS: 0, SCHEDULER_POLICY: 'least-loaded' }),
+        SwitchyardConfigModule.forConfig(loadConfig({}, { TELEMETRY_INTERVAL_MS: 0, SCHEDULER_POLICY: 'least-loaded' })),
         CommonModule,
-        MetricsModule.forRoot({ imports: [InventoryModule], devices: FixedInventory }),
+        MetricsModule.forRoot({ imports: [InventoryModule], devices: FixedInventory, pools: null, scheduler: null }),
       ],
     })
     class TestAppModule {}
-    app = await NestFactory.create<NestFastifyApplication>(TestAppModule, new FastifyAdapter(), { logger: false });
+    app = await NestFactory.create<NestFastifyApplication>(TestAppModule, new FastifyAdapter(), { logger: false, abortOnError: false });
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
     events = app.get(SwitchyardEvents);

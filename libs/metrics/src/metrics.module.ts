@@ -1,5 +1,8 @@
 import { type DynamicModule, Module, type Provider } from '@nestjs/common';
-import { NvidiaSmiAdapter } from '@switchyard/devices';
+import { DeviceInventoryService, NvidiaSmiAdapter } from '@switchyard/devices';
+import { ModelsModule } from '@switchyard/models';
+import { RuntimeService } from '@switchyard/runtime';
+import { SchedulerModule } from '@switchyard/scheduler';
 import { DeviceActivityService } from './activity/device-activity.service';
 import { RecentDecisions } from './activity/recent-decisions';
 import { DeviceGaugesCollector } from './collectors/device-gauges.collector';
@@ -10,22 +13,23 @@ import { DeviceDirectory } from './labels/device-directory.service';
 import { EventMetricsListener } from './listeners/event-metrics.listener';
 import { METRICS_DEVICE_SOURCE, METRICS_GPU_TELEMETRY, METRICS_HOST_TELEMETRY, METRICS_POOL_SOURCE, METRICS_SCHEDULER_SOURCE } from './metrics.tokens';
 import { MetricsService } from './registry/metrics.service';
+import { SchedulerStateAdapter } from './stats/scheduler-state.adapter';
 import { StatsService } from './stats/stats.service';
 import { StatusPageAssets } from './status-page/status-page-assets';
 import { StatusPageController } from './status-page/status-page.controller';
 import { SystemInformationHostAdapter } from './telemetry/systeminformation-host.adapter';
 import { TelemetrySampler } from './telemetry/telemetry-sampler.service';
 
-function bind<T>(provide: symbol, binding: SourceBinding<T> | undefined): Provider[] {
-  if (binding === undefined) return [];
+function bind<T>(provide: symbol, binding: SourceBinding<T> | null): Provider[] {
+  if (binding === null) return [];
   if (typeof binding === 'object' && 'useFactory' in binding) return [{ provide, inject: binding.inject, useFactory: binding.useFactory }];
   return [{ provide, useExisting: binding }];
 }
 
 /**
  * Prometheus metrics (GET /metrics), the live stats (GET /v1/stats), device telemetry and the
- * status page (GET /). Fed by SwitchyardEvents (CommonModule) and the sources given here; needs
- * SwitchyardConfigModule.
+ * status page (GET /). Fed by SwitchyardEvents (global CommonModule) and read-only sources (the
+ * runtime's pools, the device inventory, the scheduler's queues); needs SwitchyardConfigModule.
  */
 @Module({})
 export class MetricsModule {
@@ -33,7 +37,7 @@ export class MetricsModule {
     const statusPage = options.statusPage ?? true;
     return {
       module: MetricsModule,
-      imports: options.imports ?? [],
+      imports: options.imports ?? [SchedulerModule, ModelsModule],
       controllers: [MetricsController, StatsController, ...(statusPage ? [StatusPageController] : [])],
       providers: [
         MetricsService,
@@ -47,9 +51,10 @@ export class MetricsModule {
         ...(statusPage ? [StatusPageAssets] : []),
         { provide: METRICS_HOST_TELEMETRY, useClass: SystemInformationHostAdapter },
         { provide: METRICS_GPU_TELEMETRY, useClass: NvidiaSmiAdapter },
-        ...bind(METRICS_POOL_SOURCE, options.pools),
-        ...bind(METRICS_DEVICE_SOURCE, options.devices),
-        ...bind(METRICS_SCHEDULER_SOURCE, options.scheduler),
+        ...bind(METRICS_POOL_SOURCE, options.pools === undefined ? RuntimeService : options.pools),
+        ...bind(METRICS_DEVICE_SOURCE, options.devices === undefined ? DeviceInventoryService : options.devices),
+        ...(options.scheduler === undefined ? [SchedulerStateAdapter] : []),
+        ...bind(METRICS_SCHEDULER_SOURCE, options.scheduler === undefined ? SchedulerStateAdapter : options.scheduler),
       ],
       exports: [MetricsService, StatsService],
     };

@@ -4,7 +4,6 @@ export * from './demo/seeded-random';
 export * from './demo/write-demo-models';
 export * from './interfaces/served-model.interface';
 export * from './demo/reference-math';
-export * from './demo/onnx-builder';
 export * from './model-repository.service';
 export * from './models.module';
 export * from './repository/version-policy';

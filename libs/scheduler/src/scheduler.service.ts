@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { InvalidRequestError, NotFoundError, OverloadedError, SwitchyardEvents, UnavailableError } from '@switchyard/common';
 import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '@switchyard/config';
 import { RuntimeService, type DevicePool } from '@switchyard/runtime';
@@ -25,7 +25,6 @@ export const PINNED_POLICY = 'pinned';
  */
 @Injectable()
 export class SchedulerService implements OnApplicationShutdown {
-  private readonly logger = new Logger(SchedulerService.name);
   private readonly dispatchers = new Map<string, DeviceDispatcher>();
   private readonly decisions = new DecisionLog(50);
   private sequence = 0;
@@ -164,7 +163,6 @@ export class SchedulerService implements OnApplicationShutdown {
     const waitMs = Math.min(...devices.map((s) => this.dispatchers.get(s.deviceId)?.load(job.model.key).workMs ?? 0));
     const retryAfterSeconds = Math.max(1, Math.ceil((Number.isFinite(waitMs) ? waitMs : 0) / 1000));
     this.events.emit('job.rejected', { model: job.model.key, reason });
-    this.logger.debug?.(`refused ${job.id}: ${message}`);
     throw new OverloadedError(message, { retryAfterSeconds });
   }
 }

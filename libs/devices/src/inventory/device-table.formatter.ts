@@ -4,7 +4,7 @@ import { whyNot, works } from './execution-provider-plan';
 
 /** The start-up device table: one aligned row per device. */
 export function formatDeviceTable(devices: DeviceInfo[]): string {
-  const rows = devices.map((d) => [d.id, d.kind, `${d.vendor} ${d.name}`, d.executionProvider ?? '-', String(d.costWeight), d.usable ? 'usable' : `unusable: ${d.reason}`]);
+  const rows = devices.map((d) => [d.id, d.kind, displayName(d), d.executionProvider ?? '-', String(d.costWeight), d.usable ? 'usable' : `unusable: ${d.reason}`]);
   return formatRows([['ID', 'KIND', 'NAME', 'EP', 'COST', 'STATUS'], ...rows]);
 }
 
@@ -15,6 +15,11 @@ export function formatProviderTable(statuses: ExecutionProviderStatus[]): string
     works(s) ? `ok (${Math.round(s.probe?.ms ?? 0)} ms, ran on ${s.probe?.placedOn?.join('+')})` : `no: ${whyNot(s, s.ep)}`,
   ]);
   return formatRows([['EP', 'PROBE'], ...rows]);
+}
+
+/** "AMD EPYC", but "NVIDIA H100" rather than "NVIDIA NVIDIA H100", and no "unknown". */
+function displayName(d: DeviceInfo): string {
+  return d.vendor === 'unknown' || d.name.startsWith(d.vendor) ? d.name : `${d.vendor} ${d.name}`;
 }
 
 function formatRows(rows: string[][]): string {

@@ -1,6 +1,6 @@
 import { Controller, Get, HttpCode, Param } from '@nestjs/common';
-import { ModelRepositoryService } from '@switchyard/models';
-import type { ModelMetadataDto } from '../dto/model-metadata.dto';
+import { ModelRepositoryService, type ServedModel } from '@switchyard/models';
+import type { ModelMetadataDto, ModelReadyDto } from '../dto/model-metadata.dto';
 import { assertReady } from '../services/inference.service';
 import { toModelMetadata, toTritonModelConfig } from '../services/model-metadata.mapper';
 
@@ -19,16 +19,17 @@ export class ModelsController {
     return this.metadataOf(name, version);
   }
 
+  /** 200 {"name", "ready": true} when ready, 503 when not, 404 when unknown. */
   @Get('ready')
   @HttpCode(200)
-  ready(@Param('model') name: string): void {
-    assertReady(this.models.get(name));
+  ready(@Param('model') name: string): ModelReadyDto {
+    return readiness(this.models.get(name));
   }
 
   @Get('versions/:version/ready')
   @HttpCode(200)
-  versionReady(@Param('model') name: string, @Param('version') version: string): void {
-    assertReady(this.models.get(name, version));
+  versionReady(@Param('model') name: string, @Param('version') version: string): ModelReadyDto {
+    return readiness(this.models.get(name, version));
   }
 
   @Get('config')
@@ -49,4 +50,9 @@ export class ModelsController {
       .map((m) => m.version);
     return toModelMetadata(model, versions);
   }
+}
+
+function readiness(model: ServedModel): ModelReadyDto {
+  assertReady(model);
+  return { name: model.name, version: model.version, ready: true };
 }

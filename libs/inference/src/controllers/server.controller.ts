@@ -17,13 +17,18 @@ export class ServerController {
     return this.metadata;
   }
 
+  /** Triton's clients read the status only; KServe's read {"live": true}. */
   @Get('health/live')
   @HttpCode(200)
-  live(): void {}
+  live(): { live: true } {
+    return { live: true };
+  }
 
+  /** 200 {"ready": true} once every model has loaded, else 503. */
   @Get('health/ready')
   @HttpCode(200)
-  ready(): void {
+  ready(): { ready: true } {
     if (!this.models.ready()) throw new UnavailableError('the server is not ready: models are still loading or none is usable');
+    return { ready: true };
   }
 }

@@ -30,3 +30,10 @@ export interface RepositoryIndexEntryDto {
   state: string;
   reason?: string;
 }
+
+/** GET /v2/models/{m}[/versions/{v}]/ready when the model is ready (503 otherwise). */
+export interface ModelReadyDto {
+  name: string;
+  version: string;
+  ready: true;
+}

@@ -1,4 +1,5 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs/common';
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { SwitchyardError } from '@switchyard/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type ErrorContext, toErrorResponse } from './error-response';
 
@@ -11,7 +12,11 @@ import { type ErrorContext, toErrorResponse } from './error-response';
 export class SwitchyardExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger(SwitchyardExceptionFilter.name);
 
-  constructor(private readonly ctx: ErrorContext) {}
+  private readonly debug: boolean;
+
+  constructor(private readonly ctx: ErrorContext & { logLevel?: string }) {
+    this.debug = ctx.logLevel === 'debug' || ctx.logLevel === 'verbose';
+  }
 
   catch(error: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
@@ -19,8 +24,13 @@ export class SwitchyardExceptionFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     const { status, message, retryAfterSeconds } = toErrorResponse(error, this.ctx);
     const where = `${request?.method} ${request?.url} [${request?.id}]`;
-    if (status >= 500) this.logger.error(`${where}: ${(error as Error)?.stack ?? String(error)}`);
-    else this.logger.debug(`${where}: ${status} ${message}`);
+    if (!(error instanceof SwitchyardError) && !(error instanceof HttpException)) {
+      this.logger.error(`${where}: ${(error as Error)?.stack ?? String(error)}`);
+    } else if (status === 500) {
+      this.logger.warn(`${where}: ${message}`);
+    } else if (this.debug) {
+      this.logger.debug(`${where}: ${status} ${message}`);
+    }
     if (reply.sent) return;
     if (retryAfterSeconds !== undefined) reply.header('retry-after', String(Math.max(0, Math.ceil(retryAfterSeconds))));
     reply.status(status).type('application/json').send({ error: message });

@@ -19,5 +19,5 @@ export function configureInferenceHttp(app: NestFastifyApplication, config: Swit
   const parser = createInferenceBodyParser(bodyLimit);
   // Fastify has built-in parsers for these two; '*' alone would not replace them.
   app.useBodyParser(['application/json', 'text/plain', '*'], { bodyLimit }, (request: FastifyRequest, body: Buffer) => parser(request, body));
-  app.useGlobalFilters(new SwitchyardExceptionFilter({ bodyLimitBytes: bodyLimit }));
+  app.useGlobalFilters(new SwitchyardExceptionFilter({ bodyLimitBytes: bodyLimit, logLevel: config.logLevel }));
 }

@@ -31,7 +31,7 @@ function readInput(value: unknown, index: number): InferInputDto {
   const named = `input '${name}'`;
   const datatype = requireString(value.datatype, named, 'datatype');
   const shape = readShape(value.shape, named);
-  const data = value.data;
+  const data = value.data ?? undefined; // KServe's Python client may send "data": null with binary data
   if (data !== undefined && !Array.isArray(data)) {
     throw new InvalidRequestError(`${named}: "data" must be an array`);
   }

@@ -7,16 +7,19 @@ import type { DeviceSource, PoolSource, SchedulerStateSource } from './metrics-s
  */
 export type SourceBinding<T> = InjectionToken | { inject: InjectionToken[]; useFactory: (...deps: any[]) => T };
 
-/** MetricsModule.forRoot() options. Every source is optional; without one its gauges stay empty. */
+/**
+ * MetricsModule.forRoot() options. By default the sources are the app's own (RuntimeService,
+ * DeviceInventoryService, SchedulerService); `null` leaves a source out (its gauges stay empty).
+ */
 export interface MetricsModuleOptions {
-  /** Modules that export the providers named below (not needed for global modules). */
+  /** Modules that export the providers named below; default: SchedulerModule and ModelsModule. */
   imports?: ModuleMetadata['imports'];
-  /** The device pools, e.g. the runtime's RuntimeService. */
-  pools?: SourceBinding<PoolSource>;
-  /** The device inventory, e.g. DeviceInventoryService. */
-  devices?: SourceBinding<DeviceSource>;
-  /** Queue depths and the default policy, from the scheduler. */
-  scheduler?: SourceBinding<SchedulerStateSource>;
+  /** The device pools; default RuntimeService. */
+  pools?: SourceBinding<PoolSource> | null;
+  /** The device inventory; default DeviceInventoryService (global DevicesModule). */
+  devices?: SourceBinding<DeviceSource> | null;
+  /** Queue depths, policy and decision log; default SchedulerService through SchedulerStateAdapter. */
+  scheduler?: SourceBinding<SchedulerStateSource> | null;
   /** Serve the status page at GET / (default true). */
   statusPage?: boolean;
 }

@@ -38,6 +38,11 @@ export interface DecisionView {
   deviceId: string;
   predictedMs: number | null;
   decisionUs: number;
+  /** Rows of the job, when the scheduler's log reports it. */
+  batchSize?: number;
+  /** Settled state and measured ms from decision to finish, when the scheduler's log reports them. */
+  outcome?: 'pending' | 'ok' | 'failed';
+  actualMs?: number | null;
 }
 
 /** GET /v1/stats. */

@@ -9,6 +9,8 @@ import type { SchedulerStateSource } from '../interfaces/metrics-sources.interfa
 import type { DeviceStatsView, StatsSnapshot } from '../interfaces/stats-snapshot.interface';
 import { DeviceDirectory } from '../labels/device-directory.service';
 import { METRICS_SCHEDULER_SOURCE } from '../metrics.tokens';
+
+const RECENT_DECISIONS = 20;
 import { TelemetrySampler } from '../telemetry/telemetry-sampler.service';
 
 /**
@@ -31,13 +33,14 @@ export class StatsService {
 
   snapshot(): StatsSnapshot {
     const devices = this.deviceViews();
+    const recent = this.scheduler?.recentDecisions?.() ?? this.decisions.latest(RECENT_DECISIONS);
     const sum = (f: (d: DeviceStatsView) => number) => devices.reduce((acc, d) => acc + f(d), 0);
     return {
       at: Date.now(),
       uptimeSeconds: (performance.now() - this.startedAt) / 1000,
       windowSeconds: ACTIVITY_WINDOW_MS / 1000,
       devices,
-      scheduler: { policy: this.policy(), decisionsTotal: this.decisions.count, recentDecisions: this.decisions.latest(20) },
+      scheduler: { policy: this.policy(), decisionsTotal: this.decisions.count, recentDecisions: recent.slice(0, RECENT_DECISIONS) },
       totals: { completed: sum((d) => d.completedTotal), errors: sum((d) => d.errorsTotal), rejected: this.activity.rejectedTotal },
     };
   }
@@ -45,23 +48,25 @@ export class StatsService {
   deviceViews(): DeviceStatsView[] {
     const now = performance.now();
     const stats = new Map(this.directory.pools().map((p) => [p.device.id, p.stats()]));
-    const views = this.directory.devices().map((d) => this.view(d, stats.get(d.id), now));
+    const queues = this.scheduler?.queueDepths() ?? new Map<string, number>();
+    const view = (d: DeviceInfo) => this.view(d, stats.get(d.id), queues.get(d.id), now);
+    const views = this.directory.devices().map(view);
     const seen = new Set(views.map((v) => v.id));
     for (const g of this.telemetry.nvidiaGpus()) {
       if (seen.has(g.deviceId)) continue;
       seen.add(g.deviceId);
       const info: DeviceInfo = { id: g.deviceId, kind: 'gpu', vendor: 'NVIDIA', name: g.gpu.name, executionProvider: null, usable: false, reason: 'not in the device inventory', costWeight: 1, details: {} };
-      views.push(this.view(info, undefined, now));
+      views.push(view(info));
     }
     for (const id of this.activity.deviceIds()) {
       if (seen.has(id)) continue;
       const kind = this.directory.labels(id).kind;
-      views.push(this.view({ id, kind: kind as DeviceInfo['kind'], vendor: '', name: id, executionProvider: null, usable: true, costWeight: 1, details: {} }, undefined, now));
+      views.push(view({ id, kind: kind as DeviceInfo['kind'], vendor: '', name: id, executionProvider: null, usable: true, costWeight: 1, details: {} }));
     }
     return views;
   }
 
-  private view(d: DeviceInfo, pool: PoolStats | undefined, now: number): DeviceStatsView {
+  private view(d: DeviceInfo, pool: PoolStats | undefined, queued: number | undefined, now: number): DeviceStatsView {
     const a = this.activity.view(d.id, now);
     const t: DeviceTelemetry | undefined = this.telemetry.telemetry(d.id, d.kind);
     const hardware = t?.utilization;
@@ -76,7 +81,8 @@ export class StatsService {
       workers: pool?.workers ?? 0,
       capacity: pool?.capacity ?? 0,
       inFlight: pool?.inFlight ?? 0,
-      queueDepth: this.queueDepth(d.id, pool),
+      // Without a scheduler queue, what waits inside the pool beyond its slots.
+      queueDepth: queued ?? (pool ? Math.max(0, pool.inFlight - pool.capacity) : 0),
       utilization: hardware ?? a.busyRatio,
       utilizationSource: hardware === undefined ? 'busy-ratio' : d.kind === 'cpu' ? 'host-cpu' : 'nvidia-smi',
       busyRatio: a.busyRatio,
@@ -89,13 +95,6 @@ export class StatsService {
       temperatureC: t?.temperatureC ?? null,
       powerWatts: t?.powerWatts ?? null,
     };
-  }
-
-  private queueDepth(deviceId: string, pool: PoolStats | undefined): number {
-    const queued = this.scheduler?.queuedJobs(deviceId);
-    if (queued !== undefined) return queued;
-    // No scheduler queue: what waits inside the pool beyond its slots.
-    return pool ? Math.max(0, pool.inFlight - pool.capacity) : 0;
   }
 
   private policy(): string {

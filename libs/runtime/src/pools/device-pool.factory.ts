@@ -4,6 +4,7 @@ import { SwitchyardEvents } from '@switchyard/common';
 import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '@switchyard/config';
 import type { DeviceInfo } from '@switchyard/devices';
 import type { DevicePool } from '../interfaces/device-pool.interface';
+import type { BufferPool } from '../memory/buffer-pool';
 import { PiscinaDevicePool, type PiscinaPoolOptions } from './piscina-device-pool';
 import { poolSizing } from './pool-sizing';
 import { ProcessDevicePool } from './process-device-pool';
@@ -16,12 +17,13 @@ export class DevicePoolFactory {
     private readonly events: SwitchyardEvents,
   ) {}
 
-  create(device: DeviceInfo): DevicePool {
+  create(device: DeviceInfo, buffers: BufferPool): DevicePool {
     const sizing = poolSizing(device, this.config.devices, availableParallelism());
     const options: PiscinaPoolOptions = {
       device,
       ...sizing,
       providerOptions: providerOptionsFor(device),
+      buffers,
       onWorkerRestart: (workerId, reason) => this.events.emit('worker.restarted', { deviceId: device.id, workerId, reason }),
     };
     return this.config.devices.isolation[device.kind] === 'process' ? new ProcessDevicePool(options) : new PiscinaDevicePool(options);

@@ -4,6 +4,7 @@ import type { DeviceInfo } from '@switchyard/devices';
 import { DEMO_MODELS, maxRelativeError, referenceMlp, type MlpSpec } from '@switchyard/models';
 import { modelRepository } from '../../../../test/support/repo-paths';
 import { requireWebgpuOrSkip } from '../../../../test/support/webgpu-requirement';
+import { BufferPool } from '../memory/buffer-pool';
 import { PiscinaDevicePool } from './piscina-device-pool';
 import { ProcessDevicePool } from './process-device-pool';
 
@@ -44,6 +45,21 @@ describe(PiscinaDevicePool.name, () => {
     const workers = await Promise.all(Array.from({ length: 8 }, () => expectMatchesReference(sut)));
     expect(new Set(workers).size).toBe(2);
     expect(sut.stats()).toMatchObject({ workers: 2, capacity: 2, inFlight: 0, completed: 8, failed: 0, restarts: 0 });
+  });
+
+  it('returns input buffers to the caller\'s buffer pool after each run', async () => {
+    const buffers = new BufferPool(2 ** 20);
+    sut = new PiscinaDevicePool({ device: device('cpu:0', 'cpu'), workers: 1, concurrentTasksPerWorker: 1, intraOpThreads: 1, buffers });
+    await sut.start();
+    await sut.loadModel(tinySpec());
+    await expectMatchesReference(sut, 'mlp_tiny@1', 4);
+    expect(buffers.bytes).toBe(4 * 16 * 4);
+    const reused = buffers.acquire(4 * 16 * 4);
+    expect(buffers.hits).toBe(1);
+    new Float32Array(reused).fill(0.5);
+    const result = await sut.run({ modelKey: 'mlp_tiny@1', inputs: [{ name: 'input', datatype: 'FP32', shape: [4, 16], data: reused }] });
+    const expected = referenceMlp(TINY, new Float32Array(64).fill(0.5), 4);
+    expect(maxRelativeError(new Float32Array(result.outputs[0].data), expected)).toBeLessThan(1e-5);
   });
 
   it('fails a run on an unknown model with a clear error and keeps serving', async () => {

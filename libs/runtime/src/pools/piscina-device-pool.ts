@@ -7,6 +7,7 @@ import type { DeviceInfo } from '@switchyard/devices';
 import type { DevicePool, PoolStats } from '../interfaces/device-pool.interface';
 import type { InferenceTask, ModelLoadSpec, ModelSessionMetadata, TaskResult } from '../interfaces/inference-task.interface';
 import { WorkerDiedError } from '../errors/worker-died.error';
+import type { BufferPool } from '../memory/buffer-pool';
 import type { LoadReply, RunReply, RunRequest, WorkerConfig } from '../worker/worker-protocol';
 import { ModelManifest } from './model-manifest';
 
@@ -20,6 +21,11 @@ export interface PiscinaPoolOptions {
   /** Compiled worker module; the ORT worker by default (tests pass fixtures). */
   workerFile?: string;
   bufferPoolBytes?: number;
+  /**
+   * This thread's buffer pool: when set, workers send input buffers back after each run and they
+   * are released here for the next request's tensors (see BufferPool).
+   */
+  buffers?: BufferPool;
   onWorkerRestart?: (workerId: number, reason: string) => void;
 }
 
@@ -111,13 +117,15 @@ export class PiscinaDevicePool implements DevicePool {
       inputs: task.inputs,
       outputNames: task.outputNames,
       acceptedAt: performance.timeOrigin + performance.now(),
+      recycle: this.options.buffers !== undefined,
     };
     const restartsBefore = this.restarts;
     this.inFlight++;
     try {
-      const reply: RunReply = await piscina.run(request, { name: 'run', transferList: task.inputs.map((t) => t.data) });
+      const { outputs, timings, recycled }: RunReply = await piscina.run(request, { name: 'run', transferList: task.inputs.map((t) => t.data) });
+      for (const buffer of recycled) this.options.buffers?.release(buffer);
       this.completed++;
-      return reply;
+      return { outputs, timings };
     } catch (err) {
       this.failed++;
       const message = (err as Error)?.message ?? String(err);

@@ -102,7 +102,8 @@ export class ProcessDevicePool implements DevicePool {
     this.child = child;
     child.on('message', (message: HostReply) => this.onReply(message));
     child.on('exit', (code, signal) => this.onExit(child, code, signal));
-    const { onWorkerRestart: _, ...options } = this.options;
+    // callbacks and this thread's buffer pool stay here; tensors cross IPC as copies
+    const { onWorkerRestart: _, buffers: __, ...options } = this.options;
     await this.send(child, { op: 'start', options });
     for (const spec of this.models.values()) await this.send(child, { op: 'load', payload: spec });
   }

@@ -2,7 +2,7 @@ import type { PiscinaPoolOptions } from './piscina-device-pool';
 
 /** Parent -> child messages of a process-isolated pool. */
 export type HostRequest =
-  | { id: number; op: 'start'; options: Omit<PiscinaPoolOptions, 'onWorkerRestart'> }
+  | { id: number; op: 'start'; options: Omit<PiscinaPoolOptions, 'onWorkerRestart' | 'buffers'> }
   | { id: number; op: 'load'; payload: { key: string; path: string } }
   | { id: number; op: 'unload'; payload: { key: string } }
   | { id: number; op: 'run'; payload: import('../interfaces/inference-task.interface').InferenceTask };

@@ -11,7 +11,7 @@ import { fromOrtType, type WireTensor } from '@switchyard/common';
 import { BufferPool } from '../memory/buffer-pool';
 import { ModelManifest } from '../pools/model-manifest';
 import { sessionOptionsFor } from './session-options';
-import { fromOrtTensor, preallocatedOutput, toOrtTensor } from './wire-conversion';
+import { fromOrtTensor, toOrtTensor } from './wire-conversion';
 import type { LoadReply, LoadRequest, RunReply, RunRequest, UnloadRequest, WorkerConfig } from './worker-protocol';
 import type { SessionTensorMetadata } from '../interfaces/inference-task.interface';
 
@@ -25,8 +25,6 @@ interface PinnedSession {
 const config = Piscina.workerData as WorkerConfig;
 const sessions = new Map<string, Promise<PinnedSession>>();
 const pool = new BufferPool(config.bufferPoolBytes);
-// Pre-allocated outputs need the CPU EP: other EPs may write elsewhere.
-const preallocate = config.executionProvider === 'cpu';
 // A new worker (also a replacement for one that died) pins every model of the pool at once.
 for (const spec of ModelManifest.read(config.manifest)) pin(spec.key, spec.path).catch(() => undefined);
 
@@ -94,44 +92,28 @@ export async function run(request: RunRequest) {
   const feeds: Record<string, ort.Tensor> = {};
   for (const input of request.inputs) feeds[input.name] = toOrtTensor(ort, input);
   const names = request.outputNames?.length ? request.outputNames : pinned.outputs.map((o) => o.name);
-  const fetches = preallocate ? outputsFor(pinned, names, request.inputs) : names;
   const t1 = performance.now();
-  const results = await pinned.session.run(feeds, fetches as ort.InferenceSession.FetchesType);
+  // No pre-allocated outputs: onnxruntime-node writes into them but still returns a fresh copy
+  // (measured with 1.30), so they would only add a copy.
+  const results = await pinned.session.run(feeds, names);
   const t2 = performance.now();
-  // inputs are ours now (transferred): recycle them for the next outputs
-  for (const input of request.inputs) pool.release(input.data);
   const outputs: WireTensor[] = names.map((name) => fromOrtTensor(name, results[name], pool));
   const t3 = performance.now();
   const reply: RunReply = {
     outputs,
+    // the inputs are free again: they go back (moved, not copied) to the caller's buffer pool
+    recycled: request.recycle ? request.inputs.map((i) => i.data) : [],
     timings: { queueMs: Math.max(0, startedAt - request.acceptedAt), runMs: t2 - t1, marshalMs: t1 - t0 + (t3 - t2), workerId: threadId },
   };
+  if (!request.recycle) for (const input of request.inputs) pool.release(input.data);
   return transferable(reply);
-}
-
-/** Output tensors allocated from the pool when every dim resolves from the inputs' dims. */
-function outputsFor(pinned: PinnedSession, names: string[], inputs: WireTensor[]): Record<string, ort.Tensor> | string[] {
-  const symbols = new Map<string, number>();
-  for (const meta of pinned.inputs) {
-    const actual = inputs.find((i) => i.name === meta.name);
-    meta.shape.forEach((d, i) => typeof d === 'string' && actual && symbols.set(d, actual.shape[i]));
-  }
-  const fetches: Record<string, ort.Tensor> = {};
-  for (const name of names) {
-    const meta = pinned.outputs.find((o) => o.name === name);
-    if (!meta) return names;
-    const shape = meta.shape.map((d) => (typeof d === 'number' && d >= 0 ? d : symbols.get(String(d))));
-    if (shape.some((d) => d === undefined)) return names;
-    fetches[name] = preallocatedOutput(ort, pool, meta.datatype, shape as number[]);
-  }
-  return fetches;
 }
 
 /** Moves (not copies) the output buffers to the caller's thread. */
 function transferable(reply: RunReply) {
   const movable = {
     get [Piscina.transferableSymbol]() {
-      return reply.outputs.map((o) => o.data);
+      return [...reply.outputs.map((o) => o.data), ...reply.recycled];
     },
     get [Piscina.valueSymbol]() {
       return reply;

@@ -1,4 +1,4 @@
-import { BYTES_PER_ELEMENT, elementCount, fromOrtType, ORT_TYPE, type WireTensor } from '@switchyard/common';
+import { fromOrtType, ORT_TYPE, type WireTensor } from '@switchyard/common';
 import type { Tensor as OrtTensor, TypedTensor } from 'onnxruntime-node';
 import type { BufferPool } from '../memory/buffer-pool';
 
@@ -23,13 +23,6 @@ const VIEW: Record<string, (b: ArrayBuffer) => ArrayBufferView> = {
 export function toOrtTensor(ort: OrtModule, t: WireTensor): OrtTensor {
   const type = ORT_TYPE[t.datatype];
   return new ort.Tensor(type as 'float32', VIEW[type](t.data) as Float32Array, t.shape);
-}
-
-/** A pre-allocated output tensor from the pool, for ORT to write into (CPU outputs only). */
-export function preallocatedOutput(ort: OrtModule, pool: BufferPool, datatype: WireTensor['datatype'], shape: number[]): OrtTensor {
-  const type = ORT_TYPE[datatype];
-  const buffer = pool.acquire(elementCount(shape) * BYTES_PER_ELEMENT[datatype]);
-  return new ort.Tensor(type as 'float32', VIEW[type](buffer) as Float32Array, shape);
 }
 
 /**

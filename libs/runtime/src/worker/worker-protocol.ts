@@ -39,10 +39,14 @@ export interface RunRequest {
   outputNames?: string[];
   /** performance.timeOrigin + performance.now() when the pool accepted the task. */
   acceptedAt: number;
+  /** Send the input buffers back after the run, for the caller's buffer pool. */
+  recycle: boolean;
 }
 
 export interface RunReply {
   outputs: WireTensor[];
+  /** The request's input buffers, returned for reuse when `recycle` was set. */
+  recycled: ArrayBuffer[];
   timings: TaskTimings;
 }
 

@@ -1,0 +1,45 @@
+import type { LatencyStats } from './percentile';
+
+/** What a lane is: a policy through the scheduler, one pinned device, a raw pool, or the LP. */
+export type LaneKind = 'policy' | 'single-device' | 'direct' | 'ideal';
+
+/** A device as the report needs it. */
+export interface BenchDevice {
+  id: string;
+  kind: string;
+  costWeight: number;
+  /** Parallel session runs the device really does (cost divides busy time by it). */
+  slots: number;
+}
+
+/** One lane's numbers over its measurement window (the same shape for real and simulated runs). */
+export interface LaneResult {
+  lane: string;
+  kind: LaneKind;
+  source: 'real' | 'sim';
+  /** Policy name (policy lanes), device id (single-device / direct lanes). */
+  subject: string;
+  /** Dynamic batching on (sim lanes say it explicitly; real scheduler lanes always batch). */
+  batching?: boolean;
+  windowS: number;
+  /** Requests meant to be sent in the window. */
+  requests: number;
+  completed: number;
+  errors: number;
+  unfinished: number;
+  throughputJobsPerS: number;
+  /** Inferences (rows) per second. */
+  throughputRowsPerS: number;
+  /** From the intended send time; unfinished requests count with their lower bound. */
+  latencyMs: LatencyStats;
+  /** Cost-weighted busy device-seconds per 1000 inferences. */
+  costPer1k: number;
+  /** Fraction of completed jobs per device id. */
+  deviceShare: Record<string, number>;
+  /** Mean rows of the session runs that served the jobs. */
+  meanExecutedBatch: number;
+  /** throughput / LP ideal, when an ideal is known. */
+  fractionOfIdeal?: number;
+  /** The most frequent error messages (real lanes). */
+  topErrors?: Record<string, number>;
+}

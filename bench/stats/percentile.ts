@@ -1,0 +1,36 @@
+/**
+ * Nearest-rank percentile of an ASCENDING array: the smallest value with at least p of the
+ * values at or below it (the simulator's definition too). p in [0, 1]; NaN for no values.
+ */
+export function percentileOfSorted(sorted: ArrayLike<number>, p: number): number {
+  if (!(p >= 0 && p <= 1)) throw new RangeError(`percentile must be in [0, 1], got ${p}`);
+  const n = sorted.length;
+  if (n === 0) return NaN;
+  const rank = Math.max(1, Math.ceil(p * n));
+  return sorted[Math.min(n, rank) - 1];
+}
+
+export interface LatencyStats {
+  count: number;
+  mean: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+
+/** Mean, p50/p95/p99 (nearest rank) and max; leaves `values` untouched. */
+export function latencyStats(values: readonly number[]): LatencyStats {
+  const sorted = Float64Array.from(values).sort();
+  const n = sorted.length;
+  let sum = 0;
+  for (const v of sorted) sum += v;
+  return {
+    count: n,
+    mean: n ? sum / n : NaN,
+    p50: percentileOfSorted(sorted, 0.5),
+    p95: percentileOfSorted(sorted, 0.95),
+    p99: percentileOfSorted(sorted, 0.99),
+    max: n ? sorted[n - 1] : NaN,
+  };
+}

@@ -1,0 +1,70 @@
+import type { RequestRecord } from '../load/request-record.interface';
+import type { BenchDevice, LaneKind, LaneResult } from './lane-result.interface';
+import { latencyStats } from './percentile';
+
+export interface LaneIdentity {
+  lane: string;
+  kind: LaneKind;
+  subject: string;
+}
+
+/**
+ * Turns a lane's raw records into its result. Window = [warmupMs, durationMs): throughput counts
+ * answers that came back in it; latency counts requests intended in it (from the intended send
+ * time; unfinished ones with their lower bound). Cost: each job is charged its share
+ * (batch / executed batch) of its session run, busy time is divided by the device's slots and
+ * weighted by its cost.
+ */
+export function summariseLane(
+  id: LaneIdentity,
+  records: readonly RequestRecord[],
+  window: { warmupMs: number; durationMs: number },
+  devices: readonly BenchDevice[],
+): LaneResult {
+  const { warmupMs, durationMs } = window;
+  const windowS = (durationMs - warmupMs) / 1000;
+  const inWindow = (t: number) => t >= warmupMs && t < durationMs;
+  const sent = records.filter((r) => inWindow(r.intendedMs));
+  const done = records.filter((r) => r.ok && inWindow(r.doneMs));
+  const byId = new Map(devices.map((d) => [d.id, d]));
+  const jobsByDevice: Record<string, number> = {};
+  let rows = 0;
+  let executed = 0;
+  let cost = 0;
+  for (const r of done) {
+    rows += r.batchSize;
+    const deviceId = r.deviceId ?? 'unknown';
+    jobsByDevice[deviceId] = (jobsByDevice[deviceId] ?? 0) + 1;
+    const run = r.executedBatchSize && r.executedBatchSize > 0 ? r.executedBatchSize : r.batchSize;
+    executed += run;
+    const device = byId.get(deviceId);
+    if (device && r.computeMs !== undefined) cost += (device.costWeight * r.computeMs * (r.batchSize / run)) / device.slots / 1000;
+  }
+  const errors: Record<string, number> = {};
+  for (const r of sent) if (!r.ok && !r.unfinished) errors[r.error ?? 'error'] = (errors[r.error ?? 'error'] ?? 0) + 1;
+  return {
+    ...id,
+    source: 'real',
+    windowS,
+    requests: sent.length,
+    completed: done.length,
+    errors: sent.filter((r) => !r.ok && !r.unfinished).length,
+    unfinished: sent.filter((r) => r.unfinished).length,
+    throughputJobsPerS: done.length / windowS,
+    throughputRowsPerS: rows / windowS,
+    latencyMs: latencyStats(sent.filter((r) => r.ok || r.unfinished).map((r) => r.latencyMs)),
+    costPer1k: rows > 0 ? (cost * 1000) / rows : 0,
+    deviceShare: Object.fromEntries(Object.entries(jobsByDevice).map(([d, n]) => [d, n / done.length])),
+    meanExecutedBatch: done.length ? executed / done.length : 0,
+    ...(Object.keys(errors).length ? { topErrors: topErrors(errors) } : {}),
+  };
+}
+
+function topErrors(errors: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(errors)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 3)
+      .map(([message, n]) => [message.slice(0, 160), n]),
+  );
+}

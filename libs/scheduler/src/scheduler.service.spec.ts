@@ -1,0 +1,187 @@
+import { InvalidRequestError, NotFoundError, OverloadedError, SwitchyardEvents, UnavailableError, type SwitchyardEventMap } from '@switchyard/common';
+import { loadConfig } from '@switchyard/config';
+import { maxRelativeError, type ServedModel } from '@switchyard/models';
+import type { DevicePool, RuntimeService } from '@switchyard/runtime';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ManualClock } from './dispatch/manual-clock';
+import { demoServedModel } from './dispatch/testing/demo-served-model';
+import { InlineOrtPool } from './dispatch/testing/inline-ort-pool';
+import { mlpJob, mlpTinyReference } from './dispatch/testing/mlp-job.fixture';
+import { EwmaServiceTimeEstimator } from './estimator/ewma-service-time-estimator';
+import { SchedulingFramework } from './framework/scheduling-framework';
+import { DEFAULT_POLICY_FACTORIES } from './policies/default-policy-factories';
+import { PolicyRegistry } from './policies/policy-registry';
+import { PINNED_POLICY, SchedulerService } from './scheduler.service';
+
+const root = mkdtempSync(join(tmpdir(), 'sy-scheduler-'));
+
+/** The pools a RuntimeService would hold: here two real inline ORT pools. */
+function runtimeOf(pools: DevicePool[]): RuntimeService {
+  return { pools: () => pools, pool: (id: string) => pools.find((p) => p.device.id === id) } as unknown as RuntimeService;
+}
+
+describe(SchedulerService.name, () => {
+  let served: { model: ServedModel; path: string };
+  let fast: InlineOrtPool;
+  let slow: InlineOrtPool;
+  let clock: ManualClock;
+  let estimator: EwmaServiceTimeEstimator;
+  let events: SwitchyardEvents;
+  let sut: SchedulerService;
+
+  beforeAll(async () => {
+    // no queue delay: the manual clock does not move unless a test moves it
+    served = await demoServedModel(root, 'mlp_tiny', { devices: ['cpu:0', 'cpu:1'], configPatch: { dynamic_batching: { max_queue_delay_microseconds: 0 } } });
+  });
+
+  beforeEach(async () => {
+    fast = new InlineOrtPool('cpu:0', 1);
+    slow = new InlineOrtPool('cpu:1', 1);
+    for (const p of [fast, slow]) await p.loadModel({ key: served.model.key, path: served.path });
+    clock = new ManualClock(5000);
+    estimator = new EwmaServiceTimeEstimator();
+    events = new SwitchyardEvents();
+    const config = loadConfig({}, { SCHEDULER_POLICY: 'adaptive', MAX_QUEUED_PER_DEVICE: 3 });
+    sut = new SchedulerService(config, runtimeOf([fast, slow]), new PolicyRegistry(DEFAULT_POLICY_FACTORIES), new SchedulingFramework(), estimator, events, clock);
+  });
+
+  afterEach(async () => {
+    sut.onApplicationShutdown();
+    await Promise.all([fast.close(), slow.close()]);
+  });
+
+  /** Calibrated-looking estimates: cpu:1 ten times slower than cpu:0 at every batch size. */
+  function seedEstimates(fastMs = 2, slowMs = 20): void {
+    const points = (ms: number) => [1, 8, 64].map((b) => ({ batchSize: b, ms: ms * (1 + b / 8), samples: 5 }));
+    estimator.seed(served.model.key, 'cpu:0', points(fastMs));
+    estimator.seed(served.model.key, 'cpu:1', points(slowMs));
+  }
+
+  it('places a job with the adaptive policy on the device predicted to finish first and returns its real outputs', async () => {
+    seedEstimates();
+    const decisions: SwitchyardEventMap['scheduler.decision'][] = [];
+    events.on('scheduler.decision', (e) => decisions.push(e));
+    const { job, values } = mlpJob(served.model, 3, clock.now());
+    const outcome = await sut.submit(job);
+    expect(outcome.decision).toMatchObject({ policy: 'adaptive', deviceId: 'cpu:0' });
+    expect(outcome.decision.predictedMs).toBeCloseTo(2 * (1 + 3 / 8), 1);
+    expect(maxRelativeError(new Float32Array(outcome.outputs[0].data), mlpTinyReference(values, 3))).toBeLessThan(1e-5);
+    expect(decisions).toHaveLength(1);
+    expect(decisions[0]).toMatchObject({ policy: 'adaptive', model: served.model.key, deviceId: 'cpu:0' });
+    expect(decisions[0].decisionUs).toBeGreaterThan(0);
+    expect(sut.recentDecisions()[0]).toMatchObject({ jobId: job.id, deviceId: 'cpu:0', outcome: 'ok', executedBatchSize: 3 });
+    expect(fast.runs).toHaveLength(1);
+    expect(slow.runs).toHaveLength(0);
+  });
+
+  it('sends work to the slower device once the faster one is backed up', async () => {
+    seedEstimates(10, 15);
+    fast.hold();
+    slow.hold();
+    const jobs = [1, 2, 3].map(() => sut.submit(mlpJob(served.model, 64, clock.now()).job));
+    expect(fast.runs.length + slow.runs.length).toBe(2);
+    expect(slow.runs).toHaveLength(1);
+    fast.release();
+    slow.release();
+    const outcomes = await Promise.all(jobs);
+    expect(outcomes.map((o) => o.decision.deviceId).sort()).toEqual(['cpu:0', 'cpu:0', 'cpu:1']);
+  });
+
+  it('uses the policy a job names', async () => {
+    seedEstimates();
+    const outcomes = [];
+    for (let i = 0; i < 4; i++) outcomes.push(await sut.submit(mlpJob(served.model, 1, clock.now(), { policy: 'round-robin' }).job));
+    expect(outcomes.map((o) => o.decision.policy)).toEqual(['round-robin', 'round-robin', 'round-robin', 'round-robin']);
+    expect(new Set(outcomes.map((o) => o.decision.deviceId))).toEqual(new Set(['cpu:0', 'cpu:1']));
+  });
+
+  it('refuses an unknown policy with a 400 that lists the known ones', async () => {
+    const error = await sut.submit(mlpJob(served.model, 1, clock.now(), { policy: 'fastest-horse' }).job).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidRequestError);
+    expect((error as Error).message).toBe(
+      'unknown scheduling policy "fastest-horse"; known: adaptive, adaptive-cost-blind, round-robin, random, least-loaded, fastest-device',
+    );
+  });
+
+  it('places a pinned job on its device even when another is faster', async () => {
+    seedEstimates();
+    const outcome = await sut.submit(mlpJob(served.model, 1, clock.now(), { device: 'cpu:1' }).job);
+    expect(outcome.decision).toMatchObject({ policy: PINNED_POLICY, deviceId: 'cpu:1' });
+    expect(slow.runs).toHaveLength(1);
+  });
+
+  it.each([
+    ['gpu:7', NotFoundError, 404, 'unknown device "gpu:7"; devices: cpu:0, cpu:1'],
+    ['cpu:1', InvalidRequestError, 400, 'model mlp_tiny@1 is not loaded on device cpu:1'],
+  ])('refuses a job pinned to %s', async (device, type, status, message) => {
+    const model = { ...served.model, devices: ['cpu:0'] };
+    const error = await sut.submit(mlpJob(model, 1, clock.now(), { device }).job).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(type);
+    expect((error as NotFoundError).status).toBe(status);
+    expect((error as Error).message).toBe(message);
+  });
+
+  it('answers 503 when no usable device has the model', async () => {
+    const rejected: SwitchyardEventMap['job.rejected'][] = [];
+    events.on('job.rejected', (e) => rejected.push(e));
+    const model = { ...served.model, devices: ['npu:0'] };
+    const error = await sut.submit(mlpJob(model, 1, clock.now()).job).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnavailableError);
+    expect((error as Error).message).toBe('no usable device can run mlp_tiny@1 (loaded on: npu:0)');
+    expect(rejected).toEqual([{ model: 'mlp_tiny@1', reason: 'no_device' }]);
+  });
+
+  it('refuses with 429 and Retry-After when every queue is full', async () => {
+    seedEstimates(800, 1500);
+    fast.hold();
+    slow.hold();
+    // one running and three queued (the limit) per device; 64 rows each so that none are merged
+    const admitted = Array.from({ length: 8 }, () => sut.submit(mlpJob(served.model, 64, clock.now(), { policy: 'least-loaded' }).job));
+    const error = await sut.submit(mlpJob(served.model, 1, clock.now()).job).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OverloadedError);
+    expect((error as Error).message).toBe('queues are full (3 jobs) on cpu:0, cpu:1');
+    expect((error as OverloadedError).retryAfterSeconds).toBeGreaterThanOrEqual(2);
+    fast.release();
+    slow.release();
+    await Promise.all(admitted);
+  });
+
+  it('refuses up front, with 429 and Retry-After, a job whose timeout no device can meet', async () => {
+    seedEstimates(40, 90);
+    const rejected: SwitchyardEventMap['job.rejected'][] = [];
+    events.on('job.rejected', (e) => rejected.push(e));
+    const error = await sut.submit(mlpJob(served.model, 1, clock.now(), { timeoutMs: 20 }).job).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OverloadedError);
+    expect((error as Error).message).toMatch(/^no device can finish mlp_tiny@1 within its timeout of 20 ms: cpu:0: cannot meet deadline: predicted 45\.0 ms > 20\.0 ms left; cpu:1: cannot meet deadline/);
+    expect((error as OverloadedError).retryAfterSeconds).toBe(1);
+    expect(rejected).toEqual([{ model: 'mlp_tiny@1', reason: 'deadline' }]);
+    expect(fast.runs.length + slow.runs.length).toBe(0);
+    // the same job with a timeout that can be met runs
+    const ok = await sut.submit(mlpJob(served.model, 1, clock.now(), { timeoutMs: 60 }).job);
+    expect(ok.decision.deviceId).toBe('cpu:0');
+  });
+
+  it('maps priority 0 to the default level, below priority 1', async () => {
+    seedEstimates();
+    fast.hold();
+    const order: string[] = [];
+    const submit = (name: string, priority: number) =>
+      sut.submit(mlpJob(served.model, 64, clock.now(), { priority, device: 'cpu:0' }).job).then(() => order.push(name));
+    const all = [submit('running', 0), submit('default', 0), submit('low', 9), submit('high', 1)];
+    fast.release();
+    await Promise.all(all);
+    expect(order).toEqual(['running', 'high', 'default', 'low']);
+  });
+
+  it('learns from completed jobs: a device with no estimates gets one from its first run', async () => {
+    expect(estimator.estimate(served.model.key, 'cpu:0', 1)).toBeUndefined();
+    await sut.submit(mlpJob(served.model, 1, clock.now(), { device: 'cpu:0' }).job);
+    expect(estimator.estimate(served.model.key, 'cpu:0', 1)).toMatchObject({ samples: 1 });
+    expect(sut.queues().map((q) => [q.deviceId, q.queuedJobs])).toEqual([
+      ['cpu:0', 0],
+      ['cpu:1', 0],
+    ]);
+  });
+});

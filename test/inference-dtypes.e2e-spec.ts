@@ -1,0 +1,92 @@
+import { startTestServer, type TestServer } from './support/inference-server';
+import { bytesOf, postBinary, postJson } from './support/v2-client';
+
+/**
+ * dtype_echo (Identity per dtype) round-trips every element type in JSON and in binary. Expected
+ * bytes come from DataView writes / typed arrays built here, independent of the server's codec.
+ */
+const CASES = [
+  { dtype: 'FP32', json: [1.5, -2.25, 3.4028234663852886e38, 1.401298464324817e-45, 0], bytes: new Float32Array([1.5, -2.25, 3.4028234663852886e38, 1.401298464324817e-45, 0]) },
+  // FP16 bits by hand: 0.5 = 0x3800, -2 = 0xc000, 65504 = 0x7bff, 2^-24 = 0x0001, 1 = 0x3c00
+  { dtype: 'FP16', json: [0.5, -2, 65504, 2 ** -24, 1], bytes: new Uint16Array([0x3800, 0xc000, 0x7bff, 0x0001, 0x3c00]) },
+  { dtype: 'INT64', json: [Number.MIN_SAFE_INTEGER, -1, 0, 1, Number.MAX_SAFE_INTEGER], bytes: new BigInt64Array([-(2n ** 53n - 1n), -1n, 0n, 1n, 2n ** 53n - 1n]) },
+  { dtype: 'INT32', json: [-(2 ** 31), -1, 0, 1, 2 ** 31 - 1], bytes: new Int32Array([-(2 ** 31), -1, 0, 1, 2 ** 31 - 1]) },
+  { dtype: 'INT8', json: [-128, -1, 0, 1, 127], bytes: new Int8Array([-128, -1, 0, 1, 127]) },
+  { dtype: 'UINT8', json: [0, 1, 128, 254, 255], bytes: new Uint8Array([0, 1, 128, 254, 255]) },
+  { dtype: 'BOOL', json: [true, false, false, true, true], bytes: new Uint8Array([1, 0, 0, 1, 1]) },
+] as const;
+
+const inName = (dtype: string) => `in_${dtype.toLowerCase()}`;
+const outName = (dtype: string) => `out_${dtype.toLowerCase()}`;
+
+describe('dtype_echo (e2e)', () => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    server = await startTestServer({ DISABLED_DEVICES: 'gpu:0' });
+  }, 120_000);
+
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('round-trips every dtype as JSON', async () => {
+    const res = await postJson(server.url, '/v2/models/dtype_echo/infer', {
+      inputs: CASES.map((c) => ({ name: inName(c.dtype), datatype: c.dtype, shape: [c.json.length], data: c.json })),
+    });
+    expect(res.status).toBe(200);
+    for (const c of CASES) {
+      const output = res.json.outputs.find((o: { name: string }) => o.name === outName(c.dtype));
+      expect(output.datatype).toBe(c.dtype);
+      expect(output.shape).toEqual([c.json.length]);
+      // FP32 prints the 9 digits that identify the float32; compare as float32.
+      const data = c.dtype === 'FP32' ? output.data.map(Math.fround) : output.data;
+      expect(data).toEqual(c.dtype === 'FP32' ? c.json.map(Math.fround) : c.json);
+    }
+  });
+
+  it('round-trips every dtype as binary data, byte for byte', async () => {
+    const res = await postBinary(
+      server.url,
+      '/v2/models/dtype_echo/infer',
+      { parameters: { binary_data_output: true } },
+      CASES.map((c) => ({ name: inName(c.dtype), datatype: c.dtype, shape: [c.bytes.length], bytes: bytesOf(c.bytes) })),
+    );
+    expect(res.status).toBe(200);
+    for (const c of CASES) {
+      expect(res.binary.get(outName(c.dtype))).toEqual(bytesOf(c.bytes));
+    }
+  });
+
+  it('writes binary INT64 outside the JS-safe range back as exact JSON integers', async () => {
+    const big = new BigInt64Array([-(2n ** 63n), 2n ** 63n - 1n]);
+    const inputs = CASES.map((c) =>
+      c.dtype === 'INT64'
+        ? { name: inName(c.dtype), datatype: c.dtype, shape: [2], bytes: bytesOf(big) }
+        : { name: inName(c.dtype), datatype: c.dtype, shape: [c.bytes.length], bytes: bytesOf(c.bytes) },
+    );
+    const json = Buffer.from(JSON.stringify({ inputs: inputs.map(({ name, datatype, shape, bytes }) => ({ name, datatype, shape, parameters: { binary_data_size: bytes.length } })), outputs: [{ name: 'out_int64' }] }));
+    const res = await fetch(`${server.url}/v2/models/dtype_echo/infer`, {
+      method: 'POST',
+      headers: { 'inference-header-content-length': String(json.length) },
+      body: Buffer.concat([json, ...inputs.map((i) => i.bytes)]),
+    });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('"data":[-9223372036854775808,9223372036854775807]');
+  });
+
+  it('rounds FP16 JSON numbers to the nearest half', async () => {
+    const inputs = CASES.map((c) =>
+      c.dtype === 'FP16'
+        ? { name: inName(c.dtype), datatype: c.dtype, shape: [3], data: [0.1, 1 / 3, 70000] }
+        : { name: inName(c.dtype), datatype: c.dtype, shape: [c.json.length], data: c.json },
+    );
+    const res = await postJson(server.url, '/v2/models/dtype_echo/infer', {
+      inputs,
+      outputs: [{ name: 'out_fp16', parameters: { binary_data: true } }],
+    });
+    expect(res.status).toBe(200);
+    // 0.1 -> 0x2e66 (0.0999755859375), 1/3 -> 0x3555 (0.333251953125), 70000 -> +Infinity 0x7c00
+    expect(res.binary.get('out_fp16')).toEqual(bytesOf(new Uint16Array([0x2e66, 0x3555, 0x7c00])));
+  });
+});
