@@ -106,9 +106,9 @@ export function jsonValuesToBuffer(values: readonly unknown[], datatype: TensorD
 }
 
 /**
- * The tensor's bytes as the text of a JSON array. Floats keep the digits that round-trip their
- * own precision (9 for FP32, 5 for FP16), INT64/UINT64 are exact; NaN and Infinity, which JSON
- * cannot hold, become null.
+ * The tensor's bytes as the text of a JSON array. FP32 keeps the 9 significant digits that
+ * identify a float32 (shorter than its exact double value); FP16 and FP64 values are printed
+ * exactly; INT64/UINT64 are exact too. NaN and Infinity, which JSON cannot hold, become null.
  */
 export function bufferToJsonText(data: ArrayBuffer, datatype: TensorDataType): string {
   const parts: string[] = [];
@@ -117,13 +117,13 @@ export function bufferToJsonText(data: ArrayBuffer, datatype: TensorDataType): s
       for (const v of new Uint8Array(data)) parts.push(v ? 'true' : 'false');
       break;
     case 'FP16':
-      for (const bits of new Uint16Array(data)) parts.push(floatText(halfBitsToFloat(bits), 5));
+      for (const bits of new Uint16Array(data)) parts.push(floatText(halfBitsToFloat(bits)));
       break;
     case 'FP32':
       for (const v of new Float32Array(data)) parts.push(floatText(v, 9));
       break;
     case 'FP64':
-      for (const v of new Float64Array(data)) parts.push(floatText(v, 17));
+      for (const v of new Float64Array(data)) parts.push(floatText(v));
       break;
     case 'INT64':
       for (const v of new BigInt64Array(data)) parts.push(v.toString());
@@ -137,9 +137,11 @@ export function bufferToJsonText(data: ArrayBuffer, datatype: TensorDataType): s
   return `[${parts.join(',')}]`;
 }
 
-function floatText(v: number, digits: number): string {
+/** JSON text of a float, optionally to `digits` significant digits; -0 keeps its sign. */
+function floatText(v: number, digits?: number): string {
   if (!Number.isFinite(v)) return 'null';
-  return Object.is(v, -0) ? '-0' : String(Number(v.toPrecision(digits)));
+  if (Object.is(v, -0)) return '-0';
+  return digits === undefined ? String(v) : String(Number(v.toPrecision(digits)));
 }
 
 function smallIntView(datatype: TensorDataType, buffer: ArrayBuffer) {

@@ -1,0 +1,57 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+
+const LISTENING = /listening on (http:\/\/[^\s)]+)/;
+
+/**
+ * The server in its own process (the compiled apps/server main), so that the load generator
+ * (this process) and the service do not share an event loop. Options are passed as SWITCHYARD_*
+ * environment variables, which is how an operator configures it.
+ */
+export class ServerProcess {
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly url: string,
+  ) {}
+
+  static start(distRoot: string, options: Record<string, string | number | boolean>, timeoutMs = 180_000): Promise<ServerProcess> {
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    for (const [key, value] of Object.entries({ HOST: '127.0.0.1', PORT: 0, LOG_LEVEL: 'log', TELEMETRY_INTERVAL_MS: 0, ...options })) {
+      env[`SWITCHYARD_${key}`] = String(value);
+    }
+    const child = spawn(process.execPath, [join(distRoot, 'apps', 'server', 'src', 'main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    return new Promise((resolve, reject) => {
+      let log = '';
+      const timer = setTimeout(() => fail(new Error(`the server did not start within ${timeoutMs} ms:\n${log.slice(-2000)}`)), timeoutMs);
+      const fail = (err: Error) => {
+        clearTimeout(timer);
+        child.kill('SIGTERM');
+        reject(err);
+      };
+      const onData = (chunk: Buffer) => {
+        log += chunk.toString();
+        const match = LISTENING.exec(log);
+        if (match) {
+          clearTimeout(timer);
+          child.stdout?.off('data', onData);
+          child.stderr?.off('data', onData);
+          child.stdout?.resume();
+          child.stderr?.resume();
+          resolve(new ServerProcess(child, match[1]));
+        }
+      };
+      child.stdout?.on('data', onData);
+      child.stderr?.on('data', onData);
+      child.once('exit', (code) => fail(new Error(`the server exited (code ${code}) before listening:\n${log.slice(-2000)}`)));
+    });
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null) return;
+    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(timer);
+  }
+}
