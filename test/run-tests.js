@@ -43,6 +43,7 @@ if (files.length === 0) {
 const result = spawnSync(
   process.execPath,
   ['--require', join(__dirname, 'jest-compat.js'), '--enable-source-maps', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files],
-  { stdio: 'inherit', cwd: root },
+  // the specs load the app's config, which refuses unknown SWITCHYARD_* variables
+  { stdio: 'inherit', cwd: root, env: { ...process.env, SWITCHYARD_DIST_DIR: undefined } },
 );
 process.exit(result.status ?? 1);

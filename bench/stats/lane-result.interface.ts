@@ -36,8 +36,10 @@ export interface LaneResult {
   costPer1k: number;
   /** Fraction of completed jobs per device id. */
   deviceShare: Record<string, number>;
-  /** Mean rows of the session runs that served the jobs. */
-  meanExecutedBatch: number;
+  /** Mean rows per session run (dynamic batching merges jobs into bigger runs). */
+  rowsPerRun: number;
+  /** Scheduler decision cost, µs per decision (real: the SchedulerService's own timing; sim: the framework call). */
+  decisionUs?: number;
   /** throughput / LP ideal, when an ideal is known. */
   fractionOfIdeal?: number;
   /** The most frequent error messages (real lanes). */

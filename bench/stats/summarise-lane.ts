@@ -29,14 +29,14 @@ export function summariseLane(
   const byId = new Map(devices.map((d) => [d.id, d]));
   const jobsByDevice: Record<string, number> = {};
   let rows = 0;
-  let executed = 0;
+  let runs = 0;
   let cost = 0;
   for (const r of done) {
     rows += r.batchSize;
     const deviceId = r.deviceId ?? 'unknown';
     jobsByDevice[deviceId] = (jobsByDevice[deviceId] ?? 0) + 1;
     const run = r.executedBatchSize && r.executedBatchSize > 0 ? r.executedBatchSize : r.batchSize;
-    executed += run;
+    runs += r.batchSize / run;
     const device = byId.get(deviceId);
     if (device && r.computeMs !== undefined) cost += (device.costWeight * r.computeMs * (r.batchSize / run)) / device.slots / 1000;
   }
@@ -55,7 +55,7 @@ export function summariseLane(
     latencyMs: latencyStats(sent.filter((r) => r.ok || r.unfinished).map((r) => r.latencyMs)),
     costPer1k: rows > 0 ? (cost * 1000) / rows : 0,
     deviceShare: Object.fromEntries(Object.entries(jobsByDevice).map(([d, n]) => [d, n / done.length])),
-    meanExecutedBatch: done.length ? executed / done.length : 0,
+    rowsPerRun: runs > 0 ? rows / runs : 0,
     ...(Object.keys(errors).length ? { topErrors: topErrors(errors) } : {}),
   };
 }

@@ -44,7 +44,7 @@ export class InprocTarget implements RealTarget {
 
   sender(lane: LaneSpec, classes: readonly WorkloadClass[]): (request: LoadRequest) => Promise<SendResult> {
     const models = classes.map((c) => this.session.model(c.model));
-    const tensors = classes.map((c, i) => new SyntheticTensors(models[i], c.batchSize, 7 + i));
+    const tensors = classes.map((c, i) => new SyntheticTensors(models[i].inputs, models[i].maxBatchSize > 0, c.batchSize, 7 + i));
     if (lane.kind === 'direct') {
       const pool = this.session.runtime.pool(lane.subject);
       if (!pool) throw new Error(`no pool for device ${lane.subject}`);

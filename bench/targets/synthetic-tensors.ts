@@ -1,5 +1,5 @@
 import { BYTES_PER_ELEMENT, elementCount, type WireTensor } from '@switchyard/common';
-import type { ServedModel } from '@switchyard/models';
+import type { ModelTensorSpec } from '@switchyard/models';
 import { createPrng } from '@switchyard/scheduler';
 
 /**
@@ -10,10 +10,11 @@ import { createPrng } from '@switchyard/scheduler';
 export class SyntheticTensors {
   private readonly templates: WireTensor[];
 
-  constructor(model: ServedModel, batchSize: number, seed = 7) {
+  /** `batching`: the first dim of every input is the batch dim (a model with max_batch_size > 0). */
+  constructor(inputs: readonly ModelTensorSpec[], batching: boolean, batchSize: number, seed = 7) {
     const random = createPrng(seed);
-    this.templates = model.inputs.map((spec) => {
-      const shape = spec.shape.map((d, i) => (i === 0 && model.maxBatchSize > 0 ? batchSize : d < 0 ? 1 : d));
+    this.templates = inputs.map((spec) => {
+      const shape = spec.shape.map((d, i) => (i === 0 && batching ? batchSize : d < 0 ? 1 : d));
       const n = elementCount(shape);
       const data = new ArrayBuffer(n * BYTES_PER_ELEMENT[spec.datatype]);
       if (spec.datatype === 'FP32') {

@@ -3,6 +3,7 @@ import { CommonModule } from '@switchyard/common';
 import { SwitchyardConfigModule, type SwitchyardConfig } from '@switchyard/config';
 import { DevicesModule } from '@switchyard/devices';
 import { InferenceModule } from '@switchyard/inference';
+import { JobsModule } from '@switchyard/jobs';
 import { ModelsModule } from '@switchyard/models';
 import { SchedulerModule } from '@switchyard/scheduler';
 
@@ -12,7 +13,7 @@ export class AppModule {
   static forConfig(config: SwitchyardConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [SwitchyardConfigModule.forConfig(config), CommonModule, DevicesModule, ModelsModule, SchedulerModule, InferenceModule],
+      imports: [SwitchyardConfigModule.forConfig(config), CommonModule, DevicesModule, ModelsModule, SchedulerModule, InferenceModule, JobsModule.forConfig(config)],
     };
   }
 }

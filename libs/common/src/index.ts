@@ -5,3 +5,4 @@ export * from './errors/http-errors';
 export * from './events/event-map.interface';
 export * from './events/switchyard-events';
 export * from './common.module';
+export * from './onnx/onnx-graph-builder';

@@ -57,6 +57,36 @@ export const envSchema = z.object({
   /** Largest batch size calibration measures (capped by each model's max_batch_size). */
   CALIBRATION_MAX_BATCH: int(1, 65_536).default(32),
   REDIS_URL: z.string().url().optional(),
+  /** This node's name in job records (default <hostname>-<pid>). */
+  NODE_ID: z.string().regex(/^[\w.:-]{1,128}$/, 'letters, digits, ".", ":", "-" or "_" (at most 128)').optional(),
+  /** Consume jobs from the Redis queue on this node (false: an API-only node that only enqueues). */
+  JOBS_WORKER: bool.default(true),
+  /** Jobs this node runs at once; 0 = the total capacity of its device pools. */
+  JOBS_CONCURRENCY: int(0, 4096).default(0),
+  /** Redis key prefix of the jobs queue, results and streams. */
+  JOBS_PREFIX: z.string().regex(/^[\w.-]{1,64}$/, 'letters, digits, ".", "-" or "_" (at most 64)').default('switchyard'),
+  /** How long finished jobs, their results and stream entries are kept, seconds. */
+  JOBS_RESULT_TTL_S: int(1, 30 * 24 * 3600).default(3600),
+  /** Bull lock duration: a node that stops renewing its job's lock for this long loses the job, ms. */
+  JOBS_LOCK_MS: int(1000, 600_000).default(5000),
+  /** Bull stalled-job check period (redelivery of a dead node's jobs), ms. */
+  JOBS_STALLED_INTERVAL_MS: int(500, 600_000).default(2500),
+  /** Times a job may be redelivered after its node died before it fails. */
+  JOBS_MAX_STALLED: int(0, 1000).default(3),
+  /** Attempts of a job that fails with a transient error (worker crash, device lost). */
+  JOBS_ATTEMPTS: int(1, 100).default(3),
+  /** First retry delay (exponential backoff), ms. */
+  JOBS_BACKOFF_MS: int(0, 600_000).default(500),
+  /** Largest number of requests in one batch submission. */
+  JOBS_MAX_BATCH: int(1, 100_000).default(1000),
+  /** Stuck-consumer watchdog: recover when jobs wait this long while this node has free slots, ms; 0 = off. */
+  JOBS_WATCHDOG_MS: int(0, 3_600_000).default(10_000),
+  /** Pause taking jobs while the local device queues hold more than this many jobs; 0 = never. */
+  JOBS_PAUSE_QUEUED: int(0, 1_000_000).default(0),
+  /** Refuse to start when Redis's maxmemory-policy is not noeviction (otherwise warn). */
+  JOBS_REQUIRE_NOEVICTION: bool.default(false),
+  /** Entries kept per result stream (approximate trim). */
+  STREAM_MAX_LEN: int(10, 10_000_000).default(10_000),
   /** Device telemetry (CPU load, memory, nvidia-smi) sampling period; 0 turns the sampler off. */
   TELEMETRY_INTERVAL_MS: int(0, 3_600_000).default(5000),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { envSchema } from './config.schema';
 import { ConfigValidationError } from './errors/config-validation.error';
@@ -49,6 +50,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Reco
       calibrationMaxBatch: e.CALIBRATION_MAX_BATCH,
     },
     redis: { url: e.REDIS_URL },
+    jobs: {
+      nodeId: e.NODE_ID ?? `${hostname()}-${process.pid}`,
+      worker: e.JOBS_WORKER,
+      concurrency: e.JOBS_CONCURRENCY,
+      prefix: e.JOBS_PREFIX,
+      resultTtlSeconds: e.JOBS_RESULT_TTL_S,
+      lockDurationMs: e.JOBS_LOCK_MS,
+      stalledIntervalMs: e.JOBS_STALLED_INTERVAL_MS,
+      maxStalledCount: e.JOBS_MAX_STALLED,
+      attempts: e.JOBS_ATTEMPTS,
+      backoffMs: e.JOBS_BACKOFF_MS,
+      maxBatch: e.JOBS_MAX_BATCH,
+      watchdogMs: e.JOBS_WATCHDOG_MS,
+      pauseQueuedJobs: e.JOBS_PAUSE_QUEUED,
+      requireNoEviction: e.JOBS_REQUIRE_NOEVICTION,
+      streamMaxLength: e.STREAM_MAX_LEN,
+    },
     metrics: { telemetryIntervalMs: e.TELEMETRY_INTERVAL_MS },
     logLevel: e.LOG_LEVEL,
   };

@@ -59,6 +59,39 @@ export interface SwitchyardConfig {
     /** redis://host:port/db; the jobs API is off when unset. */
     url?: string;
   };
+  /** Durable async jobs (Bull on Redis; off without redis.url). */
+  jobs: {
+    /** This node's name in job records. */
+    nodeId: string;
+    /** Whether this node consumes jobs (false: API-only). */
+    worker: boolean;
+    /** Jobs run at once on this node; 0 = total device pool capacity. */
+    concurrency: number;
+    /** Redis key prefix. */
+    prefix: string;
+    /** Retention of finished jobs, results and stream entries, seconds. */
+    resultTtlSeconds: number;
+    /** Bull lockDuration, ms (a dead node's job is redelivered after about lock + stalled interval). */
+    lockDurationMs: number;
+    /** Bull stalledInterval, ms. */
+    stalledIntervalMs: number;
+    /** Bull maxStalledCount. */
+    maxStalledCount: number;
+    /** Attempts for transient failures. */
+    attempts: number;
+    /** First backoff delay (exponential), ms. */
+    backoffMs: number;
+    /** Largest batch submission. */
+    maxBatch: number;
+    /** Stuck-consumer watchdog threshold, ms; 0 = off. */
+    watchdogMs: number;
+    /** Pause consumption above this many locally queued jobs; 0 = never. */
+    pauseQueuedJobs: number;
+    /** Fail start-up unless Redis's maxmemory-policy is noeviction. */
+    requireNoEviction: boolean;
+    /** Entries kept per result stream. */
+    streamMaxLength: number;
+  };
   metrics: {
     /** Period of the device telemetry sampler (CPU load, memory, nvidia-smi), ms; 0 = off. */
     telemetryIntervalMs: number;

@@ -94,7 +94,7 @@ describe(DeviceInventoryService.name, () => {
       vendor: 'NVIDIA',
       name: 'NVIDIA H100 80GB HBM3',
       memoryBytes: 80 * GiB,
-      details: { uuid: 'GPU-aaa', cudaDeviceId: 0, alternativeExecutionProviders: [], executionProviders: { cuda: CUDA_LIBRARIES_MISSING } },
+      details: { uuid: 'GPU-aaa', cudaDeviceId: 0, ordinal: 0, alternativeExecutionProviders: [], executionProviders: { cuda: CUDA_LIBRARIES_MISSING } },
     });
     expect(probed.sort()).toEqual(['cpu', 'webgpu']);
   });
@@ -135,6 +135,7 @@ describe(DeviceInventoryService.name, () => {
       ['gpu:1', 'cuda', false, 'cuda probe failed: CUDA failure 100: no CUDA-capable device is detected'],
       ['gpu:2', 'webgpu', true, undefined],
     ]);
+    expect(sut.get('gpu:1')).toMatchObject({ name: 'NVIDIA A10', details: { uuid: 'GPU-bbb', ordinal: 1 } });
     expect(sut.get('gpu:2')).toMatchObject({ name: 'WebGPU adapter', vendor: 'unknown' });
     expect(probed.sort()).toEqual(['cpu', 'cuda:0', 'cuda:1', 'tensorrt:0', 'tensorrt:1', 'webgpu']);
   });

@@ -106,6 +106,10 @@ export class DeviceInventoryService implements OnModuleInit {
     for (const id of unknownDeviceIds([...this.devices], disabled, costWeights)) {
       this.logger.warn(`config names device "${id}", which this host does not have`);
     }
+    const webgpu = this.providers.find((s) => s.ep === 'webgpu');
+    if (webgpu?.applicable && !webgpu.probe?.ok) {
+      this.logger.warn('no WebGPU adapter: install a Vulkan driver (scripts/install-lavapipe.sh for a software one); see docs/devices.md');
+    }
     if (this.usable().length === 0) this.logger.error('no usable device: every inference request will fail');
   }
 }

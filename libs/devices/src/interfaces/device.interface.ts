@@ -18,7 +18,11 @@ export interface DeviceInfo {
   name: string;
   /** Device memory (host RAM for the CPU), bytes; absent when unknown. */
   memoryBytes?: number;
-  /** The EP that serves this device; null when no EP of this build can. */
+  /**
+   * The EP that serves this device; on an unusable device the EP that would (e.g. "cuda" for an
+   * NVIDIA GPU without the CUDA libraries). null when no EP this build knows could: the one that
+   * would serve it (OpenVINO, VitisAI...) is then named in `details.servedBy`.
+   */
   executionProvider: ExecutionProviderName | null;
   usable: boolean;
   reason?: string;

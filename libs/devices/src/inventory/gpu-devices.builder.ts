@@ -42,6 +42,8 @@ function nvidiaDevice(gpu: NvidiaGpuStatus, statuses: ExecutionProviderStatus[],
       uuid: gpu.uuid,
       driverVersion: gpu.driverVersion,
       cudaDeviceId: gpu.index,
+      /** The device_id the runtime passes to the cuda/tensorrt EP. */
+      ordinal: gpu.index,
       ...(best === 'webgpu' || best === 'dml' ? { adapterIdentity: 'assumed: the only NVIDIA GPU (ORT does not name its adapter)' } : {}),
       alternativeExecutionProviders: working.slice(1),
       executionProviders: Object.fromEntries([...byEp].map(([ep, s]) => [ep, s ? epSummary(s) : 'not considered'])),

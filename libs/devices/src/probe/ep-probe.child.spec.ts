@@ -1,6 +1,6 @@
 import { fork } from 'node:child_process';
 import { join } from 'node:path';
-import { OnnxGraphBuilder, OnnxType, intAttr } from '../../../models/src/demo/onnx-builder';
+import { OnnxGraphBuilder, OnnxType, intAttr } from '@switchyard/common';
 import { requireWebgpuOrSkip } from '../../../../test/support/webgpu-requirement';
 import type { ExecutionProviderName } from '../interfaces/device.interface';
 import type { ProbeResult } from '../interfaces/probe-result.interface';

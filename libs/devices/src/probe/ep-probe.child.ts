@@ -65,9 +65,11 @@ function providersFromProfile(dir: string): string[] {
   return [...providers];
 }
 
+/** ORT's message without its source path and C++ signature ("...cc:136 ... was false. Failed to ..."). */
 function firstLine(err: unknown): string {
   const text = err instanceof Error ? err.message : String(err);
-  return text.split('\n').find((l) => l.trim()) ?? text;
+  const line = text.split('\n').find((l) => l.trim()) ?? text;
+  return /was false\. (.+)$/.exec(line)?.[1] ?? line.replace(/^\/onnxruntime_src\/\S+:\d+ /, '');
 }
 
 process.once('message', (req: ProbeRequest) => {

@@ -1,7 +1,7 @@
 // The builder file itself, not the @switchyard/models barrel: the barrel pulls in models ->
 // runtime -> devices, a cycle that leaves DevicesModule's providers undefined at load time.
 // onnx-builder.ts depends on onnx-proto only.
-import { OnnxGraphBuilder, OnnxType } from '../../../models/src/demo/onnx-builder';
+import { OnnxGraphBuilder, OnnxType } from '@switchyard/common';
 
 /** The probe's model: c = a + b over two float[2] inputs, one node, no initializers. */
 export function buildProbeModel(): Uint8Array {

@@ -42,7 +42,7 @@ describe(encodeInferResponse.name, () => {
     ]);
     expect(sut.contentType).toBe('application/json');
     expect(sut.headerLength).toBeUndefined();
-    expect(JSON.parse(sut.body as string)).toEqual({
+    expect(JSON.parse(sut.body.toString())).toEqual({
       ...head,
       outputs: [
         { name: 'c', datatype: 'BOOL', shape: [3], data: [true, false, true] },
@@ -58,7 +58,7 @@ describe(encodeInferResponse.name, () => {
       { name: 'c', binary: true },
     ]);
     expect(sut.contentType).toBe('application/octet-stream');
-    const parsed = parseLikeTritonclient(sut.body as Buffer, sut.headerLength);
+    const parsed = parseLikeTritonclient(sut.body, sut.headerLength);
     expect(parsed.trailing).toBe(0);
     expect(parsed.json.outputs[0]).toEqual({ name: 'b', datatype: 'INT64', shape: [1, 2], parameters: { binary_data_size: 16 } });
     expect(parsed.json.outputs[1].data).toEqual([1.5, -2]);
@@ -70,7 +70,7 @@ describe(encodeInferResponse.name, () => {
   it('omits the id when the request had none', () => {
     const { id: _id, ...noId } = head;
     const sut = encodeInferResponse(noId, outputs, [{ name: 'a', binary: false }]);
-    expect(JSON.parse(sut.body as string)).not.toHaveProperty('id');
+    expect(JSON.parse(sut.body.toString())).not.toHaveProperty('id');
   });
 
   it('fails with a 500 when the model did not return a requested output', () => {

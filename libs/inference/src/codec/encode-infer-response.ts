@@ -5,7 +5,8 @@ import { bufferToJsonText } from './tensor-json.codec';
 
 /** A response body ready to send. */
 export interface EncodedInferResponse {
-  body: Buffer | string;
+  /** A Buffer also for JSON, so that Fastify sends Content-Type as given (no charset added). */
+  body: Buffer;
   contentType: 'application/json' | 'application/octet-stream';
   /** Bytes of the JSON header when binary outputs follow it (Inference-Header-Content-Length). */
   headerLength?: number;
@@ -37,7 +38,7 @@ export function encodeInferResponse(
   }
   const envelope = JSON.stringify({ ...head, outputs: [] });
   const json = `${envelope.slice(0, -2)}${parts.join(',')}]}`;
-  if (binary.length === 0) return { body: json, contentType: 'application/json' };
   const header = Buffer.from(json, 'utf8');
+  if (binary.length === 0) return { body: header, contentType: 'application/json' };
   return { body: Buffer.concat([header, ...binary]), contentType: 'application/octet-stream', headerLength: header.length };
 }

@@ -16,7 +16,7 @@ export class InferController {
     @Body() body: unknown,
     @Headers(INFERENCE_HEADER_CONTENT_LENGTH) headerLength: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<Buffer | string> {
+  ): Promise<Buffer> {
     return send(reply, await this.inference.infer(model, undefined, body, headerLength));
   }
 
@@ -28,13 +28,13 @@ export class InferController {
     @Body() body: unknown,
     @Headers(INFERENCE_HEADER_CONTENT_LENGTH) headerLength: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<Buffer | string> {
+  ): Promise<Buffer> {
     return send(reply, await this.inference.infer(model, version, body, headerLength));
   }
 }
 
-function send(reply: FastifyReply, response: EncodedInferResponse): Buffer | string {
-  reply.type(response.contentType);
+function send(reply: FastifyReply, response: EncodedInferResponse): Buffer {
+  reply.header('content-type', response.contentType);
   if (response.headerLength !== undefined) reply.header('Inference-Header-Content-Length', String(response.headerLength));
   return response.body;
 }

@@ -1,4 +1,4 @@
-import { OnnxGraphBuilder, OnnxType, intAttr, intsAttr } from './onnx-builder';
+import { OnnxGraphBuilder, OnnxType, intAttr, intsAttr } from '@switchyard/common';
 import { hashSeed, seededWeights } from './seeded-random';
 import type { ModelConfig } from '../interfaces/model-config.interface';
 

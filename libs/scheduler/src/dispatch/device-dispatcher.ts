@@ -195,7 +195,7 @@ export class DeviceDispatcher {
     let bestLevel = Infinity;
     let nextReadyAt: number | undefined;
     for (const q of this.queues.values()) {
-      const at = q.readyAt();
+      const at = q.readyAt((rows) => this.opts.predictServiceMs(q.modelKey, rows));
       if (at === undefined) continue;
       if (at > now) {
         nextReadyAt = Math.min(nextReadyAt ?? Infinity, at);

@@ -34,6 +34,18 @@ describe(ModelBatchQueue.name, () => {
     expect(sut.readyAt()).toBe(14);
   });
 
+  it('does not hold a batch so long that a job in it would miss its deadline', () => {
+    const m = model(8, { max_queue_delay_microseconds: 4000 });
+    const sut = new ModelBatchQueue(m.key, batchingSettings(m));
+    sut.jobs.push(queuedJob(m, { rows: 2, enqueuedAt: 10 }));
+    const urgent = queuedJob(m, { rows: 1, enqueuedAt: 11 });
+    urgent.deadlineAt = 13;
+    sut.jobs.push(urgent);
+    expect(sut.readyAt((rows) => rows * 0.5)).toBe(13 - 1.5);
+    urgent.deadlineAt = 5;
+    expect(sut.readyAt((rows) => rows * 0.5)).toBe(10);
+  });
+
   it('sends a full batch at once and leaves what does not fit for the next one', () => {
     const m = model(8, { max_queue_delay_microseconds: 4000 });
     const sut = new ModelBatchQueue(m.key, batchingSettings(m));

@@ -46,14 +46,24 @@ export class ModelBatchQueue {
     readonly batching: BatchingSettings,
   ) {}
 
-  /** Clock time from which the next batch may be dispatched; undefined when empty. */
-  readyAt(): number | undefined {
+  /**
+   * Clock time from which the next batch may be dispatched; undefined when empty. A batch that
+   * is not full waits for more rows, but never so long that a job in it could no longer finish
+   * by its deadline (`serviceMs` predicts the run).
+   */
+  readyAt(serviceMs: (rows: number) => number = () => 0): number | undefined {
     const plan = this.plan();
     if (!plan.jobs.length) return undefined;
-    const oldest = Math.min(...plan.jobs.map((j) => j.enqueuedAt));
+    let oldest = Infinity;
+    let deadline = Infinity;
+    for (const j of plan.jobs) {
+      if (j.enqueuedAt < oldest) oldest = j.enqueuedAt;
+      if (j.deadlineAt !== undefined && j.deadlineAt < deadline) deadline = j.deadlineAt;
+    }
     const { maxBatchSize, maxQueueDelayMs, preferredBatchSizes } = this.batching;
     if (maxBatchSize === 0 || maxQueueDelayMs <= 0 || plan.full || preferredBatchSizes.includes(plan.rows)) return oldest;
-    return oldest + maxQueueDelayMs;
+    const waitUntil = oldest + maxQueueDelayMs;
+    return deadline === Infinity ? waitUntil : Math.max(oldest, Math.min(waitUntil, deadline - serviceMs(plan.rows)));
   }
 
   /** Removes and returns the next batch's jobs (in queue order). */

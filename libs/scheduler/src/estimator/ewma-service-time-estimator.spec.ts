@@ -14,6 +14,14 @@ describe(EwmaServiceTimeEstimator.name, () => {
     expect(sut.estimate('other', 'cpu:0', 1)).toBeUndefined();
   });
 
+  it('sees a model that appears after it was asked about', () => {
+    expect(sut.estimate('late', 'cpu:0', 1)).toBeUndefined();
+    sut.observe('late', 'cpu:0', 1, 4);
+    expect(sut.estimate('late', 'cpu:0', 1)).toEqual({ ms: 4, samples: 1 });
+    sut.forget('late');
+    expect(sut.estimate('late', 'cpu:0', 1)).toBeUndefined();
+  });
+
   it('keeps an EWMA per bucket that matches the textbook recurrence', () => {
     const measured = [10, 14, 9, 30, 11, 12, 10.5];
     let reference = measured[0];

@@ -1,6 +1,7 @@
 import type { ServiceTimeEstimator } from '../interfaces/service-time-estimator.interface';
 import { EstimatorSnapshotError } from './estimator-snapshot.error';
 import type { EstimatorSnapshot, ServiceTimeCurveSnapshot, ServiceTimePoint } from './estimator-snapshot.interface';
+import { batchBucket } from './batch-bucket';
 import { ServiceTimeCurve } from './service-time-curve';
 
 export interface EwmaEstimatorOptions {
@@ -25,6 +26,9 @@ const DEFAULTS: EwmaEstimatorOptions = { alpha: 0.2 };
 export class EwmaServiceTimeEstimator implements ServiceTimeEstimator {
   private readonly curves = new Map<string, Map<string, ServiceTimeCurve>>();
   private readonly alpha: number;
+  /** The last model looked up: a decision asks about one model on every device. */
+  private lastModel: string | undefined;
+  private lastByDevice: Map<string, ServiceTimeCurve> | undefined;
 
   constructor(options: Partial<EwmaEstimatorOptions> = {}) {
     const alpha = options.alpha ?? DEFAULTS.alpha;
@@ -39,9 +43,16 @@ export class EwmaServiceTimeEstimator implements ServiceTimeEstimator {
   }
 
   estimate(modelKey: string, deviceId: string, batchSize: number): { ms: number; samples: number } | undefined {
-    const curve = this.curves.get(modelKey)?.get(deviceId);
+    let byDevice = this.lastByDevice;
+    if (modelKey !== this.lastModel) {
+      byDevice = this.curves.get(modelKey);
+      this.lastModel = modelKey;
+      this.lastByDevice = byDevice;
+    }
+    const curve = byDevice?.get(deviceId);
     if (curve === undefined || curve.isEmpty) return undefined;
-    return { ms: curve.estimate(batchSize), samples: curve.samples(batchSize) };
+    const k = batchBucket(batchSize);
+    return { ms: curve.estimate(batchSize, k), samples: curve.samplesAt(k) };
   }
 
   /** Folds in one completed session run; non-finite or negative times and empty batches are ignored. */
@@ -68,6 +79,7 @@ export class EwmaServiceTimeEstimator implements ServiceTimeEstimator {
 
   /** Drops what is known of a model (on one device, or on all). */
   forget(modelKey: string, deviceId?: string): void {
+    this.lastModel = undefined;
     if (deviceId === undefined) this.curves.delete(modelKey);
     else this.curves.get(modelKey)?.delete(deviceId);
   }
@@ -105,6 +117,7 @@ export class EwmaServiceTimeEstimator implements ServiceTimeEstimator {
     if (byDevice === undefined) {
       byDevice = new Map();
       this.curves.set(modelKey, byDevice);
+      this.lastModel = undefined;
     }
     return byDevice;
   }

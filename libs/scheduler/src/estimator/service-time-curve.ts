@@ -44,14 +44,13 @@ export class ServiceTimeCurve {
     this.known |= 1 << k;
   }
 
-  /** Samples behind the bucket of `batchSize` (0 when that bucket is only interpolated). */
-  samples(batchSize: number): number {
-    return this.count[batchBucket(batchSize)];
+  /** Samples behind bucket k (0 when that bucket is only interpolated). */
+  samplesAt(k: number): number {
+    return this.count[k];
   }
 
-  /** Predicted ms at `batchSize`; the curve must not be empty. */
-  estimate(batchSize: number): number {
-    const k = batchBucket(batchSize);
+  /** Predicted ms at `batchSize`, whose bucket is k; the curve must not be empty. */
+  estimate(batchSize: number, k: number = batchBucket(batchSize)): number {
     let lower = -1;
     let upper = -1;
     if ((this.known >>> k) & 1) {

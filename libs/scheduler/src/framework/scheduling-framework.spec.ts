@@ -1,5 +1,6 @@
 import type { SchedulingPolicy } from '../interfaces/scheduling-policy.interface';
 import { EwmaServiceTimeEstimator } from '../estimator/ewma-service-time-estimator';
+import { createPrng } from '../simulator/prng';
 import { SchedulingFramework } from './scheduling-framework';
 import { deviceSnapshot, schedulingContext } from './testing/scheduling-context.fixture';
 
@@ -95,6 +96,48 @@ describe(SchedulingFramework.name, () => {
         b: 'cannot meet deadline: predicted 60.0 ms > 50.0 ms left',
       },
     });
+  });
+
+  it('asks for predictions lazily: only the best devices when they meet the deadline', () => {
+    let calls = 0;
+    const many = Array.from({ length: 64 }, (_, i) => deviceSnapshot({ deviceId: `d${i}` }));
+    const policy: SchedulingPolicy = {
+      name: 'counting',
+      score: (_ctx, _d, i) => -i,
+      predictMs: () => {
+        calls++;
+        return 10;
+      },
+    };
+    const result = sut.schedule(policy, schedulingContext(many, { job: { deadlineAt: 2000 } }));
+    expect(result).toMatchObject({ deviceId: 'd0', predictedMs: 10 });
+    expect(calls).toBe(1);
+  });
+
+  it('filters by deadline exactly as checking every device first would', () => {
+    const random = createPrng(8);
+    for (let trial = 0; trial < 300; trial++) {
+      const n = 1 + Math.floor(random() * 40);
+      const list = Array.from({ length: n }, (_, i) => deviceSnapshot({ deviceId: `d${i}`, canRun: random() < 0.9 }));
+      const scores = list.map(() => -Math.floor(random() * 100));
+      const predictions = list.map(() => random() * 100);
+      const ctx = schedulingContext(list, { now: 0, seed: trial, job: { deadlineAt: random() * 100 } });
+      const policy: SchedulingPolicy = { name: 't', score: (_c, _d, i) => scores[i], predictMs: (_c, _d, i) => predictions[i] };
+      // reference: filter everything eagerly, then take the tie band of the best
+      const eligible = list.map((d, i) => d.canRun && predictions[i] <= (ctx.job.deadlineAt as number));
+      const best = Math.max(...scores.filter((_, i) => eligible[i]));
+      const band = list.map((_, i) => eligible[i] && scores[i] >= best - 0.02 * Math.abs(best));
+      const result = sut.schedule(policy, ctx);
+      if (!band.includes(true)) {
+        expect(result.status).toBe('unschedulable');
+        continue;
+      }
+      expect(result.status).toBe('scheduled');
+      if (result.status === 'scheduled') {
+        expect(band[result.deviceIndex]).toBe(true);
+        expect(result.predictedMs).toBe(predictions[result.deviceIndex]);
+      }
+    }
   });
 
   it('keeps devices the policy cannot predict when there is a deadline', () => {

@@ -95,10 +95,15 @@
           pen = false;
           return;
         }
-        var x = pad.l + (plotW * i) / Math.max(1, HISTORY - 1);
+        // The newest point sits at the right edge; history grows leftwards.
+        var x = pad.l + (plotW * (HISTORY - s.length + i)) / (HISTORY - 1);
         var y = pad.t + plotH - (plotH * v) / max;
         if (pen) ctx.lineTo(x, y);
-        else ctx.moveTo(x, y);
+        else {
+          ctx.moveTo(x, y);
+          ctx.fillStyle = colors[k];
+          ctx.fillRect(x - 1, y - 1, 2, 2); // a lone point stays visible
+        }
         pen = true;
         points++;
       });
@@ -161,7 +166,9 @@
     var body = $('#decisions');
     var rows = scheduler.recentDecisions.map(function (d) {
       var tr = document.createElement('tr');
-      [new Date(d.at).toLocaleTimeString(), d.model, d.deviceId, d.policy, ms(d.predictedMs), d.decisionUs.toFixed(1) + ' µs'].forEach(function (v) {
+      var actual = d.actualMs === undefined || d.actualMs === null ? '-' : ms(d.actualMs);
+      var cells = [new Date(d.at).toLocaleTimeString(), d.model, d.deviceId, d.policy, ms(d.predictedMs), actual, d.outcome || '-', d.decisionUs.toFixed(1) + ' µs'];
+      cells.forEach(function (v) {
         var td = document.createElement('td');
         td.textContent = v;
         tr.appendChild(td);

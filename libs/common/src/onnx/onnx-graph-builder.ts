@@ -1,6 +1,6 @@
 import { onnx } from 'onnx-proto';
 
-/** ONNX TensorProto.DataType codes used by the demo models. */
+/** ONNX TensorProto.DataType codes used by the demo and probe models. */
 export const OnnxType = {
   FLOAT: 1,
   UINT8: 2,

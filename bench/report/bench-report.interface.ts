@@ -1,0 +1,46 @@
+import type { Scenario } from '../scenario/scenario.interface';
+import type { WorkloadClass } from '../scenario/workload-classes';
+import type { IdealResult } from '../sim/ideal';
+import type { ScalePoint } from '../sim/scale-study';
+import type { BenchDevice, LaneResult } from '../stats/lane-result.interface';
+
+export interface HostFacts {
+  hostname: string;
+  cpuModel: string;
+  cores: number;
+  memoryGiB: number;
+  node: string;
+  platform: string;
+  onnxruntime: string;
+}
+
+/** One lane's real numbers next to the simulator's for the same lane. */
+export interface SimVsRealRow {
+  realLane: string;
+  simLane: string;
+  realJobsPerS: number;
+  simJobsPerS: number;
+  /** sim / real - 1. */
+  throughputGap: number;
+  realP50Ms: number;
+  simP50Ms: number;
+  withinTolerance: boolean;
+}
+
+/** Everything a report shows; summary.json is this object. */
+export interface BenchReport {
+  scenario: Scenario;
+  classes: WorkloadClass[];
+  target: 'inproc' | 'http' | 'direct' | 'sim';
+  createdAt: string;
+  command: string;
+  host: HostFacts;
+  /** The device numbers the simulator / the LP used. */
+  profile?: { file: string; name: string; source: string; description: string; notes: string[] };
+  devices: BenchDevice[];
+  lanes: LaneResult[];
+  ideal?: IdealResult & { source: string };
+  simVsReal?: { tolerance: number; rows: SimVsRealRow[]; simLanes: LaneResult[] };
+  scale?: ScalePoint[];
+  notes: string[];
+}

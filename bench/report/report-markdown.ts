@@ -1,0 +1,153 @@
+import type { ScalePoint } from '../sim/scale-study';
+import type { BenchReport } from './bench-report.interface';
+import { headlineRows, PROJECT_TARGETS } from './headline';
+import { markdownTable, ms, num, pct } from './markdown';
+
+/** report.md: the headline, the lane table, charts, the LP ideal, sim vs real, the scale study, caveats. */
+export function reportMarkdown(report: BenchReport, charts: readonly string[]): string {
+  const s = report.scenario;
+  const out: string[] = [
+    `# Benchmark: ${s.name} (${report.target === 'sim' ? `simulated on ${report.profile?.name ?? 'a profile'}` : `${report.target} on ${report.host.hostname}`})`,
+    '',
+    s.description,
+    '',
+    `- Command: \`${report.command}\``,
+    `- Date: ${report.createdAt}`,
+    `- Host: ${report.host.cpuModel}, ${report.host.cores} cores, ${report.host.memoryGiB} GiB, Node ${report.host.node}, onnxruntime-node ${report.host.onnxruntime}`,
+    `- Devices: ${report.devices.map((d) => `${d.id} (${d.kind}, ${d.slots} slot${d.slots > 1 ? 's' : ''}, cost ${d.costWeight})`).join('; ') || 'n/a'}`,
+    ...(report.profile ? [`- Device model: ${report.profile.description} (\`${report.profile.file}\`)`] : []),
+    `- Arrival: ${s.arrival.mode === 'closed' ? `closed loop, ${s.arrival.clients} clients` : `open loop, Poisson ${s.arrival.ratePerSecond}/s, latency from the intended send time`}; ` +
+      (report.target === 'sim' ? `${s.sim.durationS} s simulated per lane` : `${s.durationS} s per lane, first ${s.warmupS} s left out`),
+    '',
+    '## Workload',
+    '',
+    markdownTable(['model', 'batch', 'share', 'priority', 'timeout'], report.classes.map((c) => [c.model, c.batchSize, pct(c.share, 1), c.priority ?? '-', c.timeoutMs !== undefined ? `${c.timeoutMs} ms` : '-'])),
+    '',
+    ...headline(report),
+    '## Results',
+    '',
+    laneTable(report),
+    '',
+    ...charts.filter((c) => !c.startsWith('scale-')).map((c) => `![${c}](charts/${c})\n`),
+    ...idealSection(report),
+    ...simVsRealSection(report),
+    ...scaleSection(report, charts),
+    '## Notes',
+    '',
+    ...report.notes.map((n) => `- ${n}`),
+    ...(report.profile?.notes ?? []).map((n) => `- ${n}`),
+    '',
+    `Raw per-request records: \`raw/<lane>.jsonl\` (kept out of git); every number above: \`summary.json\`.`,
+    '',
+  ];
+  return out.join('\n');
+}
+
+function headline(report: BenchReport): string[] {
+  const rows = headlineRows(report.lanes);
+  if (rows.length === 0) return [];
+  const t = PROJECT_TARGETS;
+  return [
+    '## Headline',
+    '',
+    `Project targets: adaptive >= ${pct(t.fractionOfIdeal)} of the LP ideal and >= ${t.speedupOverBestSingle}x the best single device.`,
+    '',
+    markdownTable(
+      ['policy lane', 'jobs/s', 'of LP ideal', 'best single device (same mode)', 'speed-up', 'best single device (any)', 'speed-up', `>= ${pct(t.fractionOfIdeal)} ideal`, `>= ${t.speedupOverBestSingle}x`],
+      rows.map((r) => [
+        r.lane,
+        num(r.jobsPerS),
+        pct(r.fractionOfIdeal, 1),
+        r.bestSingleSame ? `${r.bestSingleSame.lane} ${num(r.bestSingleSame.jobsPerS)}` : 'n/a',
+        r.speedupSame !== undefined ? `${r.speedupSame.toFixed(2)}x` : 'n/a',
+        r.bestSingleAny ? `${r.bestSingleAny.lane} ${num(r.bestSingleAny.jobsPerS)}` : 'n/a',
+        r.speedupAny !== undefined ? `${r.speedupAny.toFixed(2)}x` : 'n/a',
+        r.fractionOfIdeal === undefined ? 'n/a' : r.fractionOfIdeal >= t.fractionOfIdeal ? 'yes' : 'NO',
+        r.speedupSame === undefined ? 'n/a' : r.speedupSame >= t.speedupOverBestSingle ? 'yes' : 'NO',
+      ]),
+    ),
+    '',
+  ];
+}
+
+function laneTable(report: BenchReport): string {
+  const devices = [...new Set(report.lanes.flatMap((l) => Object.keys(l.deviceShare)))].sort();
+  return markdownTable(
+    ['lane', 'kind', 'jobs/s', 'inferences/s', 'of ideal', 'p50 ms', 'p95 ms', 'p99 ms', 'cost / 1k', 'rows/run', 'errors', ...devices.map((d) => `share ${d}`)],
+    report.lanes.map((l) => [
+      l.lane,
+      l.kind + (l.batching === undefined ? '' : l.batching ? ' (batching)' : ' (no batching)'),
+      num(l.throughputJobsPerS),
+      num(l.throughputRowsPerS),
+      pct(l.fractionOfIdeal, 1),
+      ms(l.latencyMs.p50),
+      ms(l.latencyMs.p95),
+      ms(l.latencyMs.p99),
+      num(l.costPer1k, 4),
+      num(l.rowsPerRun, 2),
+      `${l.errors + l.unfinished}${l.topErrors ? ` (${Object.keys(l.topErrors)[0].slice(0, 60)})` : ''}`,
+      ...devices.map((d) => pct(l.deviceShare[d] ?? 0)),
+    ]),
+  );
+}
+
+function idealSection(report: BenchReport): string[] {
+  const ideal = report.ideal;
+  if (!ideal) return [];
+  const devices = Object.keys(ideal.assignment);
+  const classes = devices.length ? Object.keys(ideal.assignment[devices[0]]) : [];
+  return [
+    '## LP ideal',
+    '',
+    `${num(ideal.jobsPerS)} jobs/s (${num(ideal.rowsPerS)} inferences/s) ${ideal.source}. The LP assigns fractions of each ` +
+      `(model, batch) class to devices to maximise the throughput of the mix, each job run on its own; with every run a full ` +
+      `merged batch the same LP gives ${num(ideal.fullBatchingJobsPerS)} jobs/s (an upper bound for dynamic batching).`,
+    '',
+    markdownTable(
+      ['device', 'busy', ...classes.map((c) => `${c.replace(/^\d+:/, '')} jobs/s`)],
+      devices.map((d) => [d, pct(ideal.utilisation[d]), ...classes.map((c) => num(ideal.assignment[d][c]))]),
+    ),
+    '',
+  ];
+}
+
+function simVsRealSection(report: BenchReport): string[] {
+  const cmp = report.simVsReal;
+  if (!cmp) return [];
+  const inside = cmp.rows.filter((r) => r.withinTolerance).length;
+  return [
+    '## Simulator vs this host',
+    '',
+    `The same scenario in the simulator, fed with this host's calibration profile. Stated tolerance: simulated throughput ` +
+      `within ±${pct(cmp.tolerance)} of the measured one. ${inside} of ${cmp.rows.length} lanes are within it.`,
+    '',
+    markdownTable(
+      ['real lane', 'sim lane', 'real jobs/s', 'sim jobs/s', 'gap', 'real p50 ms', 'sim p50 ms', 'within'],
+      cmp.rows.map((r) => [r.realLane, r.simLane, num(r.realJobsPerS), num(r.simJobsPerS), pct(r.throughputGap, 1), ms(r.realP50Ms), ms(r.simP50Ms), r.withinTolerance ? 'yes' : 'NO']),
+    ),
+    '',
+  ];
+}
+
+function scaleSection(report: BenchReport, charts: readonly string[]): string[] {
+  const points = report.scale;
+  if (!points?.length) return [];
+  return [
+    '## Scale (simulator)',
+    '',
+    'Fleets of 1 to 64 devices cycling through the profile\'s devices (copies at 1, 0.7, 1.3, 0.85, 1.15x speed), ' +
+      'open-loop Poisson load at fractions of each fleet\'s LP ideal. Decision cost is the wall-clock time of the ' +
+      'scheduling framework call on this machine.',
+    '',
+    scaleTable(points),
+    '',
+    ...charts.filter((c) => c.startsWith('scale-')).map((c) => `![${c}](charts/${c})\n`),
+  ];
+}
+
+function scaleTable(points: readonly ScalePoint[]): string {
+  return markdownTable(
+    ['devices', 'policy', 'load', 'ideal jobs/s', 'jobs/s', 'of ideal', 'served', 'p50 ms', 'p99 ms', 'µs/decision'],
+    points.map((p) => [p.devices, p.policy, pct(p.load), num(p.idealJobsPerS, 0), num(p.throughputJobsPerS, 0), pct(p.fractionOfIdeal, 1), pct(p.served, 1), ms(p.p50Ms), ms(p.p99Ms), num(p.decisionUs, 2)]),
+  );
+}

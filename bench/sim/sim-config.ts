@@ -1,0 +1,51 @@
+import { DEMO_MODELS } from '@switchyard/models';
+import type { SimDeviceSpec, SimulationConfig } from '@switchyard/scheduler';
+import type { ArrivalSpec } from '../scenario/scenario.interface';
+import type { WorkloadClass } from '../scenario/workload-classes';
+import type { DeviceModel } from './device-model.interface';
+
+export interface SimRunShape {
+  devices: readonly DeviceModel[];
+  classes: readonly WorkloadClass[];
+  arrival: ArrivalSpec;
+  durationMs: number;
+  warmupMs: number;
+  noise: number;
+  batching: boolean;
+  seed: number;
+}
+
+/** Largest batch the dynamic batcher may form per model: the demo models' max_batch_size. */
+export function maxBatchSizes(models: readonly string[]): Record<string, number> {
+  const known = new Map(DEMO_MODELS.map((m) => [m.name, 'maxBatchSize' in m ? m.maxBatchSize : 0]));
+  return Object.fromEntries(models.map((m) => [m, known.get(m) ?? 0]));
+}
+
+/** The simulator's config for a scenario on a set of device models. */
+export function simulationConfig(shape: SimRunShape): SimulationConfig {
+  const models = [...new Set(shape.classes.map((c) => c.model))];
+  const devices: SimDeviceSpec[] = shape.devices.map((d) => ({
+    id: d.id,
+    kind: d.kind,
+    costWeight: d.costWeight,
+    capacity: d.slots,
+    serviceMs: d.serviceMs,
+    noise: shape.noise,
+  }));
+  return {
+    devices,
+    classes: shape.classes.map((c) => ({
+      modelKey: c.model,
+      batchSize: c.batchSize,
+      share: c.share,
+      ...(c.timeoutMs !== undefined ? { timeoutMs: c.timeoutMs } : {}),
+      ...(c.priority !== undefined ? { priority: c.priority } : {}),
+    })),
+    ...(shape.batching ? { maxBatchSize: maxBatchSizes(models) } : {}),
+    arrival: shape.arrival.mode === 'closed' ? { kind: 'closed', clients: shape.arrival.clients } : { kind: 'open', ratePerSecond: shape.arrival.ratePerSecond },
+    durationMs: shape.durationMs,
+    warmupMs: shape.warmupMs,
+    seed: shape.seed,
+    calibration: { batchSizes: [1, 2, 4, 8, 16, 32, 64], samples: 3 },
+  };
+}

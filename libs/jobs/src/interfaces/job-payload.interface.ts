@@ -1,0 +1,21 @@
+/**
+ * What a Bull job carries: one inference request and its scheduling hints, as JSON.
+ *
+ * @remarks The request was validated against the model by the node that accepted it, before it
+ * was enqueued; binary outputs are refused there, so the result is always a JSON response.
+ */
+export interface JobPayload {
+  model: string;
+  /** Absent: the highest served version when the job runs. */
+  version?: string;
+  /** The KServe v2 inference request body (id, inputs, outputs, parameters). */
+  request: Record<string, unknown>;
+  /** Epoch ms when the job was accepted. */
+  submittedAt: number;
+  /** Epoch ms after which the job must not start; it fails without retry. */
+  deadlineAt?: number;
+  /** Result stream its outcome is appended to (WebSocket submissions). */
+  streamId?: string;
+  /** Node id that accepted it. */
+  acceptedBy: string;
+}

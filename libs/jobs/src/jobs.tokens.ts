@@ -1,0 +1,8 @@
+/** DI token of the JobsApi: Redis-backed, or the one that answers 503 when Redis is not configured. */
+export const JOBS_API = Symbol('JOBS_API');
+
+/** DI token of the ResultStreams (per-stream results in Redis). */
+export const RESULT_STREAMS = Symbol('RESULT_STREAMS');
+
+/** DI token of the JobRunner that runs one job's inference request. */
+export const JOB_RUNNER = Symbol('JOB_RUNNER');

@@ -1,0 +1,30 @@
+import { Injectable } from '@nestjs/common';
+import { InferenceFailedError } from '@switchyard/common';
+import { InferenceService } from '@switchyard/inference';
+import type { JobPayload } from '../interfaces/job-payload.interface';
+import type { InferResponseJson, JobRunner } from '../interfaces/job-runner.interface';
+
+/**
+ * Runs a job through the same path as POST /v2/models/{m}/infer (validation, scheduler,
+ * device pools, response encoding). What is left of the job's deadline becomes the request's
+ * `timeout` parameter, so the device queues drop it rather than run it late.
+ */
+@Injectable()
+export class InferenceJobRunner implements JobRunner {
+  constructor(private readonly inference: InferenceService) {}
+
+  async run(payload: JobPayload, remainingMs: number | undefined): Promise<InferResponseJson> {
+    const encoded = await this.inference.infer(payload.model, payload.version, withTimeout(payload.request, remainingMs), undefined);
+    if (encoded.contentType !== 'application/json') throw new InferenceFailedError('the inference response is not JSON');
+    return JSON.parse(typeof encoded.body === 'string' ? encoded.body : encoded.body.toString('utf8')) as InferResponseJson;
+  }
+}
+
+function withTimeout(request: Record<string, unknown>, remainingMs: number | undefined): Record<string, unknown> {
+  if (remainingMs === undefined) return request;
+  const parameters = { ...((request.parameters as Record<string, unknown> | undefined) ?? {}) };
+  const micros = Math.max(1, Math.floor(remainingMs * 1000));
+  const own = parameters.timeout;
+  if (typeof own !== 'number' || own <= 0 || own > micros) parameters.timeout = micros;
+  return { ...request, parameters };
+}

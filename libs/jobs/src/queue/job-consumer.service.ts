@@ -1,0 +1,182 @@
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '@switchyard/config';
+import { ModelRepositoryService } from '@switchyard/models';
+import { RuntimeService } from '@switchyard/runtime';
+import { SchedulerService } from '@switchyard/scheduler';
+import type { Job, Queue } from 'bull';
+import { JOB_RUNNER } from '../jobs.tokens';
+import type { JobPayload } from '../interfaces/job-payload.interface';
+import type { JobRunner } from '../interfaces/job-runner.interface';
+import { JobOutcomeStore } from '../results/job-outcome-store.adapter';
+import { ConsumerQueueFactory } from './consumer-queue.factory';
+import { ConsumerWatchdog } from './consumer-watchdog';
+import { recordFinalFailure } from './failure-recorder';
+import { JobProcessor } from './job-processor';
+
+const SHUTDOWN_WAIT_MS = 10_000;
+
+/**
+ * Pulls jobs from the shared queue as fast as this node's devices can run them: Bull concurrency
+ * is the total capacity of the device pools (or SWITCHYARD_JOBS_CONCURRENCY), so a fleet of
+ * unequal hosts balances itself. Starts once the models are loaded. A watchdog recovers a
+ * consumer that stopped fetching (Bull #1873), and consumption pauses while the local device
+ * queues are deeper than SWITCHYARD_JOBS_PAUSE_QUEUED.
+ */
+@Injectable()
+export class JobConsumerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(JobConsumerService.name);
+  private readonly processor: JobProcessor;
+  private queue: Queue<JobPayload> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private watchdog: ConsumerWatchdog | undefined;
+  private concurrency = 0;
+  private inFlight = 0;
+  private lastStartedAt = 0;
+  private pausedForLoad = false;
+  private stopping = false;
+  private ticking = false;
+
+  constructor(
+    @Inject(SWITCHYARD_CONFIG) private readonly config: SwitchyardConfig,
+    private readonly runtime: RuntimeService,
+    private readonly models: ModelRepositoryService,
+    private readonly scheduler: SchedulerService,
+    private readonly queues: ConsumerQueueFactory,
+    private readonly outcomes: JobOutcomeStore,
+    @Inject(JOB_RUNNER) runner: JobRunner,
+  ) {
+    this.processor = new JobProcessor(runner, outcomes, config.jobs.nodeId);
+  }
+
+  onApplicationBootstrap(): void {
+    if (!this.config.jobs.worker) {
+      this.logger.log(`node ${this.config.jobs.nodeId} takes no jobs (SWITCHYARD_JOBS_WORKER=false): it only enqueues`);
+      return;
+    }
+    this.start().catch((err: Error) => this.logger.error(`the job consumer did not start: ${err.message}`));
+  }
+
+  /** Jobs running here now, and the most this node runs at once. */
+  load(): { inFlight: number; concurrency: number } {
+    return { inFlight: this.inFlight, concurrency: this.concurrency };
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    clearInterval(this.timer);
+    const queue = this.queue;
+    this.queue = undefined;
+    if (!queue) return;
+    // Let running jobs finish (their outcomes get stored) while the device pools are still up.
+    const closing = queue.close().catch(() => undefined);
+    const waited = await Promise.race([closing.then(() => true), delay(SHUTDOWN_WAIT_MS).then(() => false)]);
+    if (!waited) {
+      this.logger.warn(`jobs still running after ${SHUTDOWN_WAIT_MS} ms: leaving them to be redelivered`);
+      await queue.close(true).catch(() => undefined);
+    }
+  }
+
+  private async start(): Promise<void> {
+    await this.models.whenLoaded();
+    if (this.stopping) return;
+    const capacity = this.runtime.pools().reduce((sum, pool) => sum + pool.stats().capacity, 0);
+    this.concurrency = this.config.jobs.concurrency || Math.max(1, capacity);
+    this.consume();
+    this.logger.log(`node ${this.config.jobs.nodeId} takes up to ${this.concurrency} job(s) at once (device capacity ${capacity})`);
+    const { watchdogMs, pauseQueuedJobs } = this.config.jobs;
+    if (watchdogMs > 0) this.watchdog = new ConsumerWatchdog(watchdogMs);
+    if (watchdogMs > 0 || pauseQueuedJobs > 0) {
+      const tickMs = Math.max(200, Math.min(2000, watchdogMs > 0 ? watchdogMs / 4 : 1000));
+      this.timer = setInterval(() => void this.tick(), tickMs);
+      this.timer.unref();
+    }
+  }
+
+  /** Creates the consuming queue and starts Bull's fetch loops on it. */
+  private consume(): void {
+    const queue = this.queues.create();
+    this.queue = queue;
+    this.pausedForLoad = false;
+    let lastError = 0;
+    queue.on('error', (err: Error) => {
+      // ioredis repeats connection errors while Redis is away: one line per 10 s is enough.
+      if (Date.now() - lastError > 10_000) this.logger.warn(`Redis: ${err.message}`);
+      lastError = Date.now();
+    });
+    queue.on('failed', (job: Job<JobPayload>) => {
+      recordFinalFailure(job, this.config.jobs.nodeId, this.outcomes).catch((err: Error) =>
+        this.logger.warn(`job ${job.id}: its failure could not be recorded: ${err.message}`),
+      );
+    });
+    queue.on('stalled', (job: Job<JobPayload>) => this.logger.warn(`job ${job.id} stalled (its node stopped renewing the lock): delivering it again`));
+    queue
+      .process(this.concurrency, async (job: Job<JobPayload>) => {
+        this.inFlight++;
+        this.lastStartedAt = Date.now();
+        try {
+          return await this.processor.process(job);
+        } finally {
+          this.inFlight--;
+        }
+      })
+      .catch((err: Error) => {
+        if (!this.stopping && this.queue === queue) this.logger.error(`the job consumer stopped: ${err.message}`);
+      });
+  }
+
+  private async tick(): Promise<void> {
+    const queue = this.queue;
+    if (!queue || this.ticking || this.stopping) return;
+    this.ticking = true;
+    try {
+      await this.adjustForLoad(queue);
+      if (this.watchdog) await this.watch(queue);
+    } catch (err) {
+      this.logger.debug(`watchdog: ${(err as Error).message}`);
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  private async watch(queue: Queue<JobPayload>): Promise<void> {
+    const waiting = await queue.getWaitingCount();
+    const action = this.watchdog!.observe({
+      now: Date.now(),
+      waiting,
+      inFlight: this.inFlight,
+      concurrency: this.concurrency,
+      paused: this.pausedForLoad,
+      lastStartedAt: this.lastStartedAt,
+    });
+    if (action === 'none') return;
+    this.logger.warn(`${waiting} job(s) wait but this node started none for ${this.config.jobs.watchdogMs} ms with free slots: ${action === 'kick' ? 'reconnecting its blocking Redis connection' : 'recreating its queue client'}`);
+    if (action === 'kick') {
+      await queue.pause(true, true);
+      await queue.resume(true);
+    } else {
+      this.queue = undefined;
+      await queue.close(true).catch(() => undefined);
+      if (!this.stopping) this.consume();
+    }
+  }
+
+  /** Pauses taking jobs while the local device queues are deep (the /v2 path shares them). */
+  private async adjustForLoad(queue: Queue<JobPayload>): Promise<void> {
+    const limit = this.config.jobs.pauseQueuedJobs;
+    if (limit <= 0) return;
+    const queued = this.scheduler.queues().reduce((sum, q) => sum + q.queuedJobs, 0);
+    if (!this.pausedForLoad && queued > limit) {
+      this.pausedForLoad = true;
+      this.logger.log(`local device queues hold ${queued} jobs (> ${limit}): pausing consumption`);
+      void queue.pause(true).catch(() => undefined);
+    } else if (this.pausedForLoad && queued <= limit / 2) {
+      this.pausedForLoad = false;
+      this.logger.log(`local device queues hold ${queued} jobs: resuming consumption`);
+      await queue.resume(true);
+    }
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}

@@ -1,0 +1,32 @@
+import { type RedisClient, RedisKeys } from './redis-keys';
+
+/** What the first submission under a key was. */
+export interface KeyClaim {
+  /** True when this call claimed the key (a first submission). */
+  first: boolean;
+  /** Fingerprint of the submission that claimed it. */
+  fingerprint: string;
+}
+
+/** Idempotency keys: the first submission's fingerprint, kept as long as the results. */
+export class IdempotencyKeys {
+  private readonly keys: RedisKeys;
+
+  constructor(
+    private readonly redis: RedisClient,
+    prefix: string,
+    private readonly ttlSeconds: number,
+  ) {
+    this.keys = new RedisKeys(prefix);
+  }
+
+  async claim(keyHash: string, fingerprint: string): Promise<KeyClaim> {
+    const key = this.keys.idempotency(keyHash);
+    const set = await this.redis.set(key, fingerprint, 'EX', this.ttlSeconds, 'NX');
+    if (set === 'OK') return { first: true, fingerprint };
+    const held = await this.redis.get(key);
+    // Expired between the two calls: this submission is a first one again.
+    if (held === null) return this.claim(keyHash, fingerprint);
+    return { first: false, fingerprint: held };
+  }
+}

@@ -1,0 +1,139 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bull';
+import { NotFoundError, UnavailableError } from '@switchyard/common';
+import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '@switchyard/config';
+import type { JobOptions, Queue } from 'bull';
+import { JobConflictError } from '../errors/job-conflict.error';
+import { JOBS_QUEUE } from '../jobs.constants';
+import type { JobPayload } from '../interfaces/job-payload.interface';
+import type { JobRecord } from '../interfaces/job-record.interface';
+import type { JobRequestSpec, SubmitOptions, SubmitResult } from '../interfaces/job-submission.interface';
+import type { JobState, JobView } from '../interfaces/job-view.interface';
+import type { JobsApi } from '../interfaces/jobs-api.interface';
+import { IdempotencyKeys } from '../results/idempotency-keys.adapter';
+import { JobOutcomeStore } from '../results/job-outcome-store.adapter';
+import { toJobView } from '../results/job-view.mapper';
+import { jobBody } from '../submission/job-body';
+import { jobIds, keyHash, submissionFingerprint } from '../submission/job-ids';
+import { JobRequestValidator } from '../submission/job-request.validator';
+import { readJobSubmission } from '../submission/read-job-submission';
+
+const JOB_ID = /^[\w-]{1,128}$/;
+/** How long a request waits for a Redis connection that is being (re)established. */
+const CONNECT_WAIT_MS = 2000;
+const CANCELLABLE: readonly string[] = ['waiting', 'delayed', 'paused'];
+
+/** The jobs API on the shared Bull queue (see JobsApi for the rules). */
+@Injectable()
+export class RedisJobsService implements JobsApi {
+  constructor(
+    @Inject(SWITCHYARD_CONFIG) private readonly config: SwitchyardConfig,
+    @InjectQueue(JOBS_QUEUE) private readonly queue: Queue<JobPayload>,
+    private readonly validator: JobRequestValidator,
+    private readonly outcomes: JobOutcomeStore,
+    private readonly keys: IdempotencyKeys,
+  ) {}
+
+  async submit(body: unknown, options: SubmitOptions): Promise<SubmitResult> {
+    const limits = { maxBatch: this.config.jobs.maxBatch, defaultPriority: this.config.scheduler.defaultPriorityLevel };
+    const { requests, idempotencyKey } = readJobSubmission(jobBody(body, options.inferenceHeaderLength), limits, options.idempotencyKey);
+    requests.forEach((spec, i) => this.validator.validate(spec, requests.length > 1 ? `requests[${i}]` : undefined));
+    await this.ensureConnected();
+    const ids = jobIds(requests.length, idempotencyKey);
+    let replayed = false;
+    if (idempotencyKey !== undefined) {
+      const fingerprint = submissionFingerprint(requests);
+      const claim = await this.keys.claim(keyHash(idempotencyKey), fingerprint);
+      if (!claim.first && claim.fingerprint !== fingerprint) {
+        throw new JobConflictError('this idempotency key was already used for a different submission');
+      }
+      replayed = !claim.first;
+    }
+    // A replay adds again what may be missing (a first attempt cut short); Bull skips ids that
+    // exist, and jobs whose outcome is stored are not added back.
+    const done = replayed ? await this.outcomes.exists(ids) : [];
+    const now = Date.now();
+    const jobs = requests
+      .map((spec, i) => ({ data: this.payload(spec, now, options.streamId), opts: this.jobOptions(spec, ids[i]) }))
+      .filter((_, i) => !done[i]);
+    if (jobs.length > 0) await this.queue.addBulk(jobs);
+    return { jobIds: ids, replayed };
+  }
+
+  async get(id: string): Promise<JobView> {
+    const { job, record } = await this.find(id);
+    const state: JobState = record?.state ?? toState(await job!.getState());
+    return toJobView(id, job, record, state);
+  }
+
+  async cancel(id: string): Promise<JobView> {
+    const { job, record } = await this.find(id);
+    if (record?.state === 'cancelled') return toJobView(id, job, record, 'cancelled');
+    if (record) throw new JobConflictError(`job ${id} is ${record.state}; only a job that has not started can be cancelled`);
+    const state = await job!.getState();
+    if (!CANCELLABLE.includes(state)) throw new JobConflictError(`job ${id} is ${toState(state)}; only a job that has not started can be cancelled`);
+    try {
+      await job!.remove();
+    } catch {
+      throw new JobConflictError(`job ${id} started while it was being cancelled`);
+    }
+    const data = job!.data;
+    const cancelled: JobRecord = {
+      jobId: id,
+      state: 'cancelled',
+      model: data.model,
+      version: data.version,
+      node: this.config.jobs.nodeId,
+      timings: { submittedAt: data.submittedAt, finishedAt: Date.now() },
+    };
+    await this.outcomes.store(cancelled, data.streamId);
+    return toJobView(id, null, (await this.outcomes.get(id)) ?? cancelled, 'cancelled');
+  }
+
+  private async find(id: string) {
+    if (!JOB_ID.test(id)) throw new NotFoundError(`unknown job "${id.slice(0, 130)}"`);
+    await this.ensureConnected();
+    const [job, record] = await Promise.all([this.queue.getJob(id), this.outcomes.get(id)]);
+    if (!job && !record) throw new NotFoundError(`unknown job "${id}" (finished jobs are kept ${this.config.jobs.resultTtlSeconds} s)`);
+    return { job, record };
+  }
+
+  private payload(spec: JobRequestSpec, now: number, streamId: string | undefined): JobPayload {
+    return {
+      model: spec.model,
+      ...(spec.version !== undefined ? { version: spec.version } : {}),
+      request: spec.request,
+      submittedAt: now,
+      ...(spec.deadlineMs !== undefined ? { deadlineAt: now + spec.deadlineMs } : {}),
+      ...(streamId !== undefined ? { streamId } : {}),
+      acceptedBy: this.config.jobs.nodeId,
+    };
+  }
+
+  private jobOptions(spec: JobRequestSpec, jobId: string): JobOptions {
+    return { jobId, priority: spec.priority };
+  }
+
+  /** Fail fast (503) rather than let requests hang while Redis is away. */
+  private async ensureConnected(): Promise<void> {
+    const client = this.queue.client;
+    if (client.status === 'ready') return;
+    const ready = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => done(false), CONNECT_WAIT_MS);
+      const onReady = (): void => done(true);
+      const done = (ok: boolean): void => {
+        clearTimeout(timer);
+        client.off('ready', onReady);
+        resolve(ok);
+      };
+      client.on('ready', onReady);
+    });
+    if (!ready) {
+      throw new UnavailableError(`the jobs queue's Redis is unreachable (connection ${client.status}); try again shortly`, { retryAfterSeconds: 2 });
+    }
+  }
+}
+
+function toState(state: string): JobState {
+  return state === 'stuck' ? 'waiting' : (state as JobState);
+}

@@ -1,0 +1,36 @@
+import type { ServedModel } from '@switchyard/models';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { demoServedModel } from '../dispatch/testing/demo-served-model';
+import { InlineOrtPool } from '../dispatch/testing/inline-ort-pool';
+import { calibratePair, sweepBatchSizes } from './calibrate-pair';
+
+describe(calibratePair.name, () => {
+  it.each([
+    [64, 32, [1, 2, 4, 8, 16, 32]],
+    [48, 64, [1, 2, 4, 8, 16, 32, 48]],
+    [0, 32, [1]],
+    [1, 32, [1]],
+  ])('sweeps max_batch_size %d capped at %d as %j', (maxBatchSize, cap, sizes) => {
+    expect(sweepBatchSizes({ maxBatchSize } as ServedModel, cap)).toEqual(sizes);
+  });
+
+  it('stops at the time budget but always measures batch 1', async () => {
+    const { model, path } = await demoServedModel(mkdtempSync(join(tmpdir(), 'sy-sweep-')), 'mlp_tiny');
+    const pool = new InlineOrtPool('cpu:0', 1);
+    await pool.loadModel({ key: model.key, path });
+    const sut = await calibratePair(pool, model, { budgetMs: 0, maxBatch: 64 });
+    expect(sut).toMatchObject({ model: 'mlp_tiny@1', deviceId: 'cpu:0', truncated: true });
+    expect(sut.points.map((p) => [p.batchSize, p.runs])).toEqual([[1, 3]]);
+    await pool.close();
+  });
+
+  it('reports a pair that cannot run instead of throwing', async () => {
+    const { model } = await demoServedModel(mkdtempSync(join(tmpdir(), 'sy-sweep-')), 'mlp_tiny');
+    const pool = new InlineOrtPool('cpu:0', 1);
+    const sut = await calibratePair(pool, model, { budgetMs: 1000, maxBatch: 8 });
+    expect(sut.points).toEqual([]);
+    expect(sut.error).toBe('model mlp_tiny@1 is not loaded on cpu:0');
+  });
+});
