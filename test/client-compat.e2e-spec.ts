@@ -160,6 +160,13 @@ describe('client compatibility (e2e)', () => {
       expect(maxRelativeError(asFloat32(binary.get('output')!), expected)).toBeLessThan(TOLERANCE);
     });
 
+    it('gets errors as Content-Type exactly application/json, the only type it reads "error" from', async () => {
+      const res = await fetch(`${server.url}/v2/models/nope/infer`, { method: 'POST', headers: httpxHeaders({}), body: Buffer.from('{"inputs":[]}') });
+      expect(res.status).toBe(404);
+      expect(res.headers.get('content-type')).toBe('application/json');
+      expect(await res.json()).toEqual({ error: 'unknown model "nope"' });
+    });
+
     it('is_server_live() and is_server_ready() read {"live"} and {"ready"}', async () => {
       expect(await (await fetch(`${server.url}/v2/health/live`)).json()).toEqual({ live: true });
       expect(await (await fetch(`${server.url}/v2/health/ready`)).json()).toEqual({ ready: true });

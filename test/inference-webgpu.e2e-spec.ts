@@ -1,5 +1,6 @@
 import { DEMO_MODELS, maxRelativeError, referenceCnn, referenceMlp, type MlpSpec } from '@switchyard/models';
 import { startTestServer, type TestServer } from './support/inference-server';
+import { DTYPE_CASES, inName, outName } from './support/dtype-cases';
 import { asFloat32, bytesOf, postBinary, postJson, seededFloats } from './support/v2-client';
 import { requireWebgpuOrSkip } from './support/webgpu-requirement';
 
@@ -58,6 +59,19 @@ describe('Inference API on WebGPU (e2e)', () => {
     expect(res.status).toBe(200);
     expect(res.json.parameters.device).toBe(gpu!.id);
     expect(maxRelativeError(asFloat32(res.binary.get('logits')!), referenceCnn('cnn_small', image, 2))).toBeLessThan(TOLERANCE);
+  });
+
+  it('round-trips every dtype through dtype_echo on the WebGPU device', async () => {
+    if (!requireWebgpuOrSkip(gpu !== undefined, why)) return;
+    const res = await postBinary(
+      server.url,
+      '/v2/models/dtype_echo/infer',
+      { parameters: { device: gpu!.id, binary_data_output: true } },
+      DTYPE_CASES.map((c) => ({ name: inName(c.dtype), datatype: c.dtype, shape: [c.bytes.length], bytes: bytesOf(c.bytes) })),
+    );
+    expect(res.status).toBe(200);
+    expect(res.json.parameters.device).toBe(gpu!.id);
+    for (const c of DTYPE_CASES) expect(res.binary.get(outName(c.dtype))).toEqual(bytesOf(c.bytes));
   });
 
   it('serves on the WebGPU device when a policy other than the default is asked for', async () => {

@@ -129,7 +129,9 @@ describe('Metrics (e2e)', () => {
     expect(cpu.throughputPerSecond).toBeGreaterThan(0);
     expect(cpu.latencyMs.p50).toBeGreaterThan(0);
     expect(cpu.latencyMs.p99).toBeGreaterThanOrEqual(cpu.latencyMs.p50!);
-    expect(snapshot.scheduler.recentDecisions[0]).toMatchObject({ model: MODEL });
+    // The scheduler's own log, with outcomes: the latest settled decision served mlp_tiny.
+    expect(snapshot.scheduler.recentDecisions[0]).toMatchObject({ model: MODEL, outcome: expect.stringMatching(/^(ok|pending|failed)$/) });
+    expect(snapshot.scheduler.recentDecisions.some((d) => d.outcome === 'ok' && d.actualMs! > 0)).toBe(true);
     expect(snapshot.scheduler.decisionsTotal).toBe(sampleSum(samples, 'switchyard_scheduler_decisions_total'));
   });
 });

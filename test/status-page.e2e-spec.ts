@@ -126,6 +126,7 @@ describe('Status page (e2e, headless Chromium)', () => {
     const first = await page.$$eval('#decisions tr:first-child td', (tds) => tds.map((td) => td.textContent));
     expect(first[1]).toBe('mlp_tiny@1');
     expect(first[2]).toMatch(/^(cpu|gpu|npu):\d+$/);
+    expect(first[6]).toMatch(/^(ok|pending|failed)$/);
   });
 
   it('loads nothing from another origin and logs no script error', () => {

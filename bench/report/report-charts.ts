@@ -48,15 +48,18 @@ function scaleCharts(report: BenchReport): Record<string, string> {
   const loads = [...new Set(points.map((p) => p.load))].sort((a, b) => a - b);
   const policies = [...new Set(points.map((p) => p.policy))];
   const find = (n: number, policy: string, load: number) => points.find((p) => p.devices === n && p.policy === policy && p.load === load);
-  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+  const median = (xs: number[]) => {
+    const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
+    return s.length ? s[(s.length - 1) >> 1] : NaN;
+  };
   const charts: Record<string, string> = {
     'scale-decision-cost.svg': lineChart({
-      title: 'Decision cost vs devices (simulator, wall clock of the framework call)',
+      title: 'Decision cost vs devices (median over loads; wall clock of the framework call)',
       xLabel: 'devices',
       yLabel: 'µs per decision',
       xs: counts,
       logX: true,
-      series: policies.map((policy) => ({ name: policy, ys: counts.map((n) => mean(points.filter((p) => p.devices === n && p.policy === policy).map((p) => p.decisionUs))) })),
+      series: policies.map((policy) => ({ name: policy, ys: counts.map((n) => median(points.filter((p) => p.devices === n && p.policy === policy).map((p) => p.decisionUs))) })),
     }),
   };
   const top = loads.filter((l) => l >= 1);

@@ -5,6 +5,8 @@ export * from './http/inference-body.parser';
 export * from './filters/switchyard-exception.filter';
 export * from './filters/error-response';
 export * from './services/inference.service';
+export * from './services/assert-model-ready';
+export * from './services/model-metadata.mapper';
 export * from './codec/fp16';
 export * from './codec/tensor-json.codec';
 export * from './codec/split-infer-body';

@@ -4,7 +4,7 @@ import { ModelsModule } from '@switchyard/models';
 import { RuntimeService } from '@switchyard/runtime';
 import { SchedulerModule } from '@switchyard/scheduler';
 import { DeviceActivityService } from './activity/device-activity.service';
-import { RecentDecisions } from './activity/recent-decisions';
+import { RecentDecisions } from './activity/recent-decisions.service';
 import { DeviceGaugesCollector } from './collectors/device-gauges.collector';
 import { MetricsController } from './controllers/metrics.controller';
 import { StatsController } from './controllers/stats.controller';

@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, Param } from '@nestjs/common';
 import { ModelRepositoryService, type ServedModel } from '@switchyard/models';
 import type { ModelMetadataDto, ModelReadyDto } from '../dto/model-metadata.dto';
-import { assertReady } from '../services/inference.service';
+import { assertReady } from '../services/assert-model-ready';
 import { toModelMetadata, toTritonModelConfig } from '../services/model-metadata.mapper';
 
 /** Model metadata, readiness and configuration, with or without an explicit version. */

@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Inject, Injectable } from '@nestjs/common';
-import { UnavailableError } from '@switchyard/common';
 import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '@switchyard/config';
-import { ModelRepositoryService, type ServedModel } from '@switchyard/models';
+import { ModelRepositoryService } from '@switchyard/models';
 import { type InferenceJob, SchedulerService } from '@switchyard/scheduler';
 import { encodeInferResponse, type EncodedInferResponse } from '../codec/encode-infer-response';
 import { splitInferBody } from '../codec/split-infer-body';
 import { InferRequestValidator } from '../validation/infer-request.validator';
 import { readInferRequest } from '../validation/read-infer-request';
 import { DEFAULT_MAX_TENSOR_ELEMENTS } from '../inference.constants';
+import { assertReady } from './assert-model-ready';
 
 /**
  * Serves one inference request: finds the model, decodes and validates the body (nothing invalid
@@ -66,12 +66,6 @@ export class InferenceService {
       outcome.outputs,
       request.outputs,
     );
-  }
-}
-
-export function assertReady(model: ServedModel): void {
-  if (model.state !== 'READY') {
-    throw new UnavailableError(`model ${model.name} version ${model.version} is not ready (${model.state}${model.reason ? `: ${model.reason}` : ''})`);
   }
 }
 

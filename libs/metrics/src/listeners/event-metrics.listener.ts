@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { SwitchyardEvents, type SwitchyardEventMap, type SwitchyardEventName } from '@switchyard/common';
 import { DeviceActivityService } from '../activity/device-activity.service';
-import { RecentDecisions } from '../activity/recent-decisions';
+import { RecentDecisions } from '../activity/recent-decisions.service';
 import { DeviceDirectory } from '../labels/device-directory.service';
 import { MetricsService } from '../registry/metrics.service';
 

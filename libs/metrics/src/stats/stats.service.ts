@@ -3,7 +3,7 @@ import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '@switchyard/config';
 import type { DeviceInfo } from '@switchyard/devices';
 import type { PoolStats } from '@switchyard/runtime';
 import { ACTIVITY_WINDOW_MS, DeviceActivityService } from '../activity/device-activity.service';
-import { RecentDecisions } from '../activity/recent-decisions';
+import { RecentDecisions } from '../activity/recent-decisions.service';
 import type { DeviceTelemetry } from '../interfaces/device-telemetry.interface';
 import type { SchedulerStateSource } from '../interfaces/metrics-sources.interface';
 import type { DeviceStatsView, StatsSnapshot } from '../interfaces/stats-snapshot.interface';

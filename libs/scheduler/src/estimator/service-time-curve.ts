@@ -54,6 +54,7 @@ export class ServiceTimeCurve {
     let lower = -1;
     let upper = -1;
     if ((this.known >>> k) & 1) {
+      if (this.batch[k] === batchSize) return this.ms[k];
       if (this.batch[k] <= batchSize) lower = k;
       else upper = k;
     }

@@ -1,0 +1,19 @@
+import { BenchArgsError, parseBenchArgs } from './bench-args';
+
+describe(parseBenchArgs.name, () => {
+  it('reads the scenario and the options', () => {
+    const sut = parseBenchArgs(['s.yaml', '--target', 'sim', '--policies', 'adaptive,round-robin', '--duration', '5', '--no-scale']);
+    expect(sut).toMatchObject({ scenarioFile: 's.yaml', target: 'sim', policies: ['adaptive', 'round-robin'], durationS: 5, scale: false, compareSim: true });
+  });
+
+  it.each([
+    [['s.yaml', '--target', 'gpu'], /--target must be one of/],
+    [['s.yaml', '--duration', '-1'], /--duration must be/],
+    [['s.yaml', '--policies'], /--policies needs a value/],
+    [['s.yaml', '--fast'], /unknown option --fast/],
+    [[], /a scenario file is required/],
+  ])('refuses %j naming the flag', (argv, message) => {
+    expect(() => parseBenchArgs(argv)).toThrow(BenchArgsError);
+    expect(() => parseBenchArgs(argv)).toThrow(message);
+  });
+});

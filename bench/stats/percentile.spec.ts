@@ -1,0 +1,48 @@
+import { createPrng } from '@switchyard/scheduler';
+import { latencyStats, percentileOfSorted } from './percentile';
+
+/** Reference by definition: the smallest value with at least p of all values at or below it. */
+function referencePercentile(values: readonly number[], p: number): number {
+  const candidates = [...new Set(values)].sort((a, b) => a - b);
+  for (const v of candidates) {
+    if (values.filter((x) => x <= v).length >= p * values.length) return v;
+  }
+  return candidates[candidates.length - 1];
+}
+
+describe(percentileOfSorted.name, () => {
+  const random = createPrng(5);
+  const arrays = [1, 2, 3, 7, 10, 99, 100, 101, 1000].map((n) =>
+    Array.from({ length: n }, () => Math.round(random() * 500) / 10),
+  );
+
+  it.each(arrays.map((a) => [a.length, a] as const))('matches the definition on %d random values (ties included)', (_n, values) => {
+    const sorted = Float64Array.from(values).sort();
+    for (const p of [0.01, 0.1, 0.25, 0.5, 0.9, 0.95, 0.99, 0.999, 1]) {
+      expect(percentileOfSorted(sorted, p)).toBe(referencePercentile(values, p));
+    }
+  });
+
+  it('gives textbook nearest-rank values on 1..100', () => {
+    const sut = Array.from({ length: 100 }, (_, i) => i + 1);
+    expect(percentileOfSorted(sut, 0.5)).toBe(50);
+    expect(percentileOfSorted(sut, 0.95)).toBe(95);
+    expect(percentileOfSorted(sut, 0.99)).toBe(99);
+    expect(percentileOfSorted(sut, 1)).toBe(100);
+    expect(percentileOfSorted(sut, 0)).toBe(1);
+  });
+
+  it('is NaN for no values and refuses p outside [0, 1]', () => {
+    expect(percentileOfSorted([], 0.5)).toBeNaN();
+    expect(() => percentileOfSorted([1], 1.5)).toThrow(RangeError);
+  });
+});
+
+describe(latencyStats.name, () => {
+  it('summarises unsorted values without reordering them', () => {
+    const values = [30, 10, 20, 40, 1000];
+    const sut = latencyStats(values);
+    expect(values).toEqual([30, 10, 20, 40, 1000]);
+    expect(sut).toEqual({ count: 5, mean: 220, p50: 30, p95: 1000, p99: 1000, max: 1000 });
+  });
+});

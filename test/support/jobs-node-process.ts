@@ -1,0 +1,104 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, waitFor } from './jobs-ports';
+import { modelRepository } from './repo-paths';
+
+/** The light setup of the jobs specs' nodes (two models, no GPU, no calibration). */
+export const JOBS_NODE_ENV: Record<string, string> = {
+  SWITCHYARD_HOST: '127.0.0.1',
+  SWITCHYARD_MODELS: 'mlp_tiny,dtype_echo',
+  SWITCHYARD_CALIBRATION: 'skip',
+  SWITCHYARD_DISABLED_DEVICES: 'gpu:0',
+  SWITCHYARD_TELEMETRY_INTERVAL_MS: '0',
+  SWITCHYARD_LOG_LEVEL: 'log',
+  // Short locks so that a killed node's jobs are redelivered within seconds.
+  SWITCHYARD_JOBS_LOCK_MS: '2000',
+  SWITCHYARD_JOBS_STALLED_INTERVAL_MS: '1000',
+};
+
+/**
+ * One real Switchyard server process (dist/apps/server/src/main.js of the compiled tree this
+ * spec runs from), its output kept for the failure message.
+ */
+export class SwitchyardNode {
+  port = 0;
+  private child: ChildProcess | undefined;
+  private output: string[] = [];
+
+  constructor(
+    readonly nodeId: string,
+    private readonly env: Record<string, string>,
+  ) {}
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** Starts the process and waits for /v2/health/ready. */
+  async start(readyTimeoutMs = 90_000): Promise<this> {
+    if (this.port === 0) this.port = await freePort();
+    const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SWITCHYARD_')));
+    const main = join(__dirname, '..', '..', 'apps', 'server', 'src', 'main.js');
+    const child = spawn(process.execPath, [main], {
+      env: {
+        ...inherited,
+        ...JOBS_NODE_ENV,
+        SWITCHYARD_MODEL_REPOSITORY: modelRepository(),
+        SWITCHYARD_PROFILES_DIR: mkdtempSync(join(tmpdir(), 'sy-jobs-profiles-')),
+        SWITCHYARD_PORT: String(this.port),
+        SWITCHYARD_NODE_ID: this.nodeId,
+        ...this.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    const keep = (chunk: Buffer) => {
+      this.output.push(chunk.toString());
+      if (this.output.length > 400) this.output.splice(0, 100);
+    };
+    child.stdout!.on('data', keep);
+    child.stderr!.on('data', keep);
+    try {
+      await waitFor(
+        `${this.nodeId} ready`,
+        async () => {
+          if (child.exitCode !== null) throw new Error(`exited with ${child.exitCode}`);
+          const res = await fetch(`${this.url}/v2/health/ready`);
+          return res.status === 200 ? true : undefined;
+        },
+        readyTimeoutMs,
+        200,
+      );
+    } catch (err) {
+      throw new Error(`${this.nodeId} did not become ready: ${(err as Error).message}\n${this.log()}`);
+    }
+    return this;
+  }
+
+  /** The process's recent output. */
+  log(): string {
+    return this.output.join('').split('\n').slice(-60).join('\n');
+  }
+
+  /** Sends `signal` and waits for the exit (SIGTERM gets SIGKILL after `graceMs`). */
+  async stop(signal: NodeJS.Signals = 'SIGTERM', graceMs = 15_000): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill(signal);
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    await exited;
+    clearTimeout(timer);
+  }
+}
+
+/** Stops every node, whatever state it is in (for after hooks). */
+export async function stopAll(nodes: readonly (SwitchyardNode | undefined)[]): Promise<void> {
+  await Promise.allSettled(nodes.map((n) => n?.stop('SIGKILL')));
+}
