@@ -41,13 +41,26 @@ async function main(argv: string[]): Promise<void> {
     const report = await runRealBenchmark({ target, scenario, classes, dir, command, compareSim: args.compareSim, progress });
     finish(dir, writeReport(dir, report));
   } finally {
-    await target.close();
+    await withTimeout(target.close(), 30_000, () => progress.message('the target did not close within 30 s; exiting anyway'));
   }
+}
+
+async function withTimeout(work: Promise<void>, ms: number, onTimeout: () => void): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), ms)));
+  if ((await Promise.race([work.then(() => 'done' as const), late])) === 'late') onTimeout();
+  clearTimeout(timer);
 }
 
 function withOverrides(scenario: Scenario, args: BenchArgs): Scenario {
   const s: Scenario = { ...scenario, sim: { ...scenario.sim } };
   if (args.policies) s.policies = args.policies;
+  if (args.baselines) {
+    args.baselines.forEach((b, i) => {
+      if (b !== 'direct' && b !== 'single-device') throw new ScenarioValidationError(`baselines[${i}]`, `"${b}" is not a baseline (known: direct, single-device)`);
+    });
+    s.baselines = args.baselines as Scenario['baselines'];
+  }
   if (args.durationS !== undefined) {
     if (args.target === 'sim') s.sim.durationS = args.durationS;
     else {

@@ -54,18 +54,16 @@ describe('Jobs across nodes (e2e, 3 server processes, real Redis)', () => {
 
     await waitFor(`${victim.nodeId} to finish some jobs`, async () => (results.filter((r) => r.node === victim.nodeId).length >= 10 ? true : undefined), 30_000, 10);
     await victim.stop('SIGKILL');
-    // Jobs the victim held when it died stay active (locked) until their locks expire.
-    const orphans = await waitFor(
-      `the jobs ${victim.nodeId} held`,
-      async () => {
-        const active = await redis.lines('LRANGE', `${PREFIX}:infer:active`, '0', '-1');
-        const views = await Promise.all(active.map((id) => getJob(survivor.url, id)));
-        const held = views.filter((v) => v.body?.state === 'active' && v.body.node === victim.nodeId).map((v) => v.body.id as string);
-        return held.length > 0 ? held : undefined;
-      },
-      1500,
-      50,
-    );
+    // What the victim held when it died stays in Bull's active list until its locks expire (2 s
+    // here), while the survivors' jobs come and go within milliseconds.
+    await sleep(100);
+    const early = new Set(await redis.lines('LRANGE', `${PREFIX}:infer:active`, '0', '-1'));
+    await sleep(600);
+    const held = (await redis.lines('LRANGE', `${PREFIX}:infer:active`, '0', '-1')).filter((id) => early.has(id));
+    expect(held.length).toBeGreaterThan(0);
+    // Those it had not finished (no outcome stored yet) are the ones another node must run.
+    const unfinished = (await Promise.all(held.map((id) => getJob(survivor.url, id)))).filter((v) => v.body.state === 'active').map((v) => v.body.id as string);
+    expect(unfinished.length).toBeGreaterThan(0);
 
     await waitFor('every result on the stream', async () => (results.length >= jobIds.length ? true : undefined), 60_000, 50);
     await sleep(1000); // a duplicate would arrive now
@@ -77,7 +75,9 @@ describe('Jobs across nodes (e2e, 3 server processes, real Redis)', () => {
       expect(byId.get(id)!.state).toBe('completed');
       expect(resultMismatch(byId.get(id)!.result, cases[i].expected)).toBeUndefined();
     });
-    for (const id of orphans) expect(byId.get(id)!.node).not.toBe(victim.nodeId);
+    for (const id of unfinished) expect(byId.get(id)!.node).not.toBe(victim.nodeId);
+    // A job it finished but could not mark done in Bull is delivered again: the stored outcome
+    // stands (its node is the victim) and the stream still carries it once (checked above).
   }, 120_000);
 
   it('restarting every node mid-run loses no accepted job', async () => {
@@ -86,7 +86,8 @@ describe('Jobs across nodes (e2e, 3 server processes, real Redis)', () => {
     expect(status).toBe(202);
     const ids: string[] = body.job_ids;
     await waitFor('some jobs to finish', async () => ((await getJob(nodes[1].url, ids[40])).body?.state === 'completed' ? true : undefined), 30_000, 20);
-    await stopAll(nodes);
+    // One node shuts down gracefully (its running jobs finish), the others crash.
+    await Promise.all([nodes[0].stop('SIGTERM'), nodes[1].stop('SIGKILL'), nodes[2].stop('SIGKILL')]);
     const left = Number((await redis.cli('LLEN', `${PREFIX}:infer:wait`)).replace('(integer) ', ''));
     expect(left).toBeGreaterThan(0);
 

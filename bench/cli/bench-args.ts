@@ -4,6 +4,8 @@ export interface BenchArgs {
   scenarioFile: string;
   target: TargetName;
   policies?: string[];
+  /** Baselines to run instead of the scenario's ([] for none). */
+  baselines?: string[];
   /** Seconds per lane (real targets) or simulated seconds per lane (sim). */
   durationS?: number;
   profile?: string;
@@ -18,6 +20,7 @@ export interface BenchArgs {
 export const USAGE = `usage: node dist/bench/run.js <scenario.yaml|json> [options]
   --target inproc|http|sim|direct   where the load goes (default inproc)
   --policies a,b                    policies to compare (default: the scenario's)
+  --baselines a,b|none             baselines instead of the scenario's (direct, single-device)
   --duration S                      seconds per lane (sim: simulated seconds per lane)
   --profile FILE|host               sim device model: a bench profile or a calibration profile
   --url URL                         http: an already running server (default: spawn one)
@@ -52,6 +55,11 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
         args.policies = value(i++, a).split(',').map((s) => s.trim()).filter(Boolean);
         if (args.policies.length === 0) throw new BenchArgsError('--policies needs at least one policy name');
         break;
+      case '--baselines': {
+        const v = value(i++, a);
+        args.baselines = v === 'none' ? [] : v.split(',').map((x) => x.trim()).filter(Boolean);
+        break;
+      }
       case '--duration': {
         const d = Number(value(i++, a));
         if (!(d > 0)) throw new BenchArgsError(`--duration must be a number of seconds > 0`);

@@ -98,14 +98,18 @@ async function closedLoop(
 ): Promise<void> {
   if (options.arrival.mode !== 'closed') return;
   const backoff = options.errorBackoffMs ?? 5;
+  // a request that never answers must not hold its client past the lane's end plus the drain time
+  let timer: NodeJS.Timeout | undefined;
+  const giveUp = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), options.durationMs + (options.drainMs ?? 30_000))));
   const client = async () => {
     while (clock() < options.durationMs) {
       const { record, done } = fire(options.sampler.next(), clock());
-      await done;
+      if ((await Promise.race([done, giveUp])) === 'late') return;
       if (!record.ok && backoff > 0) await sleep(backoff);
     }
   };
   await Promise.all(Array.from({ length: options.arrival.clients }, client));
+  clearTimeout(timer);
 }
 
 function openLoop(options: LoadRunOptions, clock: () => number, fire: (classIndex: number, intendedMs: number) => Fired): Promise<void> {

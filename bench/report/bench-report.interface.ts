@@ -12,6 +12,8 @@ export interface HostFacts {
   node: string;
   platform: string;
   onnxruntime: string;
+  /** 1/5/15-minute load average when the run started: other work on the host disturbs real runs. */
+  loadAverage?: number[];
 }
 
 /** One lane's real numbers next to the simulator's for the same lane. */

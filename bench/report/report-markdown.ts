@@ -13,7 +13,7 @@ export function reportMarkdown(report: BenchReport, charts: readonly string[]): 
     '',
     `- Command: \`${report.command}\``,
     `- Date: ${report.createdAt}`,
-    `- Host: ${report.host.cpuModel}, ${report.host.cores} cores, ${report.host.memoryGiB} GiB, Node ${report.host.node}, onnxruntime-node ${report.host.onnxruntime}`,
+    `- Host: ${report.host.cpuModel}, ${report.host.cores} cores, ${report.host.memoryGiB} GiB, Node ${report.host.node}, onnxruntime-node ${report.host.onnxruntime}${report.target !== 'sim' && report.host.loadAverage ? `; load average at start ${report.host.loadAverage.join(' / ')}` : ''}`,
     `- Devices: ${report.devices.map((d) => `${d.id} (${d.kind}, ${d.slots} slot${d.slots > 1 ? 's' : ''}, cost ${d.costWeight})`).join('; ') || 'n/a'}`,
     ...(report.profile ? [`- Device model: ${report.profile.description} (\`${report.profile.file}\`)`] : []),
     `- Arrival: ${s.arrival.mode === 'closed' ? `closed loop, ${s.arrival.clients} clients` : `open loop, Poisson ${s.arrival.ratePerSecond}/s, latency from the intended send time`}; ` +

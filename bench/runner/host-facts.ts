@@ -1,4 +1,4 @@
-import { availableParallelism, cpus, hostname, totalmem } from 'node:os';
+import { availableParallelism, cpus, hostname, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { HostFacts } from '../report/bench-report.interface';
 
@@ -18,6 +18,7 @@ export function hostFacts(): HostFacts {
     node: process.version,
     platform: `${process.platform}-${process.arch}`,
     onnxruntime: ort,
+    loadAverage: loadavg().map((v) => Math.round(v * 100) / 100),
   };
 }
 

@@ -20,6 +20,9 @@ import type { RealTarget } from '../targets/real-target.interface';
 import { hostFacts } from './host-facts';
 import { planLanes } from './lane-plan';
 
+/** How long a lane waits for outstanding requests after its end before it counts them unfinished. */
+const DRAIN_MS = 20_000;
+
 export interface RealRunOptions {
   target: RealTarget;
   scenario: Scenario;
@@ -33,6 +36,7 @@ export interface RealRunOptions {
 /** Runs every lane of a scenario on a started real target and assembles the report. */
 export async function runRealBenchmark(o: RealRunOptions): Promise<BenchReport> {
   const { target, scenario, classes } = o;
+  const facts = hostFacts();
   const host = target.host();
   const lanes = planLanes(scenario, target.name, host.devices.map((d) => d.id));
   const results: LaneResult[] = [];
@@ -46,6 +50,7 @@ export async function runRealBenchmark(o: RealRunOptions): Promise<BenchReport> 
       sampler: new WorkloadSampler(classes, createPrng(scenario.seed * 31 + i)),
       send: target.sender(lane, classes),
       seed: scenario.seed,
+      drainMs: DRAIN_MS,
       onProgress: (f, answered) => o.progress.update(step, f, `${answered} answered`),
     });
     writeRaw(join(o.dir, 'raw', `${lane.lane.replace(/[^\w.+-]+/g, '_')}.jsonl`), lane.lane, records);
@@ -55,6 +60,7 @@ export async function runRealBenchmark(o: RealRunOptions): Promise<BenchReport> 
       if (us.length) result.decisionUs = latencyStats(us).mean;
     }
     results.push(result);
+    if (result.unfinished > 0 && target.diagnose) o.progress.message(`${lane.lane}: ${result.unfinished} requests unanswered after the drain; target state: ${JSON.stringify(target.diagnose())}`);
     o.progress.message(`${lane.lane}: ${result.throughputJobsPerS.toFixed(1)} jobs/s, p50 ${result.latencyMs.p50.toFixed(1)} ms, p99 ${result.latencyMs.p99.toFixed(1)} ms, ${result.errors} errors`);
   }
   const report: BenchReport = {
@@ -63,7 +69,7 @@ export async function runRealBenchmark(o: RealRunOptions): Promise<BenchReport> 
     target: target.name,
     createdAt: new Date().toISOString(),
     command: o.command,
-    host: hostFacts(),
+    host: facts,
     devices: host.devices,
     lanes: results,
     notes: realNotes(target.name, host.calibrationStatus),

@@ -76,6 +76,10 @@ export class InprocTarget implements RealTarget {
     };
   }
 
+  diagnose(): unknown {
+    return { queues: this.session.scheduler.queues(), pools: this.session.runtime.pools().map((p) => p.stats()) };
+  }
+
   async close(): Promise<void> {
     this.unsubscribe();
     await this.session.close();

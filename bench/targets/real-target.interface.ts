@@ -30,5 +30,7 @@ export interface RealTarget {
   /** Puts the target back in the same start state before each lane (e.g. the estimator). */
   beforeLane(lane: LaneSpec): Promise<void>;
   sender(lane: LaneSpec, classes: readonly WorkloadClass[]): (request: LoadRequest) => Promise<SendResult>;
+  /** What the target's queues hold now (logged when a lane leaves requests unanswered). */
+  diagnose?(): unknown;
   close(): Promise<void>;
 }

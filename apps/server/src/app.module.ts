@@ -4,6 +4,7 @@ import { SwitchyardConfigModule, type SwitchyardConfig } from '@switchyard/confi
 import { DevicesModule } from '@switchyard/devices';
 import { InferenceModule } from '@switchyard/inference';
 import { JobsModule } from '@switchyard/jobs';
+import { MetricsModule } from '@switchyard/metrics';
 import { ModelsModule } from '@switchyard/models';
 import { SchedulerModule } from '@switchyard/scheduler';
 
@@ -13,7 +14,16 @@ export class AppModule {
   static forConfig(config: SwitchyardConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [SwitchyardConfigModule.forConfig(config), CommonModule, DevicesModule, ModelsModule, SchedulerModule, InferenceModule, JobsModule.forConfig(config)],
+      imports: [
+        SwitchyardConfigModule.forConfig(config),
+        CommonModule,
+        DevicesModule,
+        ModelsModule,
+        SchedulerModule,
+        InferenceModule,
+        MetricsModule.forRoot(),
+        JobsModule.forConfig(config),
+      ],
     };
   }
 }

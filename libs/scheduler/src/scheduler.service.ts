@@ -40,32 +40,7 @@ export class SchedulerService implements OnApplicationShutdown {
   ) {}
 
   async submit(job: InferenceJob): Promise<JobOutcome> {
-    const started = performance.now();
-    const policy = this.policies.get(job.policy ?? this.config.scheduler.policy);
-    const now = this.clock.now();
-    const deadlineAt = job.timeoutMs !== undefined ? job.receivedAt + job.timeoutMs : undefined;
-    const candidates = this.candidates(job);
-    const ctx: SchedulingContext = {
-      job: { modelKey: job.model.key, batchSize: job.batchSize, priority: job.priority ?? 0, deadlineAt },
-      now,
-      devices: candidates.open,
-      estimator: this.estimator,
-      state: new Map(),
-      sequence: this.sequence++,
-      random: Math.random,
-    };
-    const result = this.framework.schedule(policy, ctx);
-    if (result.status === 'unschedulable') {
-      const left = deadlineAt === undefined ? '' : ` within its timeout of ${job.timeoutMs} ms`;
-      this.refuse(job, 'deadline', `no device can finish ${job.model.key}${left}: ${formatReasons(result.reasons)}`, candidates.open);
-    }
-    const decision: PlacementDecision = {
-      policy: job.device !== undefined ? PINNED_POLICY : policy.name,
-      deviceId: result.deviceId,
-      ...(result.predictedMs !== undefined && Number.isFinite(result.predictedMs) ? { predictedMs: result.predictedMs } : {}),
-    };
-    const decisionUs = (performance.now() - started) * 1000;
-    this.events.emit('scheduler.decision', { ...decision, model: job.model.key, decisionUs });
+    const { decision, deadlineAt, decidedAt, decisionUs } = this.place(job);
     const record = this.decisions.add({
       at: new Date().toISOString(),
       jobId: job.id,
@@ -78,13 +53,12 @@ export class SchedulerService implements OnApplicationShutdown {
       outcome: 'pending',
     });
     const level = job.priority && job.priority > 0 ? job.priority : this.config.scheduler.defaultPriorityLevel;
-    const dispatcher = this.dispatchers.get(decision.deviceId)!;
     try {
-      const outcome = await dispatcher.enqueue({ job, decision, level, deadlineAt });
-      Object.assign(record, { outcome: 'ok', actualMs: this.clock.now() - now, executedBatchSize: outcome.executedBatchSize });
+      const outcome = await this.dispatchers.get(decision.deviceId)!.enqueue({ job, decision, level, deadlineAt });
+      Object.assign(record, { outcome: 'ok', actualMs: this.clock.now() - decidedAt, executedBatchSize: outcome.executedBatchSize });
       return outcome;
     } catch (err) {
-      Object.assign(record, { outcome: 'failed', actualMs: this.clock.now() - now, error: (err as Error).message });
+      Object.assign(record, { outcome: 'failed', actualMs: this.clock.now() - decidedAt, error: (err as Error).message });
       throw err;
     }
   }
@@ -102,8 +76,39 @@ export class SchedulerService implements OnApplicationShutdown {
     for (const d of this.dispatchers.values()) d.close();
   }
 
+  /** Runs the policy on a snapshot of the devices; throws the typed refusals. */
+  private place(job: InferenceJob): { decision: PlacementDecision; deadlineAt?: number; decidedAt: number; decisionUs: number } {
+    const started = performance.now();
+    const policy = this.policies.get(job.policy ?? this.config.scheduler.policy);
+    const now = this.clock.now();
+    const deadlineAt = job.timeoutMs !== undefined ? job.receivedAt + job.timeoutMs : undefined;
+    const devices = this.candidates(job);
+    const ctx: SchedulingContext = {
+      job: { modelKey: job.model.key, batchSize: job.batchSize, priority: job.priority ?? 0, deadlineAt },
+      now,
+      devices,
+      estimator: this.estimator,
+      state: new Map(),
+      sequence: this.sequence++,
+      random: Math.random,
+    };
+    const result = this.framework.schedule(policy, ctx);
+    if (result.status === 'unschedulable') {
+      const within = deadlineAt === undefined ? '' : ` within its timeout of ${job.timeoutMs} ms`;
+      this.refuse(job, 'deadline', `no device can finish ${job.model.key}${within}: ${formatReasons(result.reasons)}`, devices);
+    }
+    const decision: PlacementDecision = {
+      policy: job.device !== undefined ? PINNED_POLICY : policy.name,
+      deviceId: result.deviceId,
+      ...(result.predictedMs !== undefined && Number.isFinite(result.predictedMs) ? { predictedMs: result.predictedMs } : {}),
+    };
+    const decisionUs = (performance.now() - started) * 1000;
+    this.events.emit('scheduler.decision', { ...decision, model: job.model.key, decisionUs });
+    return { decision, deadlineAt, decidedAt: now, decisionUs };
+  }
+
   /** Snapshots of the devices the job may go to, refusing it when there are none. */
-  private candidates(job: InferenceJob): { open: DeviceSnapshot[] } {
+  private candidates(job: InferenceJob): DeviceSnapshot[] {
     const all = this.runtime.pools().map((pool) => this.snapshot(job, pool));
     let pool = all.filter((d) => d.canRun);
     if (job.device !== undefined) {
@@ -122,7 +127,7 @@ export class SchedulerService implements OnApplicationShutdown {
     if (open.length === 0) {
       this.refuse(job, 'overload', `queues are full (${this.config.scheduler.maxQueuedPerDevice} jobs) on ${pool.map((d) => d.deviceId).join(', ')}`, pool);
     }
-    return { open };
+    return open;
   }
 
   private snapshot(job: InferenceJob, pool: DevicePool): DeviceSnapshot {

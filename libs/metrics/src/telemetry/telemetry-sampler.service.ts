@@ -72,7 +72,9 @@ export class TelemetrySampler implements OnApplicationBootstrap, OnModuleDestroy
       this.metricsService.metrics.telemetrySkipped.inc();
       return false;
     }
-    this.running = this.sample().finally(() => (this.running = undefined));
+    this.running = this.sample()
+      .catch((err: unknown) => this.logger.warn(`telemetry sample failed: ${(err as Error).message}`))
+      .finally(() => (this.running = undefined));
     await this.running;
     return true;
   }

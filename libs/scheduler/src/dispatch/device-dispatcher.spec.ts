@@ -191,6 +191,21 @@ describe(DeviceDispatcher.name, () => {
     expect(sut.state()).toMatchObject({ deviceId: 'cpu:0', inFlight: 0, queuedJobs: 0 });
   });
 
+  it('waits for slots held by others (calibration) and takes them when they free', async () => {
+    const { sut, pool, clock } = await rig(1, [unbatched]);
+    pool.hold();
+    const foreign = pool.run({ modelKey: unbatched.model.key, inputs: mlpJob(unbatched.model, 1, clock.now()).job.inputs });
+    const { job, values } = mlpJob(unbatched.model, 2, clock.now());
+    const queued = sut.enqueue({ job, decision, level: 5 });
+    expect(sut.state()).toMatchObject({ inFlight: 1, queuedJobs: 1 });
+    pool.release();
+    await foreign;
+    expect(pool.runs).toHaveLength(1);
+    clock.advance(2);
+    expect(pool.runs).toHaveLength(2);
+    expect(maxRelativeError(output(await queued), mlpTinyReference(values, 2))).toBeLessThan(1e-5);
+  });
+
   it('reports the backlog without the open batch of the model being placed', async () => {
     const { sut, pool, clock, estimator } = await rig(1, [unbatched, batching]);
     estimator.seed(unbatched.model.key, 'cpu:0', [{ batchSize: 1, ms: 10, samples: 3 }]);

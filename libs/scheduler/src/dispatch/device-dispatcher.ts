@@ -8,6 +8,9 @@ import { batchingSettings, ModelBatchQueue } from './model-batch-queue';
 import type { QueuedJob } from './queued-job.interface';
 import { batchSignature, mergeInputs, splitOutputs } from './tensor-batching';
 
+/** How often a dispatcher looks for a free slot while other users of the pool hold them all. */
+const FOREIGN_TASK_POLL_MS = 2;
+
 export interface DeviceDispatcherOptions {
   pool: DevicePool;
   clock: Clock;
@@ -61,7 +64,6 @@ export class DeviceDispatcher {
   private readonly queues = new Map<string, ModelBatchQueue>();
   private readonly running = new Set<RunningBatch>();
   private queued = 0;
-  private arrivals = 0;
   private dispatches = 0;
   private wakeTimer?: TimerHandle;
   private wakeAt?: number;
@@ -122,7 +124,6 @@ export class DeviceDispatcher {
         job: req.job,
         decision: req.decision,
         level: req.level,
-        seq: this.arrivals++,
         enqueuedAt: clock.now(),
         deadlineAt: req.deadlineAt,
         signature: batchSignature(req.job.inputs, req.job.outputNames),
@@ -184,7 +185,11 @@ export class DeviceDispatcher {
         }
         if (live.length) this.dispatch(best, live, now);
       }
-      this.armWake(this.freeSlots() > 0 ? wakeAt : undefined);
+      if (this.freeSlots() > 0) this.armWake(wakeAt);
+      else if (this.queued > 0 && this.running.size < this.capacity) {
+        // slots held by tasks that are not ours (calibration) end without telling us: look again soon
+        this.armWake(this.opts.clock.now() + FOREIGN_TASK_POLL_MS);
+      } else this.armWake(undefined);
     } finally {
       this.pumping = false;
     }

@@ -11,8 +11,6 @@ export interface QueuedJob {
   job: InferenceJob;
   decision: PlacementDecision;
   level: number;
-  /** Arrival order in the dispatcher: FIFO within a level. */
-  seq: number;
   /** Scheduler clock time the job entered the queue. */
   enqueuedAt: number;
   /** Scheduler clock time after which it must not be dispatched. */

@@ -4,6 +4,7 @@ import type { ServiceTimeEstimator } from '../interfaces/service-time-estimator.
 import type { SimDeviceSpec } from './interfaces/simulation-config.interface';
 import { noiseFactor } from './prng';
 import type { SimJob, SimRun } from './sim-job.interface';
+import { SimModelQueue } from './sim-model-queue';
 
 /**
  * A simulated device: FIFO queues per model, `capacity` slots, and a dynamic batcher that, when a
@@ -16,7 +17,7 @@ import type { SimJob, SimRun } from './sim-job.interface';
 export class SimDevice {
   readonly snapshot: DeviceSnapshot;
   readonly capacity: number;
-  private readonly queues = new Map<string, SimJob[]>();
+  private readonly queues = new Map<string, SimModelQueue>();
   private readonly running: SimRun[] = [];
   private readonly runnable = new Map<string, boolean>();
   private queued = 0;
@@ -64,24 +65,13 @@ export class SimDevice {
     }
     let waiting = 0;
     s.openBatchRows = 0;
-    for (const [key, queue] of this.queues) {
-      if (queue.length === 0) continue;
-      const maxBatch = this.maxBatchOf(key);
-      let rows = 0;
-      for (const job of queue) {
-        if (rows > 0 && (maxBatch === 0 || rows + job.batchSize > maxBatch)) {
-          work += estimateMs(estimator, key, s.deviceId, rows);
-          waiting++;
-          rows = 0;
-        }
-        rows += job.batchSize;
-      }
-      if (key === modelKey && maxBatch > 0) {
-        s.openBatchRows = rows;
-      } else {
-        work += estimateMs(estimator, key, s.deviceId, rows);
-        waiting++;
-      }
+    for (const queue of this.queues.values()) {
+      if (queue.jobCount === 0) continue;
+      const open = queue.modelKey === modelKey && queue.maxBatch > 0;
+      const estimate = (rows: number) => estimateMs(estimator, queue.modelKey, s.deviceId, rows);
+      work += queue.workMs(estimate, open);
+      waiting += open ? queue.batchCount - 1 : queue.batchCount;
+      if (open) s.openBatchRows = queue.lastBatchRows;
     }
     s.backlogMs = backlogPerSlotMs(work, this.running.length, waiting, this.capacity);
     return s;
@@ -90,7 +80,7 @@ export class SimDevice {
   enqueue(job: SimJob): void {
     let queue = this.queues.get(job.modelKey);
     if (queue === undefined) {
-      queue = [];
+      queue = new SimModelQueue(job.modelKey, this.maxBatchOf(job.modelKey));
       this.queues.set(job.modelKey, queue);
     }
     queue.push(job);
@@ -101,24 +91,17 @@ export class SimDevice {
   startRuns(now: number, estimator: ServiceTimeEstimator, random: () => number): SimRun[] {
     const started: SimRun[] = [];
     while (this.running.length < this.capacity && this.queued > 0) {
-      const [modelKey, queue] = this.oldestQueue();
-      const maxBatch = this.maxBatchOf(modelKey);
-      const jobs: SimJob[] = [];
-      let rows = 0;
-      while (queue.length > 0 && (rows === 0 || (maxBatch > 0 && rows + queue[0].batchSize <= maxBatch))) {
-        const job = queue.shift() as SimJob;
-        jobs.push(job);
-        rows += job.batchSize;
-      }
+      const queue = this.oldestQueue();
+      const { jobs, rows } = queue.takeBatch();
       this.queued -= jobs.length;
-      const trueMs = this.spec.serviceMs(modelKey, rows) ?? 0;
+      const trueMs = this.spec.serviceMs(queue.modelKey, rows) ?? 0;
       const run: SimRun = {
         deviceIndex: this.index,
-        modelKey,
+        modelKey: queue.modelKey,
         jobs,
         rows,
         startedAt: now,
-        predictedMs: estimateMs(estimator, modelKey, this.spec.id, rows),
+        predictedMs: estimateMs(estimator, queue.modelKey, this.spec.id, rows),
         actualMs: trueMs * noiseFactor(random, this.spec.noise ?? 0),
       };
       this.running.push(run);
@@ -132,12 +115,12 @@ export class SimDevice {
     if (i >= 0) this.running.splice(i, 1);
   }
 
-  private oldestQueue(): [string, SimJob[]] {
-    let best: [string, SimJob[]] | undefined;
-    for (const entry of this.queues) {
-      if (entry[1].length > 0 && (best === undefined || entry[1][0].seq < best[1][0].seq)) best = entry;
+  private oldestQueue(): SimModelQueue {
+    let best: SimModelQueue | undefined;
+    for (const queue of this.queues.values()) {
+      if (queue.jobCount > 0 && (best === undefined || queue.headSeq < best.headSeq)) best = queue;
     }
-    return best as [string, SimJob[]];
+    return best as SimModelQueue;
   }
 }
 

@@ -23,7 +23,6 @@ export function queuedJob(
     job,
     decision: { policy: 'test', deviceId: 'cpu:0' },
     level: opts.level ?? 5,
-    seq: nextId,
     enqueuedAt: opts.enqueuedAt ?? 0,
     signature: batchSignature(inputs, opts.outputs),
     resolve: () => undefined,
