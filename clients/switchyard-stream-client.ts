@@ -56,6 +56,7 @@ export class SwitchyardStreamClient extends EventEmitter {
   private readonly pending = new Map<string, PendingSubmit>();
   private nextRef = 0;
   private closed = false;
+  private reconnectTimer: NodeJS.Timeout | undefined;
   private delay: number;
   private readyOnce: Promise<void>;
   private markReady: () => void = () => undefined;
@@ -92,6 +93,7 @@ export class SwitchyardStreamClient extends EventEmitter {
 
   close(): void {
     this.closed = true;
+    clearTimeout(this.reconnectTimer);
     this.socket?.close();
     for (const p of this.pending.values()) p.reject(new Error('the stream client was closed'));
     this.pending.clear();
@@ -108,11 +110,12 @@ export class SwitchyardStreamClient extends EventEmitter {
     socket.on('close', (code) => {
       if (this.socket !== socket) return;
       this.socket = undefined;
+      if (this.closed) return;
       this.emit('disconnected', code);
       // 4000 + status: the server refused the stream; a 4xx will not get better by retrying.
       const refused = code >= 4400 && code < 4500;
-      if (this.closed || refused) return;
-      setTimeout(() => this.open(), this.delay).unref();
+      if (refused) return;
+      this.reconnectTimer = setTimeout(() => this.open(), this.delay);
       this.delay = Math.min(this.delay * 2, this.options.maxReconnectDelayMs ?? 2000);
     });
   }

@@ -1,3 +1,5 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../../test/support/repo-paths';
 import { idealOf } from './ideal';
@@ -40,5 +42,38 @@ describe(loadHostModel.name, () => {
     expect(sut.devices.map((d) => d.slots)).toEqual([8, 2]);
     // a run of one slot takes as long as before: more slots means more throughput
     expect(sut.devices[0].serviceMs('mlp_small', 1)).toBeCloseTo(4000 / 5041, 9);
+  });
+});
+
+describe('loadHostModel (calibration profile)', () => {
+  const file = join(mkdtempSync(join(tmpdir(), 'profile-')), 'abc.json');
+  writeFileSync(
+    file,
+    JSON.stringify({
+      version: 1,
+      fingerprint: 'abc',
+      createdAt: '2025-01-01T00:00:00.000Z',
+      host: { cpuModel: 'cpu', devices: [{ id: 'cpu:0', name: 'c', executionProvider: 'cpu' }, { id: 'gpu:0', name: 'g', executionProvider: 'webgpu' }], ortVersion: '1.30.0', models: [] },
+      pairs: [
+        { model: 'mlp_small@1', deviceId: 'cpu:0', points: [{ batchSize: 1, ms: 1, runs: 3 }, { batchSize: 4, ms: 2.5, runs: 3 }], elapsedMs: 1, truncated: false },
+        // noisy lavapipe sweep cut short by its budget: batch 2 measured faster than batch 1
+        { model: 'mlp_small@1', deviceId: 'gpu:0', points: [{ batchSize: 1, ms: 174, runs: 3 }, { batchSize: 2, ms: 131, runs: 3 }], elapsedMs: 1, truncated: true },
+      ],
+      estimator: { version: 1, curves: [] },
+    }),
+  );
+
+  it('reads run times per batch size, model names without versions, slots from the overrides', () => {
+    const sut = loadHostModel(file, { slots: { 'cpu:0': 2 } });
+    const [cpu, gpu] = sut.devices;
+    expect(sut.source).toBe('calibration');
+    expect(cpu).toMatchObject({ id: 'cpu:0', kind: 'cpu', slots: 2, models: ['mlp_small'] });
+    expect(gpu).toMatchObject({ id: 'gpu:0', kind: 'gpu', slots: 1 });
+    expect(cpu.serviceMs('mlp_small', 2)).toBeCloseTo(1.5, 9);
+  });
+
+  it('never lets a bigger batch take less time than a measured smaller one (no negative extrapolation)', () => {
+    const gpu = loadHostModel(file).devices[1];
+    for (const b of [2, 3, 8, 16, 64]) expect(gpu.serviceMs('mlp_small', b)).toBeGreaterThanOrEqual(174);
   });
 });

@@ -76,7 +76,7 @@ function fromCalibration(doc: CalibrationProfile, file: string, options: HostMod
   const devices = [...byDevice.entries()].map(([id, table]) => {
     const kind = kindOf(id);
     const defaultSlots = kind === 'cpu' ? poolSizing({ kind } as DeviceInfo, config.devices, availableParallelism()).workers : 1;
-    const fn = serviceTimeFromTable(table);
+    const fn = monotone(serviceTimeFromTable(table), table);
     const fns = new Map(Object.keys(table).map((m) => [m, fn] as const));
     return device(id, kind, slotsFor(id, kind, options) ?? defaultSlots, config.devices.costWeights[id] ?? 1, fns);
   });
@@ -87,6 +87,21 @@ function fromCalibration(doc: CalibrationProfile, file: string, options: HostMod
     description: `calibration profile of ${doc.host.cpuModel} (${doc.host.devices.map((d) => `${d.id} ${d.name}`).join(', ')}), onnxruntime ${doc.host.ortVersion}, measured ${doc.createdAt}`,
     notes: [`profile ${basename(file)}: run times per batch size from start-up calibration (one run at a time per device)`],
     devices,
+  };
+}
+
+/**
+ * Calibration points are noisy (lavapipe's batch-2 run can be faster than its batch-1 run), and a
+ * falling last segment extrapolates to zero or negative times. A run of more rows never takes
+ * less than the slowest measured run of fewer rows.
+ */
+function monotone(fn: ServiceTimeFn, table: ServiceTimeTable): ServiceTimeFn {
+  return (model, b) => {
+    const ms = fn(model, b);
+    if (ms === undefined) return undefined;
+    let floor = 0;
+    for (const p of table[model] ?? []) if (p.batchSize <= b && p.ms > floor) floor = p.ms;
+    return Math.max(ms, floor);
   };
 }
 

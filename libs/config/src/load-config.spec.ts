@@ -36,6 +36,7 @@ describe(loadConfig.name, () => {
     expect(sut.http.port).toBe(9200);
     expect(sut.scheduler.policy).toBe('round-robin');
   });
+
   it('reads the dispatch and calibration options of the scheduler', () => {
     expect(loadConfig({}).scheduler).toMatchObject({ defaultPriorityLevel: 5, calibrationBudgetMs: 3000, calibrationMaxBatch: 32 });
     const sut = loadConfig({ SWITCHYARD_DEFAULT_PRIORITY_LEVEL: '2', SWITCHYARD_CALIBRATION_BUDGET_MS: '800', SWITCHYARD_CALIBRATION_MAX_BATCH: '8' });

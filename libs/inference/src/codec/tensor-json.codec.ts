@@ -40,14 +40,25 @@ export function flattenJsonData(data: unknown[], maxDepth: number, tensor: strin
   return out;
 }
 
+/** Where decoded tensors get their memory: a fresh buffer, or one from a BufferPool. */
+export type AllocateBuffer = (byteLength: number) => ArrayBuffer;
+
+const freshBuffer: AllocateBuffer = (n) => new ArrayBuffer(n);
+
 /**
- * Converts flat JSON values into the tensor's little-endian bytes (a fresh ArrayBuffer).
+ * Converts flat JSON values into the tensor's little-endian bytes (every byte is written, so a
+ * recycled buffer from `allocate` is fine).
  * Integers must be integers in the type's range (INT64/UINT64: JS safe integers; send larger
  * values as binary data); FP16 values are rounded to IEEE binary16; BOOL takes true/false (or 0/1).
  */
-export function jsonValuesToBuffer(values: readonly unknown[], datatype: TensorDataType, tensor: string): ArrayBuffer {
+export function jsonValuesToBuffer(
+  values: readonly unknown[],
+  datatype: TensorDataType,
+  tensor: string,
+  allocate: AllocateBuffer = freshBuffer,
+): ArrayBuffer {
   const n = values.length;
-  const buffer = new ArrayBuffer(n * BYTES_PER_ELEMENT[datatype]);
+  const buffer = allocate(n * BYTES_PER_ELEMENT[datatype]);
   const bad = (i: number): never => {
     const shown = JSON.stringify(values[i]) ?? String(values[i]);
     throw new InvalidRequestError(`input '${tensor}': data[${i}] = ${shown.slice(0, 40)} is not a valid ${datatype} value`);

@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { Inject, Injectable } from '@nestjs/common';
 import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '@switchyard/config';
 import { ModelRepositoryService } from '@switchyard/models';
+import { RuntimeService } from '@switchyard/runtime';
 import { type InferenceJob, SchedulerService } from '@switchyard/scheduler';
 import { encodeInferResponse, type EncodedInferResponse } from '../codec/encode-infer-response';
 import { splitInferBody } from '../codec/split-infer-body';
@@ -23,8 +24,12 @@ export class InferenceService {
     @Inject(SWITCHYARD_CONFIG) config: SwitchyardConfig,
     private readonly models: ModelRepositoryService,
     private readonly scheduler: SchedulerService,
+    private readonly runtime: RuntimeService,
   ) {
-    this.validator = new InferRequestValidator({ maxTensorElements: config.http.maxTensorElements ?? DEFAULT_MAX_TENSOR_ELEMENTS });
+    // decoded tensors take recycled memory: workers return input buffers after each run
+    this.validator = new InferRequestValidator({ maxTensorElements: config.http.maxTensorElements ?? DEFAULT_MAX_TENSOR_ELEMENTS }, (n) =>
+      runtime.buffers.acquire(n),
+    );
   }
 
   /** `body` is the raw Buffer (or an already parsed JSON object); `headerLength` the Inference-Header-Content-Length header. */
@@ -49,7 +54,7 @@ export class InferenceService {
       ...(device !== undefined ? { device } : {}),
     };
     const outcome = await this.scheduler.submit(job);
-    return encodeInferResponse(
+    const encoded = encodeInferResponse(
       {
         model_name: model.name,
         model_version: model.version,
@@ -66,6 +71,9 @@ export class InferenceService {
       outcome.outputs,
       request.outputs,
     );
+    // the encoded body holds copies: the output buffers are free for the next request's tensors
+    for (const output of outcome.outputs) this.runtime.buffers.release(output.data);
+    return encoded;
   }
 }
 

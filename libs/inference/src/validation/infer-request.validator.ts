@@ -2,7 +2,7 @@ import { BYTES_PER_ELEMENT, InvalidRequestError, isTensorDataType, type WireTens
 import type { ModelTensorSpec, ServedModel } from '@switchyard/models';
 import type { InferInputDto, InferRequestDto } from '../dto/infer-request.dto';
 import type { RequestedOutput, ValidatedInferRequest } from '../interfaces/validated-infer-request.interface';
-import { flattenJsonData, jsonValuesToBuffer } from '../codec/tensor-json.codec';
+import { flattenJsonData, jsonValuesToBuffer, type AllocateBuffer } from '../codec/tensor-json.codec';
 import { readRequestOptions } from './read-request-options';
 import { checkShape } from './check-shape';
 import { shown } from './json-guards';
@@ -20,7 +20,11 @@ const UNSUPPORTED_PARAMETERS = ['shared_memory_region', 'shared_memory_byte_size
  * here reaches a worker.
  */
 export class InferRequestValidator {
-  constructor(private readonly limits: InferValidationLimits) {}
+  /** `allocate` gives decoded tensors their memory (the runtime's BufferPool in the service). */
+  constructor(
+    private readonly limits: InferValidationLimits,
+    private readonly allocate: AllocateBuffer = (n) => new ArrayBuffer(n),
+  ) {}
 
   validate(model: ServedModel, request: InferRequestDto, binary: Buffer): ValidatedInferRequest {
     const options = readRequestOptions(request.parameters);
@@ -42,7 +46,7 @@ export class InferRequestValidator {
         }
         batchSize = batch;
       }
-      return { name: spec.name, datatype: spec.datatype, shape: [...input.shape], data: decodeData(input, spec, elements, binary, offsets) };
+      return { name: spec.name, datatype: spec.datatype, shape: [...input.shape], data: decodeData(input, spec, elements, binary, offsets, this.allocate) };
     });
     return {
       id: request.id,
@@ -103,6 +107,7 @@ function decodeData(
   elements: number,
   binary: Buffer,
   offsets: Map<string, { offset: number; size: number }>,
+  allocate: AllocateBuffer,
 ): ArrayBuffer {
   const expectedBytes = elements * BYTES_PER_ELEMENT[spec.datatype];
   const chunk = offsets.get(input.name);
@@ -112,15 +117,17 @@ function decodeData(
         `input '${input.name}': binary_data_size is ${chunk.size} bytes but shape ${shown(input.shape)} of ${spec.datatype} needs ${expectedBytes}`,
       );
     }
-    const start = binary.byteOffset + chunk.offset;
-    return binary.buffer.slice(start, start + chunk.size) as ArrayBuffer;
+    // copied out of the body into a buffer of its own, so it can be transferred to a worker
+    const out = allocate(chunk.size);
+    new Uint8Array(out).set(binary.subarray(chunk.offset, chunk.offset + chunk.size));
+    return out;
   }
   if (input.data === undefined) throw new InvalidRequestError(`input '${input.name}' has neither "data" nor binary_data_size`);
   const values = flattenJsonData(input.data, Math.max(1, input.shape.length), input.name);
   if (values.length !== elements) {
     throw new InvalidRequestError(`input '${input.name}': "data" has ${values.length} values but shape ${shown(input.shape)} needs ${elements}`);
   }
-  return jsonValuesToBuffer(values, spec.datatype, input.name);
+  return jsonValuesToBuffer(values, spec.datatype, input.name, allocate);
 }
 
 function resolveOutputs(model: ServedModel, request: InferRequestDto, binaryDefault: boolean): RequestedOutput[] {
