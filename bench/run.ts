@@ -55,6 +55,7 @@ async function withTimeout(work: Promise<void>, ms: number, onTimeout: () => voi
 function withOverrides(scenario: Scenario, args: BenchArgs): Scenario {
   const s: Scenario = { ...scenario, sim: { ...scenario.sim } };
   if (args.policies) s.policies = args.policies;
+  if (args.rounds !== undefined) s.rounds = args.rounds;
   if (args.baselines) {
     args.baselines.forEach((b, i) => {
       if (b !== 'direct' && b !== 'single-device') throw new ScenarioValidationError(`baselines[${i}]`, `"${b}" is not a baseline (known: direct, single-device)`);

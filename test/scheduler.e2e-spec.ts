@@ -117,8 +117,9 @@ describe('Scheduler (e2e)', () => {
         expect(device.capacity).toBeGreaterThan(0);
         for (const model of ['mlp_tiny@1', 'mlp_small@1']) {
           const estimate = status.estimates.find((e) => e.model === model && e.deviceId === device.deviceId);
-          expect(estimate?.points[0]).toMatchObject({ batchSize: 1, samples: 3 });
+          expect(estimate?.points[0].batchSize).toBe(1);
           expect(estimate!.points[0].ms).toBeGreaterThan(0);
+          expect(estimate!.points[0].samples).toBeGreaterThanOrEqual(1);
         }
       }
     });

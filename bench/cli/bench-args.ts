@@ -8,6 +8,7 @@ export interface BenchArgs {
   baselines?: string[];
   /** Seconds per lane (real targets) or simulated seconds per lane (sim). */
   durationS?: number;
+  rounds?: number;
   profile?: string;
   url?: string;
   outRoot: string;
@@ -21,6 +22,7 @@ export const USAGE = `usage: node dist/bench/run.js <scenario.yaml|json> [option
   --target inproc|http|sim|direct   where the load goes (default inproc)
   --policies a,b                    policies to compare (default: the scenario's)
   --baselines a,b|none             baselines instead of the scenario's (direct, single-device)
+  --rounds N                        run every lane N times (odd rounds in reverse order), pooled
   --duration S                      seconds per lane (sim: simulated seconds per lane)
   --profile FILE|host               sim device model: a bench profile or a calibration profile
   --url URL                         http: an already running server (default: spawn one)
@@ -58,6 +60,12 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
       case '--baselines': {
         const v = value(i++, a);
         args.baselines = v === 'none' ? [] : v.split(',').map((x) => x.trim()).filter(Boolean);
+        break;
+      }
+      case '--rounds': {
+        const n = Number(value(i++, a));
+        if (!(Number.isInteger(n) && n >= 1)) throw new BenchArgsError('--rounds must be an integer >= 1');
+        args.rounds = n;
         break;
       }
       case '--duration': {

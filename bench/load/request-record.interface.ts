@@ -18,6 +18,8 @@ export interface SendResult {
 
 /** One request of a lane, as written to raw/<lane>.jsonl. */
 export interface RequestRecord {
+  /** Which run of the lane (scenarios with several rounds). */
+  round?: number;
   seq: number;
   classIndex: number;
   model: string;

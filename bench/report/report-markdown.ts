@@ -17,7 +17,7 @@ export function reportMarkdown(report: BenchReport, charts: readonly string[]): 
     `- Devices: ${report.devices.map((d) => `${d.id} (${d.kind}, ${d.slots} slot${d.slots > 1 ? 's' : ''}, cost ${d.costWeight})`).join('; ') || 'n/a'}`,
     ...(report.profile ? [`- Device model: ${report.profile.description} (\`${report.profile.file}\`)`] : []),
     `- Arrival: ${s.arrival.mode === 'closed' ? `closed loop, ${s.arrival.clients} clients` : `open loop, Poisson ${s.arrival.ratePerSecond}/s, latency from the intended send time`}; ` +
-      (report.target === 'sim' ? `${s.sim.durationS} s simulated per lane` : `${s.durationS} s per lane, first ${s.warmupS} s left out`),
+      (report.target === 'sim' ? `${s.sim.durationS} s simulated per lane` : `${s.durationS} s per lane${s.rounds > 1 ? ` x ${s.rounds} rounds (odd rounds in reverse lane order, pooled)` : ''}, first ${s.warmupS} s of each left out`),
     '',
     '## Workload',
     '',

@@ -1,5 +1,5 @@
 import { createWriteStream, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { runLoad } from '../load/load-generator';
 import type { RequestRecord } from '../load/request-record.interface';
 import type { BenchReport } from '../report/bench-report.interface';
@@ -16,12 +16,13 @@ import type { LaneResult } from '../stats/lane-result.interface';
 import { latencyStats } from '../stats/percentile';
 import { summariseLane } from '../stats/summarise-lane';
 import { InprocTarget } from '../targets/inproc.target';
-import type { RealTarget } from '../targets/real-target.interface';
+import type { LaneSpec, RealTarget } from '../targets/real-target.interface';
 import { hostFacts } from './host-facts';
 import { planLanes } from './lane-plan';
 
 /** How long a lane waits for outstanding requests after its end before it counts them unfinished. */
 const DRAIN_MS = 20_000;
+const WARM_UP_MS = 2_000;
 
 export interface RealRunOptions {
   target: RealTarget;
@@ -39,30 +40,30 @@ export async function runRealBenchmark(o: RealRunOptions): Promise<BenchReport> 
   const facts = hostFacts();
   const host = target.host();
   const lanes = planLanes(scenario, target.name, host.devices.map((d) => d.id));
-  const results: LaneResult[] = [];
   mkdirSync(join(o.dir, 'raw'), { recursive: true });
-  for (const [i, lane] of lanes.entries()) {
-    await target.beforeLane(lane);
-    const step = `lane ${i + 1}/${lanes.length} ${lane.lane}`;
-    const records = await runLoad({
-      arrival: scenario.arrival,
-      durationMs: scenario.durationS * 1000,
-      sampler: new WorkloadSampler(classes, createPrng(scenario.seed * 31 + i)),
-      send: target.sender(lane, classes),
-      seed: scenario.seed,
-      drainMs: DRAIN_MS,
-      onProgress: (f, answered) => o.progress.update(step, f, `${answered} answered`),
-    });
-    writeRaw(join(o.dir, 'raw', `${lane.lane.replace(/[^\w.+-]+/g, '_')}.jsonl`), lane.lane, records);
-    const result = summariseLane(lane, records, { warmupMs: scenario.warmupS * 1000, durationMs: scenario.durationS * 1000 }, host.devices);
-    if (target instanceof InprocTarget && lane.kind !== 'direct') {
-      const us = target.takeDecisionTimes();
-      if (us.length) result.decisionUs = latencyStats(us).mean;
+  await warmUp(o, lanes[lanes.length - 1]);
+  const collected = new Map(lanes.map((l) => [l.lane, { records: [] as RequestRecord[], decisionUs: [] as number[] }]));
+  const total = lanes.length * scenario.rounds;
+  let step = 0;
+  for (let round = 0; round < scenario.rounds; round++) {
+    // odd rounds run the lanes in reverse, so that no lane always runs first or last
+    for (const lane of round % 2 === 0 ? lanes : [...lanes].reverse()) {
+      const label = `lane ${++step}/${total} ${lane.lane}${scenario.rounds > 1 ? ` (round ${round + 1})` : ''}`;
+      const into = collected.get(lane.lane)!;
+      into.records.push(...(await runLane(o, lane, round, step, label)).map((r) => ({ ...r, round })));
+      if (target instanceof InprocTarget) into.decisionUs.push(...target.takeDecisionTimes());
+      if (target.diagnose && into.records.some((r) => r.unfinished)) o.progress.message(`${lane.lane}: requests unanswered after the drain; target state: ${JSON.stringify(target.diagnose())}`);
     }
-    results.push(result);
-    if (result.unfinished > 0 && target.diagnose) o.progress.message(`${lane.lane}: ${result.unfinished} requests unanswered after the drain; target state: ${JSON.stringify(target.diagnose())}`);
-    o.progress.message(`${lane.lane}: ${result.throughputJobsPerS.toFixed(1)} jobs/s, p50 ${result.latencyMs.p50.toFixed(1)} ms, p99 ${result.latencyMs.p99.toFixed(1)} ms, ${result.errors} errors`);
   }
+  const window = { warmupMs: scenario.warmupS * 1000, durationMs: scenario.durationS * 1000 };
+  const results: LaneResult[] = lanes.map((lane) => {
+    const { records, decisionUs } = collected.get(lane.lane)!;
+    writeRaw(join(o.dir, 'raw', `${lane.lane.replace(/[^\w.+-]+/g, '_')}.jsonl`), lane.lane, records);
+    const result = summariseLane(lane, records, window, host.devices, scenario.rounds);
+    if (lane.kind !== 'direct' && decisionUs.length) result.decisionUs = latencyStats(decisionUs).mean;
+    o.progress.message(`${lane.lane}: ${result.throughputJobsPerS.toFixed(1)} jobs/s, p50 ${result.latencyMs.p50.toFixed(1)} ms, p99 ${result.latencyMs.p99.toFixed(1)} ms, ${result.errors} errors`);
+    return result;
+  });
   const report: BenchReport = {
     scenario,
     classes,
@@ -83,7 +84,7 @@ export async function runRealBenchmark(o: RealRunOptions): Promise<BenchReport> 
 function attachModel(report: BenchReport, profileFile: string, workers: Record<string, number>, o: RealRunOptions): void {
   const model = loadHostModel(profileFile, { slots: { ...workers, ...o.scenario.sim.capacity }, app: o.scenario.app });
   const devices = model.devices.filter((d) => report.devices.some((r) => r.id === d.id));
-  report.profile = { file: profileFile, name: model.name, source: model.source, description: model.description, notes: model.notes };
+  report.profile = { file: relative(process.cwd(), profileFile), name: model.name, source: model.source, description: model.description, notes: model.notes };
   const ideal = idealOf(simulationConfig({ devices, classes: o.classes, arrival: o.scenario.arrival, durationMs: 1, warmupMs: 0, noise: 0, batching: false, seed: 1 }));
   report.ideal = { ...ideal, source: `from this host's calibration profile (slots per device = pool workers: ${devices.map((d) => `${d.id} ${d.slots}`).join(', ')})` };
   for (const lane of report.lanes) lane.fractionOfIdeal = lane.throughputJobsPerS / ideal.jobsPerS;
@@ -91,6 +92,35 @@ function attachModel(report: BenchReport, profileFile: string, workers: Record<s
   o.progress.message('simulating the same scenario on this host\'s calibration profile');
   const sim = runSimLanes(o.scenario, o.classes, devices, (name, i, n) => o.progress.update('simulated twin', (i + 1) / n, name));
   report.simVsReal = { tolerance: SIM_THROUGHPUT_TOLERANCE, rows: compareSimToReal(report.lanes, sim.lanes), simLanes: sim.lanes };
+}
+
+async function runLane(o: RealRunOptions, lane: LaneSpec, round: number, step: number, label: string): Promise<RequestRecord[]> {
+  await o.target.beforeLane(lane);
+  return runLoad({
+    arrival: o.scenario.arrival,
+    durationMs: o.scenario.durationS * 1000,
+    sampler: new WorkloadSampler(o.classes, createPrng(o.scenario.seed * 31 + step)),
+    send: o.target.sender(lane, o.classes),
+    seed: o.scenario.seed + round,
+    drainMs: DRAIN_MS,
+    onProgress: (f, answered) => o.progress.update(label, f, `${answered} answered`),
+  });
+}
+
+/**
+ * Untimed traffic before the first lane (JIT, pools' first runs, HTTP connections), so that the
+ * first lane is not penalised for going first.
+ */
+async function warmUp(o: RealRunOptions, lane: LaneSpec): Promise<void> {
+  await o.target.beforeLane(lane);
+  await runLoad({
+    arrival: o.scenario.arrival,
+    durationMs: WARM_UP_MS,
+    sampler: new WorkloadSampler(o.classes, createPrng(o.scenario.seed * 17)),
+    send: o.target.sender(lane, o.classes),
+    drainMs: DRAIN_MS,
+    onProgress: (f) => o.progress.update(`warm-up (${lane.lane}, not measured)`, f),
+  });
 }
 
 function writeRaw(file: string, lane: string, records: readonly RequestRecord[]): void {
@@ -111,6 +141,7 @@ function realNotes(target: string, calibration?: string): string[] {
     `Start-up calibration: ${calibration ?? 'unknown'}; every scheduler lane starts from the calibrated estimator${target === 'http' ? ' (over HTTP it cannot be reset: later lanes start from what earlier ones learnt)' : ''}.`,
     'Latency counts from the intended send time (closed loop: the moment the client sent it; open loop: its Poisson time).',
     'Cost per 1k inferences: each job is charged its share of the session run that served it (batch / executed batch), busy time is divided by the pool\'s slots and weighted by the device\'s cost weight.',
+    `Before the first lane, ${WARM_UP_MS / 1000} s of untimed traffic warms the path up; lanes then run in the order shown, each once: on a host shared with other work, lane-to-lane differences of tens of percent are noise (compare the load average above).`,
     'single-device lanes pin every job to one device through the scheduler (with its dynamic batching); direct lanes bypass the scheduler.',
   ];
 }

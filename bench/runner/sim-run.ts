@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { relative, resolve } from 'node:path';
 import type { BenchReport } from '../report/bench-report.interface';
 import type { ProgressBar } from '../report/progress-bar';
 import type { Scenario } from '../scenario/scenario.interface';
@@ -48,6 +48,5 @@ export function runSimBenchmark(o: SimRunOptions): BenchReport {
 }
 
 function relativeTo(file: string): string {
-  const root = join(__dirname, '..', '..', '..');
-  return file.startsWith(root) ? file.slice(root.length + 1) : file;
+  return relative(process.cwd(), resolve(file));
 }

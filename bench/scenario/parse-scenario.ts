@@ -12,7 +12,7 @@ const positiveInt = (n: number) => Number.isInteger(n) && n >= 1;
  */
 export function parseScenario(doc: unknown, defaultName: string, file?: string): Scenario {
   const r = FieldReader.root(doc, file);
-  r.onlyKeys(['name', 'description', 'duration_s', 'warmup_s', 'policies', 'baselines', 'workload', 'arrival', 'app', 'sim', 'seed']);
+  r.onlyKeys(['name', 'description', 'duration_s', 'warmup_s', 'rounds', 'policies', 'baselines', 'workload', 'arrival', 'app', 'sim', 'seed']);
   const durationS = r.number('duration_s', undefined, positive, 'a number of seconds > 0');
   const warmupS = r.number('warmup_s', 0, nonNegative, 'a number of seconds >= 0');
   if (warmupS >= durationS) r.fail('warmup_s', `must be shorter than duration_s (${durationS})`);
@@ -25,6 +25,7 @@ export function parseScenario(doc: unknown, defaultName: string, file?: string):
     description: r.has('description') ? r.string('description') : '',
     durationS,
     warmupS,
+    rounds: r.number('rounds', 1, positiveInt, 'an integer >= 1'),
     policies: r.stringList('policies', ['adaptive', 'least-loaded', 'round-robin']),
     baselines: baselines as BaselineName[],
     workload: r.list('workload').map(parseWorkloadEntry),

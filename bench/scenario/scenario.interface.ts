@@ -56,6 +56,8 @@ export interface Scenario {
   durationS: number;
   /** Seconds at the start of each lane left out of the statistics. */
   warmupS: number;
+  /** Times every lane runs (odd rounds in reverse order), pooled: evens out drift on a busy host. */
+  rounds: number;
   policies: string[];
   baselines: BaselineName[];
   workload: WorkloadEntry[];

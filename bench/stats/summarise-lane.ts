@@ -9,7 +9,8 @@ export interface LaneIdentity {
 }
 
 /**
- * Turns a lane's raw records into its result. Window = [warmupMs, durationMs): throughput counts
+ * Turns a lane's raw records into its result (records of `rounds` runs of the lane, each with
+ * times from its own start, pool into one window of `rounds` x its length). Window = [warmupMs, durationMs): throughput counts
  * answers that came back in it; latency counts requests intended in it (from the intended send
  * time; unfinished ones with their lower bound). Cost: each job is charged its share
  * (batch / executed batch) of its session run, busy time is divided by the device's slots and
@@ -20,9 +21,10 @@ export function summariseLane(
   records: readonly RequestRecord[],
   window: { warmupMs: number; durationMs: number },
   devices: readonly BenchDevice[],
+  rounds = 1,
 ): LaneResult {
   const { warmupMs, durationMs } = window;
-  const windowS = (durationMs - warmupMs) / 1000;
+  const windowS = (rounds * (durationMs - warmupMs)) / 1000;
   const inWindow = (t: number) => t >= warmupMs && t < durationMs;
   const sent = records.filter((r) => inWindow(r.intendedMs));
   const done = records.filter((r) => r.ok && inWindow(r.doneMs));

@@ -16,13 +16,14 @@ describe(calibratePair.name, () => {
     expect(sweepBatchSizes({ maxBatchSize } as ServedModel, cap)).toEqual(sizes);
   });
 
-  it('stops at the time budget but always measures batch 1', async () => {
+  it('stops at the time budget but always measures batch 1 (one warm-up, one run)', async () => {
     const { model, path } = await demoServedModel(mkdtempSync(join(tmpdir(), 'sy-sweep-')), 'mlp_tiny');
     const pool = new InlineOrtPool('cpu:0', 1);
     await pool.loadModel({ key: model.key, path });
     const sut = await calibratePair(pool, model, { budgetMs: 0, maxBatch: 64 });
     expect(sut).toMatchObject({ model: 'mlp_tiny@1', deviceId: 'cpu:0', truncated: true });
-    expect(sut.points.map((p) => [p.batchSize, p.runs])).toEqual([[1, 3]]);
+    expect(sut.points.map((p) => [p.batchSize, p.runs])).toEqual([[1, 1]]);
+    expect(pool.runs).toHaveLength(2);
     await pool.close();
   });
 

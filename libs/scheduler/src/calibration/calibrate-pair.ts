@@ -1,7 +1,7 @@
 import type { ServedModel } from '@switchyard/models';
 import type { DevicePool } from '@switchyard/runtime';
 import { performance } from 'node:perf_hooks';
-import type { CalibrationPairResult, CalibrationPoint } from './calibration-profile.interface';
+import type { CalibrationPairResult } from './calibration-profile.interface';
 import { syntheticInputs } from './synthetic-inputs';
 
 export interface CalibrationSweepOptions {
@@ -27,35 +27,38 @@ export function sweepBatchSizes(model: ServedModel, maxBatch: number): number[] 
 /**
  * Measures a model on one device's pool: warm-up runs, then a few runs per batch size of the
  * sweep with synthetic inputs, each point the median of session run + marshalling time (what
- * the online estimator observes too). Stops early when the next runs would overrun the budget,
- * predicted from the last point scaled by batch size.
+ * the online estimator observes too). Every run after the first warm-up and the first measured
+ * one must fit in the budget, predicted from the last run scaled by batch size, so a slow pair
+ * (a large model on a software GPU) costs two runs, not a sweep.
  */
 export async function calibratePair(pool: DevicePool, model: ServedModel, options: CalibrationSweepOptions): Promise<CalibrationPairResult> {
   const started = performance.now();
   const elapsed = () => performance.now() - started;
   const result: CalibrationPairResult = { model: model.key, deviceId: pool.device.id, points: [], elapsedMs: 0, truncated: false };
+  let lastMs = 0;
+  let lastBatch = 1;
   const run = async (batch: number) => {
     const { timings } = await pool.run({ modelKey: model.key, inputs: syntheticInputs(model, batch) });
-    return timings.runMs + timings.marshalMs;
+    lastMs = timings.runMs + timings.marshalMs;
+    lastBatch = batch;
+    return lastMs;
   };
+  const fits = (batch: number, runs = 1) => elapsed() + ((lastMs * batch) / lastBatch) * runs <= options.budgetMs;
   try {
-    for (let i = 0; i < (options.warmupRuns ?? 2); i++) await run(1);
-    const sizes = sweepBatchSizes(model, options.maxBatch);
-    let last: CalibrationPoint | undefined;
-    for (const batch of sizes) {
-      const expectedMs = last ? (last.ms * batch) / last.batchSize : 0;
+    await run(1);
+    for (let i = 1; i < (options.warmupRuns ?? 2) && fits(1); i++) await run(1);
+    for (const batch of sweepBatchSizes(model, options.maxBatch)) {
       const times: number[] = [];
-      if (batch > 1 && elapsed() + expectedMs * 2 <= options.budgetMs) await run(batch); // first run at a new shape allocates
+      if (batch > 1 && fits(batch, 2)) await run(batch); // the first run at a new shape allocates
       for (let r = 0; r < (options.repeats ?? 3); r++) {
-        if (last && elapsed() + expectedMs > options.budgetMs) break;
+        if (result.points.length + times.length > 0 && !fits(batch)) break;
         times.push(await run(batch));
       }
       if (times.length === 0) {
         result.truncated = true;
         break;
       }
-      last = { batchSize: batch, ms: median(times), runs: times.length };
-      result.points.push(last);
+      result.points.push({ batchSize: batch, ms: median(times), runs: times.length });
     }
   } catch (err) {
     result.error = (err as Error).message;

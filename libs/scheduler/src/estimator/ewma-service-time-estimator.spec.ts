@@ -137,6 +137,19 @@ describe(EwmaServiceTimeEstimator.name, () => {
     },
   );
 
+  it('writes the same estimate into a caller object without allocating one', () => {
+    sut.seed('m', 'cpu:0', [
+      { batchSize: 1, ms: 2, samples: 2 },
+      { batchSize: 8, ms: 9 },
+    ]);
+    const out = { ms: -1, samples: -1 };
+    for (let b = 1; b <= 40; b++) {
+      expect(sut.estimateInto('m', 'cpu:0', b, out)).toBe(true);
+      expect(out).toEqual(sut.estimate('m', 'cpu:0', b));
+    }
+    expect(sut.estimateInto('m', 'gpu:0', 1, out)).toBe(false);
+  });
+
   it('forgets a model on one device or everywhere', () => {
     sut.observe('m', 'cpu:0', 1, 1);
     sut.observe('m', 'gpu:0', 1, 1);

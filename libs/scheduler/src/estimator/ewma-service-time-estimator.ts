@@ -1,4 +1,4 @@
-import type { ServiceTimeEstimator } from '../interfaces/service-time-estimator.interface';
+import type { ServiceTimeEstimate, ServiceTimeEstimator } from '../interfaces/service-time-estimator.interface';
 import { EstimatorSnapshotError } from './estimator-snapshot.error';
 import type { EstimatorSnapshot, ServiceTimeCurveSnapshot, ServiceTimePoint } from './estimator-snapshot.interface';
 import { batchBucket } from './batch-bucket';
@@ -26,7 +26,7 @@ const DEFAULTS: EwmaEstimatorOptions = { alpha: 0.2 };
 export class EwmaServiceTimeEstimator implements ServiceTimeEstimator {
   private readonly curves = new Map<string, Map<string, ServiceTimeCurve>>();
   private readonly alpha: number;
-  /** The last model looked up: a decision asks about one model on every device. */
+  /** The last model looked up (see lookup). */
   private lastModel: string | undefined;
   private lastByDevice: Map<string, ServiceTimeCurve> | undefined;
 
@@ -42,17 +42,20 @@ export class EwmaServiceTimeEstimator implements ServiceTimeEstimator {
     return sut;
   }
 
-  estimate(modelKey: string, deviceId: string, batchSize: number): { ms: number; samples: number } | undefined {
-    let byDevice = this.lastByDevice;
-    if (modelKey !== this.lastModel) {
-      byDevice = this.curves.get(modelKey);
-      this.lastModel = modelKey;
-      this.lastByDevice = byDevice;
-    }
-    const curve = byDevice?.get(deviceId);
-    if (curve === undefined || curve.isEmpty) return undefined;
+  estimate(modelKey: string, deviceId: string, batchSize: number): ServiceTimeEstimate | undefined {
+    const curve = this.lookup(modelKey, deviceId);
+    if (curve === undefined) return undefined;
     const k = batchBucket(batchSize);
     return { ms: curve.estimate(batchSize, k), samples: curve.samplesAt(k) };
+  }
+
+  estimateInto(modelKey: string, deviceId: string, batchSize: number, out: ServiceTimeEstimate): boolean {
+    const curve = this.lookup(modelKey, deviceId);
+    if (curve === undefined) return false;
+    const k = batchBucket(batchSize);
+    out.ms = curve.estimate(batchSize, k);
+    out.samples = curve.samplesAt(k);
+    return true;
   }
 
   /** Folds in one completed session run; non-finite or negative times and empty batches are ignored. */
@@ -110,6 +113,18 @@ export class EwmaServiceTimeEstimator implements ServiceTimeEstimator {
         throw new EstimatorSnapshotError((error as Error).message);
       }
     }
+  }
+
+  /** The non-empty curve of the pair; a decision asks about one model on every device, hence the cache. */
+  private lookup(modelKey: string, deviceId: string): ServiceTimeCurve | undefined {
+    let byDevice = this.lastByDevice;
+    if (modelKey !== this.lastModel) {
+      byDevice = this.curves.get(modelKey);
+      this.lastModel = modelKey;
+      this.lastByDevice = byDevice;
+    }
+    const curve = byDevice?.get(deviceId);
+    return curve === undefined || curve.isEmpty ? undefined : curve;
   }
 
   private models(modelKey: string): Map<string, ServiceTimeCurve> {

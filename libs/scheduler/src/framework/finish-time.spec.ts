@@ -1,4 +1,5 @@
 import { EwmaServiceTimeEstimator } from '../estimator/ewma-service-time-estimator';
+import type { ServiceTimeEstimator } from '../interfaces/service-time-estimator.interface';
 import { backlogPerSlotMs } from './backlog-per-slot';
 import { batchRowsOnDevice, predictFinishMs } from './finish-time';
 import { deviceSnapshot, schedulingContext } from './testing/scheduling-context.fixture';
@@ -38,6 +39,20 @@ describe(predictFinishMs.name, () => {
     const ctx = schedulingContext([device], { estimator, job: { batchSize: 1 } });
     expect(batchRowsOnDevice(ctx, device)).toBe(1);
     expect(predictFinishMs(ctx, device)).toBeCloseTo(est(1) + est(1), 10);
+  });
+
+  it('works the same with an estimator that only implements estimate()', () => {
+    const plain: ServiceTimeEstimator = {
+      estimate: (model, device, rows) => (model === 'm' && device === 'cpu:0' ? { ms: est(rows), samples: 1 } : undefined),
+      observe: () => undefined,
+    };
+    const device = deviceSnapshot({ backlogMs: 12, openBatchRows: 14, maxBatchSize: 16, capacity: 2 });
+    for (const batchSize of [1, 2, 4]) {
+      const a = predictFinishMs(schedulingContext([device], { estimator: plain, job: { batchSize } }), device);
+      const b = predictFinishMs(schedulingContext([device], { estimator, job: { batchSize } }), device);
+      expect(a).toBeCloseTo(b as number, 10);
+    }
+    expect(predictFinishMs(schedulingContext([deviceSnapshot({ deviceId: 'x' })], { estimator: plain }), deviceSnapshot({ deviceId: 'x' }))).toBeUndefined();
   });
 
   it('is undefined when nothing is known of the pair', () => {

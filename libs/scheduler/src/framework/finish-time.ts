@@ -1,4 +1,31 @@
 import type { DeviceSnapshot, SchedulingContext } from '../interfaces/scheduling-policy.interface';
+import type { ServiceTimeEstimate, ServiceTimeEstimator } from '../interfaces/service-time-estimator.interface';
+
+/**
+ * Scratch estimates. Safe to share: each is filled and read within one synchronous call and never
+ * read across calls (they only spare the hot path an allocation per device).
+ */
+const openBatch: ServiceTimeEstimate = { ms: 0, samples: 0 };
+const run: ServiceTimeEstimate = { ms: 0, samples: 0 };
+
+/**
+ * The estimator's prediction for `rows` of the model on the device, written into `out`; false when
+ * nothing is known of the pair. Allocation-free when the estimator has `estimateInto`.
+ */
+export function readEstimate(
+  estimator: ServiceTimeEstimator,
+  modelKey: string,
+  deviceId: string,
+  rows: number,
+  out: ServiceTimeEstimate,
+): boolean {
+  if (estimator.estimateInto !== undefined) return estimator.estimateInto(modelKey, deviceId, rows, out);
+  const estimate = estimator.estimate(modelKey, deviceId, rows);
+  if (estimate === undefined) return false;
+  out.ms = estimate.ms;
+  out.samples = estimate.samples;
+  return true;
+}
 
 /**
  * Rows of the session run the job will be part of on `device`: r + b when it joins the open batch
@@ -18,9 +45,8 @@ export function batchRowsOnDevice(ctx: SchedulingContext, device: DeviceSnapshot
 export function waitBeforeRunMs(ctx: SchedulingContext, device: DeviceSnapshot, rows: number): number {
   const r = device.openBatchRows;
   if (r === 0 || rows > ctx.job.batchSize) return device.backlogMs;
-  const open = ctx.estimator.estimate(ctx.job.modelKey, device.deviceId, r);
-  const slots = device.capacity > 1 ? device.capacity : 1;
-  return device.backlogMs + (open === undefined ? 0 : open.ms / slots);
+  if (!readEstimate(ctx.estimator, ctx.job.modelKey, device.deviceId, r, openBatch)) return device.backlogMs;
+  return device.backlogMs + openBatch.ms / (device.capacity > 1 ? device.capacity : 1);
 }
 
 /**
@@ -31,6 +57,7 @@ export function waitBeforeRunMs(ctx: SchedulingContext, device: DeviceSnapshot, 
  */
 export function predictFinishMs(ctx: SchedulingContext, device: DeviceSnapshot): number | undefined {
   const rows = batchRowsOnDevice(ctx, device);
-  const run = ctx.estimator.estimate(ctx.job.modelKey, device.deviceId, rows);
-  return run === undefined ? undefined : waitBeforeRunMs(ctx, device, rows) + run.ms;
+  if (!readEstimate(ctx.estimator, ctx.job.modelKey, device.deviceId, rows, run)) return undefined;
+  const runMs = run.ms;
+  return waitBeforeRunMs(ctx, device, rows) + runMs;
 }

@@ -1,3 +1,10 @@
+/** A predicted service time and the evidence behind it. */
+export interface ServiceTimeEstimate {
+  ms: number;
+  /** Samples in the batch bucket the prediction comes from (0: interpolated from other buckets). */
+  samples: number;
+}
+
 /**
  * The performance model: predicted service time (session run, ms) of a model on a device at a
  * batch size, from calibration and online observations.
@@ -6,6 +13,11 @@
  * `samples` tells how much evidence the estimate rests on (exploration uses it).
  */
 export interface ServiceTimeEstimator {
-  estimate(modelKey: string, deviceId: string, batchSize: number): { ms: number; samples: number } | undefined;
+  estimate(modelKey: string, deviceId: string, batchSize: number): ServiceTimeEstimate | undefined;
   observe(modelKey: string, deviceId: string, batchSize: number, ms: number): void;
+  /**
+   * Allocation-free `estimate` for hot paths: writes into `out` and returns true, or returns
+   * false (leaving `out` alone) when nothing is known. Optional; policies fall back to `estimate`.
+   */
+  estimateInto?(modelKey: string, deviceId: string, batchSize: number, out: ServiceTimeEstimate): boolean;
 }

@@ -1,5 +1,6 @@
-import { batchRowsOnDevice, predictFinishMs, waitBeforeRunMs } from '../framework/finish-time';
+import { batchRowsOnDevice, predictFinishMs, readEstimate, waitBeforeRunMs } from '../framework/finish-time';
 import type { DeviceSnapshot, SchedulingContext, SchedulingPolicy } from '../interfaces/scheduling-policy.interface';
+import type { ServiceTimeEstimate } from '../interfaces/service-time-estimator.interface';
 
 export interface AdaptivePolicyOptions {
   name: string;
@@ -26,6 +27,9 @@ const UNKNOWN_FACTOR = 1e6;
 /** Floor of a cost weight, so free devices are still ordered by finish time. */
 const MIN_COST = 1e-6;
 
+/** Scratch estimate, filled and read within one score() call (no allocation per device). */
+const scratch: ServiceTimeEstimate = { ms: 0, samples: 0 };
+
 const DEFAULTS: AdaptivePolicyOptions = {
   name: 'adaptive',
   costAware: true,
@@ -51,12 +55,13 @@ export function createAdaptivePolicy(options: Partial<AdaptivePolicyOptions> = {
     name: o.name,
     score(ctx: SchedulingContext, device: DeviceSnapshot): number {
       const rows = batchRowsOnDevice(ctx, device);
-      const est = ctx.estimator.estimate(ctx.job.modelKey, device.deviceId, rows);
-      const explore = (est === undefined || est.samples < o.minSamples) && ctx.random() < o.explorationRate;
+      const known = readEstimate(ctx.estimator, ctx.job.modelKey, device.deviceId, rows, scratch);
+      const runMs = scratch.ms;
+      const explore = (!known || scratch.samples < o.minSamples) && ctx.random() < o.explorationRate;
       const waitMs = waitBeforeRunMs(ctx, device, rows);
       let finishMs: number;
-      if (est === undefined) finishMs = explore ? waitMs : (waitMs + 1) * UNKNOWN_FACTOR;
-      else finishMs = waitMs + (explore ? est.ms * o.optimism : est.ms);
+      if (!known) finishMs = explore ? waitMs : (waitMs + 1) * UNKNOWN_FACTOR;
+      else finishMs = waitMs + (explore ? runMs * o.optimism : runMs);
       return -finishMs * cost(device);
     },
     predictMs: predictFinishMs,

@@ -1,6 +1,7 @@
 import { backlogPerSlotMs } from '../framework/backlog-per-slot';
 import type { DeviceSnapshot } from '../interfaces/scheduling-policy.interface';
-import type { ServiceTimeEstimator } from '../interfaces/service-time-estimator.interface';
+import type { ServiceTimeEstimate, ServiceTimeEstimator } from '../interfaces/service-time-estimator.interface';
+import { readEstimate } from '../framework/finish-time';
 import type { SimDeviceSpec } from './interfaces/simulation-config.interface';
 import { noiseFactor } from './prng';
 import type { SimJob, SimRun } from './sim-job.interface';
@@ -124,6 +125,9 @@ export class SimDevice {
   }
 }
 
+const scratch: ServiceTimeEstimate = { ms: 0, samples: 0 };
+
+/** Predicted ms of a run (0 when the pair is unknown). */
 function estimateMs(estimator: ServiceTimeEstimator, modelKey: string, deviceId: string, rows: number): number {
-  return estimator.estimate(modelKey, deviceId, rows)?.ms ?? 0;
+  return readEstimate(estimator, modelKey, deviceId, rows, scratch) ? scratch.ms : 0;
 }
