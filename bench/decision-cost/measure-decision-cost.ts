@@ -15,6 +15,8 @@ export interface DecisionCostRow {
   decisions: number;
   /** Median over the rounds of the process's CPU time (user + system) per decision. */
   nsPerDecision: number;
+  /** Best (least disturbed) round's CPU time per decision. */
+  bestNsPerDecision: number;
   /** Median over the rounds of wall-clock time per decision (inflated when the host is loaded). */
   wallNsPerDecision: number;
   decisionsPerSecond: number;
@@ -22,7 +24,7 @@ export interface DecisionCostRow {
 
 const MODELS = ['mlp_small', 'mlp_large', 'cnn_small'];
 const BATCHES = [1, 2, 3, 8, 16, 33];
-const ROUNDS = 5;
+const ROUNDS = 7;
 
 /** A host of n devices of mixed kinds, every (model, device) calibrated at a few batch sizes. */
 function host(n: number, random: () => number): { devices: DeviceSnapshot[]; estimator: EwmaServiceTimeEstimator } {
@@ -114,6 +116,7 @@ export function measureDecisionCost(
     deadline: options.deadline,
     decisions,
     nsPerDecision,
+    bestNsPerDecision: Math.min(...cpuPerRound),
     wallNsPerDecision: median(wallPerRound),
     decisionsPerSecond: 1e9 / nsPerDecision,
   };

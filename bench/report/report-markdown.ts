@@ -71,13 +71,15 @@ function headline(report: BenchReport): string[] {
 }
 
 function laneTable(report: BenchReport): string {
+  const byRound = report.lanes.some((l) => l.jobsPerSByRound?.length);
   const devices = [...new Set(report.lanes.flatMap((l) => Object.keys(l.deviceShare)))].sort();
   return markdownTable(
-    ['lane', 'kind', 'jobs/s', 'inferences/s', 'of ideal', 'p50 ms', 'p95 ms', 'p99 ms', 'cost / 1k', 'rows/run', 'errors', ...devices.map((d) => `share ${d}`)],
+    ['lane', 'kind', 'jobs/s', ...(byRound ? ['jobs/s by round'] : []), 'inferences/s', 'of ideal', 'p50 ms', 'p95 ms', 'p99 ms', 'cost / 1k', 'rows/run', 'errors', ...devices.map((d) => `share ${d}`)],
     report.lanes.map((l) => [
       l.lane,
       l.kind + (l.batching === undefined ? '' : l.batching ? ' (batching)' : ' (no batching)'),
       num(l.throughputJobsPerS),
+      ...(byRound ? [(l.jobsPerSByRound ?? []).map((v) => num(v, 0)).join(' / ')] : []),
       num(l.throughputRowsPerS),
       pct(l.fractionOfIdeal, 1),
       ms(l.latencyMs.p50),

@@ -73,7 +73,7 @@ export async function runRealBenchmark(o: RealRunOptions): Promise<BenchReport> 
     host: facts,
     devices: host.devices,
     lanes: results,
-    notes: realNotes(target.name, host.calibrationStatus),
+    notes: realNotes(target.name, scenario.rounds, host.calibrationStatus),
   };
   if (host.calibrationProfile) attachModel(report, host.calibrationProfile, host.workers, o);
   else report.notes.push('No calibration profile was written (calibration skipped?): no LP ideal and no simulated twin.');
@@ -129,7 +129,7 @@ function writeRaw(file: string, lane: string, records: readonly RequestRecord[])
   out.end();
 }
 
-function realNotes(target: string, calibration?: string): string[] {
+function realNotes(target: string, rounds: number, calibration?: string): string[] {
   return [
     `Target ${target}: ${
       target === 'http'
@@ -141,7 +141,7 @@ function realNotes(target: string, calibration?: string): string[] {
     `Start-up calibration: ${calibration ?? 'unknown'}; every scheduler lane starts from the calibrated estimator${target === 'http' ? ' (over HTTP it cannot be reset: later lanes start from what earlier ones learnt)' : ''}.`,
     'Latency counts from the intended send time (closed loop: the moment the client sent it; open loop: its Poisson time).',
     'Cost per 1k inferences: each job is charged its share of the session run that served it (batch / executed batch), busy time is divided by the pool\'s slots and weighted by the device\'s cost weight.',
-    `Before the first lane, ${WARM_UP_MS / 1000} s of untimed traffic warms the path up; lanes then run in the order shown, each once: on a host shared with other work, lane-to-lane differences of tens of percent are noise (compare the load average above).`,
+    `Before the first lane, ${WARM_UP_MS / 1000} s of untimed traffic warms the path up; every lane then runs ${rounds === 1 ? 'once' : `${rounds} times (odd rounds in reverse order, pooled)`}. On a host shared with other work, lane-to-lane differences of tens of percent are noise (compare the load average above; raw/*.jsonl keeps each job's compute time, which shows the contention).`,
     'single-device lanes pin every job to one device through the scheduler (with its dynamic batching); direct lanes bypass the scheduler.',
   ];
 }

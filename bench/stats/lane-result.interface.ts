@@ -28,6 +28,8 @@ export interface LaneResult {
   errors: number;
   unfinished: number;
   throughputJobsPerS: number;
+  /** Throughput of each round separately (several rounds): the spread shows the run-to-run noise. */
+  jobsPerSByRound?: number[];
   /** Inferences (rows) per second. */
   throughputRowsPerS: number;
   /** From the intended send time; unfinished requests count with their lower bound. */

@@ -42,4 +42,14 @@ describe(summariseLane.name, () => {
     // runs: 2 x (2/4) + 1 = 2 over 5 rows
     expect(sut.rowsPerRun).toBeCloseTo(2.5, 10);
   });
+
+  it('pools several rounds of a lane into one window of their total length', () => {
+    const twice = [...records, ...records.map((r) => ({ ...r, round: 1 }))];
+    const sut = summariseLane({ lane: 'x', kind: 'policy', subject: 'x' }, twice, { warmupMs: 1000, durationMs: 3000 }, devices, 2);
+    expect(sut.windowS).toBe(4);
+    expect(sut.completed).toBe(6);
+    expect(sut.throughputJobsPerS).toBe(1.5);
+    expect(sut.latencyMs.count).toBe(10);
+    expect(sut.jobsPerSByRound).toEqual([1.5, 1.5]);
+  });
 });

@@ -54,12 +54,19 @@ export function summariseLane(
     unfinished: sent.filter((r) => r.unfinished).length,
     throughputJobsPerS: done.length / windowS,
     throughputRowsPerS: rows / windowS,
+    ...(rounds > 1 ? { jobsPerSByRound: byRound(done, rounds, windowS / rounds) } : {}),
     latencyMs: latencyStats(sent.filter((r) => r.ok || r.unfinished).map((r) => r.latencyMs)),
     costPer1k: rows > 0 ? (cost * 1000) / rows : 0,
     deviceShare: Object.fromEntries(Object.entries(jobsByDevice).map(([d, n]) => [d, n / done.length])),
     rowsPerRun: runs > 0 ? rows / runs : 0,
     ...(Object.keys(errors).length ? { topErrors: topErrors(errors) } : {}),
   };
+}
+
+function byRound(done: readonly RequestRecord[], rounds: number, windowS: number): number[] {
+  const counts = new Array<number>(rounds).fill(0);
+  for (const r of done) if (r.round !== undefined && r.round < rounds) counts[r.round]++;
+  return counts.map((n) => n / windowS);
 }
 
 function topErrors(errors: Record<string, number>): Record<string, number> {

@@ -3,6 +3,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { LogLevel } from '@nestjs/common';
 import { loadConfig, SWITCHYARD_CONFIG, type SwitchyardConfig } from '@switchyard/config';
 import { configureInferenceHttp } from '@switchyard/inference';
+import { configureJobsStream } from '@switchyard/jobs';
 import { AppModule } from './app.module';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
@@ -19,6 +20,7 @@ export async function createApp(overrides: Record<string, string | number | bool
     { logger: LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1), abortOnError: false },
   );
   configureInferenceHttp(app, config);
+  configureJobsStream(app);
   app.enableShutdownHooks();
   return app;
 }

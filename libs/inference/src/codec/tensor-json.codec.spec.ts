@@ -63,6 +63,15 @@ describe('tensor JSON codec', () => {
     if (datatype !== 'FP32') expect(parsed).toEqual(values);
   });
 
+  it.each(ROUND_TRIPS)('writes every byte of %s into a recycled (dirty) buffer', (datatype, values) => {
+    const dirty = (n: number) => {
+      const buffer = new ArrayBuffer(n);
+      new Uint8Array(buffer).fill(0xff);
+      return buffer;
+    };
+    expect(new Uint8Array(jsonValuesToBuffer(values, datatype, 'x', dirty))).toEqual(expectedBytes(datatype, values));
+  });
+
   it('keeps the 9 significant digits that round-trip FP32', () => {
     const value = Math.fround(0.1);
     const text = bufferToJsonText(jsonValuesToBuffer([0.1], 'FP32', 'x'), 'FP32');

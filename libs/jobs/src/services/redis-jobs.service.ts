@@ -61,9 +61,13 @@ export class RedisJobsService implements JobsApi {
   }
 
   async get(id: string): Promise<JobView> {
-    const { job, record } = await this.find(id);
-    const state: JobState = record?.state ?? toState(await job!.getState());
-    return toJobView(id, job, record, state);
+    let { job, record } = await this.find(id);
+    if (record) return toJobView(id, job, record, record.state);
+    const state = toState(await job!.getState());
+    // The hash was read before the state: a job that finished in between is read again.
+    if ((state === 'failed' || state === 'completed') && !job!.finishedOn) job = (await this.queue.getJob(id)) ?? job;
+    record = await this.outcomes.get(id);
+    return toJobView(id, job, record, record?.state ?? state);
   }
 
   async cancel(id: string): Promise<JobView> {
