@@ -46,7 +46,7 @@ export const envSchema = z.object({
   ISOLATE_CPU: isolation.default('thread'),
   ISOLATE_GPU: isolation.default('thread'),
   ISOLATE_NPU: isolation.default('process'),
-  SCHEDULER_POLICY: z.string().default('least-loaded'),
+  SCHEDULER_POLICY: z.string().default('adaptive'),
   CALIBRATION: z.enum(['auto', 'skip', 'force']).default('auto'),
   PROFILES_DIR: z.string().default('profiles'),
   MAX_QUEUED_PER_DEVICE: int(1, 1_000_000).default(1024),
