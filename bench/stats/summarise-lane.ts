@@ -65,7 +65,7 @@ export function summariseLane(
 
 function byRound(done: readonly RequestRecord[], rounds: number, windowS: number): number[] {
   const counts = new Array<number>(rounds).fill(0);
-  for (const r of done) if (r.round !== undefined && r.round < rounds) counts[r.round]++;
+  for (const r of done) if ((r.round ?? 0) < rounds) counts[r.round ?? 0]++;
   return counts.map((n) => n / windowS);
 }
 

@@ -65,9 +65,15 @@ describe('adaptive policy', () => {
     expect(counts(sut, devices, estimator, 200)).toEqual({ a: 0, b: 200 });
   });
 
-  it('explores an unseen device a little, never never and never much', () => {
+  it('tries an idle device it has never measured at once (one job teaches it)', () => {
     const estimator = estimatorFor({ known: { fixed: 10, perRow: 0 } });
     const devices = [deviceSnapshot({ deviceId: 'known' }), deviceSnapshot({ deviceId: 'unseen' })];
+    expect(counts(sut, devices, estimator, 200)).toEqual({ known: 0, unseen: 200 });
+  });
+
+  it('explores a busy unseen device a little, never never and never much', () => {
+    const estimator = estimatorFor({ known: { fixed: 10, perRow: 0 } });
+    const devices = [deviceSnapshot({ deviceId: 'known' }), deviceSnapshot({ deviceId: 'unseen', inFlight: 1 })];
     const tally = counts(sut, devices, estimator, 4000);
     expect(tally.unseen / 4000).toBeGreaterThan(0.02);
     expect(tally.unseen / 4000).toBeLessThan(0.09);

@@ -19,7 +19,7 @@ export interface AdaptivePolicyOptions {
 }
 
 /**
- * A device the estimator knows nothing of (and not explored this time) scores as if its finish
+ * A device the estimator knows nothing of (not idle, and not explored this time) scores as if its finish
  * time were (wait + 1 ms) x this: after every known device, and among unknown ones by backlog
  * (multiplied, not added, so the framework's relative tie band still tells them apart).
  */
@@ -59,8 +59,10 @@ export function createAdaptivePolicy(options: Partial<AdaptivePolicyOptions> = {
       const runMs = scratch.ms;
       const explore = (!known || scratch.samples < o.minSamples) && ctx.random() < o.explorationRate;
       const waitMs = waitBeforeRunMs(ctx, device, rows);
+      // an idle device never measured for this model costs nothing to try: one job teaches it
+      const idleUnknown = !known && device.inFlight < device.capacity && device.queuedJobs === 0;
       let finishMs: number;
-      if (!known) finishMs = explore ? waitMs : (waitMs + 1) * UNKNOWN_FACTOR;
+      if (!known) finishMs = explore || idleUnknown ? waitMs : (waitMs + 1) * UNKNOWN_FACTOR;
       else finishMs = waitMs + (explore ? runMs * o.optimism : runMs);
       return -finishMs * cost(device);
     },

@@ -18,7 +18,12 @@ export function serviceTimeFromTable(table: ServiceTimeTable): ServiceTimeFn {
     if (pts.length === 1) return (pts[0].ms * batchSize) / pts[0].batchSize;
     const lo = pts[i < pts.length ? i - 1 : pts.length - 2];
     const hi = pts[i < pts.length ? i : pts.length - 1];
-    return lo.ms + ((hi.ms - lo.ms) * (batchSize - lo.batchSize)) / (hi.batchSize - lo.batchSize);
+    const line = lo.ms + ((hi.ms - lo.ms) * (batchSize - lo.batchSize)) / (hi.batchSize - lo.batchSize);
+    // a noisy falling pair must not extrapolate to ever shorter (even negative) runs: more rows
+    // never take less than the slowest measured run of fewer rows
+    let floor = 0;
+    for (const p of pts) if (p.batchSize <= batchSize && p.ms > floor) floor = p.ms;
+    return Math.max(line, floor);
   };
 }
 
