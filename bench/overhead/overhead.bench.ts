@@ -50,7 +50,6 @@ async function main(): Promise<void> {
     CPU_WORKERS: 1,
     CPU_THREADS_PER_WORKER: 1,
     CALIBRATION: 'skip',
-    LOG_LEVEL: 'warn',
   });
   const client = new HttpClient(server.url, 1);
   for (let i = 0; i < 100 && (await client.send('GET', '/v2/health/ready')).status !== 200; i++) await new Promise((r) => setTimeout(r, 200));

@@ -42,7 +42,9 @@ export const envSchema = z.object({
   PROBE_TIMEOUT_MS: int(100, 600_000).default(20_000),
   CPU_WORKERS: int(0, 256).default(0),
   CPU_THREADS_PER_WORKER: int(0, 256).default(0),
-  GPU_CONCURRENT_TASKS: int(1, 64).default(4),
+  // run() blocks the GPU worker's thread: tasks in it run one after another, so more than one
+  // queued there only hides the message hop; the rest wait in the scheduler, where they batch
+  GPU_CONCURRENT_TASKS: int(1, 64).default(2),
   ISOLATE_CPU: isolation.default('thread'),
   ISOLATE_GPU: isolation.default('thread'),
   ISOLATE_NPU: isolation.default('process'),

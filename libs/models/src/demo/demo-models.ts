@@ -28,10 +28,12 @@ export interface EchoSpec {
 export type DemoModelSpec = MlpSpec | CnnSpec | EchoSpec;
 
 export const DEMO_MODELS: DemoModelSpec[] = [
-  { kind: 'mlp', name: 'mlp_tiny', widths: [16, 32, 32, 8], maxBatchSize: 64, maxQueueDelayMicros: 1000 },
-  { kind: 'mlp', name: 'mlp_small', widths: [1024, 1024, 1024, 1024, 1024], maxBatchSize: 64, maxQueueDelayMicros: 1000 },
-  { kind: 'mlp', name: 'mlp_large', widths: [4096, 4096, 4096, 4096, 4096], maxBatchSize: 64, maxQueueDelayMicros: 2000 },
-  { kind: 'cnn', name: 'cnn_small', maxBatchSize: 32, maxQueueDelayMicros: 1000 },
+  // No queue delay (Triton's default): a lone request on an idle device runs at once, and requests
+  // that queue while the device is busy are merged. A delay only pays where slots sit idle.
+  { kind: 'mlp', name: 'mlp_tiny', widths: [16, 32, 32, 8], maxBatchSize: 64, maxQueueDelayMicros: 0 },
+  { kind: 'mlp', name: 'mlp_small', widths: [1024, 1024, 1024, 1024, 1024], maxBatchSize: 64, maxQueueDelayMicros: 0 },
+  { kind: 'mlp', name: 'mlp_large', widths: [4096, 4096, 4096, 4096, 4096], maxBatchSize: 64, maxQueueDelayMicros: 0 },
+  { kind: 'cnn', name: 'cnn_small', maxBatchSize: 32, maxQueueDelayMicros: 0 },
   { kind: 'echo', name: 'dtype_echo' },
 ];
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { buildDemoModel, DEMO_MODELS, type DemoModelSpec } from './demo-models';
 
 /** Bump when a demo model's graph or weights change, so existing repositories regenerate. */
-export const DEMO_GENERATOR_VERSION = '1';
+export const DEMO_GENERATOR_VERSION = '2';
 
 /**
  * Writes the demo models into a Triton-style repository: <root>/<name>/config.json and
