@@ -12,7 +12,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, hostname, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_POLICY_FACTORIES, PolicyRegistry, SchedulingFramework } from '@switchyard/scheduler';
-import { findRepoRoot } from './decision-cost/find-repo-root';
+import { repoRoot } from '../test/support/repo-paths';
 import { measureDecisionCost, type DecisionCostRow } from './decision-cost/measure-decision-cost';
 import { renderDecisionCostReport } from './decision-cost/render-decision-cost-report';
 
@@ -41,7 +41,7 @@ function main(): void {
   }
   const date = new Date().toISOString().slice(0, 10);
   const host = hostname().replace(/[^A-Za-z0-9_.-]/g, '_');
-  const dir = join(findRepoRoot(__dirname), 'bench', 'results', 'decision-cost', `${date}-${host}`);
+  const dir = join(repoRoot(), 'bench', 'results', 'decision-cost', `${date}-${host}`);
   mkdirSync(dir, { recursive: true });
   const environment = {
     date,

@@ -21,7 +21,7 @@ import {
   type SimDeviceSpec,
   type SimulationConfig,
 } from '@switchyard/scheduler';
-import { findRepoRoot } from './decision-cost/find-repo-root';
+import { repoRoot } from '../test/support/repo-paths';
 
 const DEVICE_COUNTS = [1, 4, 16, 64];
 const LOADS = [0.5, 0.9, 1.2];
@@ -71,7 +71,7 @@ function main(): void {
     }
   }
   const date = new Date().toISOString().slice(0, 10);
-  const dir = join(findRepoRoot(__dirname), 'bench', 'results', 'simulated-sweep', `${date}-${hostname().replace(/[^A-Za-z0-9_.-]/g, '_')}`);
+  const dir = join(repoRoot(), 'bench', 'results', 'simulated-sweep', `${date}-${hostname().replace(/[^A-Za-z0-9_.-]/g, '_')}`);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'results.json'), JSON.stringify(rows, null, 2) + '\n');
   const table = rows

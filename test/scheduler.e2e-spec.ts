@@ -231,8 +231,9 @@ describe('Scheduler (e2e)', () => {
       const gpu = status.devices.find((d) => d.kind === 'gpu');
       if (!requireWebgpuOrSkip(gpu !== undefined, 'GET /v1/scheduler lists no gpu device (the test needs a device slow enough to hold a job)')) return;
       expect(gpu!.capacity).toBe(1);
-      // one row of mlp_small keeps the software WebGPU device busy for a long while (hundreds of ms)
-      const ahead = inferSmallRow(server.url, 77, { device: gpu!.deviceId });
+      // 64 rows of mlp_small keep the software WebGPU device busy for a long while (a second or more;
+      // one row can finish in ~40 ms on a quiet host, before the next request arrives)
+      const ahead = floodWithSmallBatches(server.url, gpu!.deviceId, 1);
       await waitFor(`a task running on ${gpu!.deviceId}`, async () => ((await schedulerStatus(server.url)).devices.find((d) => d.deviceId === gpu!.deviceId)!.inFlight > 0 ? true : undefined));
       // mlp_tiny has no estimate there yet, so nothing predicts the wait: it is admitted, then expires in the queue
       const res = await postJson(server.url, '/v2/models/mlp_tiny/infer', {
@@ -241,7 +242,9 @@ describe('Scheduler (e2e)', () => {
       });
       expect(res.status).toBe(504);
       expect(res.json).toEqual({ error: `timed out after 20 ms in the queue of ${gpu!.deviceId}` });
-      expect((await ahead).json.parameters).toMatchObject({ device: gpu!.deviceId, policy: 'pinned' });
+      const aheadResponses = await ahead;
+      expectFloodServed(aheadResponses);
+      expect(aheadResponses[0].json.parameters).toMatchObject({ device: gpu!.deviceId, policy: 'pinned' });
       const after = await schedulerStatus(server.url);
       expect(after.calibration.status).toBe('skipped');
       expect(after.recentDecisions.find((d) => d.model === 'mlp_tiny@1')).toMatchObject({ outcome: 'failed', error: `timed out after 20 ms in the queue of ${gpu!.deviceId}` });

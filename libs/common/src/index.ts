@@ -6,3 +6,4 @@ export * from './events/event-map.interface';
 export * from './events/switchyard-events';
 export * from './common.module';
 export * from './onnx/onnx-graph-builder';
+export * from './random/seeded-random';

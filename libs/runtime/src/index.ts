@@ -7,3 +7,4 @@ export * from './pools/process-device-pool';
 export * from './pools/pool-sizing';
 export * from './runtime.service';
 export * from './runtime.module';
+export * from './worker/wire-conversion';

@@ -1,5 +1,5 @@
 import { floatToHalfBits, halfBitsToFloat } from './fp16';
-import { mulberry32 } from '../testing/mulberry32';
+import { seededRandom } from '@switchyard/common';
 
 /**
  * Independent reference: every finite non-negative binary16 value, decoded from its fields by
@@ -88,7 +88,7 @@ describe('fp16', () => {
   });
 
   it('matches the reference on 200k random doubles across the whole range', () => {
-    const random = mulberry32(7);
+    const random = seededRandom(7);
     for (let i = 0; i < 200_000; i++) {
       const magnitude = 2 ** (random() * 46 - 30); // 2^-30 .. 2^16
       const x = (random() < 0.5 ? -1 : 1) * magnitude;

@@ -1,17 +1,4 @@
-/**
- * Deterministic PRNG (mulberry32) so demo weights are identical on every machine, and the
- * test reference can regenerate the same weights without reading the ONNX file.
- */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '@switchyard/common';
 
 /** Uniform weights in [-scale, scale). */
 export function seededWeights(seed: number, count: number, scale: number): Float32Array {

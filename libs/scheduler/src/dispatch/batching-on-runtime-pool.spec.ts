@@ -1,6 +1,7 @@
 import { SwitchyardEvents, type TensorDataType, type WireTensor } from '@switchyard/common';
 import type { DeviceInfo } from '@switchyard/devices';
-import { maxRelativeError, seededRandom } from '@switchyard/models';
+import { seededRandom } from '@switchyard/common';
+import { maxRelativeError } from '@switchyard/models';
 import { PiscinaDevicePool } from '@switchyard/runtime';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,17 +1,10 @@
+import { seededRandom } from '@switchyard/common';
+
 /**
- * A seeded uniform [0, 1) generator (mulberry32): tiny, fast and good enough for workloads and
- * tie-breaking; the same seed gives the same sequence on every machine.
+ * A seeded uniform [0, 1) generator (common's mulberry32): the same seed gives the same sequence
+ * on every machine, so simulations and tie-breaking replay exactly.
  */
-export function createPrng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const createPrng: (seed: number) => () => number = seededRandom;
 
 /** An exponential sample of the given mean (Poisson inter-arrival times). */
 export function exponentialSample(random: () => number, mean: number): number {

@@ -1,18 +1,12 @@
-import { fromOrtType, ORT_TYPE, type WireTensor } from '@switchyard/common';
+import type { WireTensor } from '@switchyard/common';
 import type { DeviceInfo, DeviceKind } from '@switchyard/devices';
+import { BufferPool, fromOrtTensor, toOrtTensor } from '@switchyard/runtime';
 import type { DevicePool, InferenceTask, ModelLoadSpec, ModelSessionMetadata, PoolStats, TaskResult } from '@switchyard/runtime';
+
+/** Keeps nothing: every output gets buffers of its own. */
+const NO_REUSE = new BufferPool(0);
 import * as ort from 'onnxruntime-node';
 import { performance } from 'node:perf_hooks';
-
-const VIEW: Record<string, (b: ArrayBuffer) => ArrayBufferView> = {
-  float32: (b) => new Float32Array(b),
-  float16: (b) => new Uint16Array(b),
-  int8: (b) => new Int8Array(b),
-  int32: (b) => new Int32Array(b),
-  int64: (b) => new BigInt64Array(b),
-  uint8: (b) => new Uint8Array(b),
-  bool: (b) => new Uint8Array(b),
-};
 
 /**
  * Test fixture: a DevicePool that runs real onnxruntime CPU sessions on the calling thread, with
@@ -73,22 +67,11 @@ export class InlineOrtPool implements DevicePool {
       if (this.gate) await this.gate.promise;
       const started = performance.now();
       const feeds: Record<string, ort.Tensor> = {};
-      for (const t of task.inputs) {
-        const type = ORT_TYPE[t.datatype];
-        feeds[t.name] = new ort.Tensor(type as 'float32', VIEW[type](t.data) as Float32Array, t.shape);
-      }
+      for (const t of task.inputs) feeds[t.name] = toOrtTensor(ort, t);
       const ran = performance.now();
       const results = task.outputNames ? await session.run(feeds, task.outputNames) : await session.run(feeds);
       const runMs = performance.now() - ran;
-      const outputs: WireTensor[] = Object.entries(results).map(([name, tensor]) => {
-        const data = tensor.data as unknown as ArrayBufferView;
-        return {
-          name,
-          datatype: fromOrtType(tensor.type)!,
-          shape: [...tensor.dims],
-          data: (data.buffer as ArrayBuffer).slice(data.byteOffset, data.byteOffset + data.byteLength),
-        };
-      });
+      const outputs: WireTensor[] = Object.entries(results).map(([name, tensor]) => fromOrtTensor(name, tensor, NO_REUSE));
       this.done++;
       const marshalMs = performance.now() - started - runMs;
       return { outputs, timings: { queueMs: started - accepted, runMs, marshalMs, workerId: 0 } };

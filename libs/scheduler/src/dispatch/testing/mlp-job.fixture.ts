@@ -1,4 +1,5 @@
-import { DEMO_MODELS, referenceMlp, seededRandom, type MlpSpec, type ServedModel } from '@switchyard/models';
+import { seededRandom } from '@switchyard/common';
+import { DEMO_MODELS, referenceMlp, type MlpSpec, type ServedModel } from '@switchyard/models';
 import type { InferenceJob } from '../../interfaces/inference-job.interface';
 
 let nextId = 0;

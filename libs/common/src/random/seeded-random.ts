@@ -1,5 +1,8 @@
-/** A tiny seeded PRNG for deterministic test data: uniform [0, 1). */
-export function mulberry32(seed: number): () => number {
+/**
+ * Deterministic PRNG (mulberry32): uniform [0, 1), the same sequence for a seed on every machine.
+ * Demo weights, test data and the simulator all draw from it.
+ */
+export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
