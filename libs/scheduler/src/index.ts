@@ -46,3 +46,4 @@ export * from './calibration/calibration.service';
 export * from './scheduler.service';
 export * from './scheduler.controller';
 export * from './scheduler.module';
+export * from './calibration/synthetic-inputs';

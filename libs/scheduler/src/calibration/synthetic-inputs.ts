@@ -7,7 +7,11 @@ import type { ServedModel } from '@switchyard/models';
  * (floats in [-1, 1), FP16 as normal binary16 numbers, integers in 0..9, BOOL 0/1), so no run
  * hits a denormal or NaN slow path.
  */
-export function syntheticInputs(model: ServedModel, batchSize: number, random: () => number = Math.random): WireTensor[] {
+export function syntheticInputs(
+  model: Pick<ServedModel, 'inputs' | 'maxBatchSize'>,
+  batchSize: number,
+  random: () => number = Math.random,
+): WireTensor[] {
   return model.inputs.map((spec) => {
     const shape = spec.shape.map((d, i) => (i === 0 && model.maxBatchSize > 0 ? batchSize : d < 0 ? 1 : d));
     const n = elementCount(shape);
