@@ -58,11 +58,17 @@ export interface HttpReply {
   body: any;
 }
 
+/** A request that hangs fails the test after this long instead of holding it to its timeout. */
+const REQUEST_TIMEOUT_MS = 20_000;
+
 export async function request(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpReply> {
   const res = await fetch(url, {
     method,
+    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
     body: body === undefined ? undefined : JSON.stringify(body),
+  }).catch((err: Error) => {
+    throw new Error(`${method} ${url}: ${err.name === 'TimeoutError' ? `no answer within ${REQUEST_TIMEOUT_MS} ms` : err.message}`);
   });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined };

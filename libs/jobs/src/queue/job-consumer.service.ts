@@ -14,6 +14,7 @@ import { recordFinalFailure } from './failure-recorder';
 import { JobProcessor } from './job-processor';
 
 const SHUTDOWN_WAIT_MS = 10_000;
+const FORCED_CLOSE_MS = 2000;
 
 /**
  * Pulls jobs from the shared queue as fast as this node's devices can run them: Bull concurrency
@@ -67,13 +68,13 @@ export class JobConsumerService implements OnApplicationBootstrap, BeforeApplica
     const queue = this.queue;
     this.queue = undefined;
     if (!queue) return;
-    // Let running jobs finish (their outcomes get stored) while the device pools are still up.
-    const closing = queue.close().catch(() => undefined);
-    const waited = await Promise.race([closing.then(() => true), delay(SHUTDOWN_WAIT_MS).then(() => false)]);
-    if (!waited) {
-      this.logger.warn(`jobs still running after ${SHUTDOWN_WAIT_MS} ms: leaving them to be redelivered`);
-      await queue.close(true).catch(() => undefined);
-    }
+    // Take no more jobs, and let the running ones finish (their outcomes get stored) while the
+    // device pools are still up. Bull's own close() would wait on Redis without a bound.
+    queue.pause(true, true).catch(() => undefined);
+    const until = Date.now() + SHUTDOWN_WAIT_MS;
+    while (this.inFlight > 0 && Date.now() < until) await delay(50);
+    if (this.inFlight > 0) this.logger.warn(`${this.inFlight} job(s) still running after ${SHUTDOWN_WAIT_MS} ms (Redis away?): leaving them to be redelivered`);
+    await forceClose(queue);
   }
 
   private async start(): Promise<void> {
@@ -155,7 +156,7 @@ export class JobConsumerService implements OnApplicationBootstrap, BeforeApplica
       await queue.resume(true);
     } else {
       this.queue = undefined;
-      await queue.close(true).catch(() => undefined);
+      await forceClose(queue);
       if (!this.stopping) this.consume();
     }
   }
@@ -175,6 +176,16 @@ export class JobConsumerService implements OnApplicationBootstrap, BeforeApplica
       await queue.resume(true);
     }
   }
+}
+
+/**
+ * Closes a queue without waiting for its running jobs, within a bounded time even while Redis
+ * hangs: then its connections are cut (what they still wait for fails, and is redelivered).
+ */
+async function forceClose(queue: Queue<JobPayload>): Promise<void> {
+  const closing = queue.close(true).catch(() => undefined);
+  if (await Promise.race([closing.then(() => true), delay(FORCED_CLOSE_MS).then(() => false)])) return;
+  for (const client of queue.clients) client.disconnect();
 }
 
 function delay(ms: number): Promise<void> {

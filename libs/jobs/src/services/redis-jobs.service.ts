@@ -21,6 +21,11 @@ import { readJobSubmission } from '../submission/read-job-submission';
 const JOB_ID = /^[\w-]{1,128}$/;
 /** How long a request waits for a Redis connection that is being (re)established. */
 const CONNECT_WAIT_MS = 2000;
+/**
+ * How long one API call waits for Redis's answers. Commands sent on a connection that died
+ * unnoticed (or to a Redis that hangs) are held by ioredis until it reconnects, with no limit.
+ */
+const ANSWER_WAIT_MS = 3000;
 const CANCELLABLE: readonly string[] = ['waiting', 'delayed', 'paused'];
 
 /** The jobs API on the shared Bull queue (see JobsApi for the rules). */
@@ -38,7 +43,22 @@ export class RedisJobsService implements JobsApi {
     const limits = { maxBatch: this.config.jobs.maxBatch, defaultPriority: this.config.scheduler.defaultPriorityLevel };
     const { requests, idempotencyKey } = readJobSubmission(jobBody(body, options.inferenceHeaderLength), limits, options.idempotencyKey);
     requests.forEach((spec, i) => this.validator.validate(spec, requests.length > 1 ? `requests[${i}]` : undefined));
-    await this.ensureConnected();
+    return this.onRedis('the jobs were maybe not enqueued: send them again with the same Idempotency-Key to enqueue them once', () =>
+      this.enqueue(requests, idempotencyKey, options.streamId),
+    );
+  }
+
+  async get(id: string): Promise<JobView> {
+    checkJobId(id);
+    return this.onRedis(undefined, () => this.read(id));
+  }
+
+  async cancel(id: string): Promise<JobView> {
+    checkJobId(id);
+    return this.onRedis('the job was maybe cancelled: ask for it again', () => this.remove(id));
+  }
+
+  private async enqueue(requests: JobRequestSpec[], idempotencyKey: string | undefined, streamId: string | undefined): Promise<SubmitResult> {
     const ids = jobIds(requests.length, idempotencyKey);
     let replayed = false;
     if (idempotencyKey !== undefined) {
@@ -54,13 +74,13 @@ export class RedisJobsService implements JobsApi {
     const done = replayed ? await this.outcomes.exists(ids) : [];
     const now = Date.now();
     const jobs = requests
-      .map((spec, i) => ({ data: this.payload(spec, now, options.streamId), opts: this.jobOptions(spec, ids[i]) }))
+      .map((spec, i) => ({ data: this.payload(spec, now, streamId), opts: this.jobOptions(spec, ids[i]) }))
       .filter((_, i) => !done[i]);
     if (jobs.length > 0) await this.queue.addBulk(jobs);
     return { jobIds: ids, replayed };
   }
 
-  async get(id: string): Promise<JobView> {
+  private async read(id: string): Promise<JobView> {
     let { job, record } = await this.find(id);
     if (record) return toJobView(id, job, record, record.state);
     const state = toState(await job!.getState());
@@ -70,7 +90,7 @@ export class RedisJobsService implements JobsApi {
     return toJobView(id, job, record, record?.state ?? state);
   }
 
-  async cancel(id: string): Promise<JobView> {
+  private async remove(id: string): Promise<JobView> {
     const { job, record } = await this.find(id);
     if (record?.state === 'cancelled') return toJobView(id, job, record, 'cancelled');
     if (record) throw new JobConflictError(`job ${id} is ${record.state}; only a job that has not started can be cancelled`);
@@ -95,8 +115,6 @@ export class RedisJobsService implements JobsApi {
   }
 
   private async find(id: string) {
-    if (!JOB_ID.test(id)) throw new NotFoundError(`unknown job "${id.slice(0, 130)}"`);
-    await this.ensureConnected();
     const [job, record] = await Promise.all([this.queue.getJob(id), this.outcomes.get(id)]);
     if (!job && !record) throw new NotFoundError(`unknown job "${id}" (finished jobs are kept ${this.config.jobs.resultTtlSeconds} s)`);
     return { job, record };
@@ -118,7 +136,27 @@ export class RedisJobsService implements JobsApi {
     return { jobId, priority: spec.priority };
   }
 
-  /** Fail fast (503) rather than let requests hang while Redis is away. */
+  /**
+   * Runs `op` against Redis, or answers 503 rather than let the request hang while Redis is away
+   * or does not answer. `unsure` tells the client what a late answer may still have done.
+   */
+  private async onRedis<T>(unsure: string | undefined, op: () => Promise<T>): Promise<T> {
+    await this.ensureConnected();
+    const work = op();
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        work.catch(() => undefined); // it may still settle once Redis is back
+        reject(new UnavailableError(`the jobs queue's Redis did not answer within ${ANSWER_WAIT_MS} ms${unsure ? ` (${unsure})` : ''}; try again shortly`, { retryAfterSeconds: 2 }));
+      }, ANSWER_WAIT_MS);
+    });
+    try {
+      return await Promise.race([work, late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   private async ensureConnected(): Promise<void> {
     const client = this.queue.client;
     if (client.status === 'ready') return;
@@ -136,6 +174,10 @@ export class RedisJobsService implements JobsApi {
       throw new UnavailableError(`the jobs queue's Redis is unreachable (connection ${client.status}); try again shortly`, { retryAfterSeconds: 2 });
     }
   }
+}
+
+function checkJobId(id: string): void {
+  if (!JOB_ID.test(id)) throw new NotFoundError(`unknown job "${id.slice(0, 130)}"`);
 }
 
 function toState(state: string): JobState {

@@ -14,7 +14,8 @@ export interface RedisServerOptions {
 
 /**
  * A real redis-server for one spec (tests never mock Redis): a free port, no snapshots,
- * maxmemory-policy noeviction. `kill` (SIGKILL) then `start` simulate a crash and restart.
+ * maxmemory-policy noeviction. `kill` (SIGKILL) then `start` simulate a crash and restart;
+ * `pause`/`resume` a server that hangs with its connections open.
  */
 export class RedisServer {
   readonly dir = mkdtempSync(join(tmpdir(), 'sy-jobs-redis-'));
@@ -61,6 +62,16 @@ export class RedisServer {
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGKILL');
     await exited;
+  }
+
+  /** Freezes the server (SIGSTOP): connections stay open but nothing is answered. */
+  pause(): void {
+    this.child?.kill('SIGSTOP');
+  }
+
+  /** Thaws a paused server (SIGCONT). */
+  resume(): void {
+    this.child?.kill('SIGCONT');
   }
 
   async stop(): Promise<void> {
