@@ -1,3 +1,4 @@
+import type { HostFit } from '../sim/host-overhead';
 import type { Scenario } from '../scenario/scenario.interface';
 import type { WorkloadClass } from '../scenario/workload-classes';
 import type { IdealResult } from '../sim/ideal';
@@ -42,7 +43,13 @@ export interface BenchReport {
   devices: BenchDevice[];
   lanes: LaneResult[];
   ideal?: IdealResult & { source: string };
-  simVsReal?: { tolerance: number; rows: SimVsRealRow[]; simLanes: LaneResult[] };
+  simVsReal?: {
+    tolerance: number;
+    rows: SimVsRealRow[];
+    simLanes: LaneResult[];
+    /** The serving thread's cost the twins were given, fitted over the real lanes of each path. */
+    host?: { direct?: HostFit; scheduler?: HostFit; cores?: number; coresPerRun?: Record<string, number> };
+  };
   scale?: ScalePoint[];
   notes: string[];
 }

@@ -1,4 +1,5 @@
 import type { ScalePoint } from '../sim/scale-study';
+import type { HostFit } from '../sim/host-overhead';
 import type { BenchReport } from './bench-report.interface';
 import { headlineRows, PROJECT_TARGETS } from './headline';
 import { markdownTable, ms, num, pct } from './markdown';
@@ -120,14 +121,39 @@ function simVsRealSection(report: BenchReport): string[] {
   return [
     '## Simulator vs this host',
     '',
-    `The same scenario in the simulator, fed with this host's calibration profile. Stated tolerance: simulated throughput ` +
+    `The same scenario in the simulator, fed with this host's calibration profile${cmp.host ? ' and the serving thread\'s cost below' : ''}. Stated tolerance: simulated throughput ` +
       `within ±${pct(cmp.tolerance)} of the measured one. ${inside} of ${cmp.rows.length} lanes are within it.`,
     '',
+    ...hostFitLines(cmp.host),
     markdownTable(
       ['real lane', 'sim lane', 'real jobs/s', 'sim jobs/s', 'gap', 'real p50 ms', 'sim p50 ms', 'within'],
       cmp.rows.map((r) => [r.realLane, r.simLane, num(r.realJobsPerS), num(r.simJobsPerS), pct(r.throughputGap, 1), ms(r.realP50Ms), ms(r.simP50Ms), r.withinTolerance ? 'yes' : 'NO']),
     ),
     '',
+  ];
+}
+
+function hostFitLines(host: NonNullable<BenchReport['simVsReal']>['host']): string[] {
+  if (!host) return [];
+  const fits = (['direct', 'scheduler'] as const).filter((p) => host[p]).map((p) => [p, host[p]!] as [string, HostFit]);
+  if (fits.length === 0) return [];
+  const perRun = Object.entries(host.coresPerRun ?? {});
+  return [
+    'The serving thread (this process\'s main thread: load generator, scheduler, pool messaging) is one FIFO server in the twin, ' +
+      'its cost per job and per session run fitted once per path to its CPU time measured in every lane (least squares over the lanes):',
+    '',
+    markdownTable(
+      ['path', 'ms per job', 'ms per run', 'lanes fitted', 'worst fit error'],
+      fits.map(([path, f]) => [path === 'direct' ? 'raw pools' : 'scheduler', f.perJobMs.toFixed(3), f.perRunMs.toFixed(3), String(f.lanes), pct(f.worstError, 1)]),
+    ),
+    '',
+    ...(host.cores
+      ? [
+          `It shares this host's ${host.cores} cores with the devices' runs (processor sharing: while more is running than there are cores, everything slows down in proportion). ` +
+            `Cores one run keeps busy, measured in lanes where one device ran alone as the other threads' CPU time per ms the device was busy, per run it had going at once (at most its slots here): ${perRun.map(([d, c]) => `${d} ${c.toFixed(2)}`).join(', ') || 'none measured'}.`,
+          '',
+        ]
+      : []),
   ];
 }
 

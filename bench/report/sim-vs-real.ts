@@ -3,9 +3,10 @@ import type { SimVsRealRow } from './bench-report.interface';
 
 /**
  * Stated tolerance of the simulator against this host: simulated throughput within +-25 % of
- * the real one, lane by lane. Chosen before the first comparison, from what the device model
- * leaves out: HTTP/Nest overhead per request, the 1 ms batching delay, and the CPU and
- * software GPU (lavapipe) sharing two cores, which the simulator models as independent devices.
+ * the real one, lane by lane. Chosen before the first comparison. The twin models the devices
+ * (calibrated run times), the serving thread (cost per job and per run fitted to its measured
+ * CPU time) and the host cores they share (processor sharing); what it leaves out: noise in the
+ * calibration, OS scheduling, GC pauses, and a device's concurrent runs inside one worker.
  */
 export const SIM_THROUGHPUT_TOLERANCE = 0.25;
 

@@ -1,4 +1,6 @@
 import { createWriteStream, mkdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import { join, relative } from 'node:path';
 import { runLoad } from '../load/load-generator';
 import type { RequestRecord } from '../load/request-record.interface';
@@ -8,6 +10,7 @@ import { compareSimToReal, SIM_THROUGHPUT_TOLERANCE } from '../report/sim-vs-rea
 import type { Scenario } from '../scenario/scenario.interface';
 import { WorkloadSampler, type WorkloadClass } from '../scenario/workload-classes';
 import { createPrng } from '@switchyard/scheduler';
+import { fitHostModel, hostCoresPerRun, unionLength, type HostSample } from '../sim/host-overhead';
 import { idealOf } from '../sim/ideal';
 import { loadHostModel } from '../sim/load-host-model';
 import { simulationConfig } from '../sim/sim-config';
@@ -19,6 +22,7 @@ import { InprocTarget } from '../targets/inproc.target';
 import type { LaneSpec, RealTarget } from '../targets/real-target.interface';
 import { hostFacts } from './host-facts';
 import { planLanes } from './lane-plan';
+import { cpuSince, threadCpu, type ThreadCpu } from './thread-cpu';
 
 /** How long a lane waits for outstanding requests after its end before it counts them unfinished. */
 const DRAIN_MS = 20_000;
@@ -42,7 +46,7 @@ export async function runRealBenchmark(o: RealRunOptions): Promise<BenchReport> 
   const lanes = planLanes(scenario, target.name, host.devices.map((d) => d.id));
   mkdirSync(join(o.dir, 'raw'), { recursive: true });
   await warmUp(o, lanes[lanes.length - 1]);
-  const collected = new Map(lanes.map((l) => [l.lane, { records: [] as RequestRecord[], decisionUs: [] as number[] }]));
+  const collected = new Map(lanes.map((l) => [l.lane, { records: [] as RequestRecord[], decisionUs: [] as number[], busyMs: 0, cpu: { mainMs: 0, othersMs: 0 } as ThreadCpu | undefined }]));
   const total = lanes.length * scenario.rounds;
   let step = 0;
   for (let round = 0; round < scenario.rounds; round++) {
@@ -50,17 +54,23 @@ export async function runRealBenchmark(o: RealRunOptions): Promise<BenchReport> 
     for (const lane of round % 2 === 0 ? lanes : [...lanes].reverse()) {
       const label = `lane ${++step}/${total} ${lane.lane}${scenario.rounds > 1 ? ` (round ${round + 1})` : ''}`;
       const into = collected.get(lane.lane)!;
+      const busy = performance.eventLoopUtilization();
+      const cpu = threadCpu();
       into.records.push(...(await runLane(o, lane, round, step, label)).map((r) => ({ ...r, round })));
+      into.busyMs += performance.eventLoopUtilization(busy).active;
+      const used = cpuSince(cpu);
+      into.cpu = into.cpu && used ? { mainMs: into.cpu.mainMs + used.mainMs, othersMs: into.cpu.othersMs + used.othersMs } : undefined;
       if (target instanceof InprocTarget) into.decisionUs.push(...target.takeDecisionTimes());
       if (target.diagnose && into.records.some((r) => r.unfinished)) o.progress.message(`${lane.lane}: requests unanswered after the drain; target state: ${JSON.stringify(target.diagnose())}`);
     }
   }
   const window = { warmupMs: scenario.warmupS * 1000, durationMs: scenario.durationS * 1000 };
   const results: LaneResult[] = lanes.map((lane) => {
-    const { records, decisionUs } = collected.get(lane.lane)!;
+    const { records, decisionUs, busyMs, cpu } = collected.get(lane.lane)!;
     writeRaw(join(o.dir, 'raw', `${lane.lane.replace(/[^\w.+-]+/g, '_')}.jsonl`), lane.lane, records);
     const result = summariseLane(lane, records, window, host.devices, scenario.rounds);
     if (lane.kind !== 'direct' && decisionUs.length) result.decisionUs = latencyStats(decisionUs).mean;
+    if (target.servesInProcess) result.host = hostSample(records, busyMs, cpu);
     o.progress.message(`${lane.lane}: ${result.throughputJobsPerS.toFixed(1)} jobs/s, p50 ${result.latencyMs.p50.toFixed(1)} ms, p99 ${result.latencyMs.p99.toFixed(1)} ms, ${result.errors} errors`);
     return result;
   });
@@ -89,9 +99,27 @@ function attachModel(report: BenchReport, profileFile: string, workers: Record<s
   report.ideal = { ...ideal, source: `from this host's calibration profile (slots per device = pool workers: ${devices.map((d) => `${d.id} ${d.slots}`).join(', ')})` };
   for (const lane of report.lanes) lane.fractionOfIdeal = lane.throughputJobsPerS / ideal.jobsPerS;
   if (!o.compareSim) return;
+  if (!o.target.servesInProcess) {
+    report.notes.push('No simulated twin: the server runs in another process, whose serving thread this harness does not measure (the twin needs its cost); run the in-process target for the comparison.');
+    return;
+  }
   o.progress.message('simulating the same scenario on this host\'s calibration profile');
-  const sim = runSimLanes(o.scenario, o.classes, devices, (name, i, n) => o.progress.update('simulated twin', (i + 1) / n, name));
-  report.simVsReal = { tolerance: SIM_THROUGHPUT_TOLERANCE, rows: compareSimToReal(report.lanes, sim.lanes), simLanes: sim.lanes };
+  // The serving thread's cost, fitted once over the lanes of each path (raw pools; the scheduler),
+  // and the host cores each device's runs take: both share this host's cores in the twin.
+  const samples = report.lanes.filter((l) => l.host).map((l) => ({ kind: l.kind, ...l.host! }));
+  const fit = (direct: boolean) => fitHostModel(samples.filter((l) => (l.kind === 'direct') === direct));
+  const cores = samples.length > 0 && samples.every((l) => l.measuredBy === 'thread-cpu') ? availableParallelism() : undefined;
+  const coresPerRun = cores ? hostCoresPerRun(samples, Object.fromEntries(devices.map((d) => [d.id, d.slots]))) : {};
+  const host = { direct: fit(true), scheduler: fit(false), cores, coresPerRun };
+  const twinDevices = devices.map((d) => (coresPerRun[d.id] !== undefined ? { ...d, hostCores: coresPerRun[d.id] } : d));
+  const twins = (which: 'direct' | 'scheduler') => {
+    const fitted = host[which];
+    const model = fitted ? { perJobMs: fitted.perJobMs, perRunMs: fitted.perRunMs, ...(cores ? { cores } : {}) } : undefined;
+    return runSimLanes(o.scenario, o.classes, twinDevices, (name, i, n) => o.progress.update(`simulated twin (${which})`, (i + 1) / n, name), model).lanes;
+  };
+  const lanes = report.lanes.some((l) => l.kind === 'direct') ? twins('direct').filter((l) => !l.batching) : [];
+  if (report.lanes.some((l) => l.kind !== 'direct')) lanes.push(...twins('scheduler').filter((l) => l.batching || !o.scenario.sim.batching));
+  report.simVsReal = { tolerance: SIM_THROUGHPUT_TOLERANCE, rows: compareSimToReal(report.lanes, lanes), simLanes: lanes, host };
 }
 
 async function runLane(o: RealRunOptions, lane: LaneSpec, round: number, step: number, label: string): Promise<RequestRecord[]> {
@@ -121,6 +149,33 @@ async function warmUp(o: RealRunOptions, lane: LaneSpec): Promise<void> {
     drainMs: DRAIN_MS,
     onProgress: (f) => o.progress.update(`warm-up (${lane.lane}, not measured)`, f),
   });
+}
+
+/** The serving thread's work in a lane: answered jobs and the session runs they shared. */
+function hostSample(records: readonly RequestRecord[], busyMs: number, cpu: ThreadCpu | undefined): HostSample {
+  let jobs = 0;
+  let runs = 0;
+  const runMsByDevice: Record<string, number> = {};
+  // a run's interval ends about when its jobs were answered; records of each round have their own clock
+  const intervals = new Map<string, Array<[number, number]>>();
+  for (const r of records) {
+    if (!r.ok) continue;
+    jobs++;
+    const share = r.batchSize / (r.executedBatchSize && r.executedBatchSize > 0 ? r.executedBatchSize : r.batchSize);
+    runs += share;
+    if (!r.deviceId || r.computeMs === undefined) continue;
+    runMsByDevice[r.deviceId] = (runMsByDevice[r.deviceId] ?? 0) + share * r.computeMs;
+    const key = `${r.deviceId}\n${r.round ?? 0}`;
+    if (!intervals.has(key)) intervals.set(key, []);
+    intervals.get(key)!.push([r.doneMs - r.computeMs, r.doneMs]);
+  }
+  const busyMsByDevice: Record<string, number> = {};
+  for (const [key, list] of intervals) {
+    const device = key.slice(0, key.indexOf('\n'));
+    busyMsByDevice[device] = (busyMsByDevice[device] ?? 0) + unionLength(list);
+  }
+  const shared = { jobs, runs, runMsByDevice, busyMsByDevice };
+  return cpu ? { busyMs: cpu.mainMs, measuredBy: 'thread-cpu', othersCpuMs: cpu.othersMs, ...shared } : { busyMs, measuredBy: 'event-loop', ...shared };
 }
 
 function writeRaw(file: string, lane: string, records: readonly RequestRecord[]): void {

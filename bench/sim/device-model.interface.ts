@@ -8,6 +8,8 @@ export interface DeviceModel {
   slots: number;
   costWeight: number;
   serviceMs: ServiceTimeFn;
+  /** Host CPU cores one run keeps busy (measured; absent: none). */
+  hostCores?: number;
   /** Models the device has numbers for. */
   models: string[];
 }

@@ -85,7 +85,7 @@ function fromCalibration(doc: CalibrationProfile, file: string, options: HostMod
     file,
     source: 'calibration',
     description: `calibration profile of ${doc.host.cpuModel} (${doc.host.devices.map((d) => `${d.id} ${d.name}`).join(', ')}), onnxruntime ${doc.host.ortVersion}, measured ${doc.createdAt}`,
-    notes: [`profile ${basename(file)}: run times per batch size from start-up calibration (one run at a time per device)`],
+    notes: [`profile ${basename(file)}: run times per batch size from start-up calibration (one run at a time per device, run + marshalling)`],
     devices,
   };
 }

@@ -1,5 +1,5 @@
 import { DEMO_MODELS } from '@switchyard/models';
-import type { SimDeviceSpec, SimulationConfig } from '@switchyard/scheduler';
+import type { SimDeviceSpec, SimHostModel, SimulationConfig } from '@switchyard/scheduler';
 import type { ArrivalSpec } from '../scenario/scenario.interface';
 import type { WorkloadClass } from '../scenario/workload-classes';
 import type { DeviceModel } from './device-model.interface';
@@ -13,6 +13,8 @@ export interface SimRunShape {
   noise: number;
   batching: boolean;
   seed: number;
+  /** The serving thread's cost (absent: free). */
+  host?: SimHostModel;
 }
 
 /** Largest batch the dynamic batcher may form per model: the demo models' max_batch_size. */
@@ -31,9 +33,11 @@ export function simulationConfig(shape: SimRunShape): SimulationConfig {
     capacity: d.slots,
     serviceMs: d.serviceMs,
     noise: shape.noise,
+    ...(d.hostCores !== undefined ? { hostCores: d.hostCores } : {}),
   }));
   return {
     devices,
+    ...(shape.host ? { host: { ...shape.host } } : {}),
     classes: shape.classes.map((c) => ({
       modelKey: c.model,
       batchSize: c.batchSize,

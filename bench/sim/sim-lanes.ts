@@ -3,6 +3,7 @@ import {
   EwmaServiceTimeEstimator,
   PolicyRegistry,
   Simulator,
+  type SimHostModel,
   type SimulationConfig,
   type SimulationReport,
 } from '@switchyard/scheduler';
@@ -25,15 +26,18 @@ export interface SimLanesResult {
 /**
  * Runs a scenario in the simulator: every policy, and every device alone (the single-device
  * baselines), without dynamic batching and (when the scenario allows it) with it, each from a
- * fresh estimator seeded by calibration. Also the LP ideal of the mix on those devices.
+ * fresh estimator seeded by calibration. Also the LP ideal of the mix on those devices (of the
+ * devices alone: the ideal ignores `host`, the serving thread's cost).
  */
 export function runSimLanes(
   scenario: Scenario,
   classes: readonly WorkloadClass[],
   devices: readonly DeviceModel[],
   onLane?: (name: string, index: number, total: number) => void,
+  host?: SimHostModel,
 ): SimLanesResult {
   const shape = {
+    host,
     classes,
     arrival: scenario.arrival,
     durationMs: scenario.sim.durationS * 1000,

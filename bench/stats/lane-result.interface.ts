@@ -1,3 +1,4 @@
+import type { HostSample } from '../sim/host-overhead';
 import type { LatencyStats } from './percentile';
 
 /** What a lane is: a policy through the scheduler, one pinned device, a raw pool, or the LP. */
@@ -44,6 +45,12 @@ export interface LaneResult {
   decisionUs?: number;
   /** throughput / LP ideal, when an ideal is known. */
   fractionOfIdeal?: number;
+  /**
+   * The serving thread over the whole lane (all rounds, warm-up and drain included): its busy
+   * time (event-loop utilisation), the jobs answered and the session runs they took. Real lanes
+   * of targets that serve in this process.
+   */
+  host?: HostSample;
   /** The most frequent error messages (real lanes). */
   topErrors?: Record<string, number>;
 }

@@ -26,6 +26,7 @@ export interface HttpTargetOptions {
  */
 export class HttpTarget implements RealTarget {
   readonly name = 'http' as const;
+  readonly servesInProcess = false;
 
   private constructor(
     private readonly client: HttpClient,

@@ -13,6 +13,7 @@ import { SyntheticTensors } from './synthetic-tensors';
  */
 export class InprocTarget implements RealTarget {
   readonly name: 'inproc' | 'direct';
+  readonly servesInProcess = true;
   private decisionUs: number[] = [];
   private readonly unsubscribe: () => void;
 

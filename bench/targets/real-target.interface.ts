@@ -26,6 +26,8 @@ export interface TargetHostInfo {
  */
 export interface RealTarget {
   readonly name: 'inproc' | 'http' | 'direct';
+  /** The serving (scheduler, pools) runs on this process's main thread, whose busy time is then measurable. */
+  readonly servesInProcess: boolean;
   host(): TargetHostInfo;
   /** Puts the target back in the same start state before each lane (e.g. the estimator). */
   beforeLane(lane: LaneSpec): Promise<void>;

@@ -21,6 +21,6 @@ export interface SimRun {
   startedAt: number;
   /** What the estimator predicted when it started (the backlog uses it). */
   predictedMs: number;
-  /** What it really takes (true service time with noise). */
+  /** What it really takes: its true service time with noise, then (once done) its wall time, longer when it shared the cores. */
   actualMs: number;
 }

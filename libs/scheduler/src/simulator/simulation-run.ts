@@ -1,6 +1,7 @@
 import type { SchedulingFramework } from '../framework/scheduling-framework';
 import type { DeviceSnapshot, SchedulingContext, SchedulingPolicy } from '../interfaces/scheduling-policy.interface';
 import type { ServiceTimeEstimator } from '../interfaces/service-time-estimator.interface';
+import { CoreShare } from './core-share';
 import { EventQueue } from './event-queue';
 import type { SimulationConfig } from './interfaces/simulation-config.interface';
 import type { SimulationReport } from './interfaces/simulation-report.interface';
@@ -9,7 +10,11 @@ import { SimDevice } from './sim-device';
 import type { SimJob, SimRun } from './sim-job.interface';
 import { SimulationStats } from './simulation-stats';
 
-type Event = { kind: 'arrival'; client: number } | { kind: 'done'; run: SimRun };
+/** Work of the serving thread: a job on its way in, or a run's results on their way out. */
+type HostWork = { kind: 'admit'; job: SimJob } | { kind: 'reply'; run: SimRun };
+/** What finishes on the shared cores: a device run, or the serving thread's current work. */
+type SharedWork = { kind: 'done'; run: SimRun } | { kind: 'host'; work: HostWork };
+type Event = { kind: 'arrival'; client: number } | SharedWork | { kind: 'cores'; generation: number };
 
 /** One run of a simulation: the event loop and its state (a fresh instance per run). */
 export class SimulationRun {
@@ -23,6 +28,12 @@ export class SimulationRun {
   private readonly cumulativeShare: number[];
   private now = 0;
   private jobSeq = 0;
+  /** The serving thread (config.host): a FIFO of work, one piece at a time. */
+  private readonly hostQueue: HostWork[] = [];
+  private hostBusy = false;
+  private readonly cores: CoreShare<SharedWork> | undefined;
+  /** The cores' generation whose next completion is on the agenda. */
+  private coresScheduled = -1;
 
   constructor(
     private readonly config: SimulationConfig,
@@ -37,6 +48,7 @@ export class SimulationRun {
     const maxBatchOf = (modelKey: string) => config.maxBatchSize?.[modelKey] ?? 0;
     this.devices = config.devices.map((spec, i) => new SimDevice(spec, i, maxBatchOf));
     this.snapshots = this.devices.map((d) => d.snapshot);
+    this.cores = config.host?.cores ? new CoreShare<SharedWork>(config.host.cores) : undefined;
     this.stats = new SimulationStats(config.classes, this.devices, config.warmupMs ?? 0, config.durationMs);
     const total = config.classes.reduce((sum, c) => sum + c.share, 0);
     let acc = 0;
@@ -63,8 +75,10 @@ export class SimulationRun {
     for (let event = this.agenda.pop(); event !== undefined; event = this.agenda.pop()) {
       if (event.time > this.config.durationMs) break;
       this.now = event.time;
-      if (event.payload.kind === 'arrival') this.arrive(event.payload.client);
-      else this.complete(event.payload.run);
+      const e = event.payload;
+      if (e.kind === 'arrival') this.arrive(e.client);
+      else if (e.kind === 'cores') this.coresDone(e.generation);
+      else this.finished(e);
     }
     return this.stats.report(this.policy.name);
   }
@@ -93,6 +107,64 @@ export class SimulationRun {
       });
     }
     const job = this.newJob(client);
+    if (this.config.host) this.queueOnHost({ kind: 'admit', job });
+    else this.admit(job);
+  }
+
+  private queueOnHost(work: HostWork): void {
+    this.hostQueue.push(work);
+    if (!this.hostBusy) this.startHostWork();
+  }
+
+  private startHostWork(): void {
+    const work = this.hostQueue.shift();
+    this.hostBusy = work !== undefined;
+    if (!work) return;
+    const host = this.config.host!;
+    this.occupy(work.kind === 'admit' ? host.perJobMs : host.perRunMs, 1, { kind: 'host', work });
+  }
+
+  /** Runs `ms` of work: on the shared cores when it needs some and they are modelled, else alone. */
+  private occupy(ms: number, cores: number, work: SharedWork): void {
+    if (this.cores && cores > 0) {
+      this.cores.add(this.now, ms, cores, work);
+      this.scheduleCores();
+    } else {
+      this.agenda.push(this.now + ms, work);
+    }
+  }
+
+  private scheduleCores(): void {
+    const cores = this.cores!;
+    if (cores.generation === this.coresScheduled) return; // its next completion is on the agenda
+    const at = cores.nextDoneAt();
+    if (at === undefined) return;
+    this.coresScheduled = cores.generation;
+    this.agenda.push(Math.max(at, this.now), { kind: 'cores', generation: cores.generation });
+  }
+
+  private coresDone(generation: number): void {
+    const cores = this.cores!;
+    if (generation !== cores.generation) return; // superseded: the rate changed since
+    this.coresScheduled = -1;
+    for (const work of cores.takeDone(this.now)) this.finished(work);
+    this.scheduleCores();
+  }
+
+  private finished(work: SharedWork): void {
+    if (work.kind === 'done') {
+      this.complete(work.run);
+      return;
+    }
+    const w = work.work;
+    if (w.kind === 'admit') this.admit(w.job);
+    else this.reply(w.run);
+    this.startHostWork();
+  }
+
+  private admit(job: SimJob): void {
+    const client = job.client;
+    const arrival = this.config.arrival;
     const deviceIndex = this.place(job);
     if (deviceIndex < 0) {
       this.stats.rejected++;
@@ -142,16 +214,23 @@ export class SimulationRun {
 
   private startRuns(device: SimDevice): void {
     for (const run of device.startRuns(this.now, this.estimator, this.noise)) {
-      this.agenda.push(this.now + run.actualMs, { kind: 'done', run });
+      this.occupy(run.actualMs, device.spec.hostCores ?? 0, { kind: 'done', run });
     }
   }
 
   private complete(run: SimRun): void {
     const device = this.devices[run.deviceIndex];
     device.finish(run);
+    run.actualMs = this.now - run.startedAt; // longer than its work when the cores were shared
     this.estimator.observe(run.modelKey, device.spec.id, run.rows, run.actualMs);
-    this.stats.completed(run, this.now);
     this.startRuns(device);
+    if (this.config.host) this.queueOnHost({ kind: 'reply', run });
+    else this.reply(run);
+  }
+
+  /** The run's results reach their clients. */
+  private reply(run: SimRun): void {
+    this.stats.completed(run, this.now);
     const arrival = this.config.arrival;
     if (arrival.kind !== 'closed') return;
     for (const job of run.jobs) this.nextFromClient(job.client, arrival.thinkMs ?? 0);

@@ -40,6 +40,35 @@ describe(Simulator.name, () => {
     expect(littles).toBeCloseTo(5, 1);
   });
 
+  it('a serving thread adds its cost to every latency and caps throughput when it is the bottleneck', () => {
+    // one client: 1 ms in + 10 ms device + 0.5 ms out per job
+    const one = run(base({ host: { perJobMs: 1, perRunMs: 0.5 } }));
+    expect(one.latencyMs.p50).toBeCloseTo(11.5, 6);
+    expect(one.throughputJobsPerSecond).toBeCloseTo(1000 / 11.5, 0);
+    // 8 clients on an 8-slot 1 ms device: the thread (0.25 + 0.25 ms per job) allows 2000 jobs/s
+    const many = run(base({ devices: [linearDevice('cpu:0', 1, 0, { capacity: 8 })], arrival: { kind: 'closed', clients: 8 }, host: { perJobMs: 0.25, perRunMs: 0.25 }, warmupMs: 1000 }));
+    expect(many.throughputJobsPerSecond).toBeCloseTo(2000, -1);
+    // merging queued jobs shares the per-run cost: more than 2000 jobs/s, at most 1/perJobMs
+    const merged = run(base({ devices: [linearDevice('cpu:0', 1, 0)], arrival: { kind: 'closed', clients: 8 }, host: { perJobMs: 0.25, perRunMs: 0.25 }, maxBatchSize: { m: 8 }, warmupMs: 1000 }));
+    expect(merged.throughputJobsPerSecond).toBeGreaterThan(2500);
+    expect(merged.throughputJobsPerSecond).toBeLessThanOrEqual(4000 + 1e-6);
+  });
+
+  it('runs that share the host cores slow each other down; work on a device that uses none does not', () => {
+    // 2 clients on a 2-slot 10 ms CPU device whose runs take a core each, on a 1-core host: 100 jobs/s, 20 ms each
+    const shared = run(base({ devices: [linearDevice('cpu:0', 10, 0, { capacity: 2, hostCores: 1 })], arrival: { kind: 'closed', clients: 2 }, host: { perJobMs: 0, perRunMs: 0, cores: 1 } }));
+    expect(shared.throughputJobsPerSecond).toBeCloseTo(100, 0);
+    expect(shared.latencyMs.p50).toBeCloseTo(20, 6);
+    expect(shared.devices[0].utilisation).toBeCloseTo(1, 2);
+    // the same without hostCores (a real GPU): 200 jobs/s
+    const apart = run(base({ devices: [linearDevice('gpu:0', 10, 0, { capacity: 2 })], arrival: { kind: 'closed', clients: 2 }, host: { perJobMs: 0, perRunMs: 0, cores: 1 } }));
+    expect(apart.throughputJobsPerSecond).toBeCloseTo(200, 0);
+  });
+
+  it('refuses a negative serving-thread cost', () => {
+    expect(() => run(base({ host: { perJobMs: -1, perRunMs: 0 } }))).toThrow(SimulationConfigError);
+  });
+
   it('open loop M/D/1 matches the Pollaczek-Khinchine mean latency', () => {
     // Poisson at 50/s on a 10 ms server: rho = 0.5, mean wait = rho / (2 mu (1 - rho)) = 5 ms
     const sut = run(base({ arrival: { kind: 'open', ratePerSecond: 50 }, durationMs: 400_000, warmupMs: 1000 }));

@@ -14,6 +14,12 @@ export interface SimDeviceSpec {
   serviceMs: ServiceTimeFn;
   /** Log-sigma of the mean-1 log-normal noise on each run (0.1 = about 10 %). @defaultValue 0 */
   noise?: number;
+  /**
+   * Host CPU cores one run keeps busy (a CPU worker's threads, a software GPU's threads); with
+   * SimHostModel.cores, runs then share those cores with each other and the serving thread.
+   * @defaultValue 0 (the run uses none: a real GPU, NPU)
+   */
+  hostCores?: number;
 }
 
 /** A kind of job in the workload mix. */
@@ -48,8 +54,27 @@ export interface SimCalibration {
   samples?: number;
 }
 
+/**
+ * The serving process's own thread (HTTP, validation, scheduling, messaging with the pools) as
+ * one FIFO server that every job and every session run pass through. Without it the simulator
+ * assumes that this work is free, which holds on a host with cores to spare, not on a small one.
+ */
+export interface SimHostModel {
+  /** Thread time per job on its way in (receive, validate, schedule), ms. */
+  perJobMs: number;
+  /** Thread time per session run (send to the pool, take the result back, split a batch), ms. */
+  perRunMs: number;
+  /**
+   * CPU cores that the serving thread and the devices' runs (SimDeviceSpec.hostCores) share;
+   * absent: they never slow each other down.
+   */
+  cores?: number;
+}
+
 export interface SimulationConfig {
   devices: SimDeviceSpec[];
+  /** The serving thread's cost; absent: free (only the devices limit throughput). */
+  host?: SimHostModel;
   classes: SimJobClass[];
   /** Per model: largest batch the dynamic batcher forms from queued jobs (absent or 0: no merging). */
   maxBatchSize?: Record<string, number>;

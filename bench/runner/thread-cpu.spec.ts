@@ -1,0 +1,27 @@
+import { Worker } from 'node:worker_threads';
+import { cpuSince, threadCpu } from './thread-cpu';
+
+const spin = (ms: number) => {
+  const until = Date.now() + ms;
+  while (Date.now() < until);
+};
+
+describe('threadCpu', () => {
+  const linux = process.platform === 'linux';
+
+  it('charges work on the main thread to the main thread and a worker\'s to the others', async () => {
+    if (!linux) return expect(threadCpu()).toBeUndefined();
+    const before = threadCpu();
+    spin(300);
+    const main = cpuSince(before)!;
+    expect(main.mainMs).toBeGreaterThanOrEqual(200);
+    expect(main.othersMs).toBeLessThan(100);
+    const worker = new Worker('const u = Date.now() + 400; while (Date.now() < u); require("node:worker_threads").parentPort.postMessage(1); setInterval(() => {}, 1000);', { eval: true });
+    const start = threadCpu();
+    await new Promise((resolve) => worker.once('message', resolve));
+    const other = cpuSince(start)!;
+    await worker.terminate();
+    expect(other.othersMs).toBeGreaterThanOrEqual(250);
+    expect(other.mainMs).toBeLessThan(150);
+  });
+});
