@@ -109,9 +109,15 @@ function attachModel(report: BenchReport, profileFile: string, workers: Record<s
   const samples = report.lanes.filter((l) => l.host).map((l) => ({ kind: l.kind, ...l.host! }));
   const fit = (direct: boolean) => fitHostModel(samples.filter((l) => (l.kind === 'direct') === direct));
   const cores = samples.length > 0 && samples.every((l) => l.measuredBy === 'thread-cpu') ? availableParallelism() : undefined;
-  const coresPerRun = cores ? hostCoresPerRun(samples, Object.fromEntries(devices.map((d) => [d.id, d.slots]))) : {};
+  // The twin's devices take as many runs at once as the pools do (capacity), of which as many
+  // progress at full speed as they have workers (a WebGPU worker's two tasks share one queue).
+  const parallel = Object.fromEntries(devices.map((d) => [d.id, d.slots]));
+  const coresPerRun = cores ? hostCoresPerRun(samples, parallel) : {};
   const host = { direct: fit(true), scheduler: fit(false), cores, coresPerRun };
-  const twinDevices = devices.map((d) => (coresPerRun[d.id] !== undefined ? { ...d, hostCores: coresPerRun[d.id] } : d));
+  const twinDevices = devices.map((d) => {
+    const capacity = Math.max(d.slots, report.devices.find((r) => r.id === d.id)?.slots ?? d.slots);
+    return { ...d, slots: capacity, parallel: d.slots, ...(coresPerRun[d.id] !== undefined ? { hostCores: coresPerRun[d.id] } : {}) };
+  });
   const twins = (which: 'direct' | 'scheduler') => {
     const fitted = host[which];
     const model = fitted ? { perJobMs: fitted.perJobMs, perRunMs: fitted.perRunMs, ...(cores ? { cores } : {}) } : undefined;

@@ -8,6 +8,8 @@ export interface DeviceModel {
   slots: number;
   costWeight: number;
   serviceMs: ServiceTimeFn;
+  /** Runs that progress at full speed at once, when fewer than `slots` (one GPU queue behind a worker taking several tasks). */
+  parallel?: number;
   /** Host CPU cores one run keeps busy (measured; absent: none). */
   hostCores?: number;
   /** Models the device has numbers for. */

@@ -50,12 +50,12 @@ export function fitHostModel(samples: readonly Pick<HostSample, 'busyMs' | 'jobs
 }
 
 /**
- * Host cores one run of each device keeps busy in the simulator, from lanes where that device ran
+ * Host cores one full-speed run of each device keeps busy, from lanes where that device ran
  * alone: the other threads' CPU time per millisecond of the device being busy, divided by the
- * runs it had going at once (as many as the simulator gives it at most: a device whose runs the
- * simulator serialises, such as one GPU worker that overlaps two tasks, keeps its whole footprint).
+ * runs it had going at once, counting at most those that progress at full speed (`parallel`: a
+ * GPU worker overlapping two tasks on one queue keeps its whole footprint per full-speed run).
  */
-export function hostCoresPerRun(samples: readonly HostSample[], slots: Readonly<Record<string, number>>): Record<string, number> {
+export function hostCoresPerRun(samples: readonly HostSample[], parallel: Readonly<Record<string, number>>): Record<string, number> {
   const sums = new Map<string, { cpu: number; runs: number; busy: number }>();
   for (const s of samples) {
     const devices = Object.keys(s.runMsByDevice).filter((d) => s.runMsByDevice[d] > 0);
@@ -70,7 +70,7 @@ export function hostCoresPerRun(samples: readonly HostSample[], slots: Readonly<
   const out: Record<string, number> = {};
   for (const [d, { cpu, runs, busy }] of sums) {
     if (!(busy > 0 && runs > 0)) continue;
-    const atOnce = Math.max(1, Math.min(runs / busy, slots[d] ?? 1));
+    const atOnce = Math.max(1, Math.min(runs / busy, parallel[d] ?? 1));
     out[d] = cpu / busy / atOnce;
   }
   return out;

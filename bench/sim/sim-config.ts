@@ -34,6 +34,7 @@ export function simulationConfig(shape: SimRunShape): SimulationConfig {
     serviceMs: d.serviceMs,
     noise: shape.noise,
     ...(d.hostCores !== undefined ? { hostCores: d.hostCores } : {}),
+    ...(d.parallel !== undefined ? { parallel: d.parallel } : {}),
   }));
   return {
     devices,

@@ -4,12 +4,19 @@ import { performance } from 'node:perf_hooks';
 import type { CalibrationPairResult } from './calibration-profile.interface';
 import { syntheticInputs } from './synthetic-inputs';
 
+/** Warm-up goes on while a run is this much faster than the one before it. */
+const WARMING_SPEED_UP = 1.3;
+const MAX_WARMUP_RUNS = 8;
+
 export interface CalibrationSweepOptions {
   /** Wall-time budget of the pair, ms; a run already started finishes. */
   budgetMs: number;
   /** Largest batch size measured (the model's max_batch_size caps it too). */
   maxBatch: number;
-  /** Runs at batch 1 before measuring anything (session warm-up). @defaultValue 2 */
+  /**
+   * Runs at batch 1 before measuring anything (session warm-up); more, up to 8, while each run
+   * is still much faster than the one before (a GPU still compiling its shaders). @defaultValue 2
+   */
   warmupRuns?: number;
   /** Measured runs per batch size (their median is the point). @defaultValue 3 */
   repeats?: number;
@@ -45,8 +52,13 @@ export async function calibratePair(pool: DevicePool, model: ServedModel, option
   };
   const fits = (batch: number, runs = 1) => elapsed() + ((lastMs * batch) / lastBatch) * runs <= options.budgetMs;
   try {
-    await run(1);
-    for (let i = 1; i < (options.warmupRuns ?? 2) && fits(1); i++) await run(1);
+    let before = await run(1);
+    for (let runs = 1; runs < MAX_WARMUP_RUNS && fits(1); runs++) {
+      const ms = await run(1);
+      const stillWarming = ms * WARMING_SPEED_UP < before;
+      before = ms;
+      if (runs + 1 >= (options.warmupRuns ?? 2) && !stillWarming) break;
+    }
     for (const batch of sweepBatchSizes(model, options.maxBatch)) {
       const times: number[] = [];
       if (batch > 1 && fits(batch, 2)) await run(batch); // the first run at a new shape allocates

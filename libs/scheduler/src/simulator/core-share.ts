@@ -1,42 +1,48 @@
-/** Work running on the host's shared cores. */
+/** Work in progress: a device's session run, or a piece of the serving thread's work. */
 export interface SharedTask<T> {
-  /** Virtual time at which its work is done. */
-  vEnd: number;
-  /** Cores it keeps busy at full speed. */
-  demand: number;
+  /** Full-speed milliseconds of work left. */
+  remaining: number;
+  /** The device it runs on (its runs share the device's parallelism); -1 for the serving thread. */
+  device: number;
+  /** Host cores it keeps busy at full speed. */
+  cores: number;
   payload: T;
+  rate: number;
 }
 
 /**
- * The host's CPU cores shared by whatever runs on them at once (the serving thread, CPU pool
- * workers, a software GPU's threads): while the demand exceeds the cores, every task progresses
- * at cores / demand of its full speed (processor sharing). All tasks move at the same rate, so a
- * virtual clock advancing at that rate tells when each is done. `generation` changes whenever
- * the next completion time may have changed (a task started or ended).
+ * Progress of work that shares resources: each device runs at most `parallel[d]` runs at full
+ * speed (a GPU's one queue: 1), more share that speed; and the host's `cores` (when given) are
+ * shared by the serving thread and the runs that use host cores: while they demand more than
+ * there are, each of them slows down in proportion (processor sharing). Rates change only when a
+ * task starts or ends; `generation` changes then, so that a completion computed before is known
+ * to be stale.
  */
 export class CoreShare<T> {
-  private virtual = 0;
-  private at = 0;
-  private demand = 0;
   private readonly tasks: SharedTask<T>[] = [];
+  private at = 0;
   generation = 0;
 
-  constructor(private readonly cores: number) {}
+  constructor(
+    private readonly cores: number | undefined,
+    private readonly parallel: readonly number[],
+  ) {}
 
-  /** Starts `workMs` of full-speed work needing `demand` cores. */
-  add(now: number, workMs: number, demand: number, payload: T): void {
+  /** Starts `workMs` of full-speed work on `device` (-1: the serving thread) needing `cores` host cores. */
+  add(now: number, workMs: number, device: number, cores: number, payload: T): void {
     this.advance(now);
-    this.tasks.push({ vEnd: this.virtual + workMs, demand, payload });
-    this.demand += demand;
-    this.generation++;
+    this.tasks.push({ remaining: workMs, device, cores, payload, rate: 1 });
+    this.rerate();
   }
 
-  /** When the next task finishes at the current rate; undefined when none runs. */
+  /** When the next task finishes at the current rates; undefined when none runs. */
   nextDoneAt(): number | undefined {
-    if (this.tasks.length === 0) return undefined;
-    let first = Infinity;
-    for (const t of this.tasks) first = Math.min(first, t.vEnd);
-    return this.at + Math.max(0, first - this.virtual) / this.rate();
+    let first: number | undefined;
+    for (const t of this.tasks) {
+      const at = this.at + t.remaining / t.rate;
+      if (first === undefined || at < first) first = at;
+    }
+    return first;
   }
 
   /** Removes and returns the tasks finished by `now`, in the order they were added. */
@@ -45,23 +51,28 @@ export class CoreShare<T> {
     const done: T[] = [];
     for (let i = 0; i < this.tasks.length; ) {
       const t = this.tasks[i];
-      if (t.vEnd <= this.virtual + 1e-9 * Math.max(1, this.virtual)) {
+      if (t.remaining <= 1e-9 * Math.max(1, now)) {
         done.push(t.payload);
-        this.demand -= t.demand;
         this.tasks.splice(i, 1);
       } else i++;
     }
-    if (this.tasks.length === 0) this.demand = 0; // no float drift left behind
-    if (done.length) this.generation++;
+    if (done.length) this.rerate();
     return done;
   }
 
-  private rate(): number {
-    return this.demand <= this.cores ? 1 : this.cores / this.demand;
+  private advance(now: number): void {
+    for (const t of this.tasks) t.remaining -= (now - this.at) * t.rate;
+    this.at = now;
   }
 
-  private advance(now: number): void {
-    this.virtual += (now - this.at) * this.rate();
-    this.at = now;
+  private rerate(): void {
+    const running = new Map<number, number>();
+    for (const t of this.tasks) if (t.device >= 0) running.set(t.device, (running.get(t.device) ?? 0) + 1);
+    const deviceRate = (t: SharedTask<T>) => (t.device < 0 ? 1 : Math.min(1, (this.parallel[t.device] ?? Infinity) / running.get(t.device)!));
+    let demand = 0;
+    for (const t of this.tasks) demand += t.cores * deviceRate(t);
+    const hostRate = this.cores !== undefined && demand > this.cores ? this.cores / demand : 1;
+    for (const t of this.tasks) t.rate = deviceRate(t) * (t.cores > 0 ? hostRate : 1);
+    this.generation++;
   }
 }

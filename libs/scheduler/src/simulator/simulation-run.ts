@@ -48,7 +48,10 @@ export class SimulationRun {
     const maxBatchOf = (modelKey: string) => config.maxBatchSize?.[modelKey] ?? 0;
     this.devices = config.devices.map((spec, i) => new SimDevice(spec, i, maxBatchOf));
     this.snapshots = this.devices.map((d) => d.snapshot);
-    this.cores = config.host?.cores ? new CoreShare<SharedWork>(config.host.cores) : undefined;
+    // Shared progress only where something is shared: host cores, or a device's speed among its runs.
+    const parallel = config.devices.map((d) => d.parallel ?? d.capacity ?? 1);
+    const sharedDevice = config.devices.some((d, i) => parallel[i] < (d.capacity ?? 1));
+    this.cores = config.host?.cores || sharedDevice ? new CoreShare<SharedWork>(config.host?.cores || undefined, parallel) : undefined;
     this.stats = new SimulationStats(config.classes, this.devices, config.warmupMs ?? 0, config.durationMs);
     const total = config.classes.reduce((sum, c) => sum + c.share, 0);
     let acc = 0;
@@ -121,13 +124,13 @@ export class SimulationRun {
     this.hostBusy = work !== undefined;
     if (!work) return;
     const host = this.config.host!;
-    this.occupy(work.kind === 'admit' ? host.perJobMs : host.perRunMs, 1, { kind: 'host', work });
+    this.occupy(work.kind === 'admit' ? host.perJobMs : host.perRunMs, -1, 1, { kind: 'host', work });
   }
 
-  /** Runs `ms` of work: on the shared cores when it needs some and they are modelled, else alone. */
-  private occupy(ms: number, cores: number, work: SharedWork): void {
-    if (this.cores && cores > 0) {
-      this.cores.add(this.now, ms, cores, work);
+  /** Runs `ms` of full-speed work on a device (-1: the serving thread), sharing what is modelled as shared. */
+  private occupy(ms: number, device: number, cores: number, work: SharedWork): void {
+    if (this.cores) {
+      this.cores.add(this.now, ms, device, cores, work);
       this.scheduleCores();
     } else {
       this.agenda.push(this.now + ms, work);
@@ -214,7 +217,7 @@ export class SimulationRun {
 
   private startRuns(device: SimDevice): void {
     for (const run of device.startRuns(this.now, this.estimator, this.noise)) {
-      this.occupy(run.actualMs, device.spec.hostCores ?? 0, { kind: 'done', run });
+      this.occupy(run.actualMs, run.deviceIndex, device.spec.hostCores ?? 0, { kind: 'done', run });
     }
   }
 

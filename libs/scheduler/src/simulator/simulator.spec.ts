@@ -65,6 +65,14 @@ describe(Simulator.name, () => {
     expect(apart.throughputJobsPerSecond).toBeCloseTo(200, 0);
   });
 
+  it('a device that overlaps more runs than it runs at once shares its speed among them', () => {
+    // a GPU worker taking 2 tasks on one queue: 2 clients, each run at half speed, 100 jobs/s
+    const sut = run(base({ devices: [linearDevice('gpu:0', 10, 0, { capacity: 2, parallel: 1 })], arrival: { kind: 'closed', clients: 2 } }));
+    expect(sut.throughputJobsPerSecond).toBeCloseTo(100, 0);
+    expect(sut.latencyMs.p50).toBeCloseTo(20, 6);
+    expect(() => run(base({ devices: [linearDevice('gpu:0', 10, 0, { capacity: 2, parallel: 0 })] }))).toThrow(SimulationConfigError);
+  });
+
   it('refuses a negative serving-thread cost', () => {
     expect(() => run(base({ host: { perJobMs: -1, perRunMs: 0 } }))).toThrow(SimulationConfigError);
   });

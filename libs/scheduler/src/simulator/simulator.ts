@@ -48,7 +48,10 @@ function validate(c: SimulationConfig): void {
   }
   if (c.host && !(c.host.perJobMs >= 0 && c.host.perRunMs >= 0)) fail('host.perJobMs and host.perRunMs must be >= 0');
   if (c.host?.cores !== undefined && !(c.host.cores > 0)) fail('host.cores must be > 0');
-  for (const d of c.devices) if (!((d.hostCores ?? 0) >= 0)) fail(`devices[${d.id}].hostCores must be >= 0`);
+  for (const d of c.devices) {
+    if (!((d.hostCores ?? 0) >= 0)) fail(`devices[${d.id}].hostCores must be >= 0`);
+    if (d.parallel !== undefined && !(Number.isInteger(d.parallel) && d.parallel >= 1)) fail(`devices[${d.id}].parallel must be an integer >= 1`);
+  }
   if (c.classes.length === 0) fail('classes must not be empty');
   c.classes.forEach((k, i) => {
     if (!(k.share > 0)) fail(`classes[${i}].share must be > 0`);

@@ -11,6 +11,11 @@ export interface SimDeviceSpec {
   costWeight?: number;
   /** Parallel slots (session runs at once). @defaultValue 1 */
   capacity?: number;
+  /**
+   * Runs that progress at full speed at once; more running runs share that speed (a GPU whose
+   * worker overlaps two tasks on one queue: capacity 2, parallel 1). @defaultValue capacity
+   */
+  parallel?: number;
   serviceMs: ServiceTimeFn;
   /** Log-sigma of the mean-1 log-normal noise on each run (0.1 = about 10 %). @defaultValue 0 */
   noise?: number;
