@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { JobConsumerService } from '@switchyard/jobs';
 import { RedisServer } from '../libs/jobs/src/testing/redis-server';
 import { startJobsApp, type JobsApp } from './support/jobs-app';
 import { cancelJob, echoCase, getJob, mlpCase, resultMismatch, submitJobs, waitForJobs, type JobCase } from './support/jobs-client';
@@ -16,6 +17,7 @@ describe('Jobs API (e2e, one node, real Redis)', () => {
   const redis = new RedisServer();
   let node: JobsApp;
   let url: string;
+  let closed = false;
 
   beforeAll(async () => {
     await redis.start();
@@ -24,7 +26,7 @@ describe('Jobs API (e2e, one node, real Redis)', () => {
   }, 120_000);
 
   afterAll(async () => {
-    await node?.close();
+    if (!closed) await node?.close();
     await redis.stop();
   });
 
@@ -168,4 +170,15 @@ describe('Jobs API (e2e, one node, real Redis)', () => {
     const pid = Number(stdout.trim().split('\n')[0]);
     return pid > 0 ? pid : undefined;
   }
+
+  it('lets the jobs it runs finish when it shuts down: none is left active for redelivery', async () => {
+    const consumer = node.app.get(JobConsumerService);
+    const cases = Array.from({ length: 200 }, (_, i) => mlpCase(70_000 + i, 8));
+    expect((await submitJobs(url, { requests: cases.map((c) => c.body) })).status).toBe(202);
+    await waitFor('jobs to run', async () => (consumer.load().inFlight > 0 ? true : undefined), 10_000, 5);
+    closed = true;
+    await node.close();
+    expect(await redis.cli('LLEN', 'switchyard:infer:active')).toBe('(integer) 0');
+    expect(Number((await redis.cli('ZCARD', 'switchyard:infer:completed')).replace(/\D/g, ''))).toBeGreaterThan(0);
+  });
 });

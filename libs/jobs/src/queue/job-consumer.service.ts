@@ -15,6 +15,8 @@ import { JobProcessor } from './job-processor';
 
 const SHUTDOWN_WAIT_MS = 10_000;
 const FORCED_CLOSE_MS = 2000;
+/** Shutdown closes the queue once no delivery has been open for this long. */
+const QUIET_MS = 100;
 
 /**
  * Pulls jobs from the shared queue as fast as this node's devices can run them: Bull concurrency
@@ -32,6 +34,8 @@ export class JobConsumerService implements OnApplicationBootstrap, BeforeApplica
   private watchdog: ConsumerWatchdog | undefined;
   private concurrency = 0;
   private inFlight = 0;
+  /** Deliveries of the current queue whose end Bull has not yet written to Redis (completed/failed). */
+  private unsettled = 0;
   private lastStartedAt = 0;
   private pausedForLoad = false;
   private stopping = false;
@@ -66,14 +70,21 @@ export class JobConsumerService implements OnApplicationBootstrap, BeforeApplica
     this.stopping = true;
     clearInterval(this.timer);
     const queue = this.queue;
-    this.queue = undefined;
     if (!queue) return;
-    // Take no more jobs, and let the running ones finish (their outcomes get stored) while the
-    // device pools are still up. Bull's own close() would wait on Redis without a bound.
+    // Take no more jobs, and let the running ones finish (their outcomes stored, their ends
+    // written by Bull) while the device pools are still up. Bull's own close() would wait on
+    // Redis without a bound.
     queue.pause(true, true).catch(() => undefined);
+    // settled for a moment: a fetch that was under way when the queue paused still delivers
     const until = Date.now() + SHUTDOWN_WAIT_MS;
-    while (this.inFlight > 0 && Date.now() < until) await delay(50);
-    if (this.inFlight > 0) this.logger.warn(`${this.inFlight} job(s) still running after ${SHUTDOWN_WAIT_MS} ms (Redis away?): leaving them to be redelivered`);
+    let quietSince = Date.now();
+    while (Date.now() < until) {
+      if (this.unsettled > 0) quietSince = Date.now();
+      else if (Date.now() - quietSince >= QUIET_MS) break;
+      await delay(20);
+    }
+    if (this.unsettled > 0) this.logger.warn(`${this.unsettled} job(s) still running after ${SHUTDOWN_WAIT_MS} ms (Redis away?): leaving them to be redelivered`);
+    this.queue = undefined;
     await forceClose(queue);
   }
 
@@ -98,6 +109,11 @@ export class JobConsumerService implements OnApplicationBootstrap, BeforeApplica
     const queue = this.queues.create();
     this.queue = queue;
     this.pausedForLoad = false;
+    this.unsettled = 0;
+    const settled = (): void => {
+      if (this.queue === queue && this.unsettled > 0) this.unsettled--;
+    };
+    queue.on('completed', settled);
     let lastError = 0;
     queue.on('error', (err: Error) => {
       // ioredis repeats connection errors while Redis is away: one line per 10 s is enough.
@@ -105,6 +121,7 @@ export class JobConsumerService implements OnApplicationBootstrap, BeforeApplica
       lastError = Date.now();
     });
     queue.on('failed', (job: Job<JobPayload>) => {
+      settled();
       recordFinalFailure(job, this.config.jobs.nodeId, this.outcomes).catch((err: Error) =>
         this.logger.warn(`job ${job.id}: its failure could not be recorded: ${err.message}`),
       );
@@ -113,6 +130,7 @@ export class JobConsumerService implements OnApplicationBootstrap, BeforeApplica
     queue
       .process(this.concurrency, async (job: Job<JobPayload>) => {
         this.inFlight++;
+        if (this.queue === queue) this.unsettled++;
         this.lastStartedAt = Date.now();
         try {
           return await this.processor.process(job);
