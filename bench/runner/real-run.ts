@@ -17,7 +17,7 @@ import { simulationConfig } from '../sim/sim-config';
 import { runSimLanes } from '../sim/sim-lanes';
 import type { LaneResult } from '../stats/lane-result.interface';
 import { latencyStats } from '../stats/percentile';
-import { summariseLane } from '../stats/summarise-lane';
+import { runShare, summariseLane } from '../stats/summarise-lane';
 import { InprocTarget } from '../targets/inproc.target';
 import type { LaneSpec, RealTarget } from '../targets/real-target.interface';
 import { hostFacts } from './host-facts';
@@ -167,7 +167,7 @@ function hostSample(records: readonly RequestRecord[], busyMs: number, cpu: Thre
   for (const r of records) {
     if (!r.ok) continue;
     jobs++;
-    const share = r.batchSize / (r.executedBatchSize && r.executedBatchSize > 0 ? r.executedBatchSize : r.batchSize);
+    const share = runShare(r);
     runs += share;
     if (!r.deviceId || r.computeMs === undefined) continue;
     runMsByDevice[r.deviceId] = (runMsByDevice[r.deviceId] ?? 0) + share * r.computeMs;

@@ -8,6 +8,11 @@ export interface LaneIdentity {
   subject: string;
 }
 
+/** A job's share of the session run that served it: its rows over the run's (merged) rows. */
+export function runShare(r: Pick<RequestRecord, 'batchSize' | 'executedBatchSize'>): number {
+  return r.batchSize / (r.executedBatchSize && r.executedBatchSize > 0 ? r.executedBatchSize : r.batchSize);
+}
+
 /**
  * Turns a lane's raw records into its result (records of `rounds` runs of the lane, each with
  * times from its own start, pool into one window of `rounds` x its length). Window = [warmupMs, durationMs): throughput counts
@@ -37,10 +42,10 @@ export function summariseLane(
     rows += r.batchSize;
     const deviceId = r.deviceId ?? 'unknown';
     jobsByDevice[deviceId] = (jobsByDevice[deviceId] ?? 0) + 1;
-    const run = r.executedBatchSize && r.executedBatchSize > 0 ? r.executedBatchSize : r.batchSize;
-    runs += r.batchSize / run;
+    const share = runShare(r);
+    runs += share;
     const device = byId.get(deviceId);
-    if (device && r.computeMs !== undefined) cost += (device.costWeight * r.computeMs * (r.batchSize / run)) / device.slots / 1000;
+    if (device && r.computeMs !== undefined) cost += (device.costWeight * r.computeMs * share) / device.slots / 1000;
   }
   const errors: Record<string, number> = {};
   for (const r of sent) if (!r.ok && !r.unfinished) errors[r.error ?? 'error'] = (errors[r.error ?? 'error'] ?? 0) + 1;
