@@ -4,6 +4,7 @@ import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '@switchyard/config';
 import type { Queue } from 'bull';
 import { JOBS_QUEUE } from '../jobs.constants';
 import { readEvictionPolicy } from '../results/redis-eviction-policy.adapter';
+import { withTimeout } from '../timeouts/with-timeout';
 
 const CHECK_TIMEOUT_MS = 5000;
 
@@ -53,14 +54,4 @@ export class RedisRequirementsService implements OnModuleInit {
 
 function redactedUrl(url: string): string {
   return url.replace(/\/\/[^@/]*@/, '//***@');
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-    promise.then(
-      (v) => (clearTimeout(timer), resolve(v)),
-      (e: unknown) => (clearTimeout(timer), reject(e)),
-    );
-  });
 }

@@ -15,6 +15,7 @@ import { JobOutcomeStore } from '../results/job-outcome-store.adapter';
 import { toJobView } from '../results/job-view.mapper';
 import { jobBody } from '../submission/job-body';
 import { jobIds, keyHash, submissionFingerprint } from '../submission/job-ids';
+import { withTimeout } from '../timeouts/with-timeout';
 import { JobRequestValidator } from '../submission/job-request.validator';
 import { readJobSubmission } from '../submission/read-job-submission';
 
@@ -142,19 +143,10 @@ export class RedisJobsService implements JobsApi {
    */
   private async onRedis<T>(unsure: string | undefined, op: () => Promise<T>): Promise<T> {
     await this.ensureConnected();
-    const work = op();
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        work.catch(() => undefined); // it may still settle once Redis is back
-        reject(new UnavailableError(`the jobs queue's Redis did not answer within ${ANSWER_WAIT_MS} ms${unsure ? ` (${unsure})` : ''}; try again shortly`, { retryAfterSeconds: 2 }));
-      }, ANSWER_WAIT_MS);
-    });
-    try {
-      return await Promise.race([work, late]);
-    } finally {
-      clearTimeout(timer);
-    }
+    // a late answer (once Redis is back) is ignored
+    return withTimeout(op(), ANSWER_WAIT_MS, () =>
+      new UnavailableError(`the jobs queue's Redis did not answer within ${ANSWER_WAIT_MS} ms${unsure ? ` (${unsure})` : ''}; try again shortly`, { retryAfterSeconds: 2 }),
+    );
   }
 
   private async ensureConnected(): Promise<void> {
