@@ -6,8 +6,14 @@
  * same files production runs. This file is preloaded with `node --require`; it maps the Jest
  * globals onto node:test and `expect` (Jest's own matcher library).
  */
+const { AsyncLocalStorage } = require('node:async_hooks');
 const test = require('node:test');
 const { expect } = require('expect');
+
+// The node:test context of the running `it` body, so that a helper can mark it skipped through the
+// runner (test/support/requirements.ts) without every spec threading `t` through jest's signature.
+const currentTest = new AsyncLocalStorage();
+globalThis[Symbol.for('switchyard.currentTest')] = () => currentTest.getStore();
 
 function withTimeout(fn, timeout) {
   return [typeof timeout === 'number' ? { timeout } : {}, fn];
@@ -40,7 +46,7 @@ function makeIt(base) {
     if (!body) return base(name, { todo: true });
     // jest's done-callback style: fn(done)
     const run = body.length > 0 ? () => new Promise((resolve, reject) => body((err) => (err ? reject(err) : resolve()))) : () => body();
-    return base(name, options, run);
+    return base(name, options, (t) => currentTest.run(t, run));
   };
   it.each = makeEach(it);
   it.skip = (name) => base(name, { skip: true }, () => {});

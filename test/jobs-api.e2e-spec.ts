@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { JobConsumerService } from '@switchyard/jobs';
 import { RedisServer } from '../libs/jobs/src/testing/redis-server';
+import { describeWithRedis } from './support/requirements';
 import { startJobsApp, type JobsApp } from './support/jobs-app';
 import { cancelJob, echoCase, getJob, mlpCase, resultMismatch, submitJobs, waitForJobs, type JobCase } from './support/jobs-client';
 import { sleep, waitFor } from './support/jobs-ports';
@@ -13,7 +14,7 @@ const run = promisify(execFile);
  * the spec can kill it like a crashing worker) and a real redis-server. Results are checked
  * against plain-JS reference math.
  */
-describe('Jobs API (e2e, one node, real Redis)', () => {
+describeWithRedis('Jobs API (e2e, one node, real Redis)', () => {
   const redis = new RedisServer();
   let node: JobsApp;
   let url: string;

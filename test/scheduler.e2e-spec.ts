@@ -3,7 +3,7 @@ import { DEMO_MODELS, maxRelativeError, referenceMlp, type MlpSpec } from '@swit
 import type { SchedulerStatusDto } from '@switchyard/scheduler';
 import { startTestServer, type TestServer } from './support/inference-server';
 import { asFloat32, bytesOf, postBinary, postJson, seededFloats, type V2Response } from './support/v2-client';
-import { requireWebgpuOrSkip } from './support/webgpu-requirement';
+import { availableOrSkip } from './support/requirements';
 
 const MLP_TINY = DEMO_MODELS.find((m) => m.name === 'mlp_tiny') as MlpSpec;
 const MLP_SMALL = DEMO_MODELS.find((m) => m.name === 'mlp_small') as MlpSpec;
@@ -142,7 +142,7 @@ describe('Scheduler (e2e)', () => {
     }, 120_000);
 
     it('uses the other device for mlp_tiny while the faster one is backed up, and the faster one again once idle', async () => {
-      if (!requireWebgpuOrSkip(gpu !== undefined, 'GET /v1/scheduler lists no gpu device')) return;
+      if (!availableOrSkip('webgpu', gpu !== undefined, 'GET /v1/scheduler lists no gpu device')) return;
       const tinyMs = msPerRow(status, 'mlp_tiny@1');
       const faster = fastest(tinyMs);
       const other = [...tinyMs.keys()].find((d) => d !== faster)!;
@@ -180,7 +180,7 @@ describe('Scheduler (e2e)', () => {
     });
 
     it('refuses a job pinned to a device too slow for its timeout that another device could meet', async () => {
-      if (!requireWebgpuOrSkip(gpu !== undefined, 'GET /v1/scheduler lists no gpu device')) return;
+      if (!availableOrSkip('webgpu', gpu !== undefined, 'GET /v1/scheduler lists no gpu device')) return;
       const ms = msPerRow(status, 'mlp_small@1');
       const slower = [...ms.entries()].sort((a, b) => b[1] - a[1])[0];
       const timeoutUs = Math.floor((slower[1] / 2) * 1000);
@@ -229,7 +229,7 @@ describe('Scheduler (e2e)', () => {
     it('drops a job whose timeout expires in the queue with 504, and lets the job ahead of it finish', async () => {
       const status = await schedulerStatus(server.url);
       const gpu = status.devices.find((d) => d.kind === 'gpu');
-      if (!requireWebgpuOrSkip(gpu !== undefined, 'GET /v1/scheduler lists no gpu device (the test needs a device slow enough to hold a job)')) return;
+      if (!availableOrSkip('webgpu', gpu !== undefined, 'GET /v1/scheduler lists no gpu device (the test needs a device slow enough to hold a job)')) return;
       expect(gpu!.capacity).toBe(1);
       // 64 rows of mlp_small keep the software WebGPU device busy for a long while (a second or more;
       // one row can finish in ~40 ms on a quiet host, before the next request arrives)

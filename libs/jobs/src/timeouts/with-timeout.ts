@@ -7,6 +7,8 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, timeoutError: ()
     const timer = setTimeout(() => reject(timeoutError()), ms);
     promise.then(
       (v) => (clearTimeout(timer), resolve(v)),
+      // the promise's own rejection, passed on unchanged
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
       (e: unknown) => (clearTimeout(timer), reject(e)),
     );
   });

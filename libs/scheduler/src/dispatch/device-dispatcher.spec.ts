@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EwmaServiceTimeEstimator } from '../estimator/ewma-service-time-estimator';
-import type { InferenceJob, JobOutcome } from '../interfaces/inference-job.interface';
+import type { JobOutcome } from '../interfaces/inference-job.interface';
 import { DeviceDispatcher } from './device-dispatcher';
 import { ManualClock } from './manual-clock';
 import { demoServedModel } from './testing/demo-served-model';

@@ -1,4 +1,4 @@
-import { DeadlineExceededError, InferenceFailedError, SwitchyardError, SwitchyardEvents, UnavailableError, type WireTensor } from '@switchyard/common';
+import { DeadlineExceededError, InferenceFailedError, SwitchyardError, type SwitchyardEvents, UnavailableError, type WireTensor } from '@switchyard/common';
 import type { DevicePool, TaskResult } from '@switchyard/runtime';
 import type { InferenceJob, JobOutcome, PlacementDecision } from '../interfaces/inference-job.interface';
 import { backlogPerSlotMs } from '../framework/backlog-per-slot';
@@ -240,6 +240,8 @@ export class DeviceDispatcher {
       const inputs: WireTensor[] = jobs.length === 1 ? jobs[0].job.inputs : mergeInputs(jobs.map((j) => j.job.inputs));
       result = pool.run({ modelKey: queue.modelKey, inputs, outputNames: jobs[0].job.outputNames });
     } catch (err) {
+      // a synchronous throw of run(), passed on unchanged: fail() takes any value
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
       result = Promise.reject(err);
     }
     result
