@@ -7,10 +7,42 @@ import tseslint from 'typescript-eslint';
 
 // Globals of the few plain .js files (TypeScript files need none: the compiler checks names).
 const NODE_GLOBALS = Object.fromEntries(
-  ['require', 'module', 'exports', 'process', 'console', '__dirname', '__filename', 'globalThis', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Buffer', 'URL'].map((n) => [n, 'readonly']),
+  [
+    'require',
+    'module',
+    'exports',
+    'process',
+    'console',
+    '__dirname',
+    '__filename',
+    'globalThis',
+    'setTimeout',
+    'clearTimeout',
+    'setInterval',
+    'clearInterval',
+    'Buffer',
+    'URL',
+  ].map((n) => [n, 'readonly']),
 );
 const BROWSER_GLOBALS = Object.fromEntries(
-  ['window', 'document', 'fetch', 'console', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'EventSource', 'WebSocket', 'location', 'URL', 'URLSearchParams', 'performance', 'requestAnimationFrame', 'Intl'].map((n) => [n, 'readonly']),
+  [
+    'window',
+    'document',
+    'fetch',
+    'console',
+    'setTimeout',
+    'clearTimeout',
+    'setInterval',
+    'clearInterval',
+    'EventSource',
+    'WebSocket',
+    'location',
+    'URL',
+    'URLSearchParams',
+    'performance',
+    'requestAnimationFrame',
+    'Intl',
+  ].map((n) => [n, 'readonly']),
 );
 
 /**
@@ -81,7 +113,10 @@ export default tseslint.config(
       'import-x/no-useless-path-segments': 'error',
       'no-restricted-syntax': [
         'error',
-        { selector: "CallExpression[callee.object.name=/^(it|test|describe)$/][callee.property.name='only']", message: 'no committed .only tests' },
+        {
+          selector: "CallExpression[callee.object.name=/^(it|test|describe)$/][callee.property.name='only']",
+          message: 'no committed .only tests',
+        },
       ],
     },
   },
@@ -95,7 +130,10 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['@switchyard/*/**', '!@switchyard/*/testing'], message: 'import another lib through its barrel (@switchyard/<lib>)' },
-            { regex: '^(\\.\\./)+(apps|bench|clients|test|scripts)(/|$)', message: 'a lib never imports apps/, bench/, clients/, test/ or scripts/' },
+            {
+              regex: '^(\\.\\./)+(apps|bench|clients|test|scripts)(/|$)',
+              message: 'a lib never imports apps/, bench/, clients/, test/ or scripts/',
+            },
           ],
         },
       ],
@@ -103,7 +141,11 @@ export default tseslint.config(
         'error',
         {
           zones: [
-            { target: './libs', from: ['./apps', './bench', './clients', './test', './scripts'], message: 'a lib never imports apps/, bench/, clients/, test/ or scripts/' },
+            {
+              target: './libs',
+              from: ['./apps', './bench', './clients', './test', './scripts'],
+              message: 'a lib never imports apps/, bench/, clients/, test/ or scripts/',
+            },
             ...layerZones({ ...LAYERS, ...EXTRA_LIBS }),
           ],
         },
@@ -135,7 +177,10 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['@switchyard/*/**', '!@switchyard/*/testing'], message: 'import a lib through its barrel (@switchyard/<lib>)' },
-            { regex: '^(\\.\\./)+libs/[^/]+/src/(?!testing/)', message: 'import a lib through its barrel (@switchyard/<lib>), or its testing/ helpers' },
+            {
+              regex: '^(\\.\\./)+libs/[^/]+/src/(?!testing/)',
+              message: 'import a lib through its barrel (@switchyard/<lib>), or its testing/ helpers',
+            },
           ],
         },
       ],

@@ -1,4 +1,5 @@
-import { DEMO_MODELS, maxRelativeError, referenceCnn, referenceMlp, type MlpSpec } from '@switchyard/models';
+import { DEMO_MODELS, type MlpSpec } from '@switchyard/models';
+import { maxRelativeError, referenceCnn, referenceMlp } from '@switchyard/models/testing';
 import { startTestServer, type TestServer } from './support/inference-server';
 import { DTYPE_CASES, inName, outName } from './support/dtype-cases';
 import { asFloat32, bytesOf, postBinary, postJson, seededFloats } from './support/v2-client';

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { DEMO_MODELS, maxRelativeError, referenceMlp, type MlpSpec } from '@switchyard/models';
+import { DEMO_MODELS, type MlpSpec } from '@switchyard/models';
+import { maxRelativeError, referenceMlp } from '@switchyard/models/testing';
 import type { SchedulerStatusDto } from '@switchyard/scheduler';
 import { startTestServer, type TestServer } from './support/inference-server';
 import { asFloat32, bytesOf, postBinary, postJson, seededFloats, type V2Response } from './support/v2-client';

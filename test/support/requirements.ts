@@ -42,7 +42,9 @@ function missing(part: Requirement, why: string): Error {
 export function availableOrSkip(part: Requirement, available: boolean, why: string): boolean {
   if (available) return true;
   if (isRequired(part)) throw missing(part, why);
-  const current = (globalThis as Record<symbol, (() => SkippableContext | undefined) | undefined>)[Symbol.for('switchyard.currentTest')]?.();
+  const current = (globalThis as Record<symbol, (() => SkippableContext | undefined) | undefined>)[
+    Symbol.for('switchyard.currentTest')
+  ]?.();
   if (!current) throw new Error(`availableOrSkip('${part}') called outside a running test (${why})`);
   current.skip(skipMessage(part, why));
   return false;

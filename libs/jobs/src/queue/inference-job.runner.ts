@@ -14,13 +14,14 @@ export class InferenceJobRunner implements JobRunner {
   constructor(private readonly inference: InferenceService) {}
 
   async run(payload: JobPayload, remainingMs: number | undefined): Promise<InferResponseJson> {
-    const encoded = await this.inference.infer(payload.model, payload.version, withTimeout(payload.request, remainingMs), undefined);
+    const encoded = await this.inference.infer(payload.model, payload.version, withRemainingTime(payload.request, remainingMs), undefined);
     if (encoded.contentType !== 'application/json') throw new InferenceFailedError('the inference response is not JSON');
     return JSON.parse(typeof encoded.body === 'string' ? encoded.body : encoded.body.toString('utf8')) as InferResponseJson;
   }
 }
 
-function withTimeout(request: Record<string, unknown>, remainingMs: number | undefined): Record<string, unknown> {
+/** The request with its `timeout` parameter cut to what is left of the job's deadline. */
+function withRemainingTime(request: Record<string, unknown>, remainingMs: number | undefined): Record<string, unknown> {
   if (remainingMs === undefined) return request;
   const parameters = { ...((request.parameters as Record<string, unknown> | undefined) ?? {}) };
   const micros = Math.max(1, Math.floor(remainingMs * 1000));

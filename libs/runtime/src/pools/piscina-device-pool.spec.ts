@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import type { WireTensor } from '@switchyard/common';
 import type { DeviceInfo } from '@switchyard/devices';
-import { DEMO_MODELS, maxRelativeError, referenceMlp, type MlpSpec } from '@switchyard/models';
+import { DEMO_MODELS, type MlpSpec } from '@switchyard/models';
+import { maxRelativeError, referenceMlp } from '@switchyard/models/testing';
 import { modelRepository } from '../../../../test/support/repo-paths';
 import { availableOrSkip } from '../../../../test/support/requirements';
 import { BufferPool } from '../memory/buffer-pool';
