@@ -110,7 +110,7 @@ describe('Fault tolerance (e2e, real pool processes and signals)', () => {
     expect(after.status).toBe(200);
   }, 120_000);
 
-  it('moves work off a frozen GPU pool to the CPU at once, retries what was running there, and keeps answering by the deadline', async () => {
+  it('moves work off a frozen or crashed GPU pool to the CPU at once, retries what was running there, and keeps answering by the deadline', async () => {
     server = await startTestServer({ DEVICE_COSTS: 'cpu:0=1000,gpu:0=1', RUN_TIMEOUT_MS: 1000, HEALTH_PROBE_BACKOFF_MS: 500, MODELS: 'mlp_tiny' }, 180_000);
     const { url } = server;
     const gpuPool = server.app.get(RuntimeService).pool('gpu:0');
@@ -144,5 +144,19 @@ describe('Fault tolerance (e2e, real pool processes and signals)', () => {
     const retried = answers.filter((a) => a.res.json?.parameters?.retried_from === 'gpu:0');
     expect(retried.length).toBeGreaterThan(0);
     expect(retried.every((a) => a.res.status === 200 && a.res.json.parameters.attempts === 2 && a.res.json.parameters.device === 'cpu:0')).toBe(true);
-  }, 240_000);
+
+    // a driver crash: the GPU pool process dies (SIGKILL) under load; its jobs are retried on the CPU
+    for (let i = 0; i < 20; i++) await postJson(url, MLP, { inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 16], data: row }] });
+    const crashed = poolPid(server, 'gpu:0');
+    const second = load(url, 4, 2000);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    process.kill(crashed, 'SIGKILL');
+    await until('gpu:0 quarantined after the crash', async () => ((await healthOf(url, 'gpu:0'))?.state === 'quarantined' ? true : undefined), 10_000);
+    expect((await healthOf(url, 'gpu:0'))?.reason).toMatch(/pool process exited \(SIGKILL\)/);
+    await until('gpu:0 re-admitted after the crash', async () => ((await healthOf(url, 'gpu:0'))?.state === 'healthy' ? true : undefined), 60_000);
+    await second.stop();
+    expect(poolPid(server, 'gpu:0')).not.toBe(crashed);
+    expect(second.answers.filter((a) => a.res.status !== 200).map((a) => `${a.res.status} ${JSON.stringify(a.res.json)}`)).toEqual([]);
+    expect(second.answers.some((a) => a.res.json.parameters.retried_from === 'gpu:0')).toBe(true);
+  }, 300_000);
 });
