@@ -5,3 +5,5 @@ export * from './adapters/nvidia-smi.adapter';
 export * from './device-inventory.service';
 export * from './devices.module';
 export * from './dto/devices-response.dto';
+export * from './health/device-health.interface';
+export * from './health/device-health.service';
