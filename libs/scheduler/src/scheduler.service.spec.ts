@@ -251,6 +251,20 @@ describe(SchedulerService.name, () => {
       await running;
     });
 
+    it('keeps a queued job on a stalling device when no other device has its model', async () => {
+      seedEstimates(20, 60);
+      const model = { ...served.model, devices: ['cpu:0'] };
+      fast.hold();
+      const running = sut.submit(mlpJob(model, 1, clock.now()).job);
+      const queued = sut.submit(mlpJob(model, 1, clock.now()).job);
+      clock.advance(95);
+      await settle();
+      expect(sut.queues().find((q) => q.deviceId === 'cpu:0')?.queuedJobs).toBe(1);
+      fast.release();
+      const [, waited] = await Promise.all([running, queued]);
+      expect(waited).toMatchObject({ attempts: 2, retriedFrom: 'cpu:0', decision: { deviceId: 'cpu:0' } });
+    });
+
     it('retries a job whose run failed on another device, says so, and then holds the first device to account', async () => {
       seedEstimates();
       fast.failNext(1);

@@ -82,6 +82,8 @@ export class SchedulerService implements OnModuleInit, OnApplicationShutdown {
   async submit(job: InferenceJob): Promise<JobOutcome> {
     const deadlineAt = job.timeoutMs !== undefined ? job.receivedAt + job.timeoutMs : undefined;
     const tried = new Set<string>();
+    /** Devices the job was moved off because they stalled: avoided while another device can take it. */
+    const stalled = new Set<string>();
     let first: { deviceId: string; error: Error } | undefined;
     let failures = 0;
     let moves = 0;
@@ -89,7 +91,7 @@ export class SchedulerService implements OnModuleInit, OnApplicationShutdown {
       let deviceId: string;
       let outcome: Promise<JobOutcome>;
       try {
-        ({ deviceId, outcome } = this.placeAndEnqueue(job, deadlineAt, tried));
+        ({ deviceId, outcome } = this.placeAvoiding(job, deadlineAt, tried, stalled));
       } catch (refusal) {
         // nowhere else to go: the first failure says more than "no device"
         throw first?.error ?? refusal;
@@ -107,7 +109,7 @@ export class SchedulerService implements OnModuleInit, OnApplicationShutdown {
         if (!moved && (!isRetryable(err) || job.device !== undefined || ++failures >= MAX_ATTEMPTS || left <= 0)) throw err;
         if (left <= 0) throw err;
         first ??= { deviceId, error: err as Error };
-        if (!moved) tried.add(deviceId);
+        (moved ? stalled : tried).add(deviceId);
         this.events.emit('job.retried', { jobId: job.id, model: job.model.key, fromDeviceId: deviceId, reason: (err as Error).message });
       }
     }
@@ -116,6 +118,16 @@ export class SchedulerService implements OnModuleInit, OnApplicationShutdown {
   /** Whether some device that has the model loaded is not quarantined (readiness). */
   servable(model: ServedModel): boolean {
     return model.devices.some((id) => this.runtime.pool(id) !== undefined && !this.health.isQuarantined(id));
+  }
+
+  /** Places the job off `tried` and, while another device can take it, off `stalled`. */
+  private placeAvoiding(job: InferenceJob, deadlineAt: number | undefined, tried: ReadonlySet<string>, stalled: ReadonlySet<string>) {
+    if (stalled.size === 0) return this.placeAndEnqueue(job, deadlineAt, tried);
+    try {
+      return this.placeAndEnqueue(job, deadlineAt, new Set([...tried, ...stalled]));
+    } catch {
+      return this.placeAndEnqueue(job, deadlineAt, tried);
+    }
   }
 
   /** Places the job (never on a device in `exclude`) and queues it there. */
