@@ -6,14 +6,15 @@
  * same files production runs. This file is preloaded with `node --require`; it maps the Jest
  * globals onto node:test and `expect` (Jest's own matcher library).
  */
-const { AsyncLocalStorage } = require('node:async_hooks');
 const test = require('node:test');
 const { expect } = require('expect');
 
 // The node:test context of the running `it` body, so that a helper can mark it skipped through the
 // runner (test/support/requirements.ts) without every spec threading `t` through jest's signature.
-const currentTest = new AsyncLocalStorage();
-globalThis[Symbol.for('switchyard.currentTest')] = () => currentTest.getStore();
+// Tests of a file run one at a time, so a variable is enough (an AsyncLocalStorage would slow
+// every promise of the in-process server under test on Node 20).
+let currentTest;
+globalThis[Symbol.for('switchyard.currentTest')] = () => currentTest;
 
 // A test or hook that hangs fails after this long instead of holding the whole run; one given its
 // own timeout keeps it. Generous: the machines running the suite are often loaded. (Node 20's
@@ -84,7 +85,14 @@ function makeIt(base) {
     if (!fn) return base(name, { todo: true });
     const chain = scopes.slice();
     const run = callback(fn);
-    return base(name, options, (t) => currentTest.run(t, () => runWithAfterEach(run, chain)));
+    return base(name, options, async (t) => {
+      currentTest = t;
+      try {
+        await runWithAfterEach(run, chain);
+      } finally {
+        currentTest = undefined;
+      }
+    });
   };
   it.each = makeEach(it);
   it.skip = (name) => base(name, { skip: true }, () => {});
