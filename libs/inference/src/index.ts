@@ -9,6 +9,7 @@ export * from './services/assert-model-ready';
 export * from './services/model-metadata.mapper';
 export * from './codec/fp16';
 export * from './codec/tensor-json.codec';
+export * from './codec/tensor-json.encoder';
 export * from './codec/split-infer-body';
 export * from './codec/encode-infer-response';
 export * from './validation/infer-request.validator';
