@@ -14,37 +14,43 @@ const NULL_BYTES = [0x6e, 0x75, 0x6c, 0x6c];
 const POW10 = Array.from({ length: 61 }, (_, i) => Number(`1e${i}`));
 const scratch = new Uint8Array(24);
 
+/** "00" to "99" as ASCII pairs: two digits per division. */
+const PAIRS = Uint8Array.from({ length: 200 }, (_, i) => ZERO + (i % 2 === 0 ? Math.floor(i / 20) : (i >> 1) % 10));
+
+/** Decimal digits of a non-negative integer below 2^31. */
+function digitCount(n: number): number {
+  if (n < 100_000) return n < 10 ? 1 : n < 100 ? 2 : n < 1000 ? 3 : n < 10_000 ? 4 : 5;
+  return n < 1_000_000 ? 6 : n < 10_000_000 ? 7 : n < 100_000_000 ? 8 : n < 1_000_000_000 ? 9 : 10;
+}
+
+/** A non-negative integer below 2^31, written right to left two digits at a time (int32 arithmetic). */
+function writeSmallUint(out: Uint8Array, pos: number, n: number, width: number): number {
+  let at = pos + width;
+  while (n >= 100) {
+    const q = (n / 100) | 0;
+    const pair = (n - q * 100) << 1;
+    out[--at] = PAIRS[pair + 1];
+    out[--at] = PAIRS[pair];
+    n = q;
+  }
+  if (n >= 10) {
+    out[--at] = PAIRS[(n << 1) + 1];
+    out[--at] = PAIRS[n << 1];
+  } else {
+    out[--at] = ZERO + n;
+  }
+  while (at > pos) out[--at] = ZERO; // left padding when width is wider than the digits
+  return pos + width;
+}
+
 /** A non-negative safe integer in decimal. */
 export function writeUint(out: Uint8Array, pos: number, n: number): number {
-  if (n < 10) {
-    out[pos] = ZERO + n;
-    return pos + 1;
-  }
-  if (n >= 1e8) {
-    // doubles divide integers above 2^32 inexactly: split into a high part and 8 low digits
-    let high = Math.floor(n / 1e8);
-    let low = n - high * 1e8;
-    if (low < 0) {
-      high -= 1;
-      low += 1e8;
-    } else if (low >= 1e8) {
-      high += 1;
-      low -= 1e8;
-    }
-    pos = writeUint(out, pos, high);
-    for (let i = 7; i >= 0; i--) {
-      out[pos + i] = ZERO + (low % 10);
-      low = Math.floor(low / 10);
-    }
-    return pos + 8;
-  }
-  let digits = 0;
-  for (let m = n; m > 0; m = Math.floor(m / 10)) digits++;
-  for (let i = pos + digits - 1; i >= pos; i--) {
-    out[i] = ZERO + (n % 10);
-    n = Math.floor(n / 10);
-  }
-  return pos + digits;
+  if (n < 0x80000000) return writeSmallUint(out, pos, n, digitCount(n));
+  // above 2^31: a high part and 8 low digits (doubles hold both exactly)
+  const high = Math.floor(n / 1e8);
+  const low = n - high * 1e8;
+  pos = writeUint(out, pos, high);
+  return writeSmallUint(out, pos, low, 8);
 }
 
 /** A safe integer in decimal. */
@@ -111,13 +117,10 @@ function scale(v: number, exp: number): number {
 function writeDecimal(out: Uint8Array, pos: number, digits: number, exp: number): number {
   let count = 9;
   while (digits % 10 === 0) {
-    digits /= 10;
+    digits = (digits / 10) | 0;
     count--;
   }
-  for (let i = count - 1; i >= 0; i--) {
-    scratch[i] = ZERO + (digits % 10);
-    digits = Math.floor(digits / 10);
-  }
+  writeSmallUint(scratch, 0, digits, count);
   const point = exp + 1; // digits before the decimal point
   if (point >= count && point <= 21) {
     for (let i = 0; i < count; i++) out[pos++] = scratch[i];
@@ -144,5 +147,5 @@ function writeDecimal(out: Uint8Array, pos: number, digits: number, exp: number)
   }
   out[pos++] = SMALL_E;
   out[pos++] = exp < 0 ? MINUS : PLUS;
-  return writeUint(out, pos, Math.abs(exp));
+  return writeSmallUint(out, pos, Math.abs(exp), Math.abs(exp) < 10 ? 1 : 2);
 }

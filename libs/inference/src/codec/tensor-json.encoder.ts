@@ -1,7 +1,7 @@
 import { BYTES_PER_ELEMENT, type TensorDataType } from '@switchyard/common';
 import { halfBitsToFloat } from './fp16';
 import { smallIntView } from './typed-views';
-import { writeAscii, writeFloat32, writeInt, writeNull, writeUint } from './json-number.writer';
+import { writeAscii, writeFloat32, writeInt } from './json-number.writer';
 
 /** Longest JSON text of one value of each type, bytes (e.g. "-1.17549435e-38" for FP32). */
 const MAX_JSON_BYTES: Record<TensorDataType, number> = {
@@ -64,14 +64,9 @@ function writeValues(out: Buffer, pos: number, data: ArrayBuffer, datatype: Tens
       }
       return pos;
     }
-    case 'FP64': {
-      const view = new Float64Array(data);
-      for (let i = 0; i < count; i++) {
-        if (i > 0) out[pos++] = COMMA;
-        pos = writeFloat64(out, pos, view[i]);
-      }
-      return pos;
-    }
+    case 'FP64':
+      // shortest round-trip printing of a double is String()'s job: one native write for all of them
+      return pos + out.latin1Write(Array.from(new Float64Array(data), float64Text).join(','), pos);
     case 'INT64':
     case 'UINT64':
       return writeInt64s(out, pos, data, datatype === 'INT64', count);
@@ -86,10 +81,9 @@ function writeValues(out: Buffer, pos: number, data: ArrayBuffer, datatype: Tens
   }
 }
 
-function writeFloat64(out: Buffer, pos: number, v: number): number {
-  if (v !== v || v === Infinity || v === -Infinity) return writeNull(out, pos);
-  if (Number.isSafeInteger(v) && (v !== 0 || 1 / v > 0)) return writeInt(out, pos, v);
-  return writeAscii(out, pos, Object.is(v, -0) ? '-0' : String(v));
+function float64Text(v: number): string {
+  if (v !== v || v === Infinity || v === -Infinity) return 'null';
+  return Object.is(v, -0) ? '-0' : String(v);
 }
 
 /** 64-bit integers: exact through their 32-bit halves while they are safe JS integers, else BigInt. */

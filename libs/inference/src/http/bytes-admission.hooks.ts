@@ -1,4 +1,4 @@
-import { Transform, pipeline } from 'node:stream';
+import { Transform } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { InflightBytesGate } from './inflight-bytes.gate';
 
@@ -41,11 +41,15 @@ export function registerBytesAdmission(fastify: FastifyInstance, gate: InflightB
           entry.bytes += chunk.length;
           done(null, chunk);
         } catch (err) {
+          // drain the rest instead of destroying the request: its socket must stay up for the 429
+          payload.unpipe(counted);
+          payload.resume();
           done(err as Error);
         }
       },
     });
-    return pipeline(payload, counted, () => undefined);
+    payload.on('error', (err) => counted.destroy(err));
+    return payload.pipe(counted);
   });
 }
 
