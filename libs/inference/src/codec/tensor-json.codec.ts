@@ -20,7 +20,8 @@ const INT_RANGES: Partial<Record<TensorDataType, IntRange>> = {
  * array, without recursion. Nesting deeper than `maxDepth` is refused.
  */
 export function flattenJsonData(data: unknown[], maxDepth: number, tensor: string): unknown[] {
-  if (!data.some(Array.isArray)) return data;
+  // flat unless the first item is an array (a stray array later fails the value checks as a 400)
+  if (data.length === 0 || !Array.isArray(data[0])) return data;
   const out: unknown[] = [];
   const stack: Array<{ items: unknown[]; index: number }> = [{ items: data, index: 0 }];
   while (stack.length > 0) {
@@ -97,11 +98,14 @@ export function jsonValuesToBuffer(
     case 'INT64':
     case 'UINT64': {
       const [min, max] = INT_RANGES[datatype]!;
-      const view = datatype === 'INT64' ? new BigInt64Array(buffer) : new BigUint64Array(buffer);
+      // written as two 32-bit halves (little-endian, two's complement): no BigInt per value
+      const words = new Uint32Array(buffer);
       for (let i = 0; i < n; i++) {
         const v = values[i];
         if (!Number.isInteger(v) || (v as number) < min || (v as number) > max) bad(i);
-        view[i] = BigInt(v as number);
+        const high = Math.floor((v as number) / 0x100000000);
+        words[2 * i] = (v as number) - high * 0x100000000;
+        words[2 * i + 1] = high; // a negative high half wraps to its two's complement
       }
       return buffer;
     }

@@ -66,7 +66,7 @@ function writeValues(out: Buffer, pos: number, data: ArrayBuffer, datatype: Tens
     }
     case 'FP64':
       // shortest round-trip printing of a double is String()'s job: one native write for all of them
-      return pos + out.latin1Write(Array.from(new Float64Array(data), float64Text).join(','), pos);
+      return pos + out.write(Array.from(new Float64Array(data), float64Text).join(','), pos, 'latin1');
     case 'INT64':
     case 'UINT64':
       return writeInt64s(out, pos, data, datatype === 'INT64', count);
