@@ -42,7 +42,7 @@ export const envSchema = z.object({
   MAX_INFLIGHT_BYTES: int(0, Number.MAX_SAFE_INTEGER).optional(),
   /** Bodies and JSON responses from this size on are decoded/encoded on codec worker threads, bytes. */
   CODEC_OFFLOAD_BYTES: int(0, 2 ** 31).default(256 * 1024),
-  /** Codec worker threads; 0 = half the cores (2 to 4). */
+  /** Codec worker threads; 0 = half the cores (1 to 4). */
   CODEC_WORKERS: int(0, 64).default(0),
   MODEL_REPOSITORY: z.string().default('models'),
   MODELS: list.default([]),

@@ -13,8 +13,6 @@ import type { CodecWorkerConfig, DecodeReply, EncodeReply } from './codec-worker
 import { ownsMemory } from './owns-memory';
 
 export const CODEC_WORKER_FILE = join(__dirname, 'codec.worker.js');
-/** Codec threads yield to the event loop: 3x less CPU share than it when both want a core. */
-const CODEC_THREAD_NICE = 5;
 
 /**
  * A few worker threads that decode big request bodies and encode big responses, so that the
@@ -27,9 +25,8 @@ export class CodecPoolService implements OnModuleDestroy {
   private readonly threads: number;
 
   constructor(@Inject(SWITCHYARD_CONFIG) private readonly config: SwitchyardConfig) {
-    // half the cores (the other half runs the device pools' work), but two at least: one big
-    // body being parsed should not hold up every other big request
-    this.threads = config.http.codecWorkers || Math.max(2, Math.min(4, Math.floor(availableParallelism() / 2)));
+    // half the cores: the other half runs the device pools' work and the event loop
+    this.threads = config.http.codecWorkers || Math.max(1, Math.min(4, Math.floor(availableParallelism() / 2)));
   }
 
   /** Decodes and validates a raw body on a worker; the body's memory is moved there when it can be. */
@@ -58,7 +55,7 @@ export class CodecPoolService implements OnModuleDestroy {
 
   private pool(): Piscina {
     if (!this.piscina) {
-      const workerData: CodecWorkerConfig = { maxTensorElements: this.config.http.maxTensorElements ?? DEFAULT_MAX_TENSOR_ELEMENTS, nice: CODEC_THREAD_NICE };
+      const workerData: CodecWorkerConfig = { maxTensorElements: this.config.http.maxTensorElements ?? DEFAULT_MAX_TENSOR_ELEMENTS };
       this.piscina = new Piscina({ filename: CODEC_WORKER_FILE, minThreads: this.threads, maxThreads: this.threads, idleTimeout: 60_000, workerData });
     }
     return this.piscina;

@@ -6,8 +6,6 @@ import type { EncodedInferResponse } from '../encode-infer-response';
 /** Options a codec worker starts with (piscina workerData). */
 export interface CodecWorkerConfig {
   maxTensorElements: number;
-  /** Nice value of the codec threads (Linux), above the event loop's 0. */
-  nice: number;
 }
 
 export interface DecodeTask {

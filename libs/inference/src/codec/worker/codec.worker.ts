@@ -9,13 +9,10 @@ import { InferRequestValidator } from '../../validation/infer-request.validator'
 import { decodeInferBody } from '../decode-infer-body';
 import { encodeInferResponse } from '../encode-infer-response';
 import { ownsMemory } from './owns-memory';
-import { lowerThreadPriority } from './thread-priority.adapter';
 import type { CodecFailure, CodecWorkerConfig, DecodeReply, DecodeTask, EncodeReply, EncodeTask } from './codec-worker-protocol';
 
 const config = Piscina.workerData as CodecWorkerConfig;
 const validator = new InferRequestValidator({ maxTensorElements: config.maxTensorElements });
-// bulk work: the event loop (health probes, small requests) goes first when the cores are busy
-lowerThreadPriority(config.nice);
 
 export function decode(task: DecodeTask) {
   const reply = typed<DecodeReply>(() => {
