@@ -30,6 +30,8 @@ export interface BigBodyLane {
   requestMs: LatencyStats;
   liveMs: LatencyStats;
   readyMs: LatencyStats;
+  /** Liveness of the same server with no clients, probed just before them: what the host itself adds. */
+  idleLiveMs: LatencyStats;
   /** Probes that got no answer within 10 s. */
   probeTimeouts: number;
   peakRssMB: number;
@@ -74,10 +76,10 @@ async function runLane(lane: string, round: number, dist: string, body: Buffer, 
   });
   try {
     await waitReady(server.url);
+    const idle = await probe(server.url, IDLE_SECONDS);
     let peakRss = 0;
     const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, rssMB(server.pid))), 200);
-    const prober = new Worker(PROBER, { eval: true, workerData: { url: server.url } });
-    const probed = new Promise<{ live: number[]; ready: number[]; timeouts: number }>((done) => prober.once('message', done));
+    const probes = probe(server.url);
     const started = performance.now();
     const end = started + seconds * 1000;
     const latencies: number[] = [];
@@ -108,9 +110,7 @@ async function runLane(lane: string, round: number, dist: string, body: Buffer, 
         }
       }),
     );
-    prober.postMessage('stop');
-    const probes = await probed;
-    await prober.terminate();
+    const probed = await probes.stop();
     clearInterval(rssTimer);
     peakRss = Math.max(peakRss, rssMB(server.pid));
     return {
@@ -122,15 +122,41 @@ async function runLane(lane: string, round: number, dist: string, body: Buffer, 
       failed,
       answeredMBps: answeredBytes / 2 ** 20 / seconds,
       requestMs: latencyStats(latencies),
-      liveMs: latencyStats(probes.live),
-      readyMs: latencyStats(probes.ready),
-      probeTimeouts: probes.timeouts,
+      liveMs: latencyStats(probed.live),
+      readyMs: latencyStats(probed.ready),
+      idleLiveMs: latencyStats(idle.live),
+      probeTimeouts: probed.timeouts,
       peakRssMB: peakRss,
-      liveRaw: probes.live.map((v) => Math.round(v * 10) / 10),
+      liveRaw: probed.live.map((v) => Math.round(v * 10) / 10),
     };
   } finally {
     await server.stop();
   }
+}
+
+interface ProbeSamples {
+  live: number[];
+  ready: number[];
+  timeouts: number;
+}
+
+const IDLE_SECONDS = 5;
+
+/** Starts the prober thread; `stop()` ends it and gives its samples. */
+function probe(url: string): { stop(): Promise<ProbeSamples> };
+/** Probes for `seconds` and gives the samples. */
+function probe(url: string, seconds: number): Promise<ProbeSamples>;
+function probe(url: string, seconds?: number): { stop(): Promise<ProbeSamples> } | Promise<ProbeSamples> {
+  const prober = new Worker(PROBER, { eval: true, workerData: { url } });
+  const samples = new Promise<ProbeSamples>((done) => prober.once('message', done));
+  const stop = async () => {
+    prober.postMessage('stop');
+    const result = await samples;
+    await prober.terminate();
+    return result;
+  };
+  if (seconds === undefined) return { stop };
+  return new Promise((resolve) => setTimeout(() => resolve(stop()), seconds * 1000));
 }
 
 async function waitReady(url: string): Promise<void> {

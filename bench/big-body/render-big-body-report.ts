@@ -18,7 +18,7 @@ export function renderBigBodyReport(run: BigBodyRun): string {
   const rows = run.lanes.map(
     (l) =>
       `| ${l.lane} | ${l.round} | ${l.answered} | ${l.refused} | ${l.failed} | ${f(l.answeredMBps, 2)} | ${f(l.requestMs.p50, 0)} | ${f(l.requestMs.p99, 0)} | ` +
-      `${f(l.liveMs.p50)} | ${f(l.liveMs.p99)} | ${f(l.liveMs.max)} | ${f(l.readyMs.p99)} | ${l.probeTimeouts} | ${f(l.peakRssMB, 0)} |`,
+      `${f(l.liveMs.p50)} | ${f(l.liveMs.p99)} | ${f(l.liveMs.max)} | ${f(l.readyMs.p99)} | ${l.probeTimeouts} | ${f(l.idleLiveMs.p99)} | ${f(l.peakRssMB, 0)} |`,
   );
   const of = (lane: string) => run.lanes.filter((l) => l.lane === lane);
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -39,12 +39,13 @@ export function renderBigBodyReport(run: BigBodyRun): string {
     `- host: ${run.host.hostname}, ${run.host.cpus} CPUs (${run.host.cpuModel ?? '?'}), ${run.host.memGiB} GiB, shared with other sessions`,
     `- command: \`${run.command}\``,
     '',
-    '| lane | round | answered | refused | failed | answered MB/s | request p50 ms | request p99 ms | live p50 ms | live p99 ms | live max ms | ready p99 ms | probe timeouts | peak RSS MB |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| lane | round | answered | refused | failed | answered MB/s | request p50 ms | request p99 ms | live p50 ms | live p99 ms | live max ms | ready p99 ms | probe timeouts | idle live p99 ms | peak RSS MB |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
     '',
     `Answered MB/s: before ${range(rate(before))}, after ${range(rate(after))}; mean ratio after/before **${f(ratio, 2)}x** (target >= 3x).`,
     `Liveness p99: before ${range(before.map((l) => l.liveMs.p99))} ms, after ${range(after.map((l) => l.liveMs.p99))} ms (target < 100 ms).`,
+    `Idle liveness p99 (same server, no clients, 5 s just before them: what this shared host adds by itself): ${range(run.lanes.map((l) => l.idleLiveMs.p99))} ms.`,
     `Peak RSS: before ${range(before.map((l) => l.peakRssMB))} MB, after ${range(after.map((l) => l.peakRssMB))} MB.`,
     '',
     'Raw data (every probe latency included): results.json.',
