@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { InferenceFailedError } from '@switchyard/common';
 import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '@switchyard/config';
 import { TensorMemoryService } from '@switchyard/runtime';
 import { encodeInferResponse, type EncodedInferResponse } from '../codec/encode-infer-response';
@@ -6,7 +7,6 @@ import { bufferToJsonValues } from '../codec/tensor-json.values';
 import { CodecPoolService } from '../codec/worker/codec-pool.service';
 import type { InferResponseDto } from '../dto/infer-response.dto';
 import type { InferResult } from '../interfaces/infer-result.interface';
-import { InferenceFailedError } from '@switchyard/common';
 
 /** JSON text is about this many times the bytes of the tensor it prints (FP32: ~11 chars for 4 bytes). */
 const JSON_BYTES_PER_TENSOR_BYTE = 3;
