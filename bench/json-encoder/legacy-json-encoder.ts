@@ -1,5 +1,6 @@
 import type { TensorDataType } from '@switchyard/common';
 import { halfBitsToFloat } from '@switchyard/inference';
+import { smallIntView } from '../../libs/inference/src/codec/typed-views';
 
 /**
  * The JSON output encoder as it was on main at c52e805 (one string per value, then join), kept
@@ -36,23 +37,4 @@ function floatText(v: number, digits?: number): string {
   if (!Number.isFinite(v)) return 'null';
   if (Object.is(v, -0)) return '-0';
   return digits === undefined ? String(v) : String(Number(v.toPrecision(digits)));
-}
-
-function smallIntView(datatype: TensorDataType, buffer: ArrayBuffer) {
-  switch (datatype) {
-    case 'INT8':
-      return new Int8Array(buffer);
-    case 'INT16':
-      return new Int16Array(buffer);
-    case 'INT32':
-      return new Int32Array(buffer);
-    case 'UINT8':
-      return new Uint8Array(buffer);
-    case 'UINT16':
-      return new Uint16Array(buffer);
-    case 'UINT32':
-      return new Uint32Array(buffer);
-    default:
-      throw new Error(`${datatype} is not a small integer type`);
-  }
 }
