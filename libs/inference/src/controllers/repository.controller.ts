@@ -23,11 +23,11 @@ export class RepositoryController {
 
 function readReadyFlag(body: unknown): boolean {
   if (body === undefined || body === null) return false;
-  let value = body;
+  let value: unknown = body;
   if (Buffer.isBuffer(body)) {
     if (body.length === 0) return false;
     try {
-      value = JSON.parse(body.toString('utf8'));
+      value = JSON.parse(body.toString('utf8')) as unknown;
     } catch {
       throw new InvalidRequestError('the repository index request must be a JSON object');
     }
