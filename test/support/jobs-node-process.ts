@@ -16,6 +16,8 @@ export const JOBS_NODE_ENV: Record<string, string> = {
   // Short locks so that a killed node's jobs are redelivered within seconds.
   SWITCHYARD_JOBS_LOCK_MS: '2000',
   SWITCHYARD_JOBS_STALLED_INTERVAL_MS: '1000',
+  // No load balancer in front: a SIGTERM need not wait for one to notice readiness.
+  SWITCHYARD_DRAIN_GRACE_MS: '0',
 };
 
 /**

@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode } from '@nestjs/common';
-import { UnavailableError } from '@switchyard/common';
+import { ServingState, UnavailableError } from '@switchyard/common';
 import { ModelRepositoryService } from '@switchyard/models';
 import type { ServerMetadataDto } from '../dto/model-metadata.dto';
 import { SERVER_EXTENSIONS, SERVER_NAME } from '../inference.constants';
@@ -10,7 +10,10 @@ import { readServerVersion } from '../server-version';
 export class ServerController {
   private readonly metadata: ServerMetadataDto = { name: SERVER_NAME, version: readServerVersion(), extensions: SERVER_EXTENSIONS };
 
-  constructor(private readonly models: ModelRepositoryService) {}
+  constructor(
+    private readonly models: ModelRepositoryService,
+    private readonly serving: ServingState,
+  ) {}
 
   @Get()
   serverMetadata(): ServerMetadataDto {
@@ -24,10 +27,11 @@ export class ServerController {
     return { live: true };
   }
 
-  /** 200 {"ready": true} once every model has loaded, else 503. */
+  /** 200 {"ready": true} once every model has loaded, else 503; 503 from the start of a drain (SIGTERM) on. */
   @Get('health/ready')
   @HttpCode(200)
   ready(): { ready: true } {
+    if (!this.serving.ready) throw new UnavailableError('the server is shutting down (draining): it takes no new work', { retryAfterSeconds: 1 });
     if (!this.models.ready()) throw new UnavailableError('the server is not ready: models are still loading or none is usable');
     return { ready: true };
   }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Inject, Injectable } from '@nestjs/common';
+import { ServingState } from '@switchyard/common';
 import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '@switchyard/config';
 import { ModelRepositoryService } from '@switchyard/models';
 import { RuntimeService } from '@switchyard/runtime';
@@ -25,6 +26,7 @@ export class InferenceService {
     private readonly models: ModelRepositoryService,
     private readonly scheduler: SchedulerService,
     private readonly runtime: RuntimeService,
+    private readonly serving: ServingState,
   ) {
     // decoded tensors take recycled memory: workers return input buffers after each run
     this.validator = new InferRequestValidator({ maxTensorElements: config.http.maxTensorElements ?? DEFAULT_MAX_TENSOR_ELEMENTS }, (n) =>
@@ -32,8 +34,16 @@ export class InferenceService {
     );
   }
 
-  /** `body` is the raw Buffer (or an already parsed JSON object); `headerLength` the Inference-Header-Content-Length header. */
-  async infer(modelName: string, version: string | undefined, body: unknown, headerLength: string | undefined): Promise<EncodedInferResponse> {
+  /**
+   * `body` is the raw Buffer (or an already parsed JSON object); `headerLength` the
+   * Inference-Header-Content-Length header; `options.signal` aborts when the client has gone
+   * (its job is then dropped if still queued).
+   */
+  infer(modelName: string, version: string | undefined, body: unknown, headerLength: string | undefined, options: InferOptions = {}): Promise<EncodedInferResponse> {
+    return this.serving.whileServing(this.serve(modelName, version, body, headerLength, options));
+  }
+
+  private async serve(modelName: string, version: string | undefined, body: unknown, headerLength: string | undefined, { signal }: InferOptions): Promise<EncodedInferResponse> {
     const receivedAt = performance.now();
     const model = this.models.get(modelName, version);
     assertReady(model);
@@ -52,6 +62,7 @@ export class InferenceService {
       ...(timeoutMs !== undefined ? { timeoutMs } : {}),
       ...(policy !== undefined ? { policy } : {}),
       ...(device !== undefined ? { device } : {}),
+      ...(signal ? { signal } : {}),
     };
     const outcome = await this.scheduler.submit(job);
     const encoded = encodeInferResponse(
@@ -75,6 +86,11 @@ export class InferenceService {
     for (const output of outcome.outputs) this.runtime.buffers.release(output.data);
     return encoded;
   }
+}
+
+export interface InferOptions {
+  /** Aborted when the client has gone (see clientGoneSignal). */
+  signal?: AbortSignal;
 }
 
 function round3(ms: number): number {

@@ -18,7 +18,7 @@ export function createSwitchyardMetrics(registry: Registry) {
   return {
     requests: counter('switchyard_requests_total', 'Admitted inference requests that finished, by device, model and outcome (ok|error).', [...DEVICE_MODEL, 'outcome']),
     errors: counter('switchyard_errors_total', 'Admitted requests that failed, by device and reason.', [...DEVICE, 'reason']),
-    rejected: counter('switchyard_rejected_requests_total', 'Requests refused before dispatch (overload, deadline, expired, no_device, invalid); device "none" when refused before placement.', [...DEVICE, 'reason']),
+    rejected: counter('switchyard_rejected_requests_total', 'Requests refused before dispatch (overload, deadline, expired, no_device, invalid, client_gone); device "none" when refused before placement.', [...DEVICE, 'reason']),
     batches: counter('switchyard_batches_total', 'Session runs (possibly merged batches) handed to a device pool.', DEVICE_MODEL),
     batchRequests: counter('switchyard_batch_requests_total', 'Requests carried by the session runs handed to a device pool.', DEVICE_MODEL),
     workerRestarts: counter('switchyard_worker_restarts_total', 'Pool workers that died and were replaced.', DEVICE),
