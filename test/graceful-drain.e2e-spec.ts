@@ -1,0 +1,149 @@
+import { DEMO_MODELS, maxRelativeError, referenceMlp, type MlpSpec } from '@switchyard/models';
+import type { SchedulerStatusDto } from '@switchyard/scheduler';
+import { HAS_PROC, poolHostPid } from './support/child-processes';
+import { SwitchyardNode } from './support/jobs-node-process';
+import { postJson, seededFloats, type V2Response } from './support/v2-client';
+
+const MLP_TINY = DEMO_MODELS.find((m) => m.name === 'mlp_tiny') as MlpSpec;
+const describeWithProc = HAS_PROC ? describe : describe.skip;
+
+/** One CPU worker in a child process, which the specs freeze (SIGSTOP) to hold work in the queue. */
+const NODE_ENV = { SWITCHYARD_MODELS: 'mlp_tiny', SWITCHYARD_ISOLATE_CPU: 'process', SWITCHYARD_CPU_WORKERS: '1' };
+
+/**
+ * SIGTERM to a real server process (dist/apps/server/src/main.js) with requests in flight and
+ * queued: readiness fails at once, new requests are still taken during the grace and refused
+ * after it, the work in hand finishes, and the process exits 0; by the exit timeout when the
+ * work hangs.
+ */
+describeWithProc('Graceful drain (e2e, real server process)', () => {
+  const nodes: SwitchyardNode[] = [];
+  const frozen: number[] = [];
+
+  afterEach(async () => {
+    for (const pid of frozen.splice(0)) kill(pid, 'SIGKILL');
+    await Promise.allSettled(nodes.splice(0).map((n) => n.stop('SIGKILL')));
+  });
+
+  async function start(env: Record<string, string>): Promise<{ node: SwitchyardNode; pool: number }> {
+    const node = new SwitchyardNode(`drain-${nodes.length}`, { ...NODE_ENV, ...env });
+    nodes.push(node);
+    await node.start();
+    return { node, pool: poolHostPid(node.pid!) };
+  }
+
+  function infer(node: SwitchyardNode, seed: number): Promise<V2Response> {
+    return postJson(node.url, '/v2/models/mlp_tiny/infer', { inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 16], data: Array.from(seededFloats(16, seed)) }] });
+  }
+
+  function expectRow(res: V2Response, seed: number): void {
+    expect(res.status).toBe(200);
+    expect(maxRelativeError(res.json.outputs[0].data, referenceMlp(MLP_TINY, seededFloats(16, seed), 1))).toBeLessThan(1e-4);
+  }
+
+  async function cpu(node: SwitchyardNode): Promise<SchedulerStatusDto['devices'][number]> {
+    const status = (await (await fetch(`${node.url}/v1/scheduler`)).json()) as SchedulerStatusDto;
+    return status.devices.find((d) => d.deviceId === 'cpu:0')!;
+  }
+
+  /** Freezes the pool and sends `count` requests: the first runs (and hangs), the others queue. */
+  async function holdWork(node: SwitchyardNode, pool: number, count: number): Promise<Array<Promise<V2Response>>> {
+    kill(pool, 'SIGSTOP');
+    frozen.push(pool);
+    const sent = [infer(node, 100)];
+    await waitFor('the first request running', async () => ((await cpu(node)).inFlight === 1 ? true : undefined));
+    for (let i = 1; i < count; i++) sent.push(infer(node, 100 + i));
+    await waitFor('the others queued', async () => ((await cpu(node)).queuedJobs === count - 1 ? true : undefined));
+    return sent;
+  }
+
+  it('on SIGTERM: ready 503 at once, requests taken during the grace, 503 after it; the work in hand finishes 200; exit 0', async () => {
+    const { node, pool } = await start({ SWITCHYARD_DRAIN_GRACE_MS: '3000', SWITCHYARD_EXIT_TIMEOUT_MS: '60000' });
+    expect((await fetch(`${node.url}/v2/health/ready`)).status).toBe(200);
+    const inHand = await holdWork(node, pool, 4);
+    const signalledAt = Date.now();
+    kill(node.pid!, 'SIGTERM');
+
+    const ready = await waitFor('readiness 503', async () => {
+      const res = await fetch(`${node.url}/v2/health/ready`);
+      return res.status === 503 ? res : undefined;
+    });
+    expect(await ready.json()).toEqual({ error: expect.stringContaining('shutting down') });
+    expect((await fetch(`${node.url}/v2/health/live`)).status).toBe(200);
+
+    // Readiness already says 503, yet requests are taken until the grace ends (load balancers
+    // need a moment to notice); then they are refused with Retry-After. A taken request waits
+    // behind the frozen pool; a refused one is answered at once.
+    const probes: Array<Promise<V2Response>> = [];
+    const refused = await waitFor(
+      'a request refused after the grace',
+      async () => {
+        const probe = infer(node, 200 + probes.length);
+        probes.push(probe);
+        const early = await Promise.race([probe, delay(500).then(() => undefined)]);
+        return early?.status === 503 ? early : undefined;
+      },
+      30_000,
+    );
+    expect(refused.headers.get('retry-after')).toBe('1');
+    expect(refused.json.error).toContain('shutting down');
+    expect((await cpu(node)).queuedJobs).toBeGreaterThan(0);
+
+    kill(pool, 'SIGCONT');
+    frozen.splice(frozen.indexOf(pool), 1);
+    (await Promise.all(inHand)).forEach((res, i) => expectRow(res, 100 + i));
+    // in the order sent: taken (and answered correctly) during the grace, refused after it
+    const statuses = (await Promise.all(probes)).map((res) => res.status);
+    const firstRefused = statuses.indexOf(503);
+    expect(firstRefused).toBeGreaterThan(0);
+    expect(statuses.slice(firstRefused).every((s) => s === 503)).toBe(true);
+    (await Promise.all(probes.slice(0, firstRefused))).forEach((res, i) => expectRow(res, 200 + i));
+    const exit = await node.exited();
+    expect(exit).toEqual({ code: 0, signal: null });
+    expect(Date.now() - signalledAt).toBeLessThan(60_000);
+    expect(node.log()).toContain('all work finished');
+  }, 180_000);
+
+  it('exits 0 by the exit timeout when the work in hand hangs, answering it 503', async () => {
+    const { node, pool } = await start({ SWITCHYARD_DRAIN_GRACE_MS: '200', SWITCHYARD_EXIT_TIMEOUT_MS: '3000' });
+    const inHand = await holdWork(node, pool, 3);
+    const signalledAt = Date.now();
+    kill(node.pid!, 'SIGTERM');
+
+    const answers = await Promise.all(inHand);
+    const answeredAfterMs = Date.now() - signalledAt;
+    for (const res of answers) {
+      expect(res.status).toBe(503);
+      expect(res.json.error).toContain('shutting down');
+    }
+    const exit = await node.exited();
+    const exitedAfterMs = Date.now() - signalledAt;
+    expect(exit).toEqual({ code: 0, signal: null });
+    // the drain waited for the hung work up to its timeout, not longer than it and the bounded close
+    expect(answeredAfterMs).toBeGreaterThanOrEqual(3000 - 50);
+    expect(exitedAfterMs).toBeLessThan(3000 + 20_000);
+    expect(node.log()).toContain('answering them 503');
+  }, 180_000);
+});
+
+function kill(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await delay(20);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
