@@ -4,6 +4,7 @@ import type { SchedulerStatusDto } from '@switchyard/scheduler';
 import { parseExposition, sampleSum } from '../libs/metrics/src/testing/parse-exposition';
 import { HAS_PROC, poolHostPid } from './support/child-processes';
 import { startTestServer, type TestServer } from './support/inference-server';
+import { waitFor } from './support/jobs-ports';
 import { postJson, seededFloats, type V2Response } from './support/v2-client';
 
 const MLP_TINY = DEMO_MODELS.find((m) => m.name === 'mlp_tiny') as MlpSpec;
@@ -73,14 +74,14 @@ describeWithProc('Clients that leave (e2e)', () => {
       // one request per slot, each in flight before the next, so that none of them batch together
       for (let i = 0; i < capacity; i++) {
         holders.push(postJson(url, '/v2/models/mlp_tiny/infer', body(`holder-${i}`, 10 + i)));
-        await waitFor(`holder ${i} running`, async () => ((await cpu()).inFlight === i + 1 ? true : undefined));
+        await waitFor(`holder ${i} running`, async () => ((await cpu()).inFlight === i + 1 ? true : undefined), 20_000, 20);
       }
       const client = leavingClient('gone-1', 99);
-      await waitFor('the leaving client queued', async () => ((await cpu()).queuedJobs === 1 ? true : undefined));
+      await waitFor('the leaving client queued', async () => ((await cpu()).queuedJobs === 1 ? true : undefined), 20_000, 20);
       client.destroy();
-      await waitFor('its job out of the queue', async () => ((await cpu()).queuedJobs === 0 ? true : undefined));
+      await waitFor('its job out of the queue', async () => ((await cpu()).queuedJobs === 0 ? true : undefined), 20_000, 20);
       stayer = postJson(url, '/v2/models/mlp_tiny/infer', body('stayer', 7));
-      await waitFor('the staying client queued', async () => ((await cpu()).queuedJobs === 1 ? true : undefined));
+      await waitFor('the staying client queued', async () => ((await cpu()).queuedJobs === 1 ? true : undefined), 20_000, 20);
     } finally {
       process.kill(pool, 'SIGCONT');
     }
@@ -104,13 +105,3 @@ describeWithProc('Clients that leave (e2e)', () => {
     expect((await cpu()).queuedJobs).toBe(0);
   });
 });
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}

@@ -1,7 +1,10 @@
 import { DEMO_MODELS, maxRelativeError, referenceMlp, type MlpSpec } from '@switchyard/models';
 import type { SchedulerStatusDto } from '@switchyard/scheduler';
+import { RedisServer } from '../libs/jobs/src/testing/redis-server';
 import { HAS_PROC, poolHostPid } from './support/child-processes';
+import { getJob, mlpCase, resultMismatch, submitJobs } from './support/jobs-client';
 import { SwitchyardNode } from './support/jobs-node-process';
+import { sleep, waitFor } from './support/jobs-ports';
 import { postJson, seededFloats, type V2Response } from './support/v2-client';
 
 const MLP_TINY = DEMO_MODELS.find((m) => m.name === 'mlp_tiny') as MlpSpec;
@@ -51,10 +54,22 @@ describeWithProc('Graceful drain (e2e, real server process)', () => {
     kill(pool, 'SIGSTOP');
     frozen.push(pool);
     const sent = [infer(node, 100)];
-    await waitFor('the first request running', async () => ((await cpu(node)).inFlight === 1 ? true : undefined));
+    await waitFor('the first request running', async () => ((await cpu(node)).inFlight === 1 ? true : undefined), 20_000, 20);
     for (let i = 1; i < count; i++) sent.push(infer(node, 100 + i));
-    await waitFor('the others queued', async () => ((await cpu(node)).queuedJobs === count - 1 ? true : undefined));
+    await waitFor('the others queued', async () => ((await cpu(node)).queuedJobs === count - 1 ? true : undefined), 20_000, 20);
     return sent;
+  }
+
+  async function readinessFails(node: SwitchyardNode): Promise<Response> {
+    return waitFor(
+      'readiness 503',
+      async () => {
+        const res = await fetch(`${node.url}/v2/health/ready`);
+        return res.status === 503 ? res : undefined;
+      },
+      20_000,
+      20,
+    );
   }
 
   it('on SIGTERM: ready 503 at once, requests taken during the grace, 503 after it; the work in hand finishes 200; exit 0', async () => {
@@ -64,10 +79,7 @@ describeWithProc('Graceful drain (e2e, real server process)', () => {
     const signalledAt = Date.now();
     kill(node.pid!, 'SIGTERM');
 
-    const ready = await waitFor('readiness 503', async () => {
-      const res = await fetch(`${node.url}/v2/health/ready`);
-      return res.status === 503 ? res : undefined;
-    });
+    const ready = await readinessFails(node);
     expect(await ready.json()).toEqual({ error: expect.stringContaining('shutting down') });
     expect((await fetch(`${node.url}/v2/health/live`)).status).toBe(200);
 
@@ -80,10 +92,11 @@ describeWithProc('Graceful drain (e2e, real server process)', () => {
       async () => {
         const probe = infer(node, 200 + probes.length);
         probes.push(probe);
-        const early = await Promise.race([probe, delay(500).then(() => undefined)]);
+        const early = await Promise.race([probe, sleep(500).then(() => undefined)]);
         return early?.status === 503 ? early : undefined;
       },
       30_000,
+      0,
     );
     expect(refused.headers.get('retry-after')).toBe('1');
     expect(refused.json.error).toContain('shutting down');
@@ -134,16 +147,68 @@ function kill(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
+/** The jobs consumer is part of the drain: it takes no job after the signal, and finishes its own. */
+describeWithProc('Graceful drain of a jobs node (e2e, real server process, real Redis)', () => {
+  const redis = new RedisServer();
+  let node: SwitchyardNode | undefined;
+  let pool = 0;
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await delay(20);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+  beforeAll(async () => {
+    await redis.start();
+  }, 30_000);
+
+  afterAll(async () => {
+    if (pool) kill(pool, 'SIGKILL');
+    await node?.stop('SIGKILL');
+    await redis.stop();
+  });
+
+  it('stops taking jobs at SIGTERM, lets the running one finish and store its result, leaves the rest queued, exits 0', async () => {
+    node = new SwitchyardNode('drain-jobs', {
+      ...NODE_ENV,
+      SWITCHYARD_REDIS_URL: redis.url,
+      SWITCHYARD_JOBS_PREFIX: 'drain',
+      SWITCHYARD_JOBS_CONCURRENCY: '1',
+      // a long grace: a consumer still taking jobs then would run every queued one
+      SWITCHYARD_DRAIN_GRACE_MS: '3000',
+      SWITCHYARD_EXIT_TIMEOUT_MS: '60000',
+    });
+    await node.start();
+    pool = poolHostPid(node.pid!);
+    kill(pool, 'SIGSTOP');
+    const cases = Array.from({ length: 5 }, (_, i) => mlpCase(300 + i));
+    const { status, body } = await submitJobs(node.url, { requests: cases.map((c) => c.body) });
+    expect(status).toBe(202);
+    const ids: string[] = body.job_ids;
+    const running = await waitFor(
+      'a job running on the frozen pool',
+      async () => {
+        for (const [i, id] of ids.entries()) if ((await getJob(node!.url, id)).body.state === 'active') return i;
+        return undefined;
+      },
+      30_000,
+      50,
+    );
+
+    kill(node.pid!, 'SIGTERM');
+    await waitFor('readiness 503', async () => ((await fetch(`${node!.url}/v2/health/ready`)).status === 503 ? true : undefined), 20_000, 20);
+    kill(pool, 'SIGCONT');
+    expect(await node.exited()).toEqual({ code: 0, signal: null });
+
+    const queued = await redis.lines('LRANGE', 'drain:infer:wait', '0', '-1');
+    expect(queued.sort()).toEqual(ids.filter((_, i) => i !== running).sort());
+    const done = await redis.cli('HGET', `drain:infer:${ids[running]}`, 'finishedOn');
+    expect(done).not.toBe('(nil)');
+    // the stored outcome of the job it finished is right (read through a fresh node below)
+    const reader = new SwitchyardNode('drain-reader', { ...NODE_ENV, SWITCHYARD_REDIS_URL: redis.url, SWITCHYARD_JOBS_PREFIX: 'drain', SWITCHYARD_JOBS_WORKER: 'false' });
+    try {
+      await reader.start();
+      const view = (await getJob(reader.url, ids[running])).body;
+      expect(view.state).toBe('completed');
+      expect(view.node).toBe('drain-jobs');
+      expect(resultMismatch(view.result, cases[running].expected)).toBeUndefined();
+    } finally {
+      await reader.stop('SIGKILL');
+    }
+  }, 240_000);
+});
