@@ -20,7 +20,8 @@ describeWithProc('Clients that leave (e2e)', () => {
   let pool: number;
 
   beforeAll(async () => {
-    server = await startTestServer({ MODELS: 'mlp_tiny', DISABLED_DEVICES: 'gpu:0', ISOLATE_CPU: 'process', CPU_WORKERS: 1 });
+    // the frozen run is the spec's doing, not a hung device to recycle (RUN_TIMEOUT_MS)
+    server = await startTestServer({ MODELS: 'mlp_tiny', DISABLED_DEVICES: 'gpu:0', ISOLATE_CPU: 'process', CPU_WORKERS: 1, RUN_TIMEOUT_MS: 600_000 });
     url = server.url;
     pool = poolHostPid(process.pid);
   }, 120_000);

@@ -11,7 +11,13 @@ const MLP_TINY = DEMO_MODELS.find((m) => m.name === 'mlp_tiny') as MlpSpec;
 const describeWithProc = HAS_PROC ? describe : describe.skip;
 
 /** One CPU worker in a child process, which the specs freeze (SIGSTOP) to hold work in the queue. */
-const NODE_ENV = { SWITCHYARD_MODELS: 'mlp_tiny', SWITCHYARD_ISOLATE_CPU: 'process', SWITCHYARD_CPU_WORKERS: '1' };
+const NODE_ENV = {
+  SWITCHYARD_MODELS: 'mlp_tiny',
+  SWITCHYARD_ISOLATE_CPU: 'process',
+  SWITCHYARD_CPU_WORKERS: '1',
+  // the frozen run is the spec's doing, not a hung device to recycle
+  SWITCHYARD_RUN_TIMEOUT_MS: '600000',
+};
 
 /**
  * SIGTERM to a real server process (dist/apps/server/src/main.js) with requests in flight and

@@ -4,8 +4,9 @@ import { performance } from 'node:perf_hooks';
 import Piscina from 'piscina';
 import { InferenceFailedError } from '@switchyard/common';
 import type { DeviceInfo } from '@switchyard/devices';
-import type { DevicePool, PoolStats } from '../interfaces/device-pool.interface';
+import type { DevicePool, PoolStats, RunOptions } from '../interfaces/device-pool.interface';
 import type { InferenceTask, ModelLoadSpec, ModelSessionMetadata, TaskResult } from '../interfaces/inference-task.interface';
+import { RunAbortedError } from '../errors/run-aborted.error';
 import { WorkerDiedError } from '../errors/worker-died.error';
 import type { BufferPool } from '../memory/buffer-pool';
 import type { LoadReply, RunReply, RunRequest, WorkerConfig } from '../worker/worker-protocol';
@@ -107,7 +108,7 @@ export class PiscinaDevicePool implements DevicePool {
     await Promise.all(Array.from({ length: workers }, () => piscina.run({ key: modelKey, barrier, workers }, { name: 'unload' })));
   }
 
-  async run(task: InferenceTask): Promise<TaskResult> {
+  async run(task: InferenceTask, options: RunOptions = {}): Promise<TaskResult> {
     const piscina = this.requireStarted();
     const spec = this.manifest.get(task.modelKey);
     if (!spec) throw new InferenceFailedError(`model ${task.modelKey} is not loaded on ${this.device.id}`);
@@ -122,13 +123,19 @@ export class PiscinaDevicePool implements DevicePool {
     const restartsBefore = this.restarts;
     this.inFlight++;
     try {
-      const { outputs, timings, recycled }: RunReply = await piscina.run(request, { name: 'run', transferList: task.inputs.map((t) => t.data) });
+      // an abort makes piscina terminate the worker running the task and start another one
+      const { outputs, timings, recycled }: RunReply = await piscina.run(request, {
+        name: 'run',
+        transferList: task.inputs.map((t) => t.data),
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
       for (const buffer of recycled) this.options.buffers?.release(buffer);
       this.completed++;
       return { outputs, timings };
     } catch (err) {
       this.failed++;
       const message = (err as Error)?.message ?? String(err);
+      if (options.signal?.aborted) throw new RunAbortedError(this.device.id, options.signal.reason);
       if (this.restarts > restartsBefore || /worker exited|Terminating worker/.test(message)) throw new WorkerDiedError(this.device.id, err);
       throw new InferenceFailedError(`${this.device.id} failed to run ${task.modelKey}: ${message}`, { cause: err });
     } finally {
