@@ -31,7 +31,7 @@ export class ServerController {
   @Get('health/ready')
   @HttpCode(200)
   ready(): { ready: true } {
-    if (!this.serving.ready) throw new UnavailableError('the server is shutting down (draining): it takes no new work', { retryAfterSeconds: 1 });
+    if (!this.serving.ready) throw new UnavailableError('the server is shutting down (draining): send new work elsewhere', { retryAfterSeconds: 1 });
     if (!this.models.ready()) throw new UnavailableError('the server is not ready: models are still loading or none is usable');
     return { ready: true };
   }
