@@ -218,10 +218,12 @@ describe(SchedulerService.name, () => {
       const running = sut.submit(a);
       expect(deviceOf(a.id)).toBe('cpu:0');
       clock.advance(30); // past its prediction, not stalling yet: cpu:0 still finishes first
-      const b = mlpJob(served.model, 64, clock.now(), { policy: 'adaptive' }).job;
+      const b = mlpJob(served.model, 1, clock.now()).job;
       const queued = sut.submit(b);
       expect(deviceOf(b.id)).toBe('cpu:0');
-      clock.advance(21); // 51 ms = 2 x 22.5 + 5 + 1: a stalling run counts at its age and more
+      // 51 ms = 2 x 22.5 + 5 + 1: the stalling run counts at its age, so joining b there would finish
+      // at 51 + est(2 rows) = 76 ms > 67.5 ms on cpu:1 (counted at 0 it would be 25 ms)
+      clock.advance(21);
       const c = mlpJob(served.model, 1, clock.now()).job;
       const moved = await sut.submit(c);
       expect(moved.decision.deviceId).toBe('cpu:1');

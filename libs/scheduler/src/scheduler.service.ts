@@ -49,7 +49,7 @@ export class SchedulerService implements OnModuleInit, OnApplicationShutdown {
   private readonly dispatchers = new Map<string, DeviceDispatcher>();
   private readonly decisions = new DecisionLog(50);
   private sequence = 0;
-  private unsubscribe?: () => void;
+  private readonly unsubscribe: Array<() => void> = [];
 
   constructor(
     @Inject(SWITCHYARD_CONFIG) private readonly config: SwitchyardConfig,
@@ -64,12 +64,16 @@ export class SchedulerService implements OnModuleInit, OnApplicationShutdown {
   ) {}
 
   onModuleInit(): void {
-    this.unsubscribe = this.events.on('device.health', ({ deviceId, to, reason }) => {
-      if (to !== 'quarantined') return;
-      // its queued jobs go elsewhere now; its running ones finish, fail or hit their bound
-      this.dispatchers.get(deviceId)?.rejectQueued(() => new DeviceQuarantinedError(deviceId, reason));
-      this.prober.schedule(deviceId);
-    });
+    this.unsubscribe.push(
+      this.events.on('device.health', ({ deviceId, to, reason }) => {
+        if (to !== 'quarantined') return;
+        // its queued jobs go elsewhere now; its running ones finish, fail or hit their bound
+        this.dispatchers.get(deviceId)?.rejectQueued(() => new DeviceQuarantinedError(deviceId, reason));
+        this.prober.schedule(deviceId);
+      }),
+      // a worker or pool process that died, even with no job in it, is a crash of its device
+      this.events.on('worker.restarted', ({ deviceId, reason }) => this.health.report(deviceId, 'crashed', `a worker of ${deviceId} died: ${reason}`)),
+    );
   }
 
   async submit(job: InferenceJob): Promise<JobOutcome> {
@@ -162,7 +166,7 @@ export class SchedulerService implements OnModuleInit, OnApplicationShutdown {
   }
 
   onApplicationShutdown(): void {
-    this.unsubscribe?.();
+    for (const off of this.unsubscribe.splice(0)) off();
     this.prober.stop();
     for (const d of this.dispatchers.values()) d.close();
   }

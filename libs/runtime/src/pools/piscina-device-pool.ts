@@ -46,6 +46,8 @@ export class PiscinaDevicePool implements DevicePool {
   private completed = 0;
   private failed = 0;
   private restarts = 0;
+  /** Workers piscina is terminating because their run was aborted as hung. */
+  private recycling = 0;
 
   constructor(private readonly options: PiscinaPoolOptions) {
     this.device = options.device;
@@ -78,8 +80,11 @@ export class PiscinaDevicePool implements DevicePool {
     piscina.on('workerDestroy', () => {
       if (this.closing) return;
       this.restarts++;
-      this.logger.warn(`a worker died and is being replaced (${this.restarts} restarts so far)`);
-      this.options.onWorkerRestart?.(-1, 'worker exited');
+      const recycled = this.recycling > 0;
+      if (recycled) this.recycling--;
+      const reason = recycled ? 'worker recycled after a run was abandoned as hung' : 'worker exited';
+      this.logger.warn(`${reason}; it is being replaced (${this.restarts} restarts so far)`);
+      this.options.onWorkerRestart?.(-1, reason);
     });
     this.piscina = piscina;
   }
@@ -121,6 +126,8 @@ export class PiscinaDevicePool implements DevicePool {
       recycle: this.options.buffers !== undefined,
     };
     const restartsBefore = this.restarts;
+    // registered before piscina's own listener, so the worker it destroys is known as recycled
+    options.signal?.addEventListener('abort', () => this.recycling++, { once: true });
     this.inFlight++;
     try {
       // an abort makes piscina terminate the worker running the task and start another one

@@ -79,6 +79,8 @@ export class ProcessDevicePool implements DevicePool {
     this.inFlight++;
     try {
       await this.starting;
+      // declared hung while the process was (re)starting: nothing runs it yet, so nothing to recycle
+      if (options.signal?.aborted) throw new RunAbortedError(this.device.id, options.signal.reason);
       const result = (await this.abortable(this.call({ op: 'run', payload: task }), options.signal)) as TaskResult;
       this.completed++;
       this.crashesInARow = 0;
@@ -100,9 +102,9 @@ export class ProcessDevicePool implements DevicePool {
         reject(new RunAbortedError(this.device.id, signal.reason));
         if (child && child === this.child) this.recycle(child, `a run was abandoned as hung (${String(signal.reason)})`);
       };
-      if (signal.aborted) return onAbort();
-      signal.addEventListener('abort', onAbort, { once: true });
       call.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
     });
   }
 
