@@ -143,6 +143,20 @@ describeWithProc('Graceful drain (e2e, real server process)', () => {
     expect(exitedAfterMs).toBeLessThan(3000 + 20_000);
     expect(node.log()).toContain('answering them 503');
   }, 180_000);
+
+  it('a second signal stops the waiting: the work in hand is answered 503 at once and the process exits 0', async () => {
+    const { node, pool } = await start({ SWITCHYARD_DRAIN_GRACE_MS: '0', SWITCHYARD_EXIT_TIMEOUT_MS: '600000' });
+    const inHand = await holdWork(node, pool, 2);
+    kill(node.pid!, 'SIGTERM');
+    await readinessFails(node);
+    kill(node.pid!, 'SIGINT');
+    for (const res of await Promise.all(inHand)) {
+      expect(res.status).toBe(503);
+      expect(res.json.error).toContain('shutting down');
+    }
+    expect(await node.exited()).toEqual({ code: 0, signal: null });
+    expect(node.log()).toContain('2 request(s) answered 503');
+  }, 180_000);
 });
 
 function kill(pid: number, signal: NodeJS.Signals): void {
