@@ -16,6 +16,8 @@ export const JOBS_NODE_ENV: Record<string, string> = {
   // Short locks so that a killed node's jobs are redelivered within seconds.
   SWITCHYARD_JOBS_LOCK_MS: '2000',
   SWITCHYARD_JOBS_STALLED_INTERVAL_MS: '1000',
+  // No load balancer in front: a SIGTERM need not wait for one to notice readiness.
+  SWITCHYARD_DRAIN_GRACE_MS: '0',
 };
 
 /**
@@ -25,6 +27,7 @@ export const JOBS_NODE_ENV: Record<string, string> = {
 export class SwitchyardNode {
   port = 0;
   private child: ChildProcess | undefined;
+  private exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }> | undefined;
   private output: string[] = [];
 
   constructor(
@@ -58,6 +61,7 @@ export class SwitchyardNode {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
+    this.exit = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
     const keep = (chunk: Buffer) => {
       this.output.push(chunk.toString());
       if (this.output.length > 400) this.output.splice(0, 100);
@@ -79,6 +83,12 @@ export class SwitchyardNode {
       throw new Error(`${this.nodeId} did not become ready: ${(err as Error).message}\n${this.log()}`);
     }
     return this;
+  }
+
+  /** Resolves with the exit code (or signal) of the process started last, once it has exited. */
+  exited(): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    if (!this.exit) throw new Error(`${this.nodeId} was never started`);
+    return this.exit;
   }
 
   /** The process's recent output. */

@@ -4,6 +4,7 @@ import { SwitchyardConfigModule, type SwitchyardConfig } from '@switchyard/confi
 import { DevicesModule } from '@switchyard/devices';
 import { InferenceModule } from '@switchyard/inference';
 import { JobsModule } from '@switchyard/jobs';
+import { LifecycleModule } from '@switchyard/lifecycle';
 import { MetricsModule } from '@switchyard/metrics';
 import { ModelsModule } from '@switchyard/models';
 import { SchedulerModule } from '@switchyard/scheduler';
@@ -23,6 +24,7 @@ export class AppModule {
         InferenceModule,
         MetricsModule.forRoot(),
         JobsModule.forConfig(config),
+        LifecycleModule,
       ],
     };
   }

@@ -21,7 +21,7 @@ export async function createApp(overrides: Record<string, string | number | bool
   );
   configureInferenceHttp(app, config);
   configureJobsStream(app, config);
-  app.enableShutdownHooks();
+  // no enableShutdownHooks(): the server process drains on SIGTERM instead (drainOnSignals in main.ts)
   return app;
 }
 

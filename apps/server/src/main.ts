@@ -1,10 +1,12 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { ConfigValidationError } from '@switchyard/config';
+import { drainOnSignals } from '@switchyard/lifecycle';
 import { startServer } from './bootstrap';
 
 async function main(): Promise<void> {
-  const { url } = await startServer();
+  const { app, url } = await startServer();
+  drainOnSignals(app);
   new Logger('Switchyard').log(`listening on ${url} (Open Inference Protocol at ${url}/v2, devices at ${url}/v1/devices)`);
 }
 

@@ -4,6 +4,7 @@ export * from './errors/switchyard.error';
 export * from './errors/http-errors';
 export * from './events/event-map.interface';
 export * from './events/switchyard-events';
+export * from './lifecycle/serving-state';
 export * from './common.module';
 export * from './onnx/onnx-graph-builder';
 export * from './random/seeded-random';

@@ -118,6 +118,10 @@ export const envSchema = z.object({
   STREAM_MAX_LEN: int(10, 10_000_000).default(10_000),
   /** Device telemetry (CPU load, memory, nvidia-smi) sampling period; 0 turns the sampler off. */
   TELEMETRY_INTERVAL_MS: int(0, 3_600_000).default(5000),
+  /** On SIGTERM, how long new inference requests are still taken while readiness already says 503 (load balancers notice first), ms. */
+  DRAIN_GRACE_MS: int(0, 3_600_000).default(5000),
+  /** On SIGTERM, the longest wait for queued and running work (Triton's --exit-timeout-secs); then what remains gets 503 and the process exits, ms. */
+  EXIT_TIMEOUT_MS: int(0, 3_600_000).default(30_000),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
 });
 

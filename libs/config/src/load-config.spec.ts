@@ -43,4 +43,11 @@ describe(loadConfig.name, () => {
     expect(sut.scheduler).toMatchObject({ defaultPriorityLevel: 2, calibrationBudgetMs: 800, calibrationMaxBatch: 8 });
     expect(() => loadConfig({ SWITCHYARD_DEFAULT_PRIORITY_LEVEL: '0' })).toThrow('SWITCHYARD_DEFAULT_PRIORITY_LEVEL');
   });
+
+  it('reads the drain options (grace and exit timeout)', () => {
+    expect(loadConfig({}).shutdown).toEqual({ drainGraceMs: 5000, exitTimeoutMs: 30_000 });
+    const sut = loadConfig({ SWITCHYARD_DRAIN_GRACE_MS: '0', SWITCHYARD_EXIT_TIMEOUT_MS: '2500' });
+    expect(sut.shutdown).toEqual({ drainGraceMs: 0, exitTimeoutMs: 2500 });
+    expect(() => loadConfig({ SWITCHYARD_EXIT_TIMEOUT_MS: '-1' })).toThrow('SWITCHYARD_EXIT_TIMEOUT_MS');
+  });
 });

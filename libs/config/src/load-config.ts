@@ -88,6 +88,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Reco
       streamMaxLength: e.STREAM_MAX_LEN,
     },
     metrics: { telemetryIntervalMs: e.TELEMETRY_INTERVAL_MS },
+    shutdown: { drainGraceMs: e.DRAIN_GRACE_MS, exitTimeoutMs: e.EXIT_TIMEOUT_MS },
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -124,5 +124,12 @@ export interface SwitchyardConfig {
     /** Period of the device telemetry sampler (CPU load, memory, nvidia-smi), ms; 0 = off. */
     telemetryIntervalMs: number;
   };
+  /** Graceful drain on SIGTERM/SIGINT (see DrainService). */
+  shutdown: {
+    /** Readiness is 503 at once; new inference requests are still taken for this long, ms. */
+    drainGraceMs: number;
+    /** From the signal, the longest wait for queued and running work; then the rest gets 503 and the process exits, ms. */
+    exitTimeoutMs: number;
+  };
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
 }

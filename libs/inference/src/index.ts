@@ -2,6 +2,7 @@ export * from './inference.module';
 export * from './inference.constants';
 export * from './http/configure-inference-http';
 export * from './http/inference-body.parser';
+export * from './http/client-gone-signal';
 export * from './filters/switchyard-exception.filter';
 export * from './filters/error-response';
 export * from './services/inference.service';

@@ -25,6 +25,14 @@ export class UnavailableError extends SwitchyardError {
   readonly status = 503;
 }
 
+/**
+ * The client closed its connection before the answer (nginx's 499): its queued job is dropped,
+ * not run. No response is written; the status shows in logs and job records only.
+ */
+export class ClientClosedRequestError extends SwitchyardError {
+  readonly status = 499;
+}
+
 /** A job waited past its timeout in a queue and was dropped before dispatch (504). */
 export class DeadlineExceededError extends SwitchyardError {
   readonly status = 504;

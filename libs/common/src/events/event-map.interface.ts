@@ -20,10 +20,10 @@ export interface SwitchyardEventMap {
     totalMs: number;
     predictedMs?: number;
   };
-  /** A job was refused before dispatch. */
+  /** A job was refused before dispatch; `client_gone`: its client disconnected while it was queued. */
   'job.rejected': {
     model: string;
-    reason: 'overload' | 'deadline' | 'expired' | 'no_device' | 'invalid' | 'quarantined';
+    reason: 'overload' | 'deadline' | 'expired' | 'no_device' | 'invalid' | 'quarantined' | 'client_gone';
     deviceId?: string;
   };
   /** The scheduler placed a job. */

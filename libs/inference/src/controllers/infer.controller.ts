@@ -1,13 +1,21 @@
 import { Body, Controller, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { ServingState } from '@switchyard/common';
 import type { FastifyReply } from 'fastify';
 import type { EncodedInferResponse } from '../codec/encode-infer-response';
+import { clientGoneSignal } from '../http/client-gone-signal';
 import { INFERENCE_HEADER_CONTENT_LENGTH } from '../http/inference-body.parser';
 import { InferenceService } from '../services/inference.service';
 
-/** POST /v2/models/{m}[/versions/{v}]/infer: JSON or binary tensor data in, the same out. */
+/**
+ * POST /v2/models/{m}[/versions/{v}]/infer: JSON or binary tensor data in, the same out. Refused
+ * with 503 once a drain refuses new work; a client that leaves drops its queued job.
+ */
 @Controller('v2/models/:model')
 export class InferController {
-  constructor(private readonly inference: InferenceService) {}
+  constructor(
+    private readonly inference: InferenceService,
+    private readonly serving: ServingState,
+  ) {}
 
   @Post('infer')
   @HttpCode(200)
@@ -17,7 +25,8 @@ export class InferController {
     @Headers(INFERENCE_HEADER_CONTENT_LENGTH) headerLength: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Buffer> {
-    return send(reply, await this.inference.infer(model, undefined, body, headerLength));
+    this.serving.assertAccepting();
+    return send(reply, await this.inference.infer(model, undefined, body, headerLength, { signal: clientGoneSignal(reply) }));
   }
 
   @Post('versions/:version/infer')
@@ -29,7 +38,8 @@ export class InferController {
     @Headers(INFERENCE_HEADER_CONTENT_LENGTH) headerLength: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Buffer> {
-    return send(reply, await this.inference.infer(model, version, body, headerLength));
+    this.serving.assertAccepting();
+    return send(reply, await this.inference.infer(model, version, body, headerLength, { signal: clientGoneSignal(reply) }));
   }
 }
 

@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode } from '@nestjs/common';
-import { UnavailableError } from '@switchyard/common';
+import { ServingState, UnavailableError } from '@switchyard/common';
 import { ModelRepositoryService } from '@switchyard/models';
 import { SchedulerService } from '@switchyard/scheduler';
 import type { ServerMetadataDto } from '../dto/model-metadata.dto';
@@ -13,6 +13,7 @@ export class ServerController {
 
   constructor(
     private readonly models: ModelRepositoryService,
+    private readonly serving: ServingState,
     private readonly scheduler: SchedulerService,
   ) {}
 
@@ -28,10 +29,11 @@ export class ServerController {
     return { live: true };
   }
 
-  /** 200 {"ready": true} once every model has loaded and each has a device that is not quarantined, else 503. */
+  /** 200 {"ready": true} once every model has loaded and each has a device that is not quarantined, else 503; 503 from the start of a drain (SIGTERM) on. */
   @Get('health/ready')
   @HttpCode(200)
   ready(): { ready: true } {
+    if (!this.serving.ready) throw new UnavailableError('the server is shutting down (draining): send new work elsewhere', { retryAfterSeconds: 1 });
     if (!this.models.ready()) throw new UnavailableError('the server is not ready: models are still loading or none is usable');
     const stranded = this.models.list().filter((m) => !this.scheduler.servable(m));
     if (stranded.length) {

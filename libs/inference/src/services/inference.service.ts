@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Injectable } from '@nestjs/common';
+import { ServingState } from '@switchyard/common';
 import { type InferenceJob, SchedulerService } from '@switchyard/scheduler';
 import type { EncodedInferResponse } from '../codec/encode-infer-response';
 import type { InferResult } from '../interfaces/infer-result.interface';
@@ -17,15 +18,24 @@ export class InferenceService {
     private readonly decoder: RequestDecoderService,
     private readonly scheduler: SchedulerService,
     private readonly encoder: ResponseEncoderService,
+    private readonly serving: ServingState,
   ) {}
 
-  /** `body` is the raw Buffer (or an already parsed JSON object); `headerLength` the Inference-Header-Content-Length header. */
-  async infer(modelName: string, version: string | undefined, body: unknown, headerLength: string | undefined): Promise<EncodedInferResponse> {
-    return this.encoder.encode(await this.run(modelName, version, body, headerLength));
+  /**
+   * `body` is the raw Buffer (or an already parsed JSON object); `headerLength` the
+   * Inference-Header-Content-Length header; `options.signal` aborts when the client has gone
+   * (its job is then dropped if still queued). Counted by the drain until encoded.
+   */
+  infer(modelName: string, version: string | undefined, body: unknown, headerLength: string | undefined, options: InferOptions = {}): Promise<EncodedInferResponse> {
+    return this.serving.whileServing(this.execute(modelName, version, body, headerLength, options).then((result) => this.encoder.encode(result)));
   }
 
   /** Runs a request and returns its outcome unencoded (the jobs consumer wants values, not bytes). */
-  async run(modelName: string, version: string | undefined, body: unknown, headerLength: string | undefined): Promise<InferResult> {
+  run(modelName: string, version: string | undefined, body: unknown, headerLength: string | undefined): Promise<InferResult> {
+    return this.serving.whileServing(this.execute(modelName, version, body, headerLength, {}));
+  }
+
+  private async execute(modelName: string, version: string | undefined, body: unknown, headerLength: string | undefined, { signal }: InferOptions): Promise<InferResult> {
     const receivedAt = performance.now();
     const { model, request } = await this.decoder.decode(modelName, version, body, headerLength);
     const { device, priority, timeoutMs, policy } = request.options;
@@ -41,6 +51,7 @@ export class InferenceService {
       ...(timeoutMs !== undefined ? { timeoutMs } : {}),
       ...(policy !== undefined ? { policy } : {}),
       ...(device !== undefined ? { device } : {}),
+      ...(signal ? { signal } : {}),
     };
     const outcome = await this.scheduler.submit(job);
     return {
@@ -62,6 +73,11 @@ export class InferenceService {
       requested: request.outputs,
     };
   }
+}
+
+export interface InferOptions {
+  /** Aborted when the client has gone (see clientGoneSignal). */
+  signal?: AbortSignal;
 }
 
 function round3(ms: number): number {

@@ -42,6 +42,7 @@ export class JobConsumerService implements OnApplicationBootstrap, BeforeApplica
   private pausedForLoad = false;
   private stopping = false;
   private ticking = false;
+  private stopped: Promise<void> | undefined;
 
   constructor(
     @Inject(SWITCHYARD_CONFIG) private readonly config: SwitchyardConfig,
@@ -68,7 +69,21 @@ export class JobConsumerService implements OnApplicationBootstrap, BeforeApplica
     return { inFlight: this.inFlight, concurrency: this.concurrency };
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
+  beforeApplicationShutdown(): Promise<void> {
+    return this.stop();
+  }
+
+  /**
+   * Takes no more jobs, lets the running ones finish for at most `waitMs`, then closes the queue
+   * (what still runs then is redelivered elsewhere). The graceful drain calls it first thing, with
+   * its exit timeout; the app's shutdown calls it again, which waits for the same stop.
+   */
+  stop(waitMs = SHUTDOWN_WAIT_MS): Promise<void> {
+    this.stopped ??= this.stopTaking(waitMs);
+    return this.stopped;
+  }
+
+  private async stopTaking(waitMs: number): Promise<void> {
     this.stopping = true;
     clearInterval(this.timer);
     const queue = this.queue;
@@ -78,14 +93,14 @@ export class JobConsumerService implements OnApplicationBootstrap, BeforeApplica
     // Redis without a bound.
     queue.pause(true, true).catch(() => undefined);
     // settled for a moment: a fetch that was under way when the queue paused still delivers
-    const until = Date.now() + SHUTDOWN_WAIT_MS;
+    const until = Date.now() + waitMs;
     let quietSince = Date.now();
     while (Date.now() < until) {
       if (this.unsettled > 0) quietSince = Date.now();
       else if (Date.now() - quietSince >= QUIET_MS) break;
       await delay(20);
     }
-    if (this.unsettled > 0) this.logger.warn(`${this.unsettled} job(s) still running after ${SHUTDOWN_WAIT_MS} ms (Redis away?): leaving them to be redelivered`);
+    if (this.unsettled > 0) this.logger.warn(`${this.unsettled} job(s) still running after ${waitMs} ms (Redis away?): leaving them to be redelivered`);
     // a job that failed for good has its outcome record written after Bull's 'failed' event:
     // closing the connection before that would leave a failed job without its reasons
     if (this.recordings.size > 0) await Promise.race([Promise.allSettled([...this.recordings]), delay(Math.max(0, until - Date.now()))]);

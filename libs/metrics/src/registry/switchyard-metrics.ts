@@ -18,7 +18,7 @@ export function createSwitchyardMetrics(registry: Registry) {
   return {
     requests: counter('switchyard_requests_total', 'Admitted inference requests that finished, by device, model and outcome (ok|error).', [...DEVICE_MODEL, 'outcome']),
     errors: counter('switchyard_errors_total', 'Admitted requests that failed, by device and reason.', [...DEVICE, 'reason']),
-    rejected: counter('switchyard_rejected_requests_total', 'Requests refused before dispatch (overload, deadline, expired, no_device, invalid, quarantined); device "none" when refused before placement.', [...DEVICE, 'reason']),
+    rejected: counter('switchyard_rejected_requests_total', 'Requests refused before dispatch (overload, deadline, expired, no_device, invalid, quarantined, client_gone); device "none" when refused before placement.', [...DEVICE, 'reason']),
     batches: counter('switchyard_batches_total', 'Session runs (possibly merged batches) handed to a device pool.', DEVICE_MODEL),
     batchRequests: counter('switchyard_batch_requests_total', 'Requests carried by the session runs handed to a device pool.', DEVICE_MODEL),
     retries: counter('switchyard_retries_total', 'Jobs placed again on another device after their run on this one failed, hung or crashed, or it was quarantined.', DEVICE),

@@ -1,4 +1,4 @@
-import { DeadlineExceededError, InferenceFailedError, SwitchyardError, type SwitchyardEvents, UnavailableError, type WireTensor } from '@switchyard/common';
+import { ClientClosedRequestError, DeadlineExceededError, InferenceFailedError, SwitchyardError, type SwitchyardEvents, UnavailableError, type WireTensor } from '@switchyard/common';
 import { RunAbortedError, WorkerDiedError, type DevicePool, type TaskResult } from '@switchyard/runtime';
 import type { InferenceJob, JobOutcome, PlacementDecision } from '../interfaces/inference-job.interface';
 import { backlogPerSlotMs } from '../framework/backlog-per-slot';
@@ -168,11 +168,14 @@ export class DeviceDispatcher {
         resolve,
         reject,
       };
+      const { signal } = req.job;
+      if (signal?.aborted) return this.dropGone(entry);
       queue.jobs.push(entry);
       this.queued++;
       if (entry.deadlineAt !== undefined) {
         entry.expiryTimer = clock.setTimer(() => this.expireQueued(queue, entry), entry.deadlineAt - entry.enqueuedAt);
       }
+      signal?.addEventListener('abort', () => this.dropQueued(queue, entry), { once: true });
       this.pump();
     });
   }
@@ -390,6 +393,20 @@ export class DeviceDispatcher {
     this.queued--;
     this.expire(entry);
     this.pump();
+  }
+
+  /** The client left while its job was queued: nobody waits for the answer, so it never runs. */
+  private dropQueued(queue: ModelBatchQueue, entry: QueuedJob): void {
+    if (!queue.jobs.remove(entry)) return;
+    this.queued--;
+    this.opts.clock.clearTimer(entry.expiryTimer);
+    this.dropGone(entry);
+    this.pump();
+  }
+
+  private dropGone(entry: QueuedJob): void {
+    this.opts.events.emit('job.rejected', { model: entry.job.model.key, reason: 'client_gone', deviceId: this.deviceId });
+    entry.reject(new ClientClosedRequestError(`the client of job ${entry.job.id} closed its connection while it waited in the queue of ${this.deviceId}`));
   }
 
   private expire(entry: QueuedJob): void {

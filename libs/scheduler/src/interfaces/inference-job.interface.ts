@@ -32,6 +32,12 @@ export interface InferenceJob {
   device?: string;
   /** performance.now() when the request arrived. */
   receivedAt: number;
+  /**
+   * Aborted when the client has gone (its connection closed before the answer): a job still
+   * queued then is dropped, not run (ClientClosedRequestError, `job.rejected` reason
+   * `client_gone`). A running job finishes. Absent for jobs without a waiting client (Bull jobs).
+   */
+  signal?: AbortSignal;
 }
 
 /** What the scheduler decided for a job; returned to the client in the response parameters. */
