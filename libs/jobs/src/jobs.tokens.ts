@@ -6,3 +6,6 @@ export const RESULT_STREAMS = Symbol('RESULT_STREAMS');
 
 /** DI token of the JobRunner that runs one job's inference request. */
 export const JOB_RUNNER = Symbol('JOB_RUNNER');
+
+/** DI token of the JobStore: Bull on Redis, or the embedded SQLite store. */
+export const JOB_STORE = Symbol('JOB_STORE');

@@ -4,10 +4,11 @@ import { ModelRepositoryService } from '@switchyard/models';
 import { RuntimeService } from '@switchyard/runtime';
 import { SchedulerService } from '@switchyard/scheduler';
 import type { Job, Queue } from 'bull';
-import { JOB_RUNNER } from '../jobs.tokens';
+import { JOB_RUNNER, JOB_STORE } from '../jobs.tokens';
+import type { JobStore } from '../interfaces/job-store.interface';
 import type { JobPayload } from '../interfaces/job-payload.interface';
 import type { JobRunner } from '../interfaces/job-runner.interface';
-import { JobOutcomeStore } from '../results/job-outcome-store.adapter';
+import { consumerConcurrency } from './consumer-concurrency';
 import { ConsumerQueueFactory } from './consumer-queue.factory';
 import { ConsumerWatchdog } from './consumer-watchdog';
 import { recordFinalFailure } from './failure-recorder';
@@ -19,7 +20,7 @@ const FORCED_CLOSE_MS = 2000;
 const QUIET_MS = 100;
 
 /**
- * Pulls jobs from the shared queue as fast as this node's devices can run them: Bull concurrency
+ * Pulls jobs from the shared Bull queue as fast as this node's devices can run them: Bull concurrency
  * is the total capacity of the device pools (or SWITCHYARD_JOBS_CONCURRENCY), so a fleet of
  * unequal hosts balances itself. Starts once the models are loaded. A watchdog recovers a
  * consumer that stopped fetching (Bull #1873), and consumption pauses while the local device
@@ -47,10 +48,10 @@ export class JobConsumerService implements OnApplicationBootstrap, BeforeApplica
     private readonly models: ModelRepositoryService,
     private readonly scheduler: SchedulerService,
     private readonly queues: ConsumerQueueFactory,
-    private readonly outcomes: JobOutcomeStore,
+    @Inject(JOB_STORE) private readonly store: JobStore,
     @Inject(JOB_RUNNER) runner: JobRunner,
   ) {
-    this.processor = new JobProcessor(runner, outcomes, config.jobs.nodeId);
+    this.processor = new JobProcessor(runner, store.outcomes, config.jobs.nodeId);
   }
 
   onApplicationBootstrap(): void {
@@ -91,8 +92,8 @@ export class JobConsumerService implements OnApplicationBootstrap, BeforeApplica
   private async start(): Promise<void> {
     await this.models.whenLoaded();
     if (this.stopping) return;
-    const capacity = this.runtime.pools().reduce((sum, pool) => sum + pool.stats().capacity, 0);
-    this.concurrency = this.config.jobs.concurrency || Math.max(1, capacity);
+    const { concurrency, capacity } = consumerConcurrency(this.config, this.runtime);
+    this.concurrency = concurrency;
     this.consume();
     this.logger.log(`node ${this.config.jobs.nodeId} takes up to ${this.concurrency} job(s) at once (device capacity ${capacity})`);
     const { watchdogMs, pauseQueuedJobs } = this.config.jobs;
@@ -122,7 +123,7 @@ export class JobConsumerService implements OnApplicationBootstrap, BeforeApplica
     });
     queue.on('failed', (job: Job<JobPayload>) => {
       settled();
-      recordFinalFailure(job, this.config.jobs.nodeId, this.outcomes).catch((err: Error) =>
+      recordFinalFailure(job, this.config.jobs.nodeId, this.store.outcomes).catch((err: Error) =>
         this.logger.warn(`job ${job.id}: its failure could not be recorded: ${err.message}`),
       );
     });

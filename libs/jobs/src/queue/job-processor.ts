@@ -1,11 +1,10 @@
 import { Logger } from '@nestjs/common';
 import { DeadlineExceededError } from '@switchyard/common';
-import type { Job } from 'bull';
-import type { JobPayload } from '../interfaces/job-payload.interface';
+import type { JobDelivery } from '../interfaces/job-delivery.interface';
 import type { JobProgress } from '../interfaces/job-progress.interface';
 import type { JobRecord } from '../interfaces/job-record.interface';
 import type { JobRunner } from '../interfaces/job-runner.interface';
-import type { JobOutcomeStore } from '../results/job-outcome-store.adapter';
+import type { OutcomeStore } from '../interfaces/job-store.interface';
 import { attemptError, isRetryable } from './retry-policy';
 
 /** What Bull keeps as the job's return value (the result itself is in the outcome record). */
@@ -17,8 +16,8 @@ export interface JobSummary {
 }
 
 /**
- * Runs one delivery of a job. Bull delivers at least once (a job whose node stopped renewing its
- * lock is delivered again), so the outcome is stored with a write-once record, and a delivery
+ * Runs one delivery of a job. Both queues deliver at least once (a job whose node stopped renewing
+ * its lock, or was killed, is delivered again), so the outcome is stored with a write-once record, and a delivery
  * of a job whose outcome exists returns it without running again.
  */
 export class JobProcessor {
@@ -26,11 +25,11 @@ export class JobProcessor {
 
   constructor(
     private readonly runner: JobRunner,
-    private readonly outcomes: JobOutcomeStore,
+    private readonly outcomes: OutcomeStore,
     private readonly nodeId: string,
   ) {}
 
-  async process(job: Job<JobPayload>): Promise<JobSummary> {
+  async process(job: JobDelivery): Promise<JobSummary> {
     const id = String(job.id);
     const payload = job.data;
     const earlier = await this.outcomes.get(id);
