@@ -1,33 +1,34 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { JobConsumerService } from '@switchyard/jobs';
-import { RedisServer } from '../libs/jobs/src/testing/redis-server';
+import { JobConsumerService, SqliteJobConsumerService } from '@switchyard/jobs';
 import { startJobsApp, type JobsApp } from './support/jobs-app';
 import { cancelJob, echoCase, getJob, mlpCase, resultMismatch, submitJobs, waitForJobs, type JobCase } from './support/jobs-client';
 import { sleep, waitFor } from './support/jobs-ports';
+import { STORE_KINDS, storeHarness, type StoreKind } from './support/jobs-stores';
 
 const run = promisify(execFile);
 
 /**
- * The jobs API over real HTTP on one node: a real app (its CPU pool in a child process, so that
- * the spec can kill it like a crashing worker) and a real redis-server. Results are checked
- * against plain-JS reference math.
+ * The jobs API over real HTTP on one node, the same cases on each store (the conformance suite of
+ * the stores at the API): a real app (its CPU pool in a child process, so that the spec can kill
+ * it like a crashing worker) on the embedded SQLite store, then on a real redis-server. Results
+ * are checked against plain-JS reference math.
  */
-describe('Jobs API (e2e, one node, real Redis)', () => {
-  const redis = new RedisServer();
+describe.each(STORE_KINDS.map((kind) => [kind]))('Jobs API (e2e, one node, %s store)', (kind: StoreKind) => {
+  const store = storeHarness(kind);
   let node: JobsApp;
   let url: string;
   let closed = false;
 
   beforeAll(async () => {
-    await redis.start();
-    node = await startJobsApp({ REDIS_URL: redis.url, NODE_ID: 'api-node', ISOLATE_CPU: 'process', JOBS_ATTEMPTS: 5, JOBS_BACKOFF_MS: 200 });
+    await store.start();
+    node = await startJobsApp({ ...store.options(), NODE_ID: 'api-node', ISOLATE_CPU: 'process', JOBS_ATTEMPTS: 5, JOBS_BACKOFF_MS: 200 });
     url = node.url;
   }, 120_000);
 
   afterAll(async () => {
     if (!closed) await node?.close();
-    await redis.stop();
+    await store.stop();
   });
 
   const expectCorrect = (view: any, c: JobCase) => {
@@ -74,14 +75,14 @@ describe('Jobs API (e2e, one node, real Redis)', () => {
       ['a batch with one bad request', { requests: [good, { ...good, inputs: [] }] }, 400, 'requests[1]: "inputs" must be a non-empty array'],
       ['malformed JSON', 'not json at all', 400, 'malformed JSON'],
     ])('%s is refused', async (_what, body, statusWanted, message) => {
-      const before = await redis.cli('DBSIZE');
+      const before = await store.size(node.app);
       const res =
         typeof body === 'string'
           ? await fetch(`${url}/v1/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then(async (r) => ({ status: r.status, body: await r.json() }))
           : await submitJobs(url, body);
       expect(res.status).toBe(statusWanted);
       expect(res.body.error).toContain(message);
-      expect(await redis.cli('DBSIZE')).toBe(before);
+      expect(await store.size(node.app)).toBe(before);
     });
   });
 
@@ -172,13 +173,12 @@ describe('Jobs API (e2e, one node, real Redis)', () => {
   }
 
   it('lets the jobs it runs finish when it shuts down: none is left active for redelivery', async () => {
-    const consumer = node.app.get(JobConsumerService);
+    const consumer = kind === 'redis' ? node.app.get(JobConsumerService) : node.app.get(SqliteJobConsumerService);
     const cases = Array.from({ length: 200 }, (_, i) => mlpCase(70_000 + i, 8));
     expect((await submitJobs(url, { requests: cases.map((c) => c.body) })).status).toBe(202);
     await waitFor('jobs to run', async () => (consumer.load().inFlight > 0 ? true : undefined), 10_000, 5);
     closed = true;
     await node.close();
-    expect(await redis.cli('LLEN', 'switchyard:infer:active')).toBe('(integer) 0');
-    expect(Number((await redis.cli('ZCARD', 'switchyard:infer:completed')).replace(/\D/g, ''))).toBeGreaterThan(0);
+    expect(await store.leftRunning()).toBe(0);
   });
 });

@@ -1,9 +1,9 @@
 import WebSocket from 'ws';
 import { SwitchyardStreamClient, type StreamResult } from '../clients/switchyard-stream-client';
-import { RedisServer } from '../libs/jobs/src/testing/redis-server';
 import { startJobsApp, type JobsApp } from './support/jobs-app';
 import { mlpCase, resultMismatch, type JobCase } from './support/jobs-client';
 import { sleep, waitFor } from './support/jobs-ports';
+import { STORE_KINDS, storeHarness, type StoreKind } from './support/jobs-stores';
 
 /** A raw WebSocket on the stream that records every frame. */
 class RawStream {
@@ -33,21 +33,24 @@ class RawStream {
   }
 }
 
-/** The result stream over a real WebSocket: results as they finish, cut connections, resume. */
-describe('Result stream (e2e, WebSocket, real Redis)', () => {
-  const redis = new RedisServer();
+/**
+ * The result stream over a real WebSocket: results as they finish, cut connections, resume; the
+ * same cases on the embedded SQLite store and on a real redis-server.
+ */
+describe.each(STORE_KINDS.map((kind) => [kind]))('Result stream (e2e, WebSocket, %s store)', (kind: StoreKind) => {
+  const store = storeHarness(kind);
   let node: JobsApp;
   let ws: string;
 
   beforeAll(async () => {
-    await redis.start();
-    node = await startJobsApp({ REDIS_URL: redis.url, NODE_ID: 'stream-node' });
+    await store.start();
+    node = await startJobsApp({ ...store.options(), NODE_ID: 'stream-node' });
     ws = node.url.replace('http', 'ws');
   }, 120_000);
 
   afterAll(async () => {
     await node?.close();
-    await redis.stop();
+    await store.stop();
   });
 
   const expectAllOnce = (results: StreamResult[], ids: string[], cases: JobCase[]) => {
