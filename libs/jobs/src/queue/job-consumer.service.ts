@@ -4,6 +4,7 @@ import { ModelRepositoryService } from '@switchyard/models';
 import { RuntimeService } from '@switchyard/runtime';
 import { SchedulerService } from '@switchyard/scheduler';
 import type { Job, Queue } from 'bull';
+import { JOBS_SHUTDOWN_WAIT_MS } from '../jobs.constants';
 import { JOB_RUNNER, JOB_STORE } from '../jobs.tokens';
 import type { JobStore } from '../interfaces/job-store.interface';
 import type { JobPayload } from '../interfaces/job-payload.interface';
@@ -14,7 +15,6 @@ import { ConsumerWatchdog } from './consumer-watchdog';
 import { recordFinalFailure } from './failure-recorder';
 import { JobProcessor } from './job-processor';
 
-const SHUTDOWN_WAIT_MS = 10_000;
 const FORCED_CLOSE_MS = 2000;
 /** Shutdown closes the queue once no delivery has been open for this long. */
 const QUIET_MS = 100;
@@ -77,14 +77,14 @@ export class JobConsumerService implements OnApplicationBootstrap, BeforeApplica
     // Redis without a bound.
     queue.pause(true, true).catch(() => undefined);
     // settled for a moment: a fetch that was under way when the queue paused still delivers
-    const until = Date.now() + SHUTDOWN_WAIT_MS;
+    const until = Date.now() + JOBS_SHUTDOWN_WAIT_MS;
     let quietSince = Date.now();
     while (Date.now() < until) {
       if (this.unsettled > 0) quietSince = Date.now();
       else if (Date.now() - quietSince >= QUIET_MS) break;
       await delay(20);
     }
-    if (this.unsettled > 0) this.logger.warn(`${this.unsettled} job(s) still running after ${SHUTDOWN_WAIT_MS} ms (Redis away?): leaving them to be redelivered`);
+    if (this.unsettled > 0) this.logger.warn(`${this.unsettled} job(s) still running after ${JOBS_SHUTDOWN_WAIT_MS} ms (Redis away?): leaving them to be redelivered`);
     this.queue = undefined;
     await forceClose(queue);
   }

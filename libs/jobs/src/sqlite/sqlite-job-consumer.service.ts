@@ -3,6 +3,7 @@ import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '@switchyard/config';
 import { ModelRepositoryService } from '@switchyard/models';
 import { RuntimeService } from '@switchyard/runtime';
 import { SchedulerService } from '@switchyard/scheduler';
+import { JOBS_SHUTDOWN_WAIT_MS } from '../jobs.constants';
 import { JOB_RUNNER } from '../jobs.tokens';
 import type { JobDelivery } from '../interfaces/job-delivery.interface';
 import type { JobRunner } from '../interfaces/job-runner.interface';
@@ -14,7 +15,6 @@ import { type SqliteJobRow, toStoredJob } from './sqlite-job-row';
 import { SqliteJobStore } from './sqlite-job-store.adapter';
 import { SqliteJobsDatabase } from './sqlite-database.adapter';
 
-const SHUTDOWN_WAIT_MS = 10_000;
 /** Due retries and missed signals are picked up within this period. */
 const POLL_MS = 250;
 
@@ -66,9 +66,9 @@ export class SqliteJobConsumerService implements OnApplicationBootstrap, BeforeA
     clearInterval(this.timer);
     this.database.events.off('added', this.onAdded);
     // let the running jobs finish while the device pools are still up; the rest run at next start
-    const until = Date.now() + SHUTDOWN_WAIT_MS;
+    const until = Date.now() + JOBS_SHUTDOWN_WAIT_MS;
     while (this.inFlight > 0 && Date.now() < until) await delay(20);
-    if (this.inFlight > 0) this.logger.warn(`${this.inFlight} job(s) still running after ${SHUTDOWN_WAIT_MS} ms: they run again at the next start`);
+    if (this.inFlight > 0) this.logger.warn(`${this.inFlight} job(s) still running after ${JOBS_SHUTDOWN_WAIT_MS} ms: they run again at the next start`);
   }
 
   private async start(): Promise<void> {
