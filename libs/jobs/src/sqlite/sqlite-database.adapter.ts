@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { SqliteFileLock } from './sqlite-file-lock.adapter';
 import { sqliteNativeBinding } from './sqlite-native-binding';
 import { EXPIRING_TABLES, SQLITE_SCHEMA } from './sqlite-schema';
 
@@ -20,30 +21,35 @@ export interface SqliteJobsEvents {
 /**
  * The embedded jobs store's SQLite file (SWITCHYARD_DATA_DIR/jobs.sqlite). WAL journal: a commit
  * survives a kill -9 of the process (synchronous=NORMAL loses the last commits only on a power
- * cut or an OS crash). The file is opened in exclusive locking mode: a second process on the same
- * folder fails at start instead of taking the first one's jobs.
+ * cut or an OS crash). One process owns the file (a lock file): a second one on the same folder
+ * fails at start instead of taking the first one's running jobs; readers (sqlite3 .backup) may
+ * open it meanwhile.
  */
 export class SqliteJobsDatabase {
   readonly db: Database.Database;
   readonly events = new EventEmitter<SqliteJobsEvents>();
   readonly path: string;
+  private readonly lock: SqliteFileLock;
 
   constructor(dataDir: string) {
     mkdirSync(dataDir, { recursive: true });
     this.path = join(dataDir, SQLITE_FILE);
     this.events.setMaxListeners(0);
-    const nativeBinding = sqliteNativeBinding();
-    this.db = new Database(this.path, { timeout: 1000, ...(nativeBinding ? { nativeBinding } : {}) });
     try {
-      // before WAL: in exclusive mode SQLite keeps the WAL index in memory, no -shm file
-      this.db.pragma('locking_mode = EXCLUSIVE');
+      this.lock = SqliteFileLock.acquire(this.path);
+    } catch (err) {
+      throw new Error(`${(err as Error).message}: one Switchyard process per SWITCHYARD_DATA_DIR (set SWITCHYARD_REDIS_URL for many nodes)`);
+    }
+    const nativeBinding = sqliteNativeBinding();
+    try {
+      this.db = new Database(this.path, { timeout: 1000, ...(nativeBinding ? { nativeBinding } : {}) });
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = NORMAL');
       this.db.exec(SQLITE_SCHEMA);
     } catch (err) {
-      this.db.close();
-      const busy = (err as { code?: string }).code === 'SQLITE_BUSY';
-      throw new Error(busy ? `${this.path} is used by another process: one Switchyard process per SWITCHYARD_DATA_DIR (or set SWITCHYARD_REDIS_URL for many nodes)` : `cannot open the jobs store ${this.path}: ${(err as Error).message}`);
+      if (this.db?.open) this.db.close();
+      this.lock.release();
+      throw new Error(`cannot open the jobs store ${this.path}: ${(err as Error).message}`);
     }
   }
 
@@ -62,6 +68,7 @@ export class SqliteJobsDatabase {
 
   close(): void {
     if (this.db.open) this.db.close();
+    this.lock.release();
     this.events.removeAllListeners();
   }
 }
