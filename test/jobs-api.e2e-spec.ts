@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { JobConsumerService, SqliteJobConsumerService } from '@switchyard/jobs';
+import { JOB_CONSUMER, type JobConsumer } from '@switchyard/jobs';
 import { startJobsApp, type JobsApp } from './support/jobs-app';
 import { cancelJob, echoCase, getJob, mlpCase, resultMismatch, submitJobs, waitForJobs, type JobCase } from './support/jobs-client';
 import { sleep, waitFor } from './support/jobs-ports';
@@ -173,7 +173,7 @@ describe.each(STORE_KINDS.map((kind) => [kind]))('Jobs API (e2e, one node, %s st
   }
 
   it('lets the jobs it runs finish when it shuts down: none is left active for redelivery', async () => {
-    const consumer = kind === 'redis' ? node.app.get(JobConsumerService) : node.app.get(SqliteJobConsumerService);
+    const consumer = node.app.get<JobConsumer>(JOB_CONSUMER);
     const cases = Array.from({ length: 200 }, (_, i) => mlpCase(70_000 + i, 8));
     expect((await submitJobs(url, { requests: cases.map((c) => c.body) })).status).toBe(202);
     await waitFor('jobs to run', async () => (consumer.load().inFlight > 0 ? true : undefined), 10_000, 5);

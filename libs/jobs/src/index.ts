@@ -11,6 +11,7 @@ export * from './interfaces/job-submission.interface';
 export * from './interfaces/jobs-api.interface';
 export * from './interfaces/job-store.interface';
 export * from './interfaces/job-delivery.interface';
+export * from './interfaces/job-consumer.interface';
 export * from './interfaces/job-runner.interface';
 export * from './interfaces/result-streams.interface';
 export * from './submission/read-job-submission';

@@ -7,7 +7,7 @@ import { SchedulerModule } from '@switchyard/scheduler';
 import type { Queue } from 'bull';
 import { JobsController } from './controllers/jobs.controller';
 import { JOBS_QUEUE } from './jobs.constants';
-import { JOB_RUNNER, JOB_STORE, JOBS_API, RESULT_STREAMS } from './jobs.tokens';
+import { JOB_CONSUMER, JOB_RUNNER, JOB_STORE, JOBS_API, RESULT_STREAMS } from './jobs.tokens';
 import { bullQueueOptions } from './queue/bull-queue-options';
 import { BullJobStore } from './queue/bull-job-store.adapter';
 import { ConsumerQueueFactory } from './queue/consumer-queue.factory';
@@ -48,6 +48,7 @@ const redisProviders: Provider[] = [
   RedisRequirementsService,
   ConsumerQueueFactory,
   JobConsumerService,
+  { provide: JOB_CONSUMER, useExisting: JobConsumerService },
 ];
 
 /** The embedded store of a single node: one SQLite file under SWITCHYARD_DATA_DIR. */
@@ -66,6 +67,7 @@ const sqliteProviders: Provider[] = [
   },
   { provide: RESULT_STREAMS, inject: [SqliteJobsDatabase], useFactory: (db: SqliteJobsDatabase) => new SqliteResultStreams(db) },
   SqliteJobConsumerService,
+  { provide: JOB_CONSUMER, useExisting: SqliteJobConsumerService },
   SqliteStoreLifecycleService,
 ];
 
@@ -97,7 +99,7 @@ export class JobsModule {
         { provide: JOBS_API, useExisting: JobsService },
         JobsStreamGateway,
       ],
-      exports: [JOBS_API, JOB_STORE, redis ? JobConsumerService : SqliteJobConsumerService],
+      exports: [JOBS_API, JOB_STORE, JOB_CONSUMER, redis ? JobConsumerService : SqliteJobConsumerService],
     };
   }
 }

@@ -9,3 +9,6 @@ export const JOB_RUNNER = Symbol('JOB_RUNNER');
 
 /** DI token of the JobStore: Bull on Redis, or the embedded SQLite store. */
 export const JOB_STORE = Symbol('JOB_STORE');
+
+/** DI token of the JobConsumer running this node's jobs (Bull's or the SQLite queue's). */
+export const JOB_CONSUMER = Symbol('JOB_CONSUMER');

@@ -8,6 +8,7 @@ import { JOBS_SHUTDOWN_WAIT_MS } from '../jobs.constants';
 import { JOB_RUNNER, JOB_STORE } from '../jobs.tokens';
 import type { JobStore } from '../interfaces/job-store.interface';
 import type { JobPayload } from '../interfaces/job-payload.interface';
+import type { JobConsumer } from '../interfaces/job-consumer.interface';
 import type { JobRunner } from '../interfaces/job-runner.interface';
 import { consumerConcurrency } from './consumer-concurrency';
 import { ConsumerQueueFactory } from './consumer-queue.factory';
@@ -27,7 +28,7 @@ const QUIET_MS = 100;
  * queues are deeper than SWITCHYARD_JOBS_PAUSE_QUEUED.
  */
 @Injectable()
-export class JobConsumerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class JobConsumerService implements JobConsumer, OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(JobConsumerService.name);
   private readonly processor: JobProcessor;
   private queue: Queue<JobPayload> | undefined;
@@ -62,7 +63,6 @@ export class JobConsumerService implements OnApplicationBootstrap, BeforeApplica
     this.start().catch((err: Error) => this.logger.error(`the job consumer did not start: ${err.message}`));
   }
 
-  /** Jobs running here now, and the most this node runs at once. */
   load(): { inFlight: number; concurrency: number } {
     return { inFlight: this.inFlight, concurrency: this.concurrency };
   }

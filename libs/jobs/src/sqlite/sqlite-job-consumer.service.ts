@@ -6,6 +6,7 @@ import { SchedulerService } from '@switchyard/scheduler';
 import { JOBS_SHUTDOWN_WAIT_MS } from '../jobs.constants';
 import { JOB_RUNNER } from '../jobs.tokens';
 import type { JobDelivery } from '../interfaces/job-delivery.interface';
+import type { JobConsumer } from '../interfaces/job-consumer.interface';
 import type { JobRunner } from '../interfaces/job-runner.interface';
 import { consumerConcurrency } from '../queue/consumer-concurrency';
 import { finalFailureRecord } from '../queue/failure-recorder';
@@ -25,7 +26,7 @@ const POLL_MS = 250;
  * outcome keeps a job that ran twice from being reported twice.
  */
 @Injectable()
-export class SqliteJobConsumerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class SqliteJobConsumerService implements JobConsumer, OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(SqliteJobConsumerService.name);
   private readonly processor: JobProcessor;
   private readonly onAdded = (): void => this.pump();
@@ -56,7 +57,6 @@ export class SqliteJobConsumerService implements OnApplicationBootstrap, BeforeA
     this.start().catch((err: Error) => this.logger.error(`the job consumer did not start: ${err.message}`));
   }
 
-  /** Jobs running here now, and the most this node runs at once. */
   load(): { inFlight: number; concurrency: number } {
     return { inFlight: this.inFlight, concurrency: this.concurrency };
   }
