@@ -1,4 +1,4 @@
-/** DI token of the JobsApi: Redis-backed, or the one that answers 503 when Redis is not configured. */
+/** DI token of the JobsApi (on the JobStore, Redis or SQLite). */
 export const JOBS_API = Symbol('JOBS_API');
 
 /** DI token of the ResultStreams (per-stream results in Redis). */
