@@ -22,7 +22,7 @@ describe.each(STORE_KINDS.map((kind) => [kind]))('Jobs API (e2e, one node, %s st
 
   beforeAll(async () => {
     await store.start();
-    node = await startJobsApp({ ...store.options(), NODE_ID: 'api-node', ISOLATE_CPU: 'process', JOBS_ATTEMPTS: 5, JOBS_BACKOFF_MS: 1000 });
+    node = await startJobsApp({ ...store.options(), NODE_ID: 'api-node', ISOLATE_CPU: 'process', JOBS_ATTEMPTS: 5, JOBS_BACKOFF_MS: 200 });
     url = node.url;
   }, 120_000);
 
