@@ -75,8 +75,8 @@ const sqliteProviders: Provider[] = [
  * Durable async jobs (POST/GET/DELETE /v1/jobs) and the result stream (WebSocket /v1/stream).
  * With SWITCHYARD_REDIS_URL: a Bull queue in Redis shared by every node. Without: the embedded
  * SQLite store under SWITCHYARD_DATA_DIR, for one process. Same routes and rules on both (one
- * JobStore contract, one conformance suite). The app must call configureJobsStream(app) before
- * init (the stream's WebSocket adapter).
+ * JobStore contract, one conformance suite). The app must call configureJobsStream(app, config)
+ * before init (the stream's WebSocket adapter).
  */
 @Module({})
 export class JobsModule {

@@ -1,44 +1,33 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { Inject, Injectable } from '@nestjs/common';
-import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '@switchyard/config';
-import { ModelRepositoryService } from '@switchyard/models';
-import { RuntimeService } from '@switchyard/runtime';
+import { Injectable } from '@nestjs/common';
 import { type InferenceJob, SchedulerService } from '@switchyard/scheduler';
-import { encodeInferResponse, type EncodedInferResponse } from '../codec/encode-infer-response';
-import { splitInferBody } from '../codec/split-infer-body';
-import { InferRequestValidator } from '../validation/infer-request.validator';
-import { readInferRequest } from '../validation/read-infer-request';
-import { DEFAULT_MAX_TENSOR_ELEMENTS } from '../inference.constants';
-import { assertReady } from './assert-model-ready';
+import type { EncodedInferResponse } from '../codec/encode-infer-response';
+import type { InferResult } from '../interfaces/infer-result.interface';
+import { RequestDecoderService } from './request-decoder.service';
+import { ResponseEncoderService } from './response-encoder.service';
 
 /**
- * Serves one inference request: finds the model, decodes and validates the body (nothing invalid
- * reaches a worker), hands the job to the scheduler and encodes the outcome.
+ * Serves one inference request: decodes and validates the body (nothing invalid reaches a
+ * worker), hands the job to the scheduler and encodes the outcome.
  */
 @Injectable()
 export class InferenceService {
-  private readonly validator: InferRequestValidator;
-
   constructor(
-    @Inject(SWITCHYARD_CONFIG) config: SwitchyardConfig,
-    private readonly models: ModelRepositoryService,
+    private readonly decoder: RequestDecoderService,
     private readonly scheduler: SchedulerService,
-    private readonly runtime: RuntimeService,
-  ) {
-    // decoded tensors take recycled memory: workers return input buffers after each run
-    this.validator = new InferRequestValidator({ maxTensorElements: config.http.maxTensorElements ?? DEFAULT_MAX_TENSOR_ELEMENTS }, (n) =>
-      runtime.buffers.acquire(n),
-    );
-  }
+    private readonly encoder: ResponseEncoderService,
+  ) {}
 
   /** `body` is the raw Buffer (or an already parsed JSON object); `headerLength` the Inference-Header-Content-Length header. */
   async infer(modelName: string, version: string | undefined, body: unknown, headerLength: string | undefined): Promise<EncodedInferResponse> {
+    return this.encoder.encode(await this.run(modelName, version, body, headerLength));
+  }
+
+  /** Runs a request and returns its outcome unencoded (the jobs consumer wants values, not bytes). */
+  async run(modelName: string, version: string | undefined, body: unknown, headerLength: string | undefined): Promise<InferResult> {
     const receivedAt = performance.now();
-    const model = this.models.get(modelName, version);
-    assertReady(model);
-    const { header, binary } = splitInferBody(body, headerLength);
-    const request = this.validator.validate(model, readInferRequest(header), binary);
+    const { model, request } = await this.decoder.decode(modelName, version, body, headerLength);
     const { device, priority, timeoutMs, policy } = request.options;
     // A pinned `device` is checked by the scheduler (unknown: 404, model not loaded there: 400).
     const job: InferenceJob = {
@@ -54,8 +43,8 @@ export class InferenceService {
       ...(device !== undefined ? { device } : {}),
     };
     const outcome = await this.scheduler.submit(job);
-    const encoded = encodeInferResponse(
-      {
+    return {
+      head: {
         model_name: model.name,
         model_version: model.version,
         ...(request.id !== undefined ? { id: request.id } : {}),
@@ -69,12 +58,9 @@ export class InferenceService {
           ...(outcome.retriedFrom !== undefined ? { attempts: outcome.attempts, retried_from: outcome.retriedFrom } : {}),
         },
       },
-      outcome.outputs,
-      request.outputs,
-    );
-    // the encoded body holds copies: the output buffers are free for the next request's tensors
-    for (const output of outcome.outputs) this.runtime.buffers.release(output.data);
-    return encoded;
+      outputs: outcome.outputs,
+      requested: request.outputs,
+    };
   }
 }
 
