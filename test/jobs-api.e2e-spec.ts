@@ -1,34 +1,34 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { JobConsumerService } from '@switchyard/jobs';
-import { RedisServer } from '../libs/jobs/src/testing/redis-server';
-import { describeWithRedis } from './support/requirements';
+import { JOB_CONSUMER, type JobConsumer } from '@switchyard/jobs';
 import { startJobsApp, type JobsApp } from './support/jobs-app';
 import { cancelJob, echoCase, getJob, mlpCase, resultMismatch, submitJobs, waitForJobs, type JobCase } from './support/jobs-client';
 import { sleep, waitFor } from './support/jobs-ports';
+import { describeEachStore, storeHarness, type StoreKind } from './support/jobs-stores';
 
 const run = promisify(execFile);
 
 /**
- * The jobs API over real HTTP on one node: a real app (its CPU pool in a child process, so that
- * the spec can kill it like a crashing worker) and a real redis-server. Results are checked
- * against plain-JS reference math.
+ * The jobs API over real HTTP on one node, the same cases on each store (the conformance suite of
+ * the stores at the API): a real app (its CPU pool in a child process, so that the spec can kill
+ * it like a crashing worker) on the embedded SQLite store, then on a real redis-server. Results
+ * are checked against plain-JS reference math.
  */
-describeWithRedis('Jobs API (e2e, one node, real Redis)', () => {
-  const redis = new RedisServer();
+describeEachStore((kind) => `Jobs API (e2e, one node, ${kind} store)`, (kind: StoreKind) => {
+  const store = storeHarness(kind);
   let node: JobsApp;
   let url: string;
   let closed = false;
 
   beforeAll(async () => {
-    await redis.start();
-    node = await startJobsApp({ REDIS_URL: redis.url, NODE_ID: 'api-node', ISOLATE_CPU: 'process', JOBS_ATTEMPTS: 5, JOBS_BACKOFF_MS: 200 });
+    await store.start();
+    node = await startJobsApp({ ...store.options(), NODE_ID: 'api-node', ISOLATE_CPU: 'process', JOBS_ATTEMPTS: 5, JOBS_BACKOFF_MS: 200 });
     url = node.url;
   }, 120_000);
 
   afterAll(async () => {
     if (!closed) await node?.close();
-    await redis.stop();
+    await store.stop();
   });
 
   const expectCorrect = (view: any, c: JobCase) => {
@@ -75,14 +75,14 @@ describeWithRedis('Jobs API (e2e, one node, real Redis)', () => {
       ['a batch with one bad request', { requests: [good, { ...good, inputs: [] }] }, 400, 'requests[1]: "inputs" must be a non-empty array'],
       ['malformed JSON', 'not json at all', 400, 'malformed JSON'],
     ])('%s is refused', async (_what, body, statusWanted, message) => {
-      const before = await redis.cli('DBSIZE');
+      const before = await store.size(node.app);
       const res =
         typeof body === 'string'
           ? await fetch(`${url}/v1/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then(async (r) => ({ status: r.status, body: await r.json() }))
           : await submitJobs(url, body);
       expect(res.status).toBe(statusWanted);
       expect(res.body.error).toContain(message);
-      expect(await redis.cli('DBSIZE')).toBe(before);
+      expect(await store.size(node.app)).toBe(before);
     });
   });
 
@@ -174,11 +174,13 @@ describeWithRedis('Jobs API (e2e, one node, real Redis)', () => {
     return pid > 0 ? pid : undefined;
   }
 
-  it('shuts down with Redis slow to answer: every job that failed has its failure record, none is left active', async () => {
+  // Redis only: it needs a store that can be slowed down
+  (kind === 'redis' ? it : it.skip)('shuts down with Redis slow to answer: every job that failed has its failure record, none is left active', async () => {
     // Jobs that fail for good at run time (an unknown device): their outcome record is written
     // after Bull has moved them to failed, so a shutdown that closes Redis as soon as the handlers
     // return, or soon after Bull's 'failed' event, loses the record of the last ones.
-    const consumer = node.app.get(JobConsumerService);
+    const redis = store.redis!;
+    const consumer = node.app.get<JobConsumer>(JOB_CONSUMER);
     const stopSlowDown = redis.slowDown(1000);
     try {
       const cases = Array.from({ length: 6 }, (_, i) => ({ ...mlpCase(70_000 + i).body, parameters: { device: 'npu:7' } }));
@@ -196,4 +198,14 @@ describeWithRedis('Jobs API (e2e, one node, real Redis)', () => {
     expect(unrecorded).toEqual([]);
     expect(await redis.cli('LLEN', 'switchyard:infer:active')).toBe('(integer) 0');
   }, 90_000);
+
+  it('lets the jobs it runs finish when it shuts down: none is left active for redelivery', async () => {
+    const consumer = node.app.get<JobConsumer>(JOB_CONSUMER);
+    const cases = Array.from({ length: 200 }, (_, i) => mlpCase(70_000 + i, 8));
+    expect((await submitJobs(url, { requests: cases.map((c) => c.body) })).status).toBe(202);
+    await waitFor('jobs to run', async () => (consumer.load().inFlight > 0 ? true : undefined), 10_000, 5);
+    closed = true;
+    await node.close();
+    expect(await store.leftRunning()).toBe(0);
+  });
 });

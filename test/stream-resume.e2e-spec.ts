@@ -1,10 +1,9 @@
 import WebSocket from 'ws';
 import { SwitchyardStreamClient, type StreamResult } from '../clients/switchyard-stream-client';
-import { RedisServer } from '../libs/jobs/src/testing/redis-server';
-import { describeWithRedis } from './support/requirements';
 import { startJobsApp, type JobsApp } from './support/jobs-app';
 import { mlpCase, resultMismatch, type JobCase } from './support/jobs-client';
 import { sleep, waitFor } from './support/jobs-ports';
+import { describeEachStore, storeHarness, type StoreKind } from './support/jobs-stores';
 
 /** A raw WebSocket on the stream that records every frame. */
 class RawStream {
@@ -35,21 +34,24 @@ class RawStream {
   }
 }
 
-/** The result stream over a real WebSocket: results as they finish, cut connections, resume. */
-describeWithRedis('Result stream (e2e, WebSocket, real Redis)', () => {
-  const redis = new RedisServer();
+/**
+ * The result stream over a real WebSocket: results as they finish, cut connections, resume; the
+ * same cases on the embedded SQLite store and on a real redis-server.
+ */
+describeEachStore((kind) => `Result stream (e2e, WebSocket, ${kind} store)`, (kind: StoreKind) => {
+  const store = storeHarness(kind);
   let node: JobsApp;
   let ws: string;
 
   beforeAll(async () => {
-    await redis.start();
-    node = await startJobsApp({ REDIS_URL: redis.url, NODE_ID: 'stream-node' });
+    await store.start();
+    node = await startJobsApp({ ...store.options(), NODE_ID: 'stream-node' });
     ws = node.url.replace('http', 'ws');
   }, 120_000);
 
   afterAll(async () => {
     await node?.close();
-    await redis.stop();
+    await store.stop();
   });
 
   const expectAllOnce = (results: StreamResult[], ids: string[], cases: JobCase[]) => {

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwitchyardEvents } from '@switchyard/common';
 import { ModelRepositoryService, type ServedModel } from '@switchyard/models';
@@ -18,7 +21,8 @@ export class AppSession {
 
   /** Boots the app with `overrides` (SWITCHYARD_* names without the prefix) and waits for models and calibration. */
   static async boot(overrides: Record<string, string | number | boolean>): Promise<AppSession> {
-    const app = await createApp({ PORT: 0, LOG_LEVEL: 'warn', TELEMETRY_INTERVAL_MS: 0, ...overrides });
+    // each session its own jobs store: several sessions may live in one process
+    const app = await createApp({ PORT: 0, LOG_LEVEL: 'warn', TELEMETRY_INTERVAL_MS: 0, DATA_DIR: mkdtempSync(join(tmpdir(), 'sy-bench-data-')), ...overrides });
     await app.init();
     const session = new AppSession(app);
     await app.get(ModelRepositoryService).whenLoaded();

@@ -26,6 +26,7 @@ export async function startTestServer(overrides: Record<string, string | number 
     MODELS: E2E_MODELS,
     MODEL_REPOSITORY: modelRepository(),
     PROFILES_DIR: mkdtempSync(join(tmpdir(), 'sy-e2e-profiles-')),
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'sy-e2e-data-')),
     CALIBRATION: 'skip',
     TELEMETRY_INTERVAL_MS: 0,
     LOG_LEVEL: 'warn',

@@ -20,6 +20,7 @@ export async function startJobsApp(overrides: Record<string, string | number | b
     MODELS: 'mlp_tiny,dtype_echo',
     MODEL_REPOSITORY: modelRepository(),
     PROFILES_DIR: mkdtempSync(join(tmpdir(), 'sy-jobs-profiles-')),
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'sy-jobs-data-')),
     CALIBRATION: 'skip',
     DISABLED_DEVICES: 'gpu:0',
     TELEMETRY_INTERVAL_MS: 0,

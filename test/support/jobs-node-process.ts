@@ -26,6 +26,8 @@ export const JOBS_NODE_ENV: Record<string, string> = {
  */
 export class SwitchyardNode {
   port = 0;
+  /** The embedded jobs store's folder, kept across restarts of this node. */
+  readonly dataDir = mkdtempSync(join(tmpdir(), 'sy-jobs-data-'));
   private child: ChildProcess | undefined;
   private exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }> | undefined;
   private output: string[] = [];
@@ -56,6 +58,7 @@ export class SwitchyardNode {
         SWITCHYARD_PROFILES_DIR: mkdtempSync(join(tmpdir(), 'sy-jobs-profiles-')),
         SWITCHYARD_PORT: String(this.port),
         SWITCHYARD_NODE_ID: this.nodeId,
+        SWITCHYARD_DATA_DIR: this.dataDir,
         ...this.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],

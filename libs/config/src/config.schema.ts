@@ -86,6 +86,8 @@ export const envSchema = z.object({
   /** Largest batch size calibration measures (capped by each model's max_batch_size). */
   CALIBRATION_MAX_BATCH: int(1, 65_536).default(32),
   REDIS_URL: z.string().url().optional(),
+  /** Folder of the embedded jobs store (SQLite, used when REDIS_URL is unset). */
+  DATA_DIR: z.string().default('data'),
   /** This node's name in job records (default <hostname>-<pid>). */
   NODE_ID: z.string().regex(/^[\w.:-]{1,128}$/, 'letters, digits, ".", ":", "-" or "_" (at most 128)').optional(),
   /** Consume jobs from the Redis queue on this node (false: an API-only node that only enqueues). */

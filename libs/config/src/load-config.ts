@@ -71,6 +71,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Reco
     },
     redis: { url: e.REDIS_URL },
     jobs: {
+      dataDir: resolve(e.DATA_DIR),
       nodeId: e.NODE_ID ?? `${hostname()}-${process.pid}`,
       worker: e.JOBS_WORKER,
       concurrency: e.JOBS_CONCURRENCY,

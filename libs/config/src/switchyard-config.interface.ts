@@ -84,11 +84,13 @@ export interface SwitchyardConfig {
     calibrationMaxBatch: number;
   };
   redis: {
-    /** redis://host:port/db; the jobs API is off when unset. */
+    /** redis://host:port/db; the jobs run on the embedded SQLite store when unset. */
     url?: string;
   };
-  /** Durable async jobs (Bull on Redis; off without redis.url). */
+  /** Durable async jobs (Bull on Redis with redis.url, else the embedded SQLite store). */
   jobs: {
+    /** Absolute folder of the embedded SQLite store (jobs.sqlite inside). */
+    dataDir: string;
     /** This node's name in job records. */
     nodeId: string;
     /** Whether this node consumes jobs (false: API-only). */

@@ -6,10 +6,10 @@ import { ModelsModule } from '@switchyard/models';
 import { SchedulerModule } from '@switchyard/scheduler';
 import type { Queue } from 'bull';
 import { JobsController } from './controllers/jobs.controller';
-import { StreamUnavailableController } from './controllers/stream-unavailable.controller';
 import { JOBS_QUEUE } from './jobs.constants';
-import { JOB_RUNNER, JOBS_API, RESULT_STREAMS } from './jobs.tokens';
+import { JOB_CONSUMER, JOB_RUNNER, JOB_STORE, JOBS_API, RESULT_STREAMS } from './jobs.tokens';
 import { bullQueueOptions } from './queue/bull-queue-options';
+import { BullJobStore } from './queue/bull-job-store.adapter';
 import { ConsumerQueueFactory } from './queue/consumer-queue.factory';
 import { InferenceJobRunner } from './queue/inference-job.runner';
 import { JobConsumerService } from './queue/job-consumer.service';
@@ -17,71 +17,89 @@ import { RedisRequirementsService } from './queue/redis-requirements.service';
 import { IdempotencyKeys } from './results/idempotency-keys.adapter';
 import { JobOutcomeStore } from './results/job-outcome-store.adapter';
 import { RedisResultStreams } from './results/redis-result-streams.adapter';
-import { RedisJobsService } from './services/redis-jobs.service';
-import { RedisRequiredService } from './services/redis-required.service';
+import { JobsService } from './services/jobs.service';
+import { SqliteJobsDatabase } from './sqlite/sqlite-database.adapter';
+import { SqliteJobConsumerService } from './sqlite/sqlite-job-consumer.service';
+import { SqliteJobQueue } from './sqlite/sqlite-job-queue.adapter';
+import { SqliteJobStore } from './sqlite/sqlite-job-store.adapter';
+import { SqliteResultStreams } from './sqlite/sqlite-result-streams.adapter';
+import { SqliteStoreLifecycleService } from './sqlite/sqlite-store-lifecycle.service';
 import { JobsStreamGateway } from './stream/jobs-stream.gateway';
 import { JobRequestValidator } from './submission/job-request.validator';
 
 const QUEUE = getQueueToken(JOBS_QUEUE);
 
-/** Providers built on the producing queue's Redis client. */
+/** Bull on the producing queue's Redis client, for many nodes. */
 const redisProviders: Provider[] = [
   {
-    provide: JobOutcomeStore,
+    provide: JOB_STORE,
     inject: [QUEUE, SWITCHYARD_CONFIG],
-    useFactory: (queue: Queue, config: SwitchyardConfig) =>
-      new JobOutcomeStore(queue.client, {
-        prefix: config.jobs.prefix,
-        resultTtlSeconds: config.jobs.resultTtlSeconds,
-        streamMaxLength: config.jobs.streamMaxLength,
-      }),
-  },
-  {
-    provide: IdempotencyKeys,
-    inject: [QUEUE, SWITCHYARD_CONFIG],
-    useFactory: (queue: Queue, config: SwitchyardConfig) => new IdempotencyKeys(queue.client, config.jobs.prefix, config.jobs.resultTtlSeconds),
+    useFactory: (queue: Queue, config: SwitchyardConfig) => {
+      const j = config.jobs;
+      const outcomes = new JobOutcomeStore(queue.client, { prefix: j.prefix, resultTtlSeconds: j.resultTtlSeconds, streamMaxLength: j.streamMaxLength });
+      return new BullJobStore(queue, outcomes, new IdempotencyKeys(queue.client, j.prefix, j.resultTtlSeconds));
+    },
   },
   {
     provide: RESULT_STREAMS,
     inject: [QUEUE, SWITCHYARD_CONFIG],
     useFactory: (queue: Queue, config: SwitchyardConfig) => new RedisResultStreams(queue.client, config.jobs.prefix),
   },
+  RedisRequirementsService,
+  ConsumerQueueFactory,
+  JobConsumerService,
+  { provide: JOB_CONSUMER, useExisting: JobConsumerService },
+];
+
+/** The embedded store of a single node: one SQLite file under SWITCHYARD_DATA_DIR. */
+const sqliteProviders: Provider[] = [
+  { provide: SqliteJobsDatabase, inject: [SWITCHYARD_CONFIG], useFactory: (config: SwitchyardConfig) => new SqliteJobsDatabase(config.jobs.dataDir) },
+  {
+    provide: SqliteJobStore,
+    inject: [SqliteJobsDatabase, SWITCHYARD_CONFIG],
+    useFactory: (db: SqliteJobsDatabase, config: SwitchyardConfig) => new SqliteJobStore(db, { attempts: config.jobs.attempts, ttlMs: config.jobs.resultTtlSeconds * 1000 }),
+  },
+  { provide: JOB_STORE, useExisting: SqliteJobStore },
+  {
+    provide: SqliteJobQueue,
+    inject: [SqliteJobsDatabase, SWITCHYARD_CONFIG],
+    useFactory: (db: SqliteJobsDatabase, config: SwitchyardConfig) => new SqliteJobQueue(db, config.jobs.resultTtlSeconds * 1000),
+  },
+  { provide: RESULT_STREAMS, inject: [SqliteJobsDatabase], useFactory: (db: SqliteJobsDatabase) => new SqliteResultStreams(db) },
+  SqliteJobConsumerService,
+  { provide: JOB_CONSUMER, useExisting: SqliteJobConsumerService },
+  SqliteStoreLifecycleService,
 ];
 
 /**
- * Durable async jobs (POST/GET/DELETE /v1/jobs) and the result stream (WebSocket /v1/stream) on a
- * Bull queue in Redis shared by every node. Without SWITCHYARD_REDIS_URL the same routes answer
- * 503 saying how to turn them on, and nothing connects to Redis. With it, the app must call
- * configureJobsStream(app, config) before init (the stream's WebSocket adapter).
+ * Durable async jobs (POST/GET/DELETE /v1/jobs) and the result stream (WebSocket /v1/stream).
+ * With SWITCHYARD_REDIS_URL: a Bull queue in Redis shared by every node. Without: the embedded
+ * SQLite store under SWITCHYARD_DATA_DIR, for one process. Same routes and rules on both (one
+ * JobStore contract, one conformance suite). The app must call configureJobsStream(app, config)
+ * before init (the stream's WebSocket adapter).
  */
 @Module({})
 export class JobsModule {
   static forConfig(config: SwitchyardConfig): DynamicModule {
-    if (!config.redis.url) {
-      return {
-        module: JobsModule,
-        // No gateway here: a WebSocket gateway needs the adapter (configureJobsStream), and a
-        // node without Redis must start whatever its bootstrap wires.
-        controllers: [JobsController, StreamUnavailableController],
-        providers: [RedisRequiredService, { provide: JOBS_API, useExisting: RedisRequiredService }],
-      };
-    }
+    const redis = Boolean(config.redis.url);
     return {
       module: JobsModule,
-      imports: [BullModule.registerQueue({ name: JOBS_QUEUE, url: config.redis.url, ...bullQueueOptions(config) }), InferenceModule, ModelsModule, SchedulerModule],
+      imports: [
+        ...(redis ? [BullModule.registerQueue({ name: JOBS_QUEUE, url: config.redis.url, ...bullQueueOptions(config) })] : []),
+        InferenceModule,
+        ModelsModule,
+        SchedulerModule,
+      ],
       controllers: [JobsController],
       providers: [
-        ...redisProviders,
+        ...(redis ? redisProviders : sqliteProviders),
         { provide: JOB_RUNNER, useClass: InferenceJobRunner },
         JobRequestValidator,
-        RedisJobsService,
-        { provide: JOBS_API, useExisting: RedisJobsService },
-        RedisRequirementsService,
-        ConsumerQueueFactory,
-        JobConsumerService,
+        JobsService,
+        { provide: JOBS_API, useExisting: JobsService },
         JobsStreamGateway,
       ],
-      exports: [JOBS_API, JobConsumerService],
+      exports: [JOBS_API, JOB_STORE, JOB_CONSUMER, redis ? JobConsumerService : SqliteJobConsumerService],
     };
   }
 }

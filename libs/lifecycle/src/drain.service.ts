@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { ServingState } from '@switchyard/common';
 import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '@switchyard/config';
-import { JobConsumerService } from '@switchyard/jobs';
+import { JOB_CONSUMER, type JobConsumer } from '@switchyard/jobs';
 import { SchedulerService } from '@switchyard/scheduler';
 import type { DrainReport } from './drain-report.interface';
 
@@ -89,10 +89,10 @@ export class DrainService {
     };
   }
 
-  /** The jobs consumer, on nodes that have one (Redis configured). */
-  private jobsConsumer(): JobConsumerService | undefined {
+  /** The jobs consumer (Bull or the embedded store's), on nodes that have one. */
+  private jobsConsumer(): JobConsumer | undefined {
     try {
-      return this.moduleRef.get(JobConsumerService, { strict: false });
+      return this.moduleRef.get<JobConsumer>(JOB_CONSUMER, { strict: false });
     } catch {
       return undefined;
     }

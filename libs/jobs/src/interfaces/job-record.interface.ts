@@ -2,8 +2,9 @@
 export type FinalJobState = 'completed' | 'failed' | 'cancelled';
 
 /**
- * The outcome of one job, written to Redis exactly once (SET NX): when two nodes finish the same
- * job (a redelivery after a lock was lost), the second write is refused and its result dropped.
+ * The outcome of one job, written to the store exactly once (SET NX on Redis, a primary key on
+ * SQLite): when a job runs twice (a redelivery after a lock was lost, or a restart), the second
+ * write is refused and its result dropped.
  * Kept for the configured result TTL.
  */
 export interface JobRecord {

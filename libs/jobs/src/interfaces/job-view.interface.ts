@@ -1,4 +1,4 @@
-/** States a job reports: Bull's while it is queued or running, then its outcome record's. */
+/** States a job reports: the queue's while it is queued or running, then its outcome record's. */
 export type JobState = 'waiting' | 'delayed' | 'paused' | 'active' | 'completed' | 'failed' | 'cancelled';
 
 /** GET /v1/jobs/{id}: the job as clients see it (JSON field names in snake_case, times ISO 8601). */

@@ -12,7 +12,7 @@ export interface StreamFollower {
 }
 
 /**
- * Per-stream outcomes in Redis (token RESULT_STREAMS). Entries are appended once per job, in the
+ * Per-stream outcomes in the jobs store, Redis or SQLite (token RESULT_STREAMS). Entries are appended once per job, in the
  * order jobs finish, and kept for the result TTL.
  */
 export interface ResultStreams {

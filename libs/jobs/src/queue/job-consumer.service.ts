@@ -4,29 +4,31 @@ import { ModelRepositoryService } from '@switchyard/models';
 import { RuntimeService } from '@switchyard/runtime';
 import { SchedulerService } from '@switchyard/scheduler';
 import type { Job, Queue } from 'bull';
-import { JOB_RUNNER } from '../jobs.tokens';
+import { JOBS_SHUTDOWN_WAIT_MS } from '../jobs.constants';
+import { JOB_RUNNER, JOB_STORE } from '../jobs.tokens';
+import type { JobStore } from '../interfaces/job-store.interface';
 import type { JobPayload } from '../interfaces/job-payload.interface';
+import type { JobConsumer } from '../interfaces/job-consumer.interface';
 import type { JobRunner } from '../interfaces/job-runner.interface';
-import { JobOutcomeStore } from '../results/job-outcome-store.adapter';
+import { consumerConcurrency } from './consumer-concurrency';
 import { ConsumerQueueFactory } from './consumer-queue.factory';
 import { ConsumerWatchdog } from './consumer-watchdog';
 import { recordFinalFailure } from './failure-recorder';
 import { JobProcessor } from './job-processor';
 
-const SHUTDOWN_WAIT_MS = 10_000;
 const FORCED_CLOSE_MS = 2000;
 /** Shutdown closes the queue once no delivery has been open for this long. */
 const QUIET_MS = 100;
 
 /**
- * Pulls jobs from the shared queue as fast as this node's devices can run them: Bull concurrency
+ * Pulls jobs from the shared Bull queue as fast as this node's devices can run them: Bull concurrency
  * is the total capacity of the device pools (or SWITCHYARD_JOBS_CONCURRENCY), so a fleet of
  * unequal hosts balances itself. Starts once the models are loaded. A watchdog recovers a
  * consumer that stopped fetching (Bull #1873), and consumption pauses while the local device
  * queues are deeper than SWITCHYARD_JOBS_PAUSE_QUEUED.
  */
 @Injectable()
-export class JobConsumerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class JobConsumerService implements JobConsumer, OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(JobConsumerService.name);
   private readonly processor: JobProcessor;
   private queue: Queue<JobPayload> | undefined;
@@ -50,10 +52,10 @@ export class JobConsumerService implements OnApplicationBootstrap, BeforeApplica
     private readonly models: ModelRepositoryService,
     private readonly scheduler: SchedulerService,
     private readonly queues: ConsumerQueueFactory,
-    private readonly outcomes: JobOutcomeStore,
+    @Inject(JOB_STORE) private readonly store: JobStore,
     @Inject(JOB_RUNNER) runner: JobRunner,
   ) {
-    this.processor = new JobProcessor(runner, outcomes, config.jobs.nodeId);
+    this.processor = new JobProcessor(runner, store.outcomes, config.jobs.nodeId);
   }
 
   onApplicationBootstrap(): void {
@@ -64,7 +66,6 @@ export class JobConsumerService implements OnApplicationBootstrap, BeforeApplica
     this.start().catch((err: Error) => this.logger.error(`the job consumer did not start: ${err.message}`));
   }
 
-  /** Jobs running here now, and the most this node runs at once. */
   load(): { inFlight: number; concurrency: number } {
     return { inFlight: this.inFlight, concurrency: this.concurrency };
   }
@@ -78,7 +79,7 @@ export class JobConsumerService implements OnApplicationBootstrap, BeforeApplica
    * (what still runs then is redelivered elsewhere). The graceful drain calls it first thing, with
    * its exit timeout; the app's shutdown calls it again, which waits for the same stop.
    */
-  stop(waitMs = SHUTDOWN_WAIT_MS): Promise<void> {
+  stop(waitMs = JOBS_SHUTDOWN_WAIT_MS): Promise<void> {
     this.stopped ??= this.stopTaking(waitMs);
     return this.stopped;
   }
@@ -111,8 +112,8 @@ export class JobConsumerService implements OnApplicationBootstrap, BeforeApplica
   private async start(): Promise<void> {
     await this.models.whenLoaded();
     if (this.stopping) return;
-    const capacity = this.runtime.pools().reduce((sum, pool) => sum + pool.stats().capacity, 0);
-    this.concurrency = this.config.jobs.concurrency || Math.max(1, capacity);
+    const { concurrency, capacity } = consumerConcurrency(this.config, this.runtime);
+    this.concurrency = concurrency;
     this.consume();
     this.logger.log(`node ${this.config.jobs.nodeId} takes up to ${this.concurrency} job(s) at once (device capacity ${capacity})`);
     const { watchdogMs, pauseQueuedJobs } = this.config.jobs;
@@ -142,7 +143,7 @@ export class JobConsumerService implements OnApplicationBootstrap, BeforeApplica
     });
     queue.on('failed', (job: Job<JobPayload>) => {
       settled();
-      const recording: Promise<void> = recordFinalFailure(job, this.config.jobs.nodeId, this.outcomes)
+      const recording: Promise<void> = recordFinalFailure(job, this.config.jobs.nodeId, this.store.outcomes)
         .then(
           () => undefined,
           (err: Error) => this.logger.warn(`job ${job.id}: its failure could not be recorded: ${err.message}`),

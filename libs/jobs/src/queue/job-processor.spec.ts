@@ -1,4 +1,4 @@
-import { InferenceFailedError, InvalidRequestError, NotFoundError } from '@switchyard/common';
+import { InferenceFailedError, InvalidRequestError, NotFoundError, UnavailableError } from '@switchyard/common';
 import { loadConfig } from '@switchyard/config';
 import { WorkerDiedError } from '@switchyard/runtime';
 import Bull, { type Job, type Queue } from 'bull';
@@ -87,6 +87,29 @@ describeWithRedis(JobProcessor.name, () => {
     expect(t3 - t2).toBeGreaterThanOrEqual(60);
     const job = (await queue.getJob('flaky-1'))!;
     expect(job.stacktrace.map((s) => s.split(':')[0])).toEqual(['WorkerDiedError', 'WorkerDiedError']);
+  });
+
+  it('waits for a usable device (503) within the same attempt instead of spending attempts', async () => {
+    const runner = new ScriptedRunner((n) => (n <= 3 ? new UnavailableError('no usable device can run m@1 (quarantined: cpu:0)') : undefined));
+    setUp(runner);
+    await queue.add(payload(), { jobId: 'wait-1' });
+    const record = await outcome('wait-1');
+    expect(record).toMatchObject({ state: 'completed', attempt: 1 });
+    expect(runner.calls).toBe(4);
+    const [t1, t2, t3, t4] = runner.callTimes;
+    expect([t2 - t1, t3 - t2, t4 - t3].every((gap, i) => gap >= 250 * 2 ** i - 5)).toBe(true);
+  });
+
+  it('spends the attempt once the device wait is over (or the deadline comes first)', async () => {
+    setUp(new ScriptedRunner());
+    const runner = new ScriptedRunner(() => new UnavailableError('no usable device'));
+    const sut = new JobProcessor(runner, outcomes, 'node-1', 300);
+    const delivery = { id: 'w2', data: payload(), attemptsMade: 0, discard: () => undefined, progress: async () => undefined };
+    await expect(sut.process(delivery)).rejects.toThrow('no usable device');
+    expect(runner.calls).toBe(2); // 0 ms, then 250 ms; the next pause would pass 300 ms
+    const late = new ScriptedRunner(() => new UnavailableError('no usable device'));
+    await expect(new JobProcessor(late, outcomes, 'node-1').process({ ...delivery, id: 'w3', data: payload({ deadlineAt: Date.now() + 100 }) })).rejects.toThrow('no usable device');
+    expect(late.calls).toBe(1);
   });
 
   it('ends a job that keeps failing with the reason of every attempt', async () => {

@@ -1,12 +1,16 @@
 import { Logger } from '@nestjs/common';
-import { DeadlineExceededError } from '@switchyard/common';
-import type { Job } from 'bull';
-import type { JobPayload } from '../interfaces/job-payload.interface';
+import { DeadlineExceededError, UnavailableError } from '@switchyard/common';
+import type { JobDelivery } from '../interfaces/job-delivery.interface';
 import type { JobProgress } from '../interfaces/job-progress.interface';
 import type { JobRecord } from '../interfaces/job-record.interface';
 import type { JobRunner } from '../interfaces/job-runner.interface';
-import type { JobOutcomeStore } from '../results/job-outcome-store.adapter';
+import type { OutcomeStore } from '../interfaces/job-store.interface';
 import { attemptError, isRetryable } from './retry-policy';
+
+/** How long a delivery waits for a usable device (quarantined, restarting) before its attempt fails. */
+const DEVICE_WAIT_MS = 60_000;
+const FIRST_PAUSE_MS = 250;
+const MAX_PAUSE_MS = 4000;
 
 /** What Bull keeps as the job's return value (the result itself is in the outcome record). */
 export interface JobSummary {
@@ -17,8 +21,8 @@ export interface JobSummary {
 }
 
 /**
- * Runs one delivery of a job. Bull delivers at least once (a job whose node stopped renewing its
- * lock is delivered again), so the outcome is stored with a write-once record, and a delivery
+ * Runs one delivery of a job. Both queues deliver at least once (a job whose node stopped renewing
+ * its lock, or was killed, is delivered again), so the outcome is stored with a write-once record, and a delivery
  * of a job whose outcome exists returns it without running again.
  */
 export class JobProcessor {
@@ -26,11 +30,12 @@ export class JobProcessor {
 
   constructor(
     private readonly runner: JobRunner,
-    private readonly outcomes: JobOutcomeStore,
+    private readonly outcomes: OutcomeStore,
     private readonly nodeId: string,
+    private readonly deviceWaitMs = DEVICE_WAIT_MS,
   ) {}
 
-  async process(job: Job<JobPayload>): Promise<JobSummary> {
+  async process(job: JobDelivery): Promise<JobSummary> {
     const id = String(job.id);
     const payload = job.data;
     const earlier = await this.outcomes.get(id);
@@ -44,7 +49,7 @@ export class JobProcessor {
     await job.progress({ stage: 'running', node: this.nodeId, attempt, startedAt } satisfies JobProgress);
     let response;
     try {
-      response = await this.runner.run(payload, payload.deadlineAt !== undefined ? payload.deadlineAt - startedAt : undefined);
+      response = await this.runWhenADeviceIsUsable(id, payload, startedAt);
     } catch (err) {
       const retry = isRetryable(err);
       if (!retry) await job.discard();
@@ -68,6 +73,27 @@ export class JobProcessor {
     this.logger.warn(`job ${id}: an outcome was already stored by another delivery; this one is dropped`);
     const kept = await this.outcomes.get(id);
     return { ...summary(kept ?? record), duplicate: true };
+  }
+
+  /**
+   * Runs the job; while no device can take it (503: the node's devices are quarantined or their
+   * pools restart), waits with backoff for up to `deviceWaitMs` (and never past the job's
+   * deadline) instead of spending its attempts: a device that is re-admitted within seconds
+   * must not fail every queued job.
+   */
+  private async runWhenADeviceIsUsable(id: string, payload: JobDelivery['data'], startedAt: number) {
+    const until = Math.min(startedAt + this.deviceWaitMs, payload.deadlineAt ?? Infinity);
+    let pause = FIRST_PAUSE_MS;
+    for (let tries = 1; ; tries++) {
+      try {
+        return await this.runner.run(payload, payload.deadlineAt !== undefined ? payload.deadlineAt - Date.now() : undefined);
+      } catch (err) {
+        if (!(err instanceof UnavailableError) || Date.now() + pause > until) throw err;
+        if (tries === 1) this.logger.warn(`job ${id}: ${err.message}; waiting up to ${Math.round((until - Date.now()) / 1000)} s for a usable device`);
+        await new Promise((resolve) => setTimeout(resolve, pause));
+        pause = Math.min(pause * 2, MAX_PAUSE_MS);
+      }
+    }
   }
 }
 

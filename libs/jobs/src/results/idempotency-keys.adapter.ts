@@ -1,12 +1,5 @@
+import type { KeyClaim } from '../interfaces/job-store.interface';
 import { type RedisClient, RedisKeys } from './redis-keys';
-
-/** What the first submission under a key was. */
-export interface KeyClaim {
-  /** True when this call claimed the key (a first submission). */
-  first: boolean;
-  /** Fingerprint of the submission that claimed it. */
-  fingerprint: string;
-}
 
 /** Idempotency keys: the first submission's fingerprint, kept as long as the results. */
 export class IdempotencyKeys {

@@ -1,4 +1,5 @@
 import type { JobRecord } from '../interfaces/job-record.interface';
+import type { OutcomeStore, StoreResult } from '../interfaces/job-store.interface';
 import { type RedisClient, RedisKeys } from './redis-keys';
 
 /**
@@ -23,16 +24,8 @@ export interface OutcomeStoreOptions {
   streamMaxLength: number;
 }
 
-/** What a store attempt did. */
-export interface StoreResult {
-  /** False when an outcome was already stored (this one was dropped). */
-  stored: boolean;
-  /** Sequence number in the job's result stream, when it was appended to one. */
-  seq?: number;
-}
-
 /** Job outcome records in Redis (written once, read by any node). */
-export class JobOutcomeStore {
+export class JobOutcomeStore implements OutcomeStore {
   private readonly keys: RedisKeys;
 
   constructor(

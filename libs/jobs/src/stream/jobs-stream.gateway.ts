@@ -29,9 +29,10 @@ interface StreamSession {
 
 /**
  * The result stream (see stream-messages.ts and docs/jobs.md): a client submits jobs on the
- * socket and receives their outcomes as they finish, numbered per stream. Outcomes wait in Redis;
- * a client that reconnects with `?stream=<id>&after=<last seq>` receives what it missed, in
- * order, then the rest. The socket may be served by any node: outcomes are read from Redis.
+ * socket and receives their outcomes as they finish, numbered per stream. Outcomes wait in the
+ * jobs store (Redis or SQLite); a client that reconnects with `?stream=<id>&after=<last seq>`
+ * receives what it missed, in order, then the rest. With Redis the socket may be served by any
+ * node: outcomes are read from Redis.
  */
 @WebSocketGateway({ path: STREAM_PATH })
 export class JobsStreamGateway implements OnGatewayConnection, OnGatewayDisconnect {

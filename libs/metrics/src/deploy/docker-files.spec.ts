@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parse } from 'yaml';
+import { JOBS_SHUTDOWN_WAIT_MS } from '@switchyard/jobs';
 import { repoRoot } from '../../../../test/support/repo-paths';
 import { MetricsService } from '../registry/metrics.service';
 import { exposedSeriesNames, metricNamesIn } from './metric-series';
@@ -40,8 +41,28 @@ describe('docker files', () => {
   describe('compose.yaml', () => {
     const compose = readYaml(join(docker, 'compose.yaml'));
 
-    it('brings up switchyard, redis, prometheus and grafana', () => {
-      expect(Object.keys(compose.services).sort()).toEqual(['grafana', 'prometheus', 'redis', 'switchyard']);
+    it('brings up switchyard, redis, prometheus, alertmanager and grafana', () => {
+      expect(Object.keys(compose.services).sort()).toEqual(['alertmanager', 'grafana', 'prometheus', 'redis', 'switchyard']);
+    });
+
+    it('gives switchyard longer to stop than its jobs drain, and shares the model volume', () => {
+      const { stop_grace_period: grace, volumes } = compose.services.switchyard;
+      expect(Number(/^(\d+)s$/.exec(grace)?.[1])).toBeGreaterThanOrEqual(JOBS_SHUTDOWN_WAIT_MS / 1000 + 15);
+      expect(volumes).toContain('models:/data/models');
+      expect(compose.volumes).toHaveProperty('models');
+    });
+
+    it('keeps redis append-only', () => {
+      const command: string[] = compose.services.redis.command;
+      expect(command[command.indexOf('--appendonly') + 1]).toBe('yes');
+    });
+
+    it('the GPU override builds the GPU image and asks for the graphics capability (the Vulkan ICD)', () => {
+      const gpu = readYaml(join(docker, 'compose.gpu.yaml')).services.switchyard;
+      expect(gpu.build.args.RUNTIME_BASE).toBe('gpu');
+      const [device] = gpu.deploy.resources.reservations.devices;
+      expect(device).toMatchObject({ driver: 'nvidia', capabilities: expect.arrayContaining(['gpu', 'utility', 'graphics']) });
+      expect(gpu.environment.NVIDIA_DRIVER_CAPABILITIES.split(',')).toEqual(expect.arrayContaining(['compute', 'utility', 'graphics']));
     });
 
     it('builds switchyard from the repository with docker/Dockerfile and publishes 8000', () => {
@@ -82,17 +103,30 @@ describe('docker files', () => {
   describe('Dockerfile', () => {
     const dockerfile = readFileSync(join(docker, 'Dockerfile'), 'utf8');
 
-    it('builds on node:20-bookworm-slim with npm ci and the .npmrc', () => {
-      expect(dockerfile).toMatch(/^FROM node:20-bookworm-slim AS build$/m);
+    it('builds and runs on node:24-bookworm-slim with npm ci and the .npmrc', () => {
+      expect(dockerfile).toMatch(/^FROM node:24-bookworm-slim AS build$/m);
+      expect(dockerfile).toMatch(/^FROM node:24-bookworm-slim AS runtime-base$/m);
+      expect(dockerfile).not.toMatch(/node:20/);
       expect(dockerfile).toMatch(/^COPY package\.json package-lock\.json \.npmrc \.\/$/m);
       expect(dockerfile).toMatch(/^RUN npm ci\b/m);
       expect(dockerfile).toMatch(/npm run build/);
     });
 
-    it('exposes 8000 with a health check on /v2/health/live and starts the compiled server', () => {
+    it('exposes 8000 with a health check on /v2/health/live and starts the compiled server under tini', () => {
       expect(dockerfile).toMatch(/^EXPOSE 8000$/m);
       expect(dockerfile).toMatch(/HEALTHCHECK[\s\S]*\/v2\/health\/live/);
       expect(dockerfile).toMatch(/^CMD \["node", "dist\/apps\/server\/src\/main\.js"\]$/m);
+      expect(dockerfile).toMatch(/apt-get install [^\n]*\btini\b/);
+      expect(dockerfile).toMatch(/^ENTRYPOINT \["\/usr\/bin\/tini", "--"\]$/m);
+      expect(dockerfile).toMatch(/^ENV [\s\S]*SWITCHYARD_DATA_DIR=\/data\/jobs/m);
+    });
+
+    it('has a GPU stage with the Vulkan loader, the NVIDIA ICD and the graphics capability', () => {
+      const gpu = dockerfile.slice(dockerfile.indexOf('FROM runtime-base AS gpu'), dockerfile.indexOf('FROM runtime-base AS lavapipe'));
+      expect(gpu).toMatch(/apt-get install [^\n]*\blibvulkan1\b/);
+      expect(gpu).toContain('COPY docker/vulkan/nvidia_icd.json /etc/vulkan/icd.d/nvidia_icd.json');
+      expect(JSON.parse(readFileSync(join(docker, 'vulkan/nvidia_icd.json'), 'utf8')).ICD.library_path).toBe('libGLX_nvidia.so.0');
+      expect(gpu).toMatch(/NVIDIA_DRIVER_CAPABILITIES=compute,utility,graphics/);
     });
 
     it('copies only paths that exist, and the status page assets next to dist/', () => {
@@ -110,9 +144,29 @@ describe('docker files', () => {
   });
 
   describe('prometheus', () => {
+    const compose = () => readYaml(join(docker, 'compose.yaml'));
     const config = readYaml(join(docker, 'prometheus/prometheus.yml'));
     const rules = readYaml(join(docker, 'prometheus/alerts.yml'));
     const all: AlertRule[] = rules.groups.flatMap((g: { rules: AlertRule[] }) => g.rules);
+
+    it('sends alerts to the compose Alertmanager, whose routes name receivers that exist', () => {
+      expect(config.alerting.alertmanagers[0].static_configs[0].targets).toEqual(['alertmanager:9093']);
+      expect(compose().services.alertmanager.ports).toContain('9093:9093');
+      const am = readYaml(join(docker, 'alertmanager/alertmanager.yml'));
+      const receivers = new Set(am.receivers.map((r: { name: string }) => r.name));
+      for (const route of [am.route, ...am.route.routes]) expect(receivers.has(route.receiver)).toBe(true);
+      const webhook = am.receivers.find((r: { webhook_configs?: unknown[] }) => r.webhook_configs).webhook_configs[0];
+      expect(new URL(webhook.url).protocol).toBe('http:');
+    });
+
+    it('links every alert to its runbook section in docs/operations.md', () => {
+      const headings = new Set([...readFileSync(join(root, 'docs/operations.md'), 'utf8').matchAll(/^#+ (.+)$/gm)].map((m) => m[1].trim().toLowerCase().replace(/[^\w\- ]/g, '').replace(/ /g, '-')));
+      for (const rule of all) {
+        const url = rule.annotations?.runbook_url ?? '';
+        expect({ alert: rule.alert, url }).toEqual({ alert: rule.alert, url: `docs/operations.md#${rule.alert.toLowerCase()}` });
+        expect({ alert: rule.alert, section: headings.has(rule.alert.toLowerCase()) }).toEqual({ alert: rule.alert, section: true });
+      }
+    });
 
     it('scrapes switchyard:8000/metrics and loads the mounted alert rules', () => {
       const job = config.scrape_configs.find((j: { job_name: string }) => j.job_name === 'switchyard');

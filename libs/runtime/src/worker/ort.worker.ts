@@ -11,6 +11,7 @@ import { fromOrtType, type WireTensor } from '@switchyard/common';
 import { BufferPool } from '../memory/buffer-pool';
 import { ModelManifest } from '../pools/model-manifest';
 import { sessionOptionsFor } from './session-options';
+import { keepFloat16AsUint16 } from './float16-as-uint16';
 import { fromOrtTensor, toOrtTensor } from './wire-conversion';
 import type { LoadReply, LoadRequest, RunReply, RunRequest, UnloadRequest, WorkerConfig } from './worker-protocol';
 import type { SessionTensorMetadata } from '../interfaces/inference-task.interface';
@@ -22,6 +23,7 @@ interface PinnedSession {
   loadMs: number;
 }
 
+keepFloat16AsUint16(ort);
 const config = Piscina.workerData as WorkerConfig;
 const sessions = new Map<string, Promise<PinnedSession>>();
 const pool = new BufferPool(config.bufferPoolBytes);

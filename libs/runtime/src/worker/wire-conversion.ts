@@ -1,6 +1,7 @@
 import { fromOrtType, ORT_TYPE, type WireTensor } from '@switchyard/common';
 import type { Tensor as OrtTensor, TypedTensor } from 'onnxruntime-node';
 import type { BufferPool } from '../memory/buffer-pool';
+import { keepFloat16AsUint16 } from './float16-as-uint16';
 
 type OrtModule = typeof import('onnxruntime-node');
 
@@ -21,6 +22,7 @@ const VIEW: Record<string, (b: ArrayBuffer) => ArrayBufferView> = {
 
 /** Wraps a WireTensor's buffer as an ORT tensor without copying. */
 export function toOrtTensor(ort: OrtModule, t: WireTensor): OrtTensor {
+  keepFloat16AsUint16(ort);
   const type = ORT_TYPE[t.datatype];
   return new ort.Tensor(type as 'float32', VIEW[type](t.data) as Float32Array, t.shape);
 }
