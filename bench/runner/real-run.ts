@@ -9,7 +9,7 @@ import type { ProgressBar } from '../report/progress-bar';
 import { compareSimToReal, SIM_THROUGHPUT_TOLERANCE } from '../report/sim-vs-real';
 import type { Scenario } from '../scenario/scenario.interface';
 import { WorkloadSampler, type WorkloadClass } from '../scenario/workload-classes';
-import { createPrng } from '@switchyard/scheduler';
+import { createPrng } from '@switchyard/simulator';
 import { fitHostModel, hostCoresPerRun, unionLength, type HostSample } from '../sim/host-overhead';
 import { idealOf } from '../sim/ideal';
 import { loadHostModel } from '../sim/load-host-model';

@@ -1,5 +1,5 @@
 import type { DeviceKind } from '@switchyard/devices';
-import type { ServiceTimeFn } from '@switchyard/scheduler';
+import type { ServiceTimeFn } from '@switchyard/simulator';
 
 /** A device as the simulator models it: true service times and real parallel slots. */
 export interface DeviceModel {

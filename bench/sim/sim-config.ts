@@ -1,5 +1,5 @@
 import { DEMO_MODELS } from '@switchyard/models';
-import type { SimDeviceSpec, SimHostModel, SimulationConfig } from '@switchyard/scheduler';
+import type { SimDeviceSpec, SimHostModel, SimulationConfig } from '@switchyard/simulator';
 import type { ArrivalSpec } from '../scenario/scenario.interface';
 import type { WorkloadClass } from '../scenario/workload-classes';
 import type { DeviceModel } from './device-model.interface';

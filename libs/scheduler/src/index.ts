@@ -20,15 +20,6 @@ export * from './policies/round-robin.policy';
 export * from './policies/random.policy';
 export * from './policies/least-loaded.policy';
 export * from './policies/fastest-device.policy';
-export * from './simulator/simulator';
-export * from './simulator/simulation-config.error';
-export * from './simulator/interfaces/simulation-config.interface';
-export * from './simulator/interfaces/simulation-report.interface';
-export * from './simulator/service-time-table';
-export * from './simulator/prng';
-export * from './simulator/simplex';
-export * from './simulator/ideal-throughput';
-export * from './simulator/ideal-for-simulation';
 // dispatch, calibration and the Nest module (helper "dispatch")
 export * from './dispatch/clock.interface';
 export * from './dispatch/system-clock';

@@ -1,6 +1,6 @@
-import { SchedulingFramework } from '../framework/scheduling-framework';
-import type { SchedulingPolicy } from '../interfaces/scheduling-policy.interface';
-import type { ServiceTimeEstimator } from '../interfaces/service-time-estimator.interface';
+import { SchedulingFramework } from '@switchyard/scheduler';
+import type { SchedulingPolicy } from '@switchyard/scheduler';
+import type { ServiceTimeEstimator } from '@switchyard/scheduler';
 import type { SimulationConfig } from './interfaces/simulation-config.interface';
 import type { SimulationReport } from './interfaces/simulation-report.interface';
 import { SimulationConfigError } from './simulation-config.error';

@@ -1,7 +1,7 @@
-import { backlogPerSlotMs } from '../framework/backlog-per-slot';
-import type { DeviceSnapshot } from '../interfaces/scheduling-policy.interface';
-import type { ServiceTimeEstimate, ServiceTimeEstimator } from '../interfaces/service-time-estimator.interface';
-import { readEstimate } from '../framework/finish-time';
+import { backlogPerSlotMs } from '@switchyard/scheduler';
+import type { DeviceSnapshot } from '@switchyard/scheduler';
+import type { ServiceTimeEstimate, ServiceTimeEstimator } from '@switchyard/scheduler';
+import { readEstimate } from '@switchyard/scheduler';
 import type { SimDeviceSpec } from './interfaces/simulation-config.interface';
 import { noiseFactor } from './prng';
 import type { SimJob, SimRun } from './sim-job.interface';

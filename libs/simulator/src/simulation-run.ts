@@ -1,6 +1,6 @@
-import type { SchedulingFramework } from '../framework/scheduling-framework';
-import type { DeviceSnapshot, SchedulingContext, SchedulingPolicy } from '../interfaces/scheduling-policy.interface';
-import type { ServiceTimeEstimator } from '../interfaces/service-time-estimator.interface';
+import type { SchedulingFramework } from '@switchyard/scheduler';
+import type { DeviceSnapshot, SchedulingContext, SchedulingPolicy } from '@switchyard/scheduler';
+import type { ServiceTimeEstimator } from '@switchyard/scheduler';
 import { CoreShare } from './core-share';
 import { EventQueue } from './event-queue';
 import type { SimulationConfig } from './interfaces/simulation-config.interface';

@@ -1,6 +1,6 @@
-import { EwmaServiceTimeEstimator } from '../estimator/ewma-service-time-estimator';
-import { DEFAULT_POLICY_FACTORIES } from '../policies/default-policy-factories';
-import { PolicyRegistry } from '../policies/policy-registry';
+import { EwmaServiceTimeEstimator } from '@switchyard/scheduler';
+import { DEFAULT_POLICY_FACTORIES } from '@switchyard/scheduler';
+import { PolicyRegistry } from '@switchyard/scheduler';
 import { idealForSimulation } from './ideal-for-simulation';
 import type { SimDeviceSpec, SimulationConfig } from './interfaces/simulation-config.interface';
 import type { SimulationReport } from './interfaces/simulation-report.interface';

@@ -1,6 +1,6 @@
-import { EwmaServiceTimeEstimator } from '../estimator/ewma-service-time-estimator';
-import { adaptivePolicy } from '../policies/adaptive.policy';
-import { roundRobinPolicy } from '../policies/round-robin.policy';
+import { EwmaServiceTimeEstimator } from '@switchyard/scheduler';
+import { adaptivePolicy } from '@switchyard/scheduler';
+import { roundRobinPolicy } from '@switchyard/scheduler';
 import { idealForSimulation } from './ideal-for-simulation';
 import type { SimDeviceSpec, SimulationConfig } from './interfaces/simulation-config.interface';
 import { SimulationConfigError } from './simulation-config.error';
