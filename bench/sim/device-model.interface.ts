@@ -12,6 +12,8 @@ export interface DeviceModel {
   parallel?: number;
   /** Host CPU cores one run keeps busy (measured; absent: none). */
   hostCores?: number;
+  /** Extra ms of a run whose slot last ran another model (fitted: a CPU pool serving mixed sizes). */
+  switchMs?: number;
   /** Models the device has numbers for. */
   models: string[];
 }

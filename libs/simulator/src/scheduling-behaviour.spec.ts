@@ -92,7 +92,7 @@ describe('scheduling behaviour (simulated)', () => {
       arrival: { kind: 'open', ratePerSecond: 150 },
       durationMs: 60_000,
       warmupMs: 5_000,
-      calibration: { batchSizes: [1, 8] },
+      calibration: { mode: 'oracle', batchSizes: [1, 8] },
     });
     const share = (r: SimulationReport) => r.devices.find((d) => d.deviceId === 'dear')?.share ?? NaN;
     const even = share(simulate(config(1), 'adaptive'));

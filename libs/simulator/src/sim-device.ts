@@ -1,34 +1,52 @@
-import { backlogPerSlotMs } from '@switchyard/scheduler';
-import type { DeviceSnapshot } from '@switchyard/scheduler';
-import type { ServiceTimeEstimate, ServiceTimeEstimator } from '@switchyard/scheduler';
-import { readEstimate } from '@switchyard/scheduler';
+import {
+  deviceLoad,
+  isExpired,
+  ModelBatchQueue,
+  pickReadyQueue,
+  type BatchingSettings,
+  type DeviceSnapshot,
+} from '@switchyard/scheduler';
 import type { SimDeviceSpec } from './interfaces/simulation-config.interface';
 import { noiseFactor } from './prng';
 import type { SimJob, SimRun } from './sim-job.interface';
-import { SimModelQueue } from './sim-model-queue';
+
+/** What startRuns() did. */
+export interface SimStart {
+  started: SimRun[];
+  /** Jobs taken from a queue after their deadline: dropped, as the dispatcher drops them. */
+  expired: SimJob[];
+  /** When a batch held back (max queue delay) becomes ready while a slot is free. */
+  wakeAt?: number;
+}
 
 /**
- * A simulated device: FIFO queues per model, `capacity` slots, and a dynamic batcher that, when a
- * slot frees, merges the jobs at the head of the oldest queue up to the model's max batch (a
- * max queue delay of 0: it never holds a batch back while a slot is free).
+ * A simulated device: the dispatcher's own queues and planning (ModelBatchQueue per model,
+ * pickReadyQueue for a free slot, deviceLoad for the snapshot, the one expiry rule) in front of
+ * `capacity` slots whose runs take the device model's true time.
  *
  * @remarks It answers policies with a DeviceSnapshot built from the estimator's predictions
- * only (never from the true service times), as production does.
+ * only (`predictMs`, production's predictServiceMs rule), never from the true service times.
  */
 export class SimDevice {
   readonly snapshot: DeviceSnapshot;
   readonly capacity: number;
-  private readonly queues = new Map<string, SimModelQueue>();
+  private readonly queues = new Map<string, ModelBatchQueue<SimJob>>();
   private readonly running: SimRun[] = [];
   private readonly runnable = new Map<string, boolean>();
+  /** Model of the last run of each slot that is free now (a slot switching models pays switchMs). */
+  private readonly idleSlots: (string | undefined)[];
+  private readonly slotOf = new Map<SimRun, string>();
   private queued = 0;
+  private dispatches = 0;
 
   constructor(
     readonly spec: SimDeviceSpec,
     readonly index: number,
-    private readonly maxBatchOf: (modelKey: string) => number,
+    private readonly batchingOf: (modelKey: string) => BatchingSettings,
+    private readonly predictMs: (modelKey: string, rows: number) => number,
   ) {
     this.capacity = spec.capacity ?? 1;
+    this.idleSlots = Array.from({ length: this.capacity }, () => undefined);
     this.snapshot = {
       deviceId: spec.id,
       kind: spec.kind,
@@ -52,82 +70,91 @@ export class SimDevice {
     return ok;
   }
 
-  /** Refreshes `snapshot` for placing a job of `modelKey` at `now`. */
-  refreshSnapshot(modelKey: string, now: number, estimator: ServiceTimeEstimator): DeviceSnapshot {
+  /** Refreshes `snapshot` for placing a job of `modelKey` at `now` (deviceLoad, as the dispatcher). */
+  refreshSnapshot(modelKey: string, now: number, estimatorVersion: number | undefined): DeviceSnapshot {
     const s = this.snapshot;
     s.canRun = this.canRun(modelKey);
     s.inFlight = this.running.length;
     s.queuedJobs = this.queued;
-    s.maxBatchSize = this.maxBatchOf(modelKey);
-    let work = 0;
-    for (const run of this.running) {
-      const left = run.predictedMs - (now - run.startedAt);
-      if (left > 0) work += left;
-    }
-    let waiting = 0;
-    s.openBatchRows = 0;
-    for (const queue of this.queues.values()) {
-      if (queue.jobCount === 0) continue;
-      const open = queue.modelKey === modelKey && queue.maxBatch > 0;
-      const estimate = (rows: number) => estimateMs(estimator, queue.modelKey, s.deviceId, rows);
-      work += queue.workMs(estimate, open);
-      waiting += open ? queue.batchCount - 1 : queue.batchCount;
-      if (open) s.openBatchRows = queue.lastBatchRows;
-    }
-    s.backlogMs = backlogPerSlotMs(work, this.running.length, waiting, this.capacity);
+    s.maxBatchSize = this.batchingOf(modelKey).maxBatchSize;
+    const load = deviceLoad({
+      now,
+      modelKey,
+      capacity: this.capacity,
+      inFlight: this.running.length,
+      running: this.running,
+      queues: this.queues.values(),
+      serviceMs: this.predictMs,
+      estimatorVersion,
+    });
+    s.backlogMs = load.backlogMs;
+    s.openBatchRows = load.openBatchRows;
     return s;
   }
 
   enqueue(job: SimJob): void {
     let queue = this.queues.get(job.modelKey);
     if (queue === undefined) {
-      queue = new SimModelQueue(job.modelKey, this.maxBatchOf(job.modelKey));
+      queue = new ModelBatchQueue<SimJob>(job.modelKey, this.batchingOf(job.modelKey));
       this.queues.set(job.modelKey, queue);
     }
-    queue.push(job);
+    queue.jobs.push(job);
     this.queued++;
   }
 
-  /** Starts batches while a slot is free and jobs wait; returns the runs started. */
-  startRuns(now: number, estimator: ServiceTimeEstimator, random: () => number): SimRun[] {
-    const started: SimRun[] = [];
+  /** Drops a queued job whose deadline came (the dispatcher's expiry timer); false when it left the queue. */
+  expire(job: SimJob): boolean {
+    if (!this.queues.get(job.modelKey)?.jobs.remove(job)) return false;
+    this.queued--;
+    return true;
+  }
+
+  /** Fills free slots with ready batches, as the dispatcher's pump does. */
+  startRuns(now: number, random: () => number): SimStart {
+    const out: SimStart = { started: [], expired: [] };
     while (this.running.length < this.capacity && this.queued > 0) {
-      const queue = this.oldestQueue();
-      const { jobs, rows } = queue.takeBatch();
-      this.queued -= jobs.length;
-      const trueMs = this.spec.serviceMs(queue.modelKey, rows) ?? 0;
-      const run: SimRun = {
-        deviceIndex: this.index,
-        modelKey: queue.modelKey,
-        jobs,
-        rows,
-        startedAt: now,
-        predictedMs: estimateMs(estimator, queue.modelKey, this.spec.id, rows),
-        actualMs: trueMs * noiseFactor(random, this.spec.noise ?? 0),
-      };
-      this.running.push(run);
-      started.push(run);
+      const { best, nextReadyAt } = pickReadyQueue(this.queues.values(), now, this.predictMs);
+      out.wakeAt = nextReadyAt;
+      if (!best) break;
+      const taken = best.take();
+      this.queued -= taken.length;
+      const jobs: SimJob[] = [];
+      let rows = 0;
+      for (const job of taken) {
+        if (isExpired(job, now)) out.expired.push(job);
+        else {
+          jobs.push(job);
+          rows += job.rows;
+        }
+      }
+      if (jobs.length) out.started.push(this.start(best, jobs, rows, now, random));
     }
-    return started;
+    return out;
   }
 
   finish(run: SimRun): void {
     const i = this.running.indexOf(run);
     if (i >= 0) this.running.splice(i, 1);
+    this.idleSlots.push(this.slotOf.get(run));
+    this.slotOf.delete(run);
   }
 
-  private oldestQueue(): SimModelQueue {
-    let best: SimModelQueue | undefined;
-    for (const queue of this.queues.values()) {
-      if (queue.jobCount > 0 && (best === undefined || queue.headSeq < best.headSeq)) best = queue;
-    }
-    return best as SimModelQueue;
+  private start(queue: ModelBatchQueue<SimJob>, jobs: SimJob[], rows: number, now: number, random: () => number): SimRun {
+    queue.lastServed = this.dispatches++;
+    const lastModel = this.idleSlots.shift();
+    const switching = lastModel !== undefined && lastModel !== queue.modelKey;
+    const trueMs = (this.spec.serviceMs(queue.modelKey, rows) ?? 0) + (switching ? (this.spec.switchMs ?? 0) : 0);
+    const run: SimRun = {
+      deviceIndex: this.index,
+      modelKey: queue.modelKey,
+      jobs,
+      rows,
+      startedAt: now,
+      predictedMs: this.predictMs(queue.modelKey, rows),
+      actualMs: trueMs * noiseFactor(random, this.spec.noise ?? 0),
+    };
+    this.running.push(run);
+    this.slotOf.set(run, queue.modelKey);
+    return run;
   }
-}
-
-const scratch: ServiceTimeEstimate = { ms: 0, samples: 0 };
-
-/** Predicted ms of a run (0 when the pair is unknown). */
-function estimateMs(estimator: ServiceTimeEstimator, modelKey: string, deviceId: string, rows: number): number {
-  return readEstimate(estimator, modelKey, deviceId, rows, scratch) ? scratch.ms : 0;
 }

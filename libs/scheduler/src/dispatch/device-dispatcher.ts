@@ -1,10 +1,12 @@
 import { DeadlineExceededError, InferenceFailedError, SwitchyardError, SwitchyardEvents, UnavailableError, type WireTensor } from '@switchyard/common';
 import type { DevicePool, TaskResult } from '@switchyard/runtime';
 import type { InferenceJob, JobOutcome, PlacementDecision } from '../interfaces/inference-job.interface';
-import { backlogPerSlotMs } from '../framework/backlog-per-slot';
 import type { ServiceTimeEstimator } from '../interfaces/service-time-estimator.interface';
+import { isExpired } from './batch-entry.interface';
 import type { Clock, TimerHandle } from './clock.interface';
+import { deviceLoad, type DeviceLoad } from './device-load';
 import { batchingSettings, ModelBatchQueue } from './model-batch-queue';
+import { pickReadyQueue } from './pick-ready-queue';
 import type { QueuedJob } from './queued-job.interface';
 import { batchSignature, mergeInputs, splitOutputs } from './tensor-batching';
 
@@ -33,14 +35,6 @@ interface RunningBatch {
   rows: number;
   startedAt: number;
   predictedMs: number;
-}
-
-/** What a policy needs of a device's queues for one model (see DeviceSnapshot). */
-export interface DeviceLoad {
-  backlogMs: number;
-  openBatchRows: number;
-  /** All predicted work queued and running, per slot (for Retry-After). */
-  workMs: number;
 }
 
 /** Queue depths of one device, as GET /v1/scheduler shows them. */
@@ -88,24 +82,20 @@ export class DeviceDispatcher {
   }
 
   /**
-   * The device's load as a job of `modelKey` sees it (DeviceSnapshot's backlogMs and
-   * openBatchRows): the open batch of that model (the last batch its queue would form, which the
-   * job may join) is left out of the backlog, as backlogPerSlotMs() expects.
+   * The device's load as a job of `modelKey` sees it (deviceLoad(), which the simulator shares):
+   * from running sums, without walking the queued jobs.
    */
   load(modelKey: string): DeviceLoad {
-    const now = this.opts.clock.now();
-    let workMs = 0;
-    for (const b of this.running) workMs += Math.max(0, b.predictedMs - (now - b.startedAt));
-    let waitingBatches = 0;
-    let openBatchRows = 0;
-    for (const q of this.queues.values()) {
-      const batches = q.pendingBatchRows();
-      if (q.modelKey === modelKey && q.batching.maxBatchSize > 0 && batches.length) openBatchRows = batches.pop()!;
-      for (const rows of batches) workMs += this.opts.predictServiceMs(q.modelKey, rows);
-      waitingBatches += batches.length;
-    }
-    const capacity = this.capacity;
-    return { backlogMs: backlogPerSlotMs(workMs, this.inFlight, waitingBatches, capacity), openBatchRows, workMs: workMs / capacity };
+    return deviceLoad({
+      now: this.opts.clock.now(),
+      modelKey,
+      capacity: this.capacity,
+      inFlight: this.inFlight,
+      running: this.running,
+      queues: this.queues.values(),
+      serviceMs: this.opts.predictServiceMs,
+      estimatorVersion: this.opts.estimator.version,
+    });
   }
 
   state(): DispatcherState {
@@ -126,6 +116,7 @@ export class DeviceDispatcher {
         level: req.level,
         enqueuedAt: clock.now(),
         deadlineAt: req.deadlineAt,
+        rows: req.job.batchSize,
         signature: batchSignature(req.job.inputs, req.job.outputNames),
         resolve,
         reject,
@@ -172,7 +163,7 @@ export class DeviceDispatcher {
       let wakeAt: number | undefined;
       while (this.freeSlots() > 0) {
         const now = this.opts.clock.now();
-        const { best, nextReadyAt } = this.pickReady(now);
+        const { best, nextReadyAt } = pickReadyQueue(this.queues.values(), now, this.opts.predictServiceMs);
         wakeAt = nextReadyAt;
         if (!best) break;
         const taken = best.take();
@@ -180,7 +171,7 @@ export class DeviceDispatcher {
         const live: QueuedJob[] = [];
         for (const entry of taken) {
           this.opts.clock.clearTimer(entry.expiryTimer);
-          if (entry.deadlineAt !== undefined && entry.deadlineAt <= now) this.expire(entry);
+          if (isExpired(entry, now)) this.expire(entry);
           else live.push(entry);
         }
         if (live.length) this.dispatch(best, live, now);
@@ -193,26 +184,6 @@ export class DeviceDispatcher {
     } finally {
       this.pumping = false;
     }
-  }
-
-  private pickReady(now: number): { best?: ModelBatchQueue; nextReadyAt?: number } {
-    let best: ModelBatchQueue | undefined;
-    let bestLevel = Infinity;
-    let nextReadyAt: number | undefined;
-    for (const q of this.queues.values()) {
-      const at = q.readyAt((rows) => this.opts.predictServiceMs(q.modelKey, rows));
-      if (at === undefined) continue;
-      if (at > now) {
-        nextReadyAt = Math.min(nextReadyAt ?? Infinity, at);
-        continue;
-      }
-      const level = q.jobs.peek()!.level;
-      if (!best || level < bestLevel || (level === bestLevel && q.lastServed < best.lastServed)) {
-        best = q;
-        bestLevel = level;
-      }
-    }
-    return { best, nextReadyAt };
   }
 
   private armWake(at: number | undefined): void {

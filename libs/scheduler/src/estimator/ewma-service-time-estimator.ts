@@ -29,11 +29,17 @@ export class EwmaServiceTimeEstimator implements ServiceTimeEstimator {
   /** The last model looked up (see lookup). */
   private lastModel: string | undefined;
   private lastByDevice: Map<string, ServiceTimeCurve> | undefined;
+  private changes = 0;
 
   constructor(options: Partial<EwmaEstimatorOptions> = {}) {
     const alpha = options.alpha ?? DEFAULTS.alpha;
     if (!(alpha > 0 && alpha <= 1)) throw new RangeError(`EWMA alpha must be in (0, 1], got ${alpha}`);
     this.alpha = alpha;
+  }
+
+  /** See ServiceTimeEstimator.version. */
+  get version(): number {
+    return this.changes;
   }
 
   static fromJSON(snapshot: unknown, options: Partial<EwmaEstimatorOptions> = {}): EwmaServiceTimeEstimator {
@@ -61,6 +67,7 @@ export class EwmaServiceTimeEstimator implements ServiceTimeEstimator {
   /** Folds in one completed session run; non-finite or negative times and empty batches are ignored. */
   observe(modelKey: string, deviceId: string, batchSize: number, ms: number): void {
     if (!(batchSize >= 1) || !(ms >= 0) || ms === Infinity) return;
+    this.changes++;
     this.curve(modelKey, deviceId).observe(batchSize, ms, this.alpha);
   }
 
@@ -78,11 +85,13 @@ export class EwmaServiceTimeEstimator implements ServiceTimeEstimator {
       curve.seed(p.batchSize, p.ms, samples);
     }
     this.models(modelKey).set(deviceId, curve);
+    this.changes++;
   }
 
   /** Drops what is known of a model (on one device, or on all). */
   forget(modelKey: string, deviceId?: string): void {
     this.lastModel = undefined;
+    this.changes++;
     if (deviceId === undefined) this.curves.delete(modelKey);
     else this.curves.get(modelKey)?.delete(deviceId);
   }

@@ -16,6 +16,12 @@ export interface ServiceTimeEstimator {
   estimate(modelKey: string, deviceId: string, batchSize: number): ServiceTimeEstimate | undefined;
   observe(modelKey: string, deviceId: string, batchSize: number, ms: number): void;
   /**
+   * Changes whenever an estimate may have changed (observe, seed, forget): lets callers cache
+   * figures derived from estimates. Absent: callers must not cache.
+   */
+  readonly version?: number;
+
+  /**
    * Allocation-free `estimate` for hot paths: writes into `out` and returns true, or returns
    * false (leaving `out` alone) when nothing is known. Optional; policies fall back to `estimate`.
    */
