@@ -60,6 +60,6 @@ export function simulationConfig(shape: SimRunShape): SimulationConfig {
     calibration:
       shape.calibration === 'oracle'
         ? { mode: 'oracle', batchSizes: [1, 2, 4, 8, 16, 32, 64], samples: 3 }
-        : { mode: 'sweep', budgetMs: 3000, maxBatch: 32 },
+        : { mode: 'sweep', budgetMs: 3000, maxBatch: 32, modelMaxBatch: maxBatchSizes(models) },
   };
 }

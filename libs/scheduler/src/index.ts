@@ -29,6 +29,7 @@ export * from './dispatch/model-batch-queue';
 export * from './dispatch/batch-entry.interface';
 export * from './dispatch/priority-job-queue';
 export * from './dispatch/device-load';
+export * from './dispatch/device-snapshot';
 export * from './dispatch/pick-ready-queue';
 export * from './dispatch/service-time-prediction';
 export * from './dispatch/device-dispatcher';

@@ -4,6 +4,7 @@ import {
   ModelBatchQueue,
   pickReadyQueue,
   type BatchingSettings,
+  type DeviceLoadSource,
   type DeviceSnapshot,
 } from '@switchyard/scheduler';
 import type { SimDeviceSpec } from './interfaces/simulation-config.interface';
@@ -38,14 +39,17 @@ export class SimDevice {
   private readonly slotOf = new Map<SimRun, string>();
   private queued = 0;
   private dispatches = 0;
+  private readonly loadSource: DeviceLoadSource<SimJob>;
 
   constructor(
     readonly spec: SimDeviceSpec,
     readonly index: number,
     private readonly batchingOf: (modelKey: string) => BatchingSettings,
     private readonly predictMs: (modelKey: string, rows: number) => number,
+    estimator: { readonly version?: number },
   ) {
     this.capacity = spec.capacity ?? 1;
+    this.loadSource = { running: this.running, queues: this.queues, serviceMs: predictMs, estimator };
     this.idleSlots = Array.from({ length: this.capacity }, () => undefined);
     this.snapshot = {
       deviceId: spec.id,
@@ -71,22 +75,13 @@ export class SimDevice {
   }
 
   /** Refreshes `snapshot` for placing a job of `modelKey` at `now` (deviceLoad, as the dispatcher). */
-  refreshSnapshot(modelKey: string, now: number, estimatorVersion: number | undefined): DeviceSnapshot {
+  refreshSnapshot(modelKey: string, now: number): DeviceSnapshot {
     const s = this.snapshot;
     s.canRun = this.canRun(modelKey);
     s.inFlight = this.running.length;
     s.queuedJobs = this.queued;
     s.maxBatchSize = this.batchingOf(modelKey).maxBatchSize;
-    const load = deviceLoad({
-      now,
-      modelKey,
-      capacity: this.capacity,
-      inFlight: this.running.length,
-      running: this.running,
-      queues: this.queues.values(),
-      serviceMs: this.predictMs,
-      estimatorVersion,
-    });
+    const load = deviceLoad(this.loadSource, modelKey, now, this.capacity, this.running.length);
     s.backlogMs = load.backlogMs;
     s.openBatchRows = load.openBatchRows;
     return s;

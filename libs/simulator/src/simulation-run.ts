@@ -76,7 +76,7 @@ export class SimulationRun {
     const ids = config.devices.map((d) => d.id);
     // production's rule for a pair not known yet (the slowest known device's estimate)
     this.devices = config.devices.map(
-      (spec, i) => new SimDevice(spec, i, batchingOf, (modelKey, rows) => predictServiceMs(estimator, modelKey, spec.id, rows, ids)),
+      (spec, i) => new SimDevice(spec, i, batchingOf, (modelKey, rows) => predictServiceMs(estimator, modelKey, spec.id, rows, ids), estimator),
     );
     this.snapshots = this.devices.map((d) => d.snapshot);
     // Shared progress only where something is shared: host cores, or a device's speed among its runs.
@@ -141,7 +141,7 @@ export class SimulationRun {
     let elapsed = 0;
     let runs = 0;
     const seen = new Set<number>();
-    const sizes = sweepSizes(this.config.maxBatchSize?.[model] ?? 0, c.maxBatch ?? 32);
+    const sizes = sweepSizes(c.modelMaxBatch?.[model] ?? this.config.maxBatchSize?.[model] ?? 0, c.maxBatch ?? 32);
     const sweep = calibrationSweep(sizes, { budgetMs: c.budgetMs ?? 3000, maxBatch: c.maxBatch ?? 32, repeats: c.repeats, warmupRuns: c.warmupRuns }, () => elapsed);
     let step = sweep.next();
     while (!step.done) {
@@ -181,7 +181,8 @@ export class SimulationRun {
     this.hostBusy = work !== undefined;
     if (!work) return;
     const host = this.config.host!;
-    this.occupy(work.kind === 'admit' ? host.perJobMs : host.perRunMs, -1, 1, { kind: 'host', work });
+    const ms = work.kind === 'admit' ? host.perJobMs + (host.perKiBMs ?? 0) * (this.config.classes[work.job.classIndex].kib ?? 0) : host.perRunMs;
+    this.occupy(ms, -1, 1, { kind: 'host', work });
   }
 
   /** Runs `ms` of full-speed work on a device (-1: the serving thread), sharing what is modelled as shared. */
@@ -272,8 +273,7 @@ export class SimulationRun {
 
   /** Builds the context and runs the framework: the same call production makes. */
   private place(job: SimJob): number {
-    const version = this.estimator.version;
-    for (const device of this.devices) device.refreshSnapshot(job.modelKey, this.now, version);
+    for (const device of this.devices) device.refreshSnapshot(job.modelKey, this.now);
     const ctx = this.ctx;
     ctx.job.modelKey = job.modelKey;
     ctx.job.batchSize = job.rows;

@@ -4,7 +4,7 @@ import type { InferenceJob, JobOutcome, PlacementDecision } from '../interfaces/
 import type { ServiceTimeEstimator } from '../interfaces/service-time-estimator.interface';
 import { isExpired } from './batch-entry.interface';
 import type { Clock, TimerHandle } from './clock.interface';
-import { deviceLoad, type DeviceLoad } from './device-load';
+import { deviceLoad, type DeviceLoad, type DeviceLoadSource } from './device-load';
 import { batchingSettings, ModelBatchQueue } from './model-batch-queue';
 import { pickReadyQueue } from './pick-ready-queue';
 import type { QueuedJob } from './queued-job.interface';
@@ -63,9 +63,11 @@ export class DeviceDispatcher {
   private wakeAt?: number;
   private pumping = false;
   private closed = false;
+  private readonly loadSource: DeviceLoadSource<QueuedJob>;
 
   constructor(private readonly opts: DeviceDispatcherOptions) {
     this.deviceId = opts.pool.device.id;
+    this.loadSource = { running: this.running, queues: this.queues, serviceMs: opts.predictServiceMs, estimator: opts.estimator };
   }
 
   get queuedJobs(): number {
@@ -86,16 +88,9 @@ export class DeviceDispatcher {
    * from running sums, without walking the queued jobs.
    */
   load(modelKey: string): DeviceLoad {
-    return deviceLoad({
-      now: this.opts.clock.now(),
-      modelKey,
-      capacity: this.capacity,
-      inFlight: this.inFlight,
-      running: this.running,
-      queues: this.queues.values(),
-      serviceMs: this.opts.predictServiceMs,
-      estimatorVersion: this.opts.estimator.version,
-    });
+    const stats = this.opts.pool.stats(); // once: a decision reads every device
+    const inFlight = Math.max(this.running.size, stats.inFlight);
+    return deviceLoad(this.loadSource, modelKey, this.opts.clock.now(), Math.max(1, stats.capacity), inFlight);
   }
 
   state(): DispatcherState {

@@ -8,6 +8,9 @@ export interface DeviceLoad {
   openBatchRows: number;
   /** All predicted work queued and running, per slot (for Retry-After). */
   workMs: number;
+  /** The slots and busy slots it was computed with. */
+  capacity: number;
+  inFlight: number;
 }
 
 /** A batch running on a device, as load accounting sees it. */
@@ -16,20 +19,17 @@ export interface RunningBatchLoad {
   predictedMs: number;
 }
 
-/** What deviceLoad() reads of a device: the dispatcher's and the simulator's state alike. */
-export interface DeviceLoadInput<T extends BatchEntry> {
-  now: number;
-  /** The model of the job being placed (its open batch is left out of the backlog). */
-  modelKey: string;
-  capacity: number;
-  /** Tasks running in the device's pool (may exceed `running` while calibration holds slots). */
-  inFlight: number;
+/**
+ * What deviceLoad() reads of a device, held by its owner (the dispatcher, a simulated device) for
+ * its lifetime: the live collections, not copies.
+ */
+export interface DeviceLoadSource<T extends BatchEntry> {
   running: Iterable<RunningBatchLoad>;
-  queues: Iterable<ModelBatchQueue<T>>;
+  queues: ReadonlyMap<string, ModelBatchQueue<T>>;
   /** Predicted ms of one run of `rows` rows of a model on this device (predictServiceMs()). */
   serviceMs(modelKey: string, rows: number): number;
-  /** The estimator's version, when it has one: queued work is then recomputed only when it changes. */
-  estimatorVersion?: number;
+  /** Queued work is recomputed only when its `version` changes (never cached without one). */
+  estimator: { readonly version?: number };
 }
 
 /** Predicted ms a running batch still needs. */
@@ -45,15 +45,15 @@ export function remainingRunMs(run: RunningBatchLoad, now: number): number {
  * batch its queue would form, which the job may join) left out, as backlogPerSlotMs() expects.
  * Cost: one step per running batch and per model queue, never per queued job.
  */
-export function deviceLoad<T extends BatchEntry>(input: DeviceLoadInput<T>): DeviceLoad {
-  const { now, modelKey } = input;
+export function deviceLoad<T extends BatchEntry>(source: DeviceLoadSource<T>, modelKey: string, now: number, capacity: number, inFlight: number): DeviceLoad {
   let workMs = 0;
-  for (const run of input.running) workMs += remainingRunMs(run, now);
+  for (const run of source.running) workMs += remainingRunMs(run, now);
   let waitingBatches = 0;
   let openBatchRows = 0;
-  for (const q of input.queues) {
+  const version = source.estimator.version;
+  for (const q of source.queues.values()) {
     if (q.jobs.size === 0) continue;
-    const work = q.queuedWork(input.serviceMs, input.estimatorVersion);
+    const work = q.queuedWork(source.serviceMs, version);
     workMs += work.allMs;
     waitingBatches += work.batches;
     if (q.modelKey === modelKey && q.batching.maxBatchSize > 0 && work.batches > 0) {
@@ -62,6 +62,6 @@ export function deviceLoad<T extends BatchEntry>(input: DeviceLoadInput<T>): Dev
       waitingBatches--;
     }
   }
-  const capacity = input.capacity > 1 ? input.capacity : 1;
-  return { backlogMs: backlogPerSlotMs(workMs, input.inFlight, waitingBatches, capacity), openBatchRows, workMs: workMs / capacity };
+  const slots = capacity > 1 ? capacity : 1;
+  return { backlogMs: backlogPerSlotMs(workMs, inFlight, waitingBatches, slots), openBatchRows, workMs: workMs / slots, capacity, inFlight };
 }

@@ -48,6 +48,8 @@ export interface SimJobClass {
   /** Deadline relative to arrival; the job is refused up front when no device can meet it. */
   timeoutMs?: number;
   priority?: number;
+  /** KiB of request and response body (serving-path codec cost, SimHostModel.perKiBMs). @defaultValue 0 */
+  kib?: number;
 }
 
 /** Closed loop: N clients, each sends its next job `thinkMs` after the previous one completes. */
@@ -72,7 +74,17 @@ export interface OpenLoopArrival {
  * upper bound, to be labelled so.
  */
 export type SimCalibration =
-  | { mode: 'sweep'; /** @defaultValue 3000 */ budgetMs?: number; /** @defaultValue 32 */ maxBatch?: number; repeats?: number; warmupRuns?: number }
+  | {
+      mode: 'sweep';
+      /** @defaultValue 3000 */
+      budgetMs?: number;
+      /** @defaultValue 32 */
+      maxBatch?: number;
+      /** Per model: its max_batch_size, which caps the sweep. @defaultValue SimulationConfig.maxBatchSize */
+      modelMaxBatch?: Record<string, number>;
+      repeats?: number;
+      warmupRuns?: number;
+    }
   | { mode: 'oracle'; batchSizes: number[]; /** Observations per point. @defaultValue 3 */ samples?: number };
 
 /**
@@ -85,6 +97,11 @@ export interface SimHostModel {
   perJobMs: number;
   /** Thread time per session run (send to the pool, take the result back, split a batch), ms. */
   perRunMs: number;
+  /**
+   * Thread time per KiB a job carries (request and response codec), ms, added to perJobMs with
+   * the class's SimJobClass.kib. @defaultValue 0
+   */
+  perKiBMs?: number;
   /**
    * CPU cores that the serving thread and the devices' runs (SimDeviceSpec.hostCores) share;
    * absent: they never slow each other down.
