@@ -1,4 +1,5 @@
 import {
+  deviceEstimatorVersion,
   deviceLoad,
   isExpired,
   ModelBatchQueue,
@@ -6,6 +7,7 @@ import {
   type BatchingSettings,
   type DeviceLoadSource,
   type DeviceSnapshot,
+  type ServiceTimeEstimator,
 } from '@switchyard/scheduler';
 import type { SimDeviceSpec } from './interfaces/simulation-config.interface';
 import { noiseFactor } from './prng';
@@ -46,10 +48,10 @@ export class SimDevice {
     readonly index: number,
     private readonly batchingOf: (modelKey: string) => BatchingSettings,
     private readonly predictMs: (modelKey: string, rows: number) => number,
-    estimator: { readonly version?: number },
+    estimator: ServiceTimeEstimator,
   ) {
     this.capacity = spec.capacity ?? 1;
-    this.loadSource = { running: this.running, queues: this.queues, serviceMs: predictMs, estimator };
+    this.loadSource = { running: this.running, queues: this.queues, serviceMs: predictMs, estimator: deviceEstimatorVersion(estimator, spec.id) };
     this.idleSlots = Array.from({ length: this.capacity }, () => undefined);
     this.snapshot = {
       deviceId: spec.id,

@@ -4,7 +4,7 @@ import type { InferenceJob, JobOutcome, PlacementDecision } from '../interfaces/
 import type { ServiceTimeEstimator } from '../interfaces/service-time-estimator.interface';
 import { isExpired } from './batch-entry.interface';
 import type { Clock, TimerHandle } from './clock.interface';
-import { deviceLoad, type DeviceLoad, type DeviceLoadSource } from './device-load';
+import { deviceEstimatorVersion, deviceLoad, type DeviceLoad, type DeviceLoadSource } from './device-load';
 import { batchingSettings, ModelBatchQueue } from './model-batch-queue';
 import { pickReadyQueue } from './pick-ready-queue';
 import type { QueuedJob } from './queued-job.interface';
@@ -67,7 +67,7 @@ export class DeviceDispatcher {
 
   constructor(private readonly opts: DeviceDispatcherOptions) {
     this.deviceId = opts.pool.device.id;
-    this.loadSource = { running: this.running, queues: this.queues, serviceMs: opts.predictServiceMs, estimator: opts.estimator };
+    this.loadSource = { running: this.running, queues: this.queues, serviceMs: opts.predictServiceMs, estimator: deviceEstimatorVersion(opts.estimator, this.deviceId) };
   }
 
   get queuedJobs(): number {

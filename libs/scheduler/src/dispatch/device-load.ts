@@ -1,4 +1,5 @@
 import { backlogPerSlotMs } from '../framework/backlog-per-slot';
+import type { ServiceTimeEstimator } from '../interfaces/service-time-estimator.interface';
 import type { BatchEntry } from './batch-entry.interface';
 import type { ModelBatchQueue } from './model-batch-queue';
 
@@ -64,4 +65,17 @@ export function deviceLoad<T extends BatchEntry>(source: DeviceLoadSource<T>, mo
   }
   const slots = capacity > 1 ? capacity : 1;
   return { backlogMs: backlogPerSlotMs(workMs, inFlight, waitingBatches, slots), openBatchRows, workMs: workMs / slots, capacity, inFlight };
+}
+
+/**
+ * The estimator's version as one device's cached figures should read it: its per-device version
+ * when it has one (ServiceTimeEstimator.versionOf), else the global one.
+ */
+export function deviceEstimatorVersion(estimator: ServiceTimeEstimator, deviceId: string): { readonly version?: number } {
+  if (estimator.versionOf === undefined) return estimator;
+  return {
+    get version() {
+      return estimator.versionOf!(deviceId);
+    },
+  };
 }

@@ -30,6 +30,9 @@ export class EwmaServiceTimeEstimator implements ServiceTimeEstimator {
   private lastModel: string | undefined;
   private lastByDevice: Map<string, ServiceTimeCurve> | undefined;
   private changes = 0;
+  /** Per device: changes of its own pairs, plus every structural change (see versionOf). */
+  private readonly deviceChanges = new Map<string, number>();
+  private structure = 0;
 
   constructor(options: Partial<EwmaEstimatorOptions> = {}) {
     const alpha = options.alpha ?? DEFAULTS.alpha;
@@ -40,6 +43,15 @@ export class EwmaServiceTimeEstimator implements ServiceTimeEstimator {
   /** See ServiceTimeEstimator.version. */
   get version(): number {
     return this.changes;
+  }
+
+  /**
+   * See ServiceTimeEstimator.versionOf: changes when a pair of the device is observed, and when
+   * any pair is added, seeded or forgotten (a device's stand-in estimates for pairs it does not
+   * know come from its peers' curves; they are refreshed then).
+   */
+  versionOf(deviceId: string): number {
+    return this.deviceChanges.get(deviceId) ?? -1 - this.structure;
   }
 
   static fromJSON(snapshot: unknown, options: Partial<EwmaEstimatorOptions> = {}): EwmaServiceTimeEstimator {
@@ -68,7 +80,10 @@ export class EwmaServiceTimeEstimator implements ServiceTimeEstimator {
   observe(modelKey: string, deviceId: string, batchSize: number, ms: number): void {
     if (!(batchSize >= 1) || !(ms >= 0) || ms === Infinity) return;
     this.changes++;
+    const known = this.curves.get(modelKey)?.has(deviceId) === true;
     this.curve(modelKey, deviceId).observe(batchSize, ms, this.alpha);
+    if (known) this.deviceChanges.set(deviceId, (this.deviceChanges.get(deviceId) ?? 0) + 1);
+    else this.structureChanged(deviceId);
   }
 
   /**
@@ -86,12 +101,14 @@ export class EwmaServiceTimeEstimator implements ServiceTimeEstimator {
     }
     this.models(modelKey).set(deviceId, curve);
     this.changes++;
+    this.structureChanged(deviceId);
   }
 
   /** Drops what is known of a model (on one device, or on all). */
   forget(modelKey: string, deviceId?: string): void {
     this.lastModel = undefined;
     this.changes++;
+    this.structureChanged(deviceId);
     if (deviceId === undefined) this.curves.delete(modelKey);
     else this.curves.get(modelKey)?.delete(deviceId);
   }
@@ -144,6 +161,13 @@ export class EwmaServiceTimeEstimator implements ServiceTimeEstimator {
       this.lastModel = undefined;
     }
     return byDevice;
+  }
+
+  /** A pair appeared or went: every device's version moves (`deviceId`'s is created if new). */
+  private structureChanged(deviceId: string | undefined): void {
+    this.structure++;
+    for (const [id, n] of this.deviceChanges) this.deviceChanges.set(id, n + 1);
+    if (deviceId !== undefined && !this.deviceChanges.has(deviceId)) this.deviceChanges.set(deviceId, 0);
   }
 
   private curve(modelKey: string, deviceId: string): ServiceTimeCurve {

@@ -22,6 +22,14 @@ export interface ServiceTimeEstimator {
   readonly version?: number;
 
   /**
+   * Like `version`, for what one device's estimates depend on: changes whenever an estimate for
+   * that device (its own pairs, or the stand-ins predictServiceMs() takes from its peers for
+   * pairs it does not know) may have changed. Lets a device's derived figures survive other
+   * devices' observations.
+   */
+  versionOf?(deviceId: string): number;
+
+  /**
    * Allocation-free `estimate` for hot paths: writes into `out` and returns true, or returns
    * false (leaving `out` alone) when nothing is known. Optional; policies fall back to `estimate`.
    */
