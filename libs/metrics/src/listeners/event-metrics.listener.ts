@@ -29,6 +29,8 @@ export class EventMetricsListener implements OnModuleInit, OnModuleDestroy {
     this.listen('scheduler.decision', (e) => this.onDecision(e));
     this.listen('batch.dispatched', (e) => this.onBatch(e));
     this.listen('worker.restarted', (e) => this.onWorkerRestarted(e));
+    this.listen('job.retried', (e) => this.m.retries.inc(this.directory.labels(e.fromDeviceId)));
+    this.listen('device.health', (e) => this.m.healthChanges.inc({ ...this.directory.labels(e.deviceId), state: e.to }));
   }
 
   onModuleDestroy(): void {

@@ -38,8 +38,9 @@ describe(deviceLoad.name, () => {
     expect(sut.workMs).toBeGreaterThan(0);
   });
 
-  it('never counts a running batch past its prediction as negative work', () => {
-    expect(remainingRunMs({ startedAt: 0, predictedMs: 5 }, 9)).toBe(0);
-    expect(remainingRunMs({ startedAt: 0, predictedMs: 5 }, 2)).toBe(3);
+  it('counts a running batch as about to end past its prediction, then at its age once it stalls', () => {
+    expect(remainingRunMs(5, 2)).toBe(3);
+    expect(remainingRunMs(5, 9)).toBe(0);
+    expect(remainingRunMs(5, 30)).toBe((30 * 30) / 15);
   });
 });

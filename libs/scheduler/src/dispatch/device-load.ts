@@ -33,10 +33,23 @@ export interface DeviceLoadSource<T extends BatchEntry> {
   estimator: { readonly version?: number };
 }
 
-/** Predicted ms a running batch still needs. */
-export function remainingRunMs(run: RunningBatchLoad, now: number): number {
-  const left = run.predictedMs - (now - run.startedAt);
-  return left > 0 ? left : 0;
+/**
+ * A run counts as stalling once it has run this much past twice its prediction (the slack covers
+ * the message hop and a busy event loop, which delay every completion a little).
+ */
+export const STALL_GRACE_MS = 5;
+
+/**
+ * Predicted ms left of a running batch. Until its prediction it is the prediction minus its age;
+ * then it is about to finish (0) until twice its prediction plus STALL_GRACE_MS; past that the run
+ * is stalling and counts at its age, growing with the overrun (age x age / that threshold): the
+ * longer a run overruns, the less it is believed to end soon, so placement moves off a stalled
+ * device long before its runs' bound declares them hung.
+ */
+export function remainingRunMs(predictedMs: number, elapsedMs: number): number {
+  if (elapsedMs <= predictedMs) return predictedMs - elapsedMs;
+  const stallAfter = 2 * predictedMs + STALL_GRACE_MS;
+  return elapsedMs <= stallAfter ? 0 : (elapsedMs * elapsedMs) / stallAfter;
 }
 
 /**
@@ -48,7 +61,7 @@ export function remainingRunMs(run: RunningBatchLoad, now: number): number {
  */
 export function deviceLoad<T extends BatchEntry>(source: DeviceLoadSource<T>, modelKey: string, now: number, capacity: number, inFlight: number): DeviceLoad {
   let workMs = 0;
-  for (const run of source.running) workMs += remainingRunMs(run, now);
+  for (const run of source.running) workMs += remainingRunMs(run.predictedMs, now - run.startedAt);
   let waitingBatches = 0;
   let openBatchRows = 0;
   const version = source.estimator.version;
