@@ -38,6 +38,13 @@ export interface EndToEndRow extends EndToEndOptions {
   bestNs: number;
   /** Median over the rounds of wall ns per decision. */
   wallMedianNs: number;
+  /**
+   * The same decisions without building snapshots (the framework and policy on snapshots built
+   * once), in rounds interleaved with the others: CPU ns per decision, median over its rounds.
+   */
+  policyOnlyMedianNs: number;
+  /** medianNs / policyOnlyMedianNs: what building the snapshots multiplies a decision's cost by. */
+  ratio: number;
 }
 
 /** Decisions per timed round. */
@@ -89,16 +96,11 @@ export function measureEndToEnd(framework: SchedulingFramework, policy: Scheduli
   }
   const ctx: SchedulingContext = { job: { modelKey: '', batchSize: 1, priority: 0 }, now: 0, devices: [], estimator, state: new Map(), sequence: 0, random };
   const jobs = models.flatMap((m) => [1, 2, 8].map((rows, k) => job(m, rows, -1 - k)));
-  const decide = (i: number): void => {
-    for (let k = 0; k < o.observesPerDecision; k++) estimator.observe(models[i % 3].key, ids[(i * 7 + k) % ids.length], 4, 5 + (i % 5));
-    clock.advance(0.05);
-    const j = jobs[i % jobs.length];
-    const snapshots = [];
+  const snapshotsFor = (j: InferenceJob) => {
     const runnable = modelDevices(j.model);
-    for (const d of devices) {
-      const s = deviceSnapshot(j, d.info, d.dispatcher, runnable);
-      if (s.canRun) snapshots.push(s);
-    }
+    return devices.map((d) => deviceSnapshot(j, d.info, d.dispatcher, runnable)).filter((s) => s.canRun);
+  };
+  const schedule = (j: InferenceJob, snapshots: SchedulingContext['devices']): void => {
     ctx.job.modelKey = j.model.key;
     ctx.job.batchSize = j.batchSize;
     ctx.now = clock.now();
@@ -107,19 +109,48 @@ export function measureEndToEnd(framework: SchedulingFramework, policy: Scheduli
     framework.schedule(policy, ctx);
     ctx.sequence++;
   };
+  const decide = (i: number): void => {
+    for (let k = 0; k < o.observesPerDecision; k++) estimator.observe(models[i % 3].key, ids[(i * 7 + k) % ids.length], 4, 5 + (i % 5));
+    clock.advance(0.05);
+    const j = jobs[i % jobs.length];
+    schedule(j, snapshotsFor(j));
+  };
   for (let i = 0; i < 5000; i++) decide(i); // warm-up (JIT)
+  const prebuilt = jobs.map(snapshotsFor);
+  const policyOnly = (i: number): void => {
+    clock.advance(0.05);
+    schedule(jobs[i % jobs.length], prebuilt[i % jobs.length]);
+  };
+  for (let i = 0; i < 5000; i++) policyOnly(i);
   const cpuNsByRound: number[] = [];
   const wallNsByRound: number[] = [];
-  for (let done = 0; done < o.decisions; done += ROUND) {
+  const policyNsByRound: number[] = [];
+  const round = (step: (i: number) => void, from: number, cpuOut: number[], wallOut?: number[]) => {
     const wall = process.hrtime.bigint();
     const cpu = process.cpuUsage();
-    for (let i = done; i < done + ROUND; i++) decide(i);
+    for (let i = from; i < from + ROUND; i++) step(i);
     const spent = process.cpuUsage(cpu);
-    cpuNsByRound.push(((spent.user + spent.system) * 1000) / ROUND);
-    wallNsByRound.push(Number(process.hrtime.bigint() - wall) / ROUND);
+    cpuOut.push(((spent.user + spent.system) * 1000) / ROUND);
+    wallOut?.push(Number(process.hrtime.bigint() - wall) / ROUND);
+  };
+  for (let done = 0; done < o.decisions; done += ROUND) {
+    round(decide, done, cpuNsByRound, wallNsByRound);
+    round(policyOnly, done, policyNsByRound);
   }
   for (const d of devices) d.dispatcher.close();
-  return { ...o, policy: policy.name, cpuNsByRound, wallNsByRound, medianNs: median(cpuNsByRound), bestNs: Math.min(...cpuNsByRound), wallMedianNs: median(wallNsByRound) };
+  const medianNs = median(cpuNsByRound);
+  const policyOnlyMedianNs = median(policyNsByRound);
+  return {
+    ...o,
+    policy: policy.name,
+    cpuNsByRound,
+    wallNsByRound,
+    medianNs,
+    bestNs: Math.min(...cpuNsByRound),
+    wallMedianNs: median(wallNsByRound),
+    policyOnlyMedianNs,
+    ratio: medianNs / policyOnlyMedianNs,
+  };
 }
 
 function median(values: readonly number[]): number {
