@@ -14,6 +14,7 @@ import {
   type SchedulingPolicy,
 } from '@switchyard/scheduler';
 import { createPrng } from '@switchyard/simulator';
+import { percentileOfSorted } from '../stats/percentile';
 import { HeldPool } from './held-pool';
 
 const MODELS = ['mlp_small', 'mlp_large', 'cnn_small'];
@@ -154,6 +155,5 @@ export function measureEndToEnd(framework: SchedulingFramework, policy: Scheduli
 }
 
 function median(values: readonly number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[s.length >> 1];
+  return percentileOfSorted([...values].sort((a, b) => a - b), 0.5);
 }
