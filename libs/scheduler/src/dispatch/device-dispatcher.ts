@@ -9,10 +9,17 @@ import { batchingSettings, ModelBatchQueue } from './model-batch-queue';
 import { pickReadyQueue } from './pick-ready-queue';
 import type { QueuedJob } from './queued-job.interface';
 import { batchSignature, mergeInputs, splitOutputs } from './tensor-batching';
+import { DeviceStallingError } from '../errors/device-stalling.error';
 import { RunFailedError } from '../errors/run-failed.error';
 
 /** How often a dispatcher looks for a free slot while other users of the pool hold them all. */
 const FOREIGN_TASK_POLL_MS = 2;
+/**
+ * A batch still running this long past twice its prediction makes its device hand its queued
+ * (unpinned) jobs back for placement elsewhere: queued work must not wait out a stall.
+ */
+export const STALL_EVACUATE_MS = 50;
+
 /** Where the dispatcher reports what its runs say about the device's health (DeviceHealthService). */
 export interface RunHealthSink {
   reportRun(deviceId: string, runMs: number, predictedMs: number): void;
@@ -47,6 +54,7 @@ interface RunningBatch {
   /** Aborted when the run passes its bound (declared hung). */
   hung: AbortController;
   boundTimer?: TimerHandle;
+  stallTimer?: TimerHandle;
 }
 
 /** Queue depths of one device, as GET /v1/scheduler shows them. */
@@ -145,17 +153,19 @@ export class DeviceDispatcher {
   }
 
   /**
-   * Hands every queued job back to its caller with `error` (a quarantined device): the scheduler
-   * places them again elsewhere. Running tasks are left to finish or hit their bound.
+   * Hands the queued jobs that `which` selects (all by default) back to their callers with `error`
+   * (a quarantined or stalling device): the scheduler places them again elsewhere. Running tasks
+   * are left to finish or hit their bound.
    */
-  rejectQueued(error: () => Error): void {
+  rejectQueued(error: () => Error, which: (job: InferenceJob) => boolean = () => true): void {
     for (const q of this.queues.values()) {
-      for (const entry of q.jobs.clear()) {
+      for (const entry of [...q.jobs.entries()]) {
+        if (!which(entry.job) || !q.jobs.remove(entry)) continue;
+        this.queued--;
         this.opts.clock.clearTimer(entry.expiryTimer);
         entry.reject(error());
       }
     }
-    this.queued = 0;
   }
 
   private queueOf(job: InferenceJob): ModelBatchQueue {
@@ -224,6 +234,7 @@ export class DeviceDispatcher {
       const why = `no answer after ${Math.round(boundMs)} ms (predicted ${round1(predictedMs)} ms)`;
       batch.boundTimer = this.opts.clock.setTimer(() => batch.hung.abort(why), boundMs);
     }
+    batch.stallTimer = this.opts.clock.setTimer(() => this.onStall(batch), 2 * predictedMs + STALL_EVACUATE_MS);
     this.running.add(batch);
     queue.lastServed = this.dispatches++;
     events.emit('batch.dispatched', { deviceId: this.deviceId, model: queue.modelKey, batchSize: rows, requests: jobs.length });
@@ -243,9 +254,17 @@ export class DeviceDispatcher {
       )
       .finally(() => {
         this.opts.clock.clearTimer(batch.boundTimer);
+        this.opts.clock.clearTimer(batch.stallTimer);
         this.running.delete(batch);
         this.pump();
       });
+  }
+
+  /** The batch runs far past its prediction: its device's unpinned queued jobs go elsewhere. */
+  private onStall(batch: RunningBatch): void {
+    if (!this.running.has(batch) || this.queued === 0) return;
+    const stalledMs = Math.round(this.opts.clock.now() - batch.startedAt);
+    this.rejectQueued(() => new DeviceStallingError(this.deviceId, stalledMs), (job) => job.device === undefined);
   }
 
   private complete(batch: RunningBatch, jobs: QueuedJob[], res: TaskResult): void {
