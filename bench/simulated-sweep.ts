@@ -11,16 +11,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import {
-  DEFAULT_POLICY_FACTORIES,
-  EwmaServiceTimeEstimator,
-  PolicyRegistry,
-  Simulator,
-  idealForSimulation,
-  serviceTimeFromThroughput,
-  type SimDeviceSpec,
-  type SimulationConfig,
-} from '@switchyard/scheduler';
+import { DEFAULT_POLICY_FACTORIES, EwmaServiceTimeEstimator, PolicyRegistry } from '@switchyard/scheduler';
+import { Simulator, idealForSimulation, serviceTimeFromThroughput, type SimDeviceSpec, type SimulationConfig } from '@switchyard/simulator';
 import { repoRoot } from '../test/support/repo-paths';
 
 const DEVICE_COUNTS = [1, 4, 16, 64];

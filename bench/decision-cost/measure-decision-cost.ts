@@ -1,11 +1,5 @@
-import {
-  createPrng,
-  EwmaServiceTimeEstimator,
-  type DeviceSnapshot,
-  type SchedulingContext,
-  type SchedulingFramework,
-  type SchedulingPolicy,
-} from '@switchyard/scheduler';
+import { EwmaServiceTimeEstimator, type DeviceSnapshot, type SchedulingContext, type SchedulingFramework, type SchedulingPolicy } from '@switchyard/scheduler';
+import { createPrng } from '@switchyard/simulator';
 
 export interface DecisionCostRow {
   policy: string;

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { createPrng } from '@switchyard/scheduler';
+import { createPrng } from '@switchyard/simulator';
 import { WorkloadSampler } from '../scenario/workload-classes';
 import { latencyStats } from '../stats/percentile';
 import { runLoad } from './load-generator';

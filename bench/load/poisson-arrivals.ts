@@ -1,4 +1,4 @@
-import { createPrng, exponentialSample } from '@switchyard/scheduler';
+import { createPrng, exponentialSample } from '@switchyard/simulator';
 
 /**
  * Intended send times (ms from the start) of a Poisson process at `ratePerSecond`, up to

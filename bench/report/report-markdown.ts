@@ -38,7 +38,7 @@ export function reportMarkdown(report: BenchReport, charts: readonly string[]): 
     ...report.notes.map((n) => `- ${n}`),
     ...(report.profile?.notes ?? []).map((n) => `- ${n}`),
     '',
-    `Raw per-request records: \`raw/<lane>.jsonl\` (kept out of git); every number above: \`summary.json\`.`,
+    `Raw per-request records: \`raw/<lane>.jsonl.gz\` (gzipped JSON lines, committed); every number above: \`summary.json\`.`,
     '',
   ];
   return out.join('\n');

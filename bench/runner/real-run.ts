@@ -1,4 +1,5 @@
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { join, relative } from 'node:path';
@@ -9,7 +10,7 @@ import type { ProgressBar } from '../report/progress-bar';
 import { compareSimToReal, SIM_THROUGHPUT_TOLERANCE } from '../report/sim-vs-real';
 import type { Scenario } from '../scenario/scenario.interface';
 import { WorkloadSampler, type WorkloadClass } from '../scenario/workload-classes';
-import { createPrng } from '@switchyard/scheduler';
+import { createPrng } from '@switchyard/simulator';
 import { fitHostModel, hostCoresPerRun, unionLength, type HostSample } from '../sim/host-overhead';
 import { idealOf } from '../sim/ideal';
 import { loadHostModel } from '../sim/load-host-model';
@@ -75,7 +76,7 @@ export async function runRealBenchmark(o: RealRunOptions): Promise<BenchReport> 
   const window = { warmupMs: scenario.warmupS * 1000, durationMs: scenario.durationS * 1000 };
   const results: LaneResult[] = lanes.map((lane) => {
     const { records, decisionUs, busyMs, cpu } = collected.get(lane.lane)!;
-    writeRaw(join(o.dir, 'raw', `${lane.lane.replace(/[^\w.+-]+/g, '_')}.jsonl`), lane.lane, records);
+    writeRaw(join(o.dir, 'raw', `${lane.lane.replace(/[^\w.+-]+/g, '_')}.jsonl.gz`), lane.lane, records);
     const result = summariseLane(lane, records, window, host.devices, scenario.rounds);
     if (lane.kind !== 'direct' && decisionUs.length) result.decisionUs = latencyStats(decisionUs).mean;
     if (target.servesInProcess) result.host = hostSample(records, busyMs, cpu);
@@ -192,10 +193,9 @@ function hostSample(records: readonly RequestRecord[], busyMs: number, cpu: Thre
   return cpu ? { busyMs: cpu.mainMs, measuredBy: 'thread-cpu', othersCpuMs: cpu.othersMs, ...shared } : { busyMs, measuredBy: 'event-loop', ...shared };
 }
 
+/** One JSON line per request, gzipped (committed with the report: every number can be recomputed). */
 function writeRaw(file: string, lane: string, records: readonly RequestRecord[]): void {
-  const out = createWriteStream(file);
-  for (const r of records) out.write(`${JSON.stringify({ lane, ...r })}\n`);
-  out.end();
+  writeFileSync(file, gzipSync(records.map((r) => `${JSON.stringify({ lane, ...r })}\n`).join('')));
 }
 
 function realNotes(target: string, rounds: number, calibration?: string): string[] {
@@ -210,7 +210,7 @@ function realNotes(target: string, rounds: number, calibration?: string): string
     `Start-up calibration: ${calibration ?? 'unknown'}; every scheduler lane starts from the calibrated estimator${target === 'http' ? ' (over HTTP it cannot be reset: later lanes start from what earlier ones learnt)' : ''}.`,
     'Latency counts from the intended send time (closed loop: the moment the client sent it; open loop: its Poisson time).',
     'Cost per 1k inferences: each job is charged its share of the session run that served it (batch / executed batch), busy time is divided by the pool\'s slots and weighted by the device\'s cost weight.',
-    `Before the first lane, ${WARM_UP_MS / 1000} s of untimed traffic warms the path up; every lane then runs ${rounds === 1 ? 'once' : `${rounds} times (odd rounds in reverse order, pooled)`}. On a host shared with other work, lane-to-lane differences of tens of percent are noise (compare the load average above; raw/*.jsonl keeps each job's compute time, which shows the contention).`,
+    `Before the first lane, ${WARM_UP_MS / 1000} s of untimed traffic warms the path up; every lane then runs ${rounds === 1 ? 'once' : `${rounds} times (odd rounds in reverse order, pooled)`}. On a host shared with other work, lane-to-lane differences of tens of percent are noise (compare the load average above; raw/*.jsonl.gz keeps each job's compute time, which shows the contention).`,
     'single-device lanes pin every job to one device through the scheduler (with its dynamic batching); direct lanes bypass the scheduler.',
   ];
 }

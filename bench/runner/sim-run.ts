@@ -38,7 +38,7 @@ export function runSimBenchmark(o: SimRunOptions): BenchReport {
     ideal: { ...sim.ideal, source: `from the profile's noise-free service times at each class's batch size` },
     ...(scale.length ? { scale } : {}),
     notes: [
-      'Discrete-event simulation: simulated clock and devices, the production scheduling framework, policies (PolicyRegistry of DEFAULT_POLICY_FACTORIES) and EWMA estimator, seeded by a calibration sweep of the device models.',
+      'Discrete-event simulation: simulated clock and devices running the dispatcher\'s own queueing and batching code, the production scheduling framework, policies (PolicyRegistry of DEFAULT_POLICY_FACTORIES) and EWMA estimator, calibrated by the service\'s own procedure on the simulated devices (warm-up, noisy runs, a budget) and learning online from simulated runs only (no oracle).',
       `Each lane simulates ${o.scenario.sim.durationS} s with log-normal service-time noise sigma ${o.scenario.sim.noise}; "+batching" lanes merge queued jobs up to each model's max batch size (max queue delay 0).`,
       '"only:<device>" lanes run the mix on that device alone: the best of them is the best single device.',
       'Throughput (jobs/s) is of the whole mix; "of ideal" divides it by the LP ideal without merging, so dynamic batching can exceed 100 %.',

@@ -1,5 +1,5 @@
 import type { DeviceKind } from '@switchyard/devices';
-import type { ServiceTimeFn } from '@switchyard/scheduler';
+import type { ServiceTimeFn } from '@switchyard/simulator';
 
 /** A device as the simulator models it: true service times and real parallel slots. */
 export interface DeviceModel {
@@ -12,6 +12,8 @@ export interface DeviceModel {
   parallel?: number;
   /** Host CPU cores one run keeps busy (measured; absent: none). */
   hostCores?: number;
+  /** Extra ms of a run whose slot last ran another model (fitted: a CPU pool serving mixed sizes). */
+  switchMs?: number;
   /** Models the device has numbers for. */
   models: string[];
 }

@@ -1,4 +1,4 @@
-import type { SimHostModel } from '@switchyard/scheduler';
+import type { SimHostModel } from '@switchyard/simulator';
 
 /** What the serving thread did during a lane: its busy time, the jobs answered and their session runs. */
 export interface HostSample {

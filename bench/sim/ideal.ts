@@ -1,4 +1,4 @@
-import { idealForSimulation, idealThroughput, type SimulationConfig } from '@switchyard/scheduler';
+import { idealForSimulation, idealThroughput, type SimulationConfig } from '@switchyard/simulator';
 import { maxBatchSizes } from './sim-config';
 
 /** The LP ideal of a mix on a set of devices (what each policy is measured against). */

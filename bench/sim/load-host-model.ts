@@ -4,7 +4,8 @@ import { basename, join } from 'node:path';
 import { loadConfig } from '@switchyard/config';
 import type { DeviceInfo, DeviceKind } from '@switchyard/devices';
 import { poolSizing } from '@switchyard/runtime';
-import { serviceTimeFromTable, type CalibrationProfile, type ServiceTimeFn, type ServiceTimeTable } from '@switchyard/scheduler';
+import { type CalibrationProfile } from '@switchyard/scheduler';
+import { serviceTimeFromTable, type ServiceTimeFn, type ServiceTimeTable } from '@switchyard/simulator';
 import type { BenchProfileFile, ThroughputPoint } from './bench-profile.interface';
 import type { DeviceModel, HostModel } from './device-model.interface';
 

@@ -1,4 +1,5 @@
-import { EwmaServiceTimeEstimator, Simulator, type ServiceTimeFn } from '@switchyard/scheduler';
+import { EwmaServiceTimeEstimator } from '@switchyard/scheduler';
+import { Simulator, type ServiceTimeFn } from '@switchyard/simulator';
 import type { Scenario } from '../scenario/scenario.interface';
 import type { WorkloadClass } from '../scenario/workload-classes';
 import type { DeviceModel } from './device-model.interface';

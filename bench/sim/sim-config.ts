@@ -1,5 +1,5 @@
 import { DEMO_MODELS } from '@switchyard/models';
-import type { SimDeviceSpec, SimHostModel, SimulationConfig } from '@switchyard/scheduler';
+import type { SimDeviceSpec, SimHostModel, SimulationConfig } from '@switchyard/simulator';
 import type { ArrivalSpec } from '../scenario/scenario.interface';
 import type { WorkloadClass } from '../scenario/workload-classes';
 import type { DeviceModel } from './device-model.interface';
@@ -15,6 +15,11 @@ export interface SimRunShape {
   seed: number;
   /** The serving thread's cost (absent: free). */
   host?: SimHostModel;
+  /**
+   * How the estimator starts: the service's calibration sweep ("sweep", the default: noisy runs,
+   * warm-up, then online learning only), or the true service times ("oracle": an upper bound).
+   */
+  calibration?: 'sweep' | 'oracle';
 }
 
 /** Largest batch the dynamic batcher may form per model: the demo models' max_batch_size. */
@@ -35,6 +40,7 @@ export function simulationConfig(shape: SimRunShape): SimulationConfig {
     noise: shape.noise,
     ...(d.hostCores !== undefined ? { hostCores: d.hostCores } : {}),
     ...(d.parallel !== undefined ? { parallel: d.parallel } : {}),
+    ...(d.switchMs !== undefined ? { switchMs: d.switchMs } : {}),
   }));
   return {
     devices,
@@ -51,6 +57,9 @@ export function simulationConfig(shape: SimRunShape): SimulationConfig {
     durationMs: shape.durationMs,
     warmupMs: shape.warmupMs,
     seed: shape.seed,
-    calibration: { batchSizes: [1, 2, 4, 8, 16, 32, 64], samples: 3 },
+    calibration:
+      shape.calibration === 'oracle'
+        ? { mode: 'oracle', batchSizes: [1, 2, 4, 8, 16, 32, 64], samples: 3 }
+        : { mode: 'sweep', budgetMs: 3000, maxBatch: 32, modelMaxBatch: maxBatchSizes(models) },
   };
 }

@@ -1,12 +1,5 @@
-import {
-  DEFAULT_POLICY_FACTORIES,
-  EwmaServiceTimeEstimator,
-  PolicyRegistry,
-  Simulator,
-  type SimHostModel,
-  type SimulationConfig,
-  type SimulationReport,
-} from '@switchyard/scheduler';
+import { DEFAULT_POLICY_FACTORIES, EwmaServiceTimeEstimator, PolicyRegistry } from '@switchyard/scheduler';
+import { Simulator, type SimHostModel, type SimulationConfig, type SimulationReport } from '@switchyard/simulator';
 import type { Scenario } from '../scenario/scenario.interface';
 import type { WorkloadClass } from '../scenario/workload-classes';
 import type { LaneKind, LaneResult } from '../stats/lane-result.interface';

@@ -1,4 +1,4 @@
-import { createPrng } from '@switchyard/scheduler';
+import { createPrng } from '@switchyard/simulator';
 import { latencyStats, percentileOfSorted } from './percentile';
 
 /** Reference by definition: the smallest value with at least p of all values at or below it. */

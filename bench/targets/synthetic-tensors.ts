@@ -1,6 +1,7 @@
 import type { WireTensor } from '@switchyard/common';
 import type { ModelTensorSpec } from '@switchyard/models';
-import { createPrng, syntheticInputs } from '@switchyard/scheduler';
+import { syntheticInputs } from '@switchyard/scheduler';
+import { createPrng } from '@switchyard/simulator';
 
 /**
  * Request inputs of a model at a batch size: the shapes the model serves with the batch dim set,

@@ -15,6 +15,7 @@ import { RuntimeService, type DevicePool } from '@switchyard/runtime';
 import { performance } from 'node:perf_hooks';
 import { SCHEDULER_CLOCK, type Clock } from './dispatch/clock.interface';
 import { DecisionLog, type DecisionRecord } from './dispatch/decision-log';
+import { deviceSnapshot, modelDevices } from './dispatch/device-snapshot';
 import { DeviceDispatcher, type DispatcherState } from './dispatch/device-dispatcher';
 import { predictServiceMs } from './dispatch/service-time-prediction';
 import { EwmaServiceTimeEstimator } from './estimator/ewma-service-time-estimator';
@@ -223,7 +224,8 @@ export class SchedulerService implements OnModuleInit, OnApplicationShutdown {
 
   /** Snapshots of the devices the job may go to (not quarantined, not in `exclude`), refusing it when there are none. */
   private candidates(job: InferenceJob, exclude: ReadonlySet<string>): DeviceSnapshot[] {
-    const all = this.runtime.pools().map((pool) => this.snapshot(job, pool));
+    const runnable = modelDevices(job.model);
+    const all = this.runtime.pools().map((pool) => deviceSnapshot(job, pool.device, this.dispatcher(pool), runnable));
     let pool = all.filter((d) => d.canRun && !exclude.has(d.deviceId) && !this.health.isQuarantined(d.deviceId));
     if (job.device !== undefined) {
       const pinned = all.find((d) => d.deviceId === job.device);
@@ -248,23 +250,6 @@ export class SchedulerService implements OnModuleInit, OnApplicationShutdown {
       this.refuse(job, 'overload', `queues are full (${this.config.scheduler.maxQueuedPerDevice} jobs) on ${pool.map((d) => d.deviceId).join(', ')}`, pool);
     }
     return open;
-  }
-
-  private snapshot(job: InferenceJob, pool: DevicePool): DeviceSnapshot {
-    const d = this.dispatcher(pool);
-    const load = d.load(job.model.key);
-    return {
-      deviceId: pool.device.id,
-      kind: pool.device.kind,
-      costWeight: pool.device.costWeight,
-      canRun: job.model.state === 'READY' && job.model.devices.includes(pool.device.id),
-      capacity: d.capacity,
-      inFlight: d.inFlight,
-      queuedJobs: d.queuedJobs,
-      backlogMs: load.backlogMs,
-      openBatchRows: load.openBatchRows,
-      maxBatchSize: job.model.maxBatchSize,
-    };
   }
 
   private dispatcher(pool: DevicePool): DeviceDispatcher {

@@ -1,10 +1,12 @@
 import { ClientClosedRequestError, DeadlineExceededError, InferenceFailedError, SwitchyardError, type SwitchyardEvents, UnavailableError, type WireTensor } from '@switchyard/common';
 import { RunAbortedError, WorkerDiedError, type DevicePool, type TaskResult } from '@switchyard/runtime';
 import type { InferenceJob, JobOutcome, PlacementDecision } from '../interfaces/inference-job.interface';
-import { backlogPerSlotMs } from '../framework/backlog-per-slot';
 import type { ServiceTimeEstimator } from '../interfaces/service-time-estimator.interface';
+import { isExpired } from './batch-entry.interface';
 import type { Clock, TimerHandle } from './clock.interface';
+import { deviceEstimatorVersion, deviceLoad, type DeviceLoad, type DeviceLoadSource } from './device-load';
 import { batchingSettings, ModelBatchQueue } from './model-batch-queue';
+import { pickReadyQueue } from './pick-ready-queue';
 import type { QueuedJob } from './queued-job.interface';
 import { batchSignature, mergeInputs, splitOutputs } from './tensor-batching';
 import { DeviceStallingError } from '../errors/device-stalling.error';
@@ -12,11 +14,6 @@ import { RunFailedError } from '../errors/run-failed.error';
 
 /** How often a dispatcher looks for a free slot while other users of the pool hold them all. */
 const FOREIGN_TASK_POLL_MS = 2;
-/**
- * A run counts as stalling once it has run this much past twice its prediction (the slack covers
- * the message hop and a busy event loop, which delay every completion a little).
- */
-export const STALL_GRACE_MS = 5;
 /**
  * A batch still running this long past twice its prediction makes its device hand its queued
  * (unpinned) jobs back for placement elsewhere: queued work must not wait out a stall.
@@ -60,27 +57,6 @@ interface RunningBatch {
   stallTimer?: TimerHandle;
 }
 
-/**
- * Predicted ms left of a running batch. Until its prediction it is the prediction minus its age;
- * then it is about to finish (0) until twice its prediction plus STALL_GRACE_MS; past that the run
- * is stalling and counts at its age: a run that has overrun this long is expected to take at least
- * as long again (the longer it runs, the later it is expected to end), so placement moves off a
- * stalled device long before its runs' bound declares them hung. (Growing faster than the age
- * turned a 100 ms hiccup of a 0.05 ms run on a busy host into seconds of predicted wait.)
- */
-export function remainingRunMs(predictedMs: number, elapsedMs: number): number {
-  if (elapsedMs <= predictedMs) return predictedMs - elapsedMs;
-  return elapsedMs <= 2 * predictedMs + STALL_GRACE_MS ? 0 : elapsedMs;
-}
-
-/** What a policy needs of a device's queues for one model (see DeviceSnapshot). */
-export interface DeviceLoad {
-  backlogMs: number;
-  openBatchRows: number;
-  /** All predicted work queued and running, per slot (for Retry-After). */
-  workMs: number;
-}
-
 /** Queue depths of one device, as GET /v1/scheduler shows them. */
 export interface DispatcherState {
   deviceId: string;
@@ -107,9 +83,11 @@ export class DeviceDispatcher {
   private wakeAt?: number;
   private pumping = false;
   private closed = false;
+  private readonly loadSource: DeviceLoadSource<QueuedJob>;
 
   constructor(private readonly opts: DeviceDispatcherOptions) {
     this.deviceId = opts.pool.device.id;
+    this.loadSource = { running: this.running, queues: this.queues, serviceMs: opts.predictServiceMs, estimator: deviceEstimatorVersion(opts.estimator, this.deviceId) };
   }
 
   get queuedJobs(): number {
@@ -126,24 +104,13 @@ export class DeviceDispatcher {
   }
 
   /**
-   * The device's load as a job of `modelKey` sees it (DeviceSnapshot's backlogMs and
-   * openBatchRows): the open batch of that model (the last batch its queue would form, which the
-   * job may join) is left out of the backlog, as backlogPerSlotMs() expects.
+   * The device's load as a job of `modelKey` sees it (deviceLoad(), which the simulator shares):
+   * from running sums, without walking the queued jobs.
    */
   load(modelKey: string): DeviceLoad {
-    const now = this.opts.clock.now();
-    let workMs = 0;
-    for (const b of this.running) workMs += remainingRunMs(b.predictedMs, now - b.startedAt);
-    let waitingBatches = 0;
-    let openBatchRows = 0;
-    for (const q of this.queues.values()) {
-      const batches = q.pendingBatchRows();
-      if (q.modelKey === modelKey && q.batching.maxBatchSize > 0 && batches.length) openBatchRows = batches.pop()!;
-      for (const rows of batches) workMs += this.opts.predictServiceMs(q.modelKey, rows);
-      waitingBatches += batches.length;
-    }
-    const capacity = this.capacity;
-    return { backlogMs: backlogPerSlotMs(workMs, this.inFlight, waitingBatches, capacity), openBatchRows, workMs: workMs / capacity };
+    const stats = this.opts.pool.stats(); // once: a decision reads every device
+    const inFlight = Math.max(this.running.size, stats.inFlight);
+    return deviceLoad(this.loadSource, modelKey, this.opts.clock.now(), Math.max(1, stats.capacity), inFlight);
   }
 
   state(): DispatcherState {
@@ -164,6 +131,7 @@ export class DeviceDispatcher {
         level: req.level,
         enqueuedAt: clock.now(),
         deadlineAt: req.deadlineAt,
+        rows: req.job.batchSize,
         signature: batchSignature(req.job.inputs, req.job.outputNames),
         resolve,
         reject,
@@ -223,7 +191,7 @@ export class DeviceDispatcher {
       let wakeAt: number | undefined;
       while (this.freeSlots() > 0) {
         const now = this.opts.clock.now();
-        const { best, nextReadyAt } = this.pickReady(now);
+        const { best, nextReadyAt } = pickReadyQueue(this.queues.values(), now, this.opts.predictServiceMs);
         wakeAt = nextReadyAt;
         if (!best) break;
         const taken = best.take();
@@ -231,7 +199,7 @@ export class DeviceDispatcher {
         const live: QueuedJob[] = [];
         for (const entry of taken) {
           this.opts.clock.clearTimer(entry.expiryTimer);
-          if (entry.deadlineAt !== undefined && entry.deadlineAt <= now) this.expire(entry);
+          if (isExpired(entry, now)) this.expire(entry);
           else live.push(entry);
         }
         if (live.length) this.dispatch(best, live, now);
@@ -244,26 +212,6 @@ export class DeviceDispatcher {
     } finally {
       this.pumping = false;
     }
-  }
-
-  private pickReady(now: number): { best?: ModelBatchQueue; nextReadyAt?: number } {
-    let best: ModelBatchQueue | undefined;
-    let bestLevel = Infinity;
-    let nextReadyAt: number | undefined;
-    for (const q of this.queues.values()) {
-      const at = q.readyAt((rows) => this.opts.predictServiceMs(q.modelKey, rows));
-      if (at === undefined) continue;
-      if (at > now) {
-        nextReadyAt = Math.min(nextReadyAt ?? Infinity, at);
-        continue;
-      }
-      const level = q.jobs.peek()!.level;
-      if (!best || level < bestLevel || (level === bestLevel && q.lastServed < best.lastServed)) {
-        best = q;
-        bestLevel = level;
-      }
-    }
-    return { best, nextReadyAt };
   }
 
   private armWake(at: number | undefined): void {

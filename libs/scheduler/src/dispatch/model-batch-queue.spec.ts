@@ -53,7 +53,7 @@ describe(ModelBatchQueue.name, () => {
     jobs.forEach((j) => sut.jobs.push(j));
     expect(sut.readyAt()).toBe(0);
     expect(sut.take()).toEqual([jobs[0], jobs[1], jobs[3]]);
-    expect(sut.pendingBatchRows()).toEqual([4]);
+    expect(sut.queuedWork((_, rows) => rows)).toMatchObject({ batches: 1, openRows: 4, allMs: 4 });
     expect(sut.readyAt()).toBe(2 + 4);
   });
 
@@ -70,10 +70,34 @@ describe(ModelBatchQueue.name, () => {
     expect(sut.take()).toEqual([otherOutputs]);
   });
 
-  it('predicts the batches of the queued rows', () => {
+  it('predicts the queued work as full batches and one open batch of the rest', () => {
     const m = model(4);
     const sut = new ModelBatchQueue(m.key, batchingSettings(m));
     [3, 1, 3, 2, 1].forEach((rows) => sut.jobs.push(queuedJob(m, { rows })));
-    expect(sut.pendingBatchRows()).toEqual([4, 3, 3]);
+    const serviceMs = (_: string, rows: number) => 1 + rows;
+    expect(sut.queuedWork(serviceMs)).toEqual({ batches: 3, openRows: 2, openMs: 3, allMs: 5 + 5 + 3 });
+  });
+
+  it('runs each job of a model that does not batch alone', () => {
+    const m = model(0);
+    const sut = new ModelBatchQueue(m.key, batchingSettings(m));
+    [3, 1, 3].forEach((rows) => sut.jobs.push(queuedJob(m, { rows })));
+    expect(sut.queuedWork((_, rows) => 10 * rows)).toEqual({ batches: 3, openRows: 0, openMs: 0, allMs: 70 });
+  });
+
+  it('reuses the queued work until the queue or the estimator version changes', () => {
+    const m = model(4);
+    const sut = new ModelBatchQueue(m.key, batchingSettings(m));
+    let calls = 0;
+    const serviceMs = (_: string, rows: number) => (calls++, rows);
+    sut.jobs.push(queuedJob(m, { rows: 2 }));
+    expect(sut.queuedWork(serviceMs, 1).allMs).toBe(2);
+    const after = calls;
+    expect(sut.queuedWork(serviceMs, 1).allMs).toBe(2);
+    expect(calls).toBe(after);
+    sut.jobs.push(queuedJob(m, { rows: 1 }));
+    expect(sut.queuedWork(serviceMs, 1).allMs).toBe(3);
+    expect(sut.queuedWork((_, rows) => 2 * rows, 2).allMs).toBe(6);
+    expect(sut.queuedWork((_, rows) => 3 * rows).allMs).toBe(9);
   });
 });

@@ -1,4 +1,5 @@
 import type { ServedModel } from '@switchyard/models';
+import type { BatchEntry } from './batch-entry.interface';
 import { PriorityJobQueue } from './priority-job-queue';
 import type { QueuedJob } from './queued-job.interface';
 
@@ -24,8 +25,19 @@ export function batchingSettings(model: ServedModel): BatchingSettings {
   };
 }
 
-interface BatchPlan {
-  jobs: QueuedJob[];
+/** The queued jobs of one model as the batches they will run in (see ModelBatchQueue.queuedWork). */
+export interface QueuedWork {
+  /** Predicted ms of all queued batches. */
+  allMs: number;
+  /** Predicted ms of the open batch (the last one, which a new compatible job may join); 0 when none. */
+  openMs: number;
+  batches: number;
+  /** Rows of the open batch; 0 when nothing is queued or the model does not batch. */
+  openRows: number;
+}
+
+interface BatchPlan<T> {
+  jobs: T[];
   rows: number;
   /** Nothing more can join: max_batch_size reached, or a compatible job did not fit. */
   full: boolean;
@@ -36,10 +48,13 @@ interface BatchPlan {
  * (highest priority, oldest) plus later compatible jobs in queue order, up to max_batch_size
  * rows. A batch that is not full waits until its oldest job has waited max_queue_delay.
  */
-export class ModelBatchQueue {
-  readonly jobs = new PriorityJobQueue();
+export class ModelBatchQueue<T extends BatchEntry = QueuedJob> {
+  readonly jobs = new PriorityJobQueue<T>();
   /** Dispatch counter value when this queue last sent a batch (fairness across models). */
   lastServed = -1;
+  private readonly work: QueuedWork = { allMs: 0, openMs: 0, batches: 0, openRows: 0 };
+  private workRevision = -1;
+  private workVersion: number | undefined;
 
   constructor(
     readonly modelKey: string,
@@ -67,51 +82,63 @@ export class ModelBatchQueue {
   }
 
   /** Removes and returns the next batch's jobs (in queue order). */
-  take(): QueuedJob[] {
+  take(): T[] {
     const { jobs } = this.plan();
     for (const j of jobs) this.jobs.remove(j);
     return jobs;
   }
 
   /**
-   * Rows of each batch the queued jobs would form, in order (greedy in queue order, as the
-   * simulator groups them): for backlog prediction. The last one is the open batch, which new
-   * compatible jobs may still join.
+   * The queued work as batches (for backlog accounting), from the queue's running sums, never by
+   * walking the jobs: a batching model's rows are packed into full batches of max_batch_size and
+   * one open batch of the rest (what the batcher forms when the queued jobs are compatible); a
+   * model that does not batch runs each job alone. `serviceMs` predicts a run of so many rows of the model;
+   * the answer is reused until the queue or `estimatorVersion` changes (none: computed each call).
    */
-  pendingBatchRows(): number[] {
+  queuedWork(serviceMs: (modelKey: string, rows: number) => number, estimatorVersion?: number): Readonly<QueuedWork> {
+    const w = this.work;
+    if (estimatorVersion !== undefined && this.workRevision === this.jobs.revision && this.workVersion === estimatorVersion) return w;
     const max = this.batching.maxBatchSize;
-    const out: number[] = [];
-    let rows = 0;
-    for (const entry of this.jobs.entries()) {
-      const b = entry.job.batchSize;
-      if (rows > 0 && (max === 0 || rows + b > max)) {
-        out.push(rows);
-        rows = 0;
-      }
-      rows += b;
+    const rows = this.jobs.rows;
+    if (this.jobs.size === 0) {
+      w.allMs = w.openMs = w.batches = w.openRows = 0;
+    } else if (max === 0) {
+      w.allMs = 0;
+      for (const [size, n] of this.jobs.jobSizes) w.allMs += n * serviceMs(this.modelKey, size);
+      w.batches = this.jobs.size;
+      w.openMs = w.openRows = 0;
+    } else {
+      const full = Math.floor(rows / max);
+      const rest = rows - full * max;
+      const fullMs = full > 0 ? serviceMs(this.modelKey, max) : 0;
+      w.openRows = rest > 0 ? rest : max;
+      w.openMs = rest > 0 ? serviceMs(this.modelKey, rest) : fullMs;
+      w.allMs = full * fullMs + (rest > 0 ? w.openMs : 0);
+      w.batches = full + (rest > 0 ? 1 : 0);
     }
-    if (rows > 0) out.push(rows);
-    return out;
+    this.workRevision = this.jobs.revision;
+    this.workVersion = estimatorVersion;
+    return w;
   }
 
-  private plan(): BatchPlan {
+  private plan(): BatchPlan<T> {
     const head = this.jobs.peek();
     if (!head) return { jobs: [], rows: 0, full: false };
     const max = this.batching.maxBatchSize;
-    if (max === 0 || head.job.batchSize >= max) return { jobs: [head], rows: head.job.batchSize, full: true };
-    const jobs: QueuedJob[] = [];
+    if (max === 0 || head.rows >= max) return { jobs: [head], rows: head.rows, full: true };
+    const jobs: T[] = [];
     let rows = 0;
     let full = false;
     let scanned = 0;
     for (const entry of this.jobs.entries()) {
       if (++scanned > SCAN_LIMIT) break;
       if (entry.signature !== head.signature) continue;
-      if (rows + entry.job.batchSize > max) {
+      if (rows + entry.rows > max) {
         full = true;
         continue;
       }
       jobs.push(entry);
-      rows += entry.job.batchSize;
+      rows += entry.rows;
       if (rows === max) return { jobs, rows, full: true };
     }
     return { jobs, rows, full };

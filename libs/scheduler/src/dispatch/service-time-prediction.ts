@@ -1,10 +1,14 @@
-import type { ServiceTimeEstimator } from '../interfaces/service-time-estimator.interface';
+import { readEstimate } from '../framework/finish-time';
+import type { ServiceTimeEstimate, ServiceTimeEstimator } from '../interfaces/service-time-estimator.interface';
+
+/** Scratch estimate: filled and read within one synchronous call. */
+const scratch: ServiceTimeEstimate = { ms: 0, samples: 0 };
 
 /**
- * Predicted ms of one session run for backlog accounting. When the (model, device) pair is still
- * unknown, the slowest known device's estimate stands in (no device is assumed faster than what
- * has been measured), else 0: queued work of unknown cost must not make a device look idle when
- * something is known.
+ * Predicted ms of one session run for backlog accounting, the one rule of the dispatcher and the
+ * simulator. When the (model, device) pair is still unknown, the slowest known device's estimate
+ * stands in (no device is assumed faster than what has been measured), else 0: queued work of
+ * unknown cost must not make a device look idle when something is known. Allocation-free.
  */
 export function predictServiceMs(
   estimator: ServiceTimeEstimator,
@@ -13,12 +17,10 @@ export function predictServiceMs(
   rows: number,
   peerDeviceIds: readonly string[],
 ): number {
-  const own = estimator.estimate(modelKey, deviceId, rows);
-  if (own !== undefined) return own.ms;
+  if (readEstimate(estimator, modelKey, deviceId, rows, scratch)) return scratch.ms;
   let worst = 0;
   for (const peer of peerDeviceIds) {
-    const e = peer === deviceId ? undefined : estimator.estimate(modelKey, peer, rows);
-    if (e !== undefined && e.ms > worst) worst = e.ms;
+    if (peer !== deviceId && readEstimate(estimator, modelKey, peer, rows, scratch) && scratch.ms > worst) worst = scratch.ms;
   }
   return worst;
 }

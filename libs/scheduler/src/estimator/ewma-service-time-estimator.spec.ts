@@ -163,4 +163,19 @@ describe(EwmaServiceTimeEstimator.name, () => {
   it('rejects an alpha outside (0, 1]', () => {
     expect(() => new EwmaServiceTimeEstimator({ alpha: 0 })).toThrow('alpha');
   });
+
+  it("moves a device's version when its own pairs change or any pair appears, not when another device learns", () => {
+    const sut = new EwmaServiceTimeEstimator();
+    sut.observe('m', 'cpu:0', 1, 10);
+    sut.observe('m', 'gpu:0', 1, 5);
+    const [cpu, gpu, global] = [sut.versionOf('cpu:0'), sut.versionOf('gpu:0'), sut.version];
+    sut.observe('m', 'gpu:0', 1, 6);
+    expect(sut.versionOf('cpu:0')).toBe(cpu);
+    expect(sut.versionOf('gpu:0')).not.toBe(gpu);
+    expect(sut.version).not.toBe(global);
+    const unseen = sut.versionOf('npu:0');
+    sut.observe('other', 'gpu:0', 1, 1); // a new pair: stand-ins of every device may change
+    expect(sut.versionOf('cpu:0')).not.toBe(cpu);
+    expect(sut.versionOf('npu:0')).not.toBe(unseen);
+  });
 });

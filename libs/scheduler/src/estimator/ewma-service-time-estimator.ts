@@ -29,11 +29,29 @@ export class EwmaServiceTimeEstimator implements ServiceTimeEstimator {
   /** The last model looked up (see lookup). */
   private lastModel: string | undefined;
   private lastByDevice: Map<string, ServiceTimeCurve> | undefined;
+  private changes = 0;
+  /** Per device: changes of its own pairs, plus every structural change (see versionOf). */
+  private readonly deviceChanges = new Map<string, number>();
+  private structure = 0;
 
   constructor(options: Partial<EwmaEstimatorOptions> = {}) {
     const alpha = options.alpha ?? DEFAULTS.alpha;
     if (!(alpha > 0 && alpha <= 1)) throw new RangeError(`EWMA alpha must be in (0, 1], got ${alpha}`);
     this.alpha = alpha;
+  }
+
+  /** See ServiceTimeEstimator.version. */
+  get version(): number {
+    return this.changes;
+  }
+
+  /**
+   * See ServiceTimeEstimator.versionOf: changes when a pair of the device is observed, and when
+   * any pair is added, seeded or forgotten (a device's stand-in estimates for pairs it does not
+   * know come from its peers' curves; they are refreshed then).
+   */
+  versionOf(deviceId: string): number {
+    return this.deviceChanges.get(deviceId) ?? -1 - this.structure;
   }
 
   static fromJSON(snapshot: unknown, options: Partial<EwmaEstimatorOptions> = {}): EwmaServiceTimeEstimator {
@@ -61,7 +79,11 @@ export class EwmaServiceTimeEstimator implements ServiceTimeEstimator {
   /** Folds in one completed session run; non-finite or negative times and empty batches are ignored. */
   observe(modelKey: string, deviceId: string, batchSize: number, ms: number): void {
     if (!(batchSize >= 1) || !(ms >= 0) || ms === Infinity) return;
+    this.changes++;
+    const known = this.curves.get(modelKey)?.has(deviceId) === true;
     this.curve(modelKey, deviceId).observe(batchSize, ms, this.alpha);
+    if (known) this.deviceChanges.set(deviceId, (this.deviceChanges.get(deviceId) ?? 0) + 1);
+    else this.structureChanged(deviceId);
   }
 
   /**
@@ -78,11 +100,15 @@ export class EwmaServiceTimeEstimator implements ServiceTimeEstimator {
       curve.seed(p.batchSize, p.ms, samples);
     }
     this.models(modelKey).set(deviceId, curve);
+    this.changes++;
+    this.structureChanged(deviceId);
   }
 
   /** Drops what is known of a model (on one device, or on all). */
   forget(modelKey: string, deviceId?: string): void {
     this.lastModel = undefined;
+    this.changes++;
+    this.structureChanged(deviceId);
     if (deviceId === undefined) this.curves.delete(modelKey);
     else this.curves.get(modelKey)?.delete(deviceId);
   }
@@ -135,6 +161,13 @@ export class EwmaServiceTimeEstimator implements ServiceTimeEstimator {
       this.lastModel = undefined;
     }
     return byDevice;
+  }
+
+  /** A pair appeared or went: every device's version moves (`deviceId`'s is created if new). */
+  private structureChanged(deviceId: string | undefined): void {
+    this.structure++;
+    for (const [id, n] of this.deviceChanges) this.deviceChanges.set(id, n + 1);
+    if (deviceId !== undefined && !this.deviceChanges.has(deviceId)) this.deviceChanges.set(deviceId, 0);
   }
 
   private curve(modelKey: string, deviceId: string): ServiceTimeCurve {

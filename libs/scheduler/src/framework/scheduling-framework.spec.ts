@@ -1,6 +1,6 @@
 import type { SchedulingPolicy } from '../interfaces/scheduling-policy.interface';
 import { EwmaServiceTimeEstimator } from '../estimator/ewma-service-time-estimator';
-import { createPrng } from '../simulator/prng';
+import { seededRandom as createPrng } from '@switchyard/common';
 import { SchedulingFramework } from './scheduling-framework';
 import { deviceSnapshot, schedulingContext } from './testing/scheduling-context.fixture';
 

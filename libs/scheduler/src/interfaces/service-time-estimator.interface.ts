@@ -16,6 +16,20 @@ export interface ServiceTimeEstimator {
   estimate(modelKey: string, deviceId: string, batchSize: number): ServiceTimeEstimate | undefined;
   observe(modelKey: string, deviceId: string, batchSize: number, ms: number): void;
   /**
+   * Changes whenever an estimate may have changed (observe, seed, forget): lets callers cache
+   * figures derived from estimates. Absent: callers must not cache.
+   */
+  readonly version?: number;
+
+  /**
+   * Like `version`, for what one device's estimates depend on: changes whenever an estimate for
+   * that device (its own pairs, or the stand-ins predictServiceMs() takes from its peers for
+   * pairs it does not know) may have changed. Lets a device's derived figures survive other
+   * devices' observations.
+   */
+  versionOf?(deviceId: string): number;
+
+  /**
    * Allocation-free `estimate` for hot paths: writes into `out` and returns true, or returns
    * false (leaving `out` alone) when nothing is known. Optional; policies fall back to `estimate`.
    */

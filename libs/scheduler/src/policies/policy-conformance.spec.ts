@@ -2,7 +2,7 @@ import { EwmaServiceTimeEstimator } from '../estimator/ewma-service-time-estimat
 import { SchedulingFramework } from '../framework/scheduling-framework';
 import { deviceSnapshot, schedulingContext } from '../framework/testing/scheduling-context.fixture';
 import type { DeviceSnapshot, SchedulingContext, SchedulingPolicy } from '../interfaces/scheduling-policy.interface';
-import { createPrng } from '../simulator/prng';
+import { seededRandom as createPrng } from '@switchyard/common';
 import { DEFAULT_POLICY_FACTORIES } from './default-policy-factories';
 import { PolicyRegistry } from './policy-registry';
 

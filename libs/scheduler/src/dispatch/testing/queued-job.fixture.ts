@@ -25,6 +25,7 @@ export function queuedJob(
     level: opts.level ?? 5,
     enqueuedAt: opts.enqueuedAt ?? 0,
     signature: batchSignature(inputs, opts.outputs),
+    rows,
     resolve: () => undefined,
     reject: () => undefined,
   };

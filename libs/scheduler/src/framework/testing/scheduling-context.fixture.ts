@@ -1,7 +1,7 @@
 import type { DeviceSnapshot, JobSnapshot, SchedulingContext } from '../../interfaces/scheduling-policy.interface';
 import type { ServiceTimeEstimator } from '../../interfaces/service-time-estimator.interface';
 import { EwmaServiceTimeEstimator } from '../../estimator/ewma-service-time-estimator';
-import { createPrng } from '../../simulator/prng';
+import { seededRandom as createPrng } from '@switchyard/common';
 
 /** An idle device that can run the job; override what the case needs. */
 export function deviceSnapshot(overrides: Partial<DeviceSnapshot> = {}): DeviceSnapshot {

@@ -8,6 +8,7 @@ import type { SimRun } from './sim-job.interface';
 export class SimulationStats {
   rejected = 0;
   late = 0;
+  expired = 0;
   decisions = 0;
   decisionWallMs = 0;
   private readonly latencies: number[] = [];
@@ -45,7 +46,7 @@ export class SimulationStats {
       this.classLatencies[job.classIndex].push(latency);
       this.classDevice[job.classIndex][d]++;
       this.deviceJobs[d]++;
-      this.deviceRows[d] += job.batchSize;
+      this.deviceRows[d] += job.rows;
       if (job.deadlineAt !== undefined && now > job.deadlineAt) this.late++;
     }
   }
@@ -65,6 +66,7 @@ export class SimulationStats {
       rows,
       rejected: this.rejected,
       late: this.late,
+      expired: this.expired,
       throughputJobsPerSecond: (jobs * 1000) / windowMs,
       throughputRowsPerSecond: (rows * 1000) / windowMs,
       latencyMs: summariseLatencies(this.latencies),

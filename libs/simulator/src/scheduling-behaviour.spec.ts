@@ -1,6 +1,6 @@
-import { EwmaServiceTimeEstimator } from '../estimator/ewma-service-time-estimator';
-import { DEFAULT_POLICY_FACTORIES } from '../policies/default-policy-factories';
-import { PolicyRegistry } from '../policies/policy-registry';
+import { EwmaServiceTimeEstimator } from '@switchyard/scheduler';
+import { DEFAULT_POLICY_FACTORIES } from '@switchyard/scheduler';
+import { PolicyRegistry } from '@switchyard/scheduler';
 import { idealForSimulation } from './ideal-for-simulation';
 import type { SimDeviceSpec, SimulationConfig } from './interfaces/simulation-config.interface';
 import type { SimulationReport } from './interfaces/simulation-report.interface';
@@ -92,7 +92,7 @@ describe('scheduling behaviour (simulated)', () => {
       arrival: { kind: 'open', ratePerSecond: 150 },
       durationMs: 60_000,
       warmupMs: 5_000,
-      calibration: { batchSizes: [1, 8] },
+      calibration: { mode: 'oracle', batchSizes: [1, 8] },
     });
     const share = (r: SimulationReport) => r.devices.find((d) => d.deviceId === 'dear')?.share ?? NaN;
     const even = share(simulate(config(1), 'adaptive'));

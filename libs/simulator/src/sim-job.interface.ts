@@ -1,12 +1,15 @@
-/** A job inside the simulator. */
-export interface SimJob {
+import type { BatchEntry } from '@switchyard/scheduler';
+
+/**
+ * A job inside the simulator: a BatchEntry, so the simulated devices queue and batch it with the
+ * dispatcher's own queue and planning code.
+ */
+export interface SimJob extends BatchEntry {
   seq: number;
   classIndex: number;
   modelKey: string;
-  batchSize: number;
   /** Intended send time (latency counts from here, also in the open loop). */
   arrivedAt: number;
-  deadlineAt?: number;
   /** Closed-loop client that sent it; -1 in the open loop. */
   client: number;
   deviceIndex: number;

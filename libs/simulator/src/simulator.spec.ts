@@ -1,6 +1,6 @@
-import { EwmaServiceTimeEstimator } from '../estimator/ewma-service-time-estimator';
-import { adaptivePolicy } from '../policies/adaptive.policy';
-import { roundRobinPolicy } from '../policies/round-robin.policy';
+import { EwmaServiceTimeEstimator } from '@switchyard/scheduler';
+import { adaptivePolicy } from '@switchyard/scheduler';
+import { roundRobinPolicy } from '@switchyard/scheduler';
 import { idealForSimulation } from './ideal-for-simulation';
 import type { SimDeviceSpec, SimulationConfig } from './interfaces/simulation-config.interface';
 import { SimulationConfigError } from './simulation-config.error';
@@ -111,7 +111,7 @@ describe(Simulator.name, () => {
   });
 
   it('refuses jobs up front when no device can meet their deadline', () => {
-    const sut = run(base({ classes: [{ modelKey: 'm', batchSize: 1, share: 1, timeoutMs: 5 }], calibration: { batchSizes: [1] } }));
+    const sut = run(base({ classes: [{ modelKey: 'm', batchSize: 1, share: 1, timeoutMs: 5 }], calibration: { mode: 'oracle', batchSizes: [1] } }));
     expect(sut.jobs).toBe(0);
     expect(sut.rejected).toBeGreaterThan(1000);
   });

@@ -1,11 +1,20 @@
-import type { SchedulingFramework } from '../framework/scheduling-framework';
-import type { DeviceSnapshot, SchedulingContext, SchedulingPolicy } from '../interfaces/scheduling-policy.interface';
-import type { ServiceTimeEstimator } from '../interfaces/service-time-estimator.interface';
+import {
+  calibrationSweep,
+  predictServiceMs,
+  sweepSizes,
+  type BatchingSettings,
+  type DeviceSnapshot,
+  type SchedulingContext,
+  type SchedulingFramework,
+  type SchedulingPolicy,
+  type ServiceTimeEstimator,
+  type ServiceTimePoint,
+} from '@switchyard/scheduler';
 import { CoreShare } from './core-share';
 import { EventQueue } from './event-queue';
-import type { SimulationConfig } from './interfaces/simulation-config.interface';
+import type { SimCalibration, SimDeviceSpec, SimulationConfig } from './interfaces/simulation-config.interface';
 import type { SimulationReport } from './interfaces/simulation-report.interface';
-import { createPrng, exponentialSample } from './prng';
+import { createPrng, exponentialSample, noiseFactor } from './prng';
 import { SimDevice } from './sim-device';
 import type { SimJob, SimRun } from './sim-job.interface';
 import { SimulationStats } from './simulation-stats';
@@ -14,7 +23,17 @@ import { SimulationStats } from './simulation-stats';
 type HostWork = { kind: 'admit'; job: SimJob } | { kind: 'reply'; run: SimRun };
 /** What finishes on the shared cores: a device run, or the serving thread's current work. */
 type SharedWork = { kind: 'done'; run: SimRun } | { kind: 'host'; work: HostWork };
-type Event = { kind: 'arrival'; client: number } | SharedWork | { kind: 'cores'; generation: number };
+type Event =
+  | { kind: 'arrival'; client: number }
+  | SharedWork
+  | { kind: 'cores'; generation: number }
+  | { kind: 'wake'; device: number }
+  | { kind: 'expire'; job: SimJob };
+
+/** An estimator the service's calibration can seed (EwmaServiceTimeEstimator). */
+type SeedableEstimator = ServiceTimeEstimator & { seed?(modelKey: string, deviceId: string, points: readonly ServiceTimePoint[]): void };
+
+const DEFAULT_PRIORITY_LEVEL = 5;
 
 /** One run of a simulation: the event loop and its state (a fresh instance per run). */
 export class SimulationRun {
@@ -38,15 +57,27 @@ export class SimulationRun {
   constructor(
     private readonly config: SimulationConfig,
     private readonly policy: SchedulingPolicy,
-    private readonly estimator: ServiceTimeEstimator,
+    private readonly estimator: SeedableEstimator,
     private readonly framework: SchedulingFramework,
     private readonly wallClock: () => number,
   ) {
     const seed = config.seed ?? 1;
     this.workload = createPrng(seed);
     this.noise = createPrng(seed * 7919 + 1);
-    const maxBatchOf = (modelKey: string) => config.maxBatchSize?.[modelKey] ?? 0;
-    this.devices = config.devices.map((spec, i) => new SimDevice(spec, i, maxBatchOf));
+    const batching = new Map<string, BatchingSettings>();
+    const batchingOf = (modelKey: string): BatchingSettings => {
+      let b = batching.get(modelKey);
+      if (!b) {
+        b = { maxBatchSize: config.maxBatchSize?.[modelKey] ?? 0, maxQueueDelayMs: config.maxQueueDelayMs?.[modelKey] ?? 0, preferredBatchSizes: [] };
+        batching.set(modelKey, b);
+      }
+      return b;
+    };
+    const ids = config.devices.map((d) => d.id);
+    // production's rule for a pair not known yet (the slowest known device's estimate)
+    this.devices = config.devices.map(
+      (spec, i) => new SimDevice(spec, i, batchingOf, (modelKey, rows) => predictServiceMs(estimator, modelKey, spec.id, rows, ids), estimator),
+    );
     this.snapshots = this.devices.map((d) => d.snapshot);
     // Shared progress only where something is shared: host cores, or a device's speed among its runs.
     const parallel = config.devices.map((d) => d.parallel ?? d.capacity ?? 1);
@@ -81,6 +112,8 @@ export class SimulationRun {
       const e = event.payload;
       if (e.kind === 'arrival') this.arrive(e.client);
       else if (e.kind === 'cores') this.coresDone(e.generation);
+      else if (e.kind === 'wake') this.startRuns(this.devices[e.device]);
+      else if (e.kind === 'expire') this.expireQueued(e.job);
       else this.finished(e);
     }
     return this.stats.report(this.policy.name);
@@ -89,16 +122,40 @@ export class SimulationRun {
   private calibrate(): void {
     const calibration = this.config.calibration;
     if (calibration === undefined) return;
-    const models = new Set(this.config.classes.map((c) => c.modelKey));
+    const models = [...new Set(this.config.classes.map((c) => c.modelKey))];
+    const random = createPrng((this.config.seed ?? 1) * 15485863 + 3);
     for (const spec of this.config.devices) {
       for (const model of models) {
-        for (const b of calibration.batchSizes) {
-          const ms = spec.serviceMs(model, b);
-          if (ms === undefined) continue;
-          for (let k = 0; k < (calibration.samples ?? 3); k++) this.estimator.observe(model, spec.id, b, ms);
-        }
+        if (spec.serviceMs(model, 1) === undefined) continue;
+        if (calibration.mode === 'oracle') {
+          for (const b of calibration.batchSizes) {
+            for (let k = 0; k < (calibration.samples ?? 3); k++) this.estimator.observe(model, spec.id, b, spec.serviceMs(model, b)!);
+          }
+        } else this.sweep(spec, model, calibration, random);
       }
     }
+  }
+
+  /** The service's calibration procedure on a simulated device: noisy runs, warm-up effects, a budget. */
+  private sweep(spec: SimDeviceSpec, model: string, c: Extract<SimCalibration, { mode: 'sweep' }>, random: () => number): void {
+    let elapsed = 0;
+    let runs = 0;
+    const seen = new Set<number>();
+    const sizes = sweepSizes(c.modelMaxBatch?.[model] ?? this.config.maxBatchSize?.[model] ?? 0, c.maxBatch ?? 32);
+    const sweep = calibrationSweep(sizes, { budgetMs: c.budgetMs ?? 3000, maxBatch: c.maxBatch ?? 32, repeats: c.repeats, warmupRuns: c.warmupRuns }, () => elapsed);
+    let step = sweep.next();
+    while (!step.done) {
+      const b = step.value;
+      const cold = runs++ === 0 ? (spec.coldRunFactor ?? 3) : seen.has(b) ? 1 : (spec.newShapeFactor ?? 1.5);
+      seen.add(b);
+      const ms = spec.serviceMs(model, b)! * cold * noiseFactor(random, spec.noise ?? 0);
+      elapsed += ms;
+      step = sweep.next(ms);
+    }
+    const points = step.value.points.map((p) => ({ batchSize: p.batchSize, ms: p.ms, samples: p.runs }));
+    if (!points.length) return;
+    if (this.estimator.seed) this.estimator.seed(model, spec.id, points);
+    else for (const p of points) for (let k = 0; k < p.samples; k++) this.estimator.observe(model, spec.id, p.batchSize, p.ms);
   }
 
   private arrive(client: number): void {
@@ -124,7 +181,8 @@ export class SimulationRun {
     this.hostBusy = work !== undefined;
     if (!work) return;
     const host = this.config.host!;
-    this.occupy(work.kind === 'admit' ? host.perJobMs : host.perRunMs, -1, 1, { kind: 'host', work });
+    const ms = work.kind === 'admit' ? host.perJobMs + (host.perKiBMs ?? 0) * (this.config.classes[work.job.classIndex].kib ?? 0) : host.perRunMs;
+    this.occupy(ms, -1, 1, { kind: 'host', work });
   }
 
   /** Runs `ms` of full-speed work on a device (-1: the serving thread), sharing what is modelled as shared. */
@@ -175,9 +233,22 @@ export class SimulationRun {
       return;
     }
     job.deviceIndex = deviceIndex;
+    job.enqueuedAt = this.now;
     const device = this.devices[deviceIndex];
     device.enqueue(job);
+    if (job.deadlineAt !== undefined) this.agenda.push(job.deadlineAt, { kind: 'expire', job });
     this.startRuns(device);
+  }
+
+  /** A queued job's deadline came (the dispatcher's expiry timer): dropped, its client answered. */
+  private expireQueued(job: SimJob): void {
+    if (this.devices[job.deviceIndex].expire(job)) this.dropped(job);
+  }
+
+  private dropped(job: SimJob): void {
+    if (this.now >= (this.config.warmupMs ?? 0)) this.stats.expired++;
+    const arrival = this.config.arrival;
+    if (arrival.kind === 'closed') this.nextFromClient(job.client, arrival.thinkMs ?? 0);
   }
 
   private newJob(client: number): SimJob {
@@ -189,7 +260,10 @@ export class SimulationRun {
       seq: this.jobSeq++,
       classIndex,
       modelKey: c.modelKey,
-      batchSize: c.batchSize,
+      rows: c.batchSize,
+      signature: c.modelKey,
+      level: c.priority && c.priority > 0 ? c.priority : (this.config.defaultPriorityLevel ?? DEFAULT_PRIORITY_LEVEL),
+      enqueuedAt: this.now,
       arrivedAt: this.now,
       deadlineAt: c.timeoutMs === undefined ? undefined : this.now + c.timeoutMs,
       client,
@@ -199,10 +273,10 @@ export class SimulationRun {
 
   /** Builds the context and runs the framework: the same call production makes. */
   private place(job: SimJob): number {
-    for (const device of this.devices) device.refreshSnapshot(job.modelKey, this.now, this.estimator);
+    for (const device of this.devices) device.refreshSnapshot(job.modelKey, this.now);
     const ctx = this.ctx;
     ctx.job.modelKey = job.modelKey;
-    ctx.job.batchSize = job.batchSize;
+    ctx.job.batchSize = job.rows;
     ctx.job.priority = this.config.classes[job.classIndex].priority ?? 0;
     ctx.job.deadlineAt = job.deadlineAt;
     ctx.now = this.now;
@@ -216,9 +290,10 @@ export class SimulationRun {
   }
 
   private startRuns(device: SimDevice): void {
-    for (const run of device.startRuns(this.now, this.estimator, this.noise)) {
-      this.occupy(run.actualMs, run.deviceIndex, device.spec.hostCores ?? 0, { kind: 'done', run });
-    }
+    const { started, expired, wakeAt } = device.startRuns(this.now, this.noise);
+    for (const run of started) this.occupy(run.actualMs, run.deviceIndex, device.spec.hostCores ?? 0, { kind: 'done', run });
+    for (const job of expired) this.dropped(job);
+    if (wakeAt !== undefined && wakeAt > this.now) this.agenda.push(wakeAt, { kind: 'wake', device: device.index });
   }
 
   private complete(run: SimRun): void {

@@ -25,6 +25,18 @@ export interface SimDeviceSpec {
    * @defaultValue 0 (the run uses none: a real GPU, NPU)
    */
   hostCores?: number;
+  /**
+   * Extra ms a run pays when its slot's previous run was of another model (a CPU pool serving
+   * mixed job sizes: caches and weights of the other model evicted). @defaultValue 0
+   */
+  switchMs?: number;
+  /**
+   * Warm-up: the first run of each model on the device takes this many times its time (session
+   * set-up, shader compilation), the first run at each new batch size `newShapeFactor` times
+   * (allocation). Calibration sees it, as the service's does. @defaultValue 3 and 1.5
+   */
+  coldRunFactor?: number;
+  newShapeFactor?: number;
 }
 
 /** A kind of job in the workload mix. */
@@ -36,6 +48,8 @@ export interface SimJobClass {
   /** Deadline relative to arrival; the job is refused up front when no device can meet it. */
   timeoutMs?: number;
   priority?: number;
+  /** KiB of request and response body (serving-path codec cost, SimHostModel.perKiBMs). @defaultValue 0 */
+  kib?: number;
 }
 
 /** Closed loop: N clients, each sends its next job `thinkMs` after the previous one completes. */
@@ -52,12 +66,26 @@ export interface OpenLoopArrival {
   ratePerSecond: number;
 }
 
-/** Start-up calibration of the estimator from the devices' noise-free service times. */
-export interface SimCalibration {
-  batchSizes: number[];
-  /** Observations per point. @defaultValue 3 */
-  samples?: number;
-}
+/**
+ * Start-up calibration of the estimator. "sweep": the service's own procedure
+ * (calibrationSweep(): warm-up runs, a few noisy runs per batch size within a time budget) on
+ * each simulated device, which learns online afterwards from simulated runs only. "oracle": the
+ * devices' true noise-free service times at `batchSizes`, which no real service knows: an
+ * upper bound, to be labelled so.
+ */
+export type SimCalibration =
+  | {
+      mode: 'sweep';
+      /** @defaultValue 3000 */
+      budgetMs?: number;
+      /** @defaultValue 32 */
+      maxBatch?: number;
+      /** Per model: its max_batch_size, which caps the sweep. @defaultValue SimulationConfig.maxBatchSize */
+      modelMaxBatch?: Record<string, number>;
+      repeats?: number;
+      warmupRuns?: number;
+    }
+  | { mode: 'oracle'; batchSizes: number[]; /** Observations per point. @defaultValue 3 */ samples?: number };
 
 /**
  * The serving process's own thread (HTTP, validation, scheduling, messaging with the pools) as
@@ -69,6 +97,11 @@ export interface SimHostModel {
   perJobMs: number;
   /** Thread time per session run (send to the pool, take the result back, split a batch), ms. */
   perRunMs: number;
+  /**
+   * Thread time per KiB a job carries (request and response codec), ms, added to perJobMs with
+   * the class's SimJobClass.kib. @defaultValue 0
+   */
+  perKiBMs?: number;
   /**
    * CPU cores that the serving thread and the devices' runs (SimDeviceSpec.hostCores) share;
    * absent: they never slow each other down.
@@ -83,6 +116,10 @@ export interface SimulationConfig {
   classes: SimJobClass[];
   /** Per model: largest batch the dynamic batcher forms from queued jobs (absent or 0: no merging). */
   maxBatchSize?: Record<string, number>;
+  /** Per model: the dynamic batcher's max queue delay, ms (absent: 0, never hold a batch back). */
+  maxQueueDelayMs?: Record<string, number>;
+  /** Level of jobs without a priority (the service's SWITCHYARD_DEFAULT_PRIORITY_LEVEL). @defaultValue 5 */
+  defaultPriorityLevel?: number;
   arrival: ClosedLoopArrival | OpenLoopArrival;
   /** Simulated time the run lasts. */
   durationMs: number;
@@ -90,6 +127,6 @@ export interface SimulationConfig {
   warmupMs?: number;
   /** Seeds the workload, the noise and ctx.random. @defaultValue 1 */
   seed?: number;
-  /** Seed the estimator before the run (otherwise it learns online from nothing). */
+  /** Calibrate the estimator before the run (otherwise it learns online from nothing). */
   calibration?: SimCalibration;
 }

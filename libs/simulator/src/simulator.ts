@@ -1,6 +1,6 @@
-import { SchedulingFramework } from '../framework/scheduling-framework';
-import type { SchedulingPolicy } from '../interfaces/scheduling-policy.interface';
-import type { ServiceTimeEstimator } from '../interfaces/service-time-estimator.interface';
+import { SchedulingFramework } from '@switchyard/scheduler';
+import type { SchedulingPolicy } from '@switchyard/scheduler';
+import type { ServiceTimeEstimator } from '@switchyard/scheduler';
 import type { SimulationConfig } from './interfaces/simulation-config.interface';
 import type { SimulationReport } from './interfaces/simulation-report.interface';
 import { SimulationConfigError } from './simulation-config.error';
@@ -46,7 +46,8 @@ function validate(c: SimulationConfig): void {
     if (!((d.costWeight ?? 1) >= 0)) fail(`devices[${d.id}].costWeight must be >= 0`);
     if (!((d.noise ?? 0) >= 0)) fail(`devices[${d.id}].noise must be >= 0`);
   }
-  if (c.host && !(c.host.perJobMs >= 0 && c.host.perRunMs >= 0)) fail('host.perJobMs and host.perRunMs must be >= 0');
+  if (c.host && !(c.host.perJobMs >= 0 && c.host.perRunMs >= 0 && (c.host.perKiBMs ?? 0) >= 0)) fail('host.perJobMs, perRunMs and perKiBMs must be >= 0');
+  for (const d of c.devices) if (!((d.switchMs ?? 0) >= 0)) fail(`devices[${d.id}].switchMs must be >= 0`);
   if (c.host?.cores !== undefined && !(c.host.cores > 0)) fail('host.cores must be > 0');
   for (const d of c.devices) {
     if (!((d.hostCores ?? 0) >= 0)) fail(`devices[${d.id}].hostCores must be >= 0`);

@@ -39,6 +39,8 @@ export interface SimulationReport {
   rejected: number;
   /** Jobs that finished after their deadline. */
   late: number;
+  /** Jobs dropped from a queue when their deadline came (the service answers them 504). */
+  expired: number;
   throughputJobsPerSecond: number;
   throughputRowsPerSecond: number;
   latencyMs: LatencySummary;

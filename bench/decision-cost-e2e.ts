@@ -1,0 +1,82 @@
+/**
+ * The whole placement decision (a script): snapshot of every device from its dispatcher +
+ * filter + the production framework and policies, with 64 devices and 1,000 queued jobs, as
+ * SchedulerService makes it. Target: < 20 us median at 64 devices and 1,000 queued jobs.
+ *
+ *   npm run build && node dist/bench/decision-cost-e2e.js [out-root]
+ *
+ * Writes bench/results/decision-cost-e2e/<date>-<host>/report.md and raw.json.gz (every timed decision).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { DEFAULT_POLICY_FACTORIES, PolicyRegistry, SchedulingFramework } from '@switchyard/scheduler';
+import { measureEndToEnd, type EndToEndRow } from './decision-cost/end-to-end-decision';
+import { hostFacts, resultDir } from './runner/host-facts';
+
+const TARGET_NS = 20_000;
+const SHAPES = [
+  { devices: 2, queuedJobs: 0, observesPerDecision: 0 },
+  { devices: 64, queuedJobs: 1000, observesPerDecision: 0 },
+  { devices: 64, queuedJobs: 1000, observesPerDecision: 1 },
+  { devices: 64, queuedJobs: 10_000, observesPerDecision: 0 },
+];
+const POLICIES = ['adaptive', 'adaptive-cost-blind', 'least-loaded', 'round-robin'];
+const DECISIONS = 20_000;
+
+function main(outRoot = 'bench/results'): void {
+  const registry = new PolicyRegistry(DEFAULT_POLICY_FACTORIES);
+  const framework = new SchedulingFramework();
+  const load0 = hostFacts().loadAverage ?? [];
+  const rows: EndToEndRow[] = [];
+  for (const shape of SHAPES) {
+    for (const name of POLICIES) {
+      const row = measureEndToEnd(framework, registry.get(name), { ...shape, decisions: DECISIONS });
+      rows.push(row);
+      process.stdout.write(`${shape.devices} devices ${shape.queuedJobs} queued obs ${shape.observesPerDecision} ${name}: median ${(row.medianNs / 1000).toFixed(2)} us\n`);
+    }
+  }
+  const us = (ns: number) => (ns / 1000).toFixed(2);
+  const target = rows.filter((r) => r.devices === 64 && r.queuedJobs === 1000);
+  const worst = target.reduce((a, b) => (b.medianNs > a.medianNs ? b : a));
+  const facts = hostFacts();
+  const report = [
+    '# Scheduling decision cost, end to end',
+    '',
+    `${new Date().toISOString().slice(0, 10)} on \`${facts.hostname}\`: ${facts.cpuModel} (${facts.cores} cores, shared by several engineers), Node ${facts.node};`,
+    `load average ${load0.join(' / ')} at the start, ${(hostFacts().loadAverage ?? []).join(' / ')} at the end.`,
+    '',
+    'What is timed, per decision: a DeviceSnapshot of every device from its real DeviceDispatcher (`deviceSnapshot()`, which',
+    'SchedulerService calls: `deviceLoad()` over the running batches and the per-model queues\' running sums, never a walk over queued',
+    'jobs), the canRun filter, and `SchedulingFramework.schedule()` with the production policy. The dispatchers hold their queued',
+    'jobs in front of pools whose tasks never finish (`HeldPool`), so queues stay at the stated size. Between decisions the clock',
+    'moves (running work changes) and the job varies (3 models, batch 1/2/8). "observes/decision" is how many estimator updates',
+    '(completions) happen between two decisions: each one invalidates every queue\'s cached queued work (recomputed from the',
+    'running sums). Rounds of 1,000 decisions after a 5,000-decision warm-up, ' + `${DECISIONS / 1000} rounds: this process's CPU time (user + system) per`,
+    'decision, median over the rounds and best round, and the wall-clock median (inflated by the other processes on this shared host).',
+    'Raw per-round data: `raw.json.gz`.',
+    '',
+    `**Result:** 64 devices, 1,000 queued jobs: slowest median ${us(worst.medianNs)} us (${worst.policy}, ${worst.observesPerDecision} observe/decision, ${worst.ratio.toFixed(1)}x its policy-only cost): ${worst.medianNs < TARGET_NS ? 'meets' : 'MISSES'} the target of < 20 us on this host at its load.`,
+    '',
+    '| devices | queued jobs | observes/decision | policy | median us (CPU) | best round us (CPU) | median us (wall) | policy only, median us (CPU) | whole / policy only |',
+    '| ---: | ---: | ---: | :--- | ---: | ---: | ---: | ---: | ---: |',
+    ...rows.map(
+      (r) =>
+        `| ${r.devices} | ${r.queuedJobs.toLocaleString('en')} | ${r.observesPerDecision} | ${r.policy} | ${us(r.medianNs)} | ${us(r.bestNs)} | ${us(r.wallMedianNs)} | ${us(r.policyOnlyMedianNs)} | ${r.ratio.toFixed(1)}x |`,
+    ),
+    '',
+    '"policy only" runs the same decisions on snapshots built once, in rounds interleaved with the whole decision (a side-by-side ratio,',
+    'less sensitive to the host\'s load than either number). The policy-only bench (`bench/results/decision-cost/`) measured adaptive',
+    'at 64 devices at 3.3 us on this VM at load average 1.6; on a host that quiet the whole decision is about that times the ratio above.',
+    '',
+    'Reproduce: `npm run build && node dist/bench/decision-cost-e2e.js`.',
+    '',
+  ].join('\n');
+  const dir = resultDir(outRoot, 'decision-cost-e2e', facts.hostname);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'report.md'), report);
+  writeFileSync(join(dir, 'raw.json.gz'), gzipSync(JSON.stringify({ host: facts, rows })));
+  process.stdout.write(`${join(dir, 'report.md')}\n`);
+}
+
+main(process.argv[2]);

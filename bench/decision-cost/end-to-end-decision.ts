@@ -1,0 +1,159 @@
+import { SwitchyardEvents } from '@switchyard/common';
+import type { DeviceInfo } from '@switchyard/devices';
+import type { ServedModel } from '@switchyard/models';
+import {
+  DeviceDispatcher,
+  deviceSnapshot,
+  modelDevices,
+  EwmaServiceTimeEstimator,
+  predictServiceMs,
+  type InferenceJob,
+  type SchedulingContext,
+  type SchedulingFramework,
+  type SchedulingPolicy,
+} from '@switchyard/scheduler';
+import { createPrng } from '@switchyard/simulator';
+import { ManualClock } from '../../libs/scheduler/src/dispatch/testing/manual-clock';
+import { percentileOfSorted } from '../stats/percentile';
+import { HeldPool } from './held-pool';
+
+const MODELS = ['mlp_small', 'mlp_large', 'cnn_small'];
+
+export interface EndToEndOptions {
+  devices: number;
+  queuedJobs: number;
+  /** Estimator updates (completions) per decision: each invalidates the cached queued work. */
+  observesPerDecision: number;
+  decisions: number;
+}
+
+export interface EndToEndRow extends EndToEndOptions {
+  policy: string;
+  /** Per round of ROUND decisions: CPU ns (user + system of this process) per decision. */
+  cpuNsByRound: number[];
+  /** Per round: wall-clock ns per decision (inflated most by other processes on a shared host). */
+  wallNsByRound: number[];
+  /** Median over the rounds of CPU ns per decision. */
+  medianNs: number;
+  /** Least disturbed round's CPU ns per decision. */
+  bestNs: number;
+  /** Median over the rounds of wall ns per decision. */
+  wallMedianNs: number;
+  /**
+   * The same decisions without building snapshots (the framework and policy on snapshots built
+   * once), in rounds interleaved with the others: CPU ns per decision, median over its rounds.
+   */
+  policyOnlyMedianNs: number;
+  /** medianNs / policyOnlyMedianNs: what building the snapshots multiplies a decision's cost by. */
+  ratio: number;
+}
+
+/** Decisions per timed round. */
+const ROUND = 1000;
+
+function servedModel(name: string, deviceIds: string[]): ServedModel {
+  return {
+    key: `${name}@1`,
+    name,
+    state: 'READY',
+    devices: deviceIds,
+    maxBatchSize: 32,
+    config: { max_batch_size: 32, dynamic_batching: { max_queue_delay_microseconds: 0 } },
+  } as unknown as ServedModel;
+}
+
+function job(model: ServedModel, rows: number, id: number): InferenceJob {
+  const data = new Float32Array(rows * 4).buffer;
+  return { id: `j${id}`, model, inputs: [{ name: 'input', datatype: 'FP32', shape: [rows, 4], data }], batchSize: rows, receivedAt: 0 };
+}
+
+/**
+ * Times the whole placement decision as the scheduler makes it: a snapshot of every device
+ * (deviceSnapshot(): the dispatcher's running sums), the canRun filter, and the framework with a
+ * production policy, on `devices` dispatchers holding `queuedJobs` queued jobs.
+ */
+export function measureEndToEnd(framework: SchedulingFramework, policy: SchedulingPolicy, o: EndToEndOptions): EndToEndRow {
+  const random = createPrng(o.devices * 17 + o.queuedJobs);
+  const clock = new ManualClock(0);
+  const estimator = new EwmaServiceTimeEstimator();
+  const events = new SwitchyardEvents();
+  const ids = Array.from({ length: o.devices }, (_, i) => `${i % 4 === 0 ? 'cpu' : 'gpu'}:${i}`);
+  const models = MODELS.map((m) => servedModel(m, ids.filter(() => random() < 0.9)));
+  const devices = ids.map((id, i): { info: DeviceInfo; dispatcher: DeviceDispatcher } => {
+    const info = { id, kind: i % 4 === 0 ? 'cpu' : 'gpu', vendor: 'bench', name: id, executionProvider: null, usable: true, costWeight: 0.5 + random() * 2 } as DeviceInfo;
+    for (const m of models) {
+      const fixed = 0.2 + random() * 10;
+      const perRow = 0.01 + random();
+      estimator.seed(m.key, id, [1, 4, 16, 64].map((b) => ({ batchSize: b, ms: fixed + perRow * b, samples: 5 })));
+    }
+    const pool = new HeldPool(info, 1 + Math.floor(random() * 4));
+    const dispatcher = new DeviceDispatcher({ pool, clock, estimator, events, predictServiceMs: (model, rows) => predictServiceMs(estimator, model, id, rows, ids) });
+    return { info, dispatcher };
+  });
+  const decision = { policy: policy.name, deviceId: '' };
+  for (let i = 0; i < o.queuedJobs; i++) {
+    const d = devices[i % devices.length];
+    d.dispatcher.enqueue({ job: job(models[i % models.length], 1 + (i % 8), i), decision, level: 1 + (i % 3) * 2 }).catch(() => undefined); // refused at close()
+  }
+  const ctx: SchedulingContext = { job: { modelKey: '', batchSize: 1, priority: 0 }, now: 0, devices: [], estimator, state: new Map(), sequence: 0, random };
+  const jobs = models.flatMap((m) => [1, 2, 8].map((rows, k) => job(m, rows, -1 - k)));
+  const snapshotsFor = (j: InferenceJob) => {
+    const runnable = modelDevices(j.model);
+    return devices.map((d) => deviceSnapshot(j, d.info, d.dispatcher, runnable)).filter((s) => s.canRun);
+  };
+  const schedule = (j: InferenceJob, snapshots: SchedulingContext['devices']): void => {
+    ctx.job.modelKey = j.model.key;
+    ctx.job.batchSize = j.batchSize;
+    ctx.now = clock.now();
+    ctx.devices = snapshots;
+    ctx.state.clear();
+    framework.schedule(policy, ctx);
+    ctx.sequence++;
+  };
+  const decide = (i: number): void => {
+    for (let k = 0; k < o.observesPerDecision; k++) estimator.observe(models[i % 3].key, ids[(i * 7 + k) % ids.length], 4, 5 + (i % 5));
+    clock.advance(0.05);
+    const j = jobs[i % jobs.length];
+    schedule(j, snapshotsFor(j));
+  };
+  for (let i = 0; i < 5000; i++) decide(i); // warm-up (JIT)
+  const prebuilt = jobs.map(snapshotsFor);
+  const policyOnly = (i: number): void => {
+    clock.advance(0.05);
+    schedule(jobs[i % jobs.length], prebuilt[i % jobs.length]);
+  };
+  for (let i = 0; i < 5000; i++) policyOnly(i);
+  const cpuNsByRound: number[] = [];
+  const wallNsByRound: number[] = [];
+  const policyNsByRound: number[] = [];
+  const round = (step: (i: number) => void, from: number, cpuOut: number[], wallOut?: number[]) => {
+    const wall = process.hrtime.bigint();
+    const cpu = process.cpuUsage();
+    for (let i = from; i < from + ROUND; i++) step(i);
+    const spent = process.cpuUsage(cpu);
+    cpuOut.push(((spent.user + spent.system) * 1000) / ROUND);
+    wallOut?.push(Number(process.hrtime.bigint() - wall) / ROUND);
+  };
+  for (let done = 0; done < o.decisions; done += ROUND) {
+    round(decide, done, cpuNsByRound, wallNsByRound);
+    round(policyOnly, done, policyNsByRound);
+  }
+  for (const d of devices) d.dispatcher.close();
+  const medianNs = median(cpuNsByRound);
+  const policyOnlyMedianNs = median(policyNsByRound);
+  return {
+    ...o,
+    policy: policy.name,
+    cpuNsByRound,
+    wallNsByRound,
+    medianNs,
+    bestNs: Math.min(...cpuNsByRound),
+    wallMedianNs: median(wallNsByRound),
+    policyOnlyMedianNs,
+    ratio: medianNs / policyOnlyMedianNs,
+  };
+}
+
+function median(values: readonly number[]): number {
+  return percentileOfSorted([...values].sort((a, b) => a - b), 0.5);
+}
