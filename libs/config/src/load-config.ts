@@ -31,7 +31,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Reco
   const e = parsed.data;
   return {
     http: { host: e.HOST, port: e.PORT, bodyLimitBytes: e.BODY_LIMIT_BYTES, maxTensorElements: e.MAX_TENSOR_ELEMENTS },
-    models: { repository: resolve(e.MODEL_REPOSITORY), load: e.MODELS, generateDemo: e.GENERATE_DEMO_MODELS },
+    models: { repository: resolve(e.MODEL_REPOSITORY), load: e.MODELS, generateDemo: e.GENERATE_DEMO_MODELS,
+      control: e.MODEL_CONTROL,
+      pollIntervalMs: Math.round(e.MODEL_POLL_INTERVAL_S * 1000),
+      memoryBudgetBytes: e.MODEL_MEMORY_BUDGET_BYTES,
+    },
+    dataDir: resolve(e.DATA_DIR),
     devices: {
       disabled: e.DISABLED_DEVICES,
       costWeights: e.DEVICE_COSTS,

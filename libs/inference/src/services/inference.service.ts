@@ -53,7 +53,9 @@ export class InferenceService {
       ...(policy !== undefined ? { policy } : {}),
       ...(device !== undefined ? { device } : {}),
     };
-    const outcome = await this.scheduler.submit(job);
+    // held until answered: an unload of this version waits for it (no await between here and submit)
+    const release = this.models.acquire(model);
+    const outcome = await this.scheduler.submit(job).finally(release);
     const encoded = encodeInferResponse(
       {
         model_name: model.name,
