@@ -131,6 +131,46 @@ describe('model repository API (e2e, explicit control)', () => {
     expect(notServed.json.error).toContain('not enough memory');
   });
 
+  it('counts requests in the statistics extension, per version, in Triton\'s format (get_inference_statistics)', async () => {
+    const stats = async (path: string) => {
+      const res = await fetch(`${url}${path}`);
+      return { status: res.status, body: (await res.json()) as { model_stats: any[]; error?: string } };
+    };
+    const before = (await stats('/v2/models/mlp_tiny/versions/2/stats')).body.model_stats[0];
+    for (let i = 0; i < 3; i++) expect((await inferTiny('/v2/models/mlp_tiny/versions/2/infer')).status).toBe(200);
+    const bad = await postJson(url, '/v2/models/mlp_tiny/versions/2/infer', { inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 3], data: [1, 2, 3] }] });
+    expect(bad.status).toBe(400);
+    const { status, body } = await stats('/v2/models/mlp_tiny/versions/2/stats');
+    expect(status).toBe(200);
+    expect(body.model_stats).toHaveLength(1);
+    const after = body.model_stats[0];
+    expect(after).toMatchObject({ name: 'mlp_tiny', version: '2' });
+    const delta = (path: string) => path.split('.').reduce((o, k) => o[k], after) - path.split('.').reduce((o, k) => o[k], before);
+    expect(delta('inference_stats.success.count')).toBe(3);
+    expect(delta('inference_stats.fail.count')).toBe(1);
+    expect(delta('inference_stats.queue.count')).toBe(3);
+    expect(delta('inference_stats.compute_infer.count')).toBe(3);
+    expect(delta('inference_stats.compute_input.count')).toBe(3);
+    expect(delta('inference_stats.compute_output.count')).toBe(3);
+    expect(delta('inference_stats.compute_infer.ns')).toBeGreaterThan(0);
+    expect(delta('inference_stats.success.ns')).toBeGreaterThanOrEqual(delta('inference_stats.compute_infer.ns'));
+    expect(delta('inference_count')).toBe(6);
+    expect(delta('execution_count')).toBeGreaterThanOrEqual(1);
+    expect(after.last_inference).toBeGreaterThan(Date.now() - 60_000);
+    expect(after.batch_stats.length).toBeGreaterThan(0);
+    expect(after.batch_stats[0]).toEqual({
+      batch_size: expect.any(Number),
+      compute_input: { count: expect.any(Number), ns: expect.any(Number) },
+      compute_infer: { count: expect.any(Number), ns: expect.any(Number) },
+      compute_output: { count: expect.any(Number), ns: expect.any(Number) },
+    });
+    const all = (await stats('/v2/models/stats')).body.model_stats.map((m: { name: string; version: string }) => `${m.name}@${m.version}`);
+    expect(all).toEqual(expect.arrayContaining(['mlp_tiny@2', 'mlp_small@1']));
+    expect((await stats('/v2/models/mlp_tiny/stats')).body.model_stats.map((m: { version: string }) => m.version)).toEqual(['2']);
+    expect((await stats('/v2/models/nope/stats')).status).toBe(404);
+    expect(((await (await fetch(`${url}/v2`)).json()) as { extensions: string[] }).extensions).toContain('statistics');
+  });
+
   it('unloads while requests are queued: every admitted request is answered, new ones get 503 then 404', async () => {
     const rows = 64;
     const input = seededFloats(rows * 1024, 5);
@@ -209,5 +249,37 @@ describe('model repository API (e2e, poll control)', () => {
     expect(((await res.json()) as { error: string }).error).toContain('model control mode "poll"');
     await rm(join(root, 'mlp_tiny'), { recursive: true, force: true });
     await waitFor('mlp_tiny', ['1:UNAVAILABLE', '3:UNAVAILABLE']);
+  });
+});
+
+describe('model repository API (e2e, a runtime load is READY only once calibrated)', () => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    server = await startTestServer({
+      DISABLED_DEVICES: 'gpu:0',
+      MODELS: 'mlp_tiny',
+      GENERATE_DEMO_MODELS: false,
+      MODEL_CONTROL: 'explicit',
+      CALIBRATION: 'force',
+      CALIBRATION_BUDGET_MS: 300,
+      CALIBRATION_MAX_BATCH: 4,
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('answers the load after the version was calibrated on every device it runs on', async () => {
+    const res = await fetch(`${server.url}/v2/repository/models/cnn_small/load`, { method: 'POST' });
+    expect(res.status).toBe(200);
+    const status = (await (await fetch(`${server.url}/v1/scheduler`)).json()) as {
+      devices: Array<{ deviceId: string }>;
+      estimates: Array<{ model: string; deviceId: string; points: Array<{ batchSize: number }> }>;
+    };
+    const calibrated = status.estimates.filter((e) => e.model === 'cnn_small@1' && e.points.length > 0).map((e) => e.deviceId);
+    expect(calibrated.sort()).toEqual(status.devices.map((d) => d.deviceId).sort());
+    expect((await fetch(`${server.url}/v2/models/cnn_small/ready`)).status).toBe(200);
   });
 });

@@ -5,6 +5,8 @@ import { InferController } from './controllers/infer.controller';
 import { ModelsController } from './controllers/models.controller';
 import { RepositoryController } from './controllers/repository.controller';
 import { ServerController } from './controllers/server.controller';
+import { StatisticsController } from './controllers/statistics.controller';
+import { ModelStatisticsService } from './statistics/model-statistics.service';
 import { InferenceService } from './services/inference.service';
 
 /**
@@ -13,8 +15,8 @@ import { InferenceService } from './services/inference.service';
  */
 @Module({
   imports: [ModelsModule, SchedulerModule],
-  controllers: [ServerController, ModelsController, InferController, RepositoryController],
-  providers: [InferenceService],
+  controllers: [ServerController, StatisticsController, ModelsController, InferController, RepositoryController],
+  providers: [InferenceService, ModelStatisticsService],
   exports: [InferenceService],
 })
 export class InferenceModule {}

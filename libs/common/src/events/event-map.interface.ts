@@ -20,6 +20,25 @@ export interface SwitchyardEventMap {
     totalMs: number;
     predictedMs?: number;
   };
+  /**
+   * An inference request for a resolved model version was answered (the statistics extension and
+   * rollouts count these). Nanoseconds, as Triton's statistics; `status` is the HTTP status of a
+   * failure.
+   */
+  'inference.finished': {
+    model: string;
+    version: string;
+    outcome: 'ok' | 'error';
+    status?: number;
+    /** Rows of this request; `executedBatchSize` rows of the session run that served it. */
+    batchSize: number;
+    executedBatchSize?: number;
+    queueNs: number;
+    inputNs: number;
+    inferNs: number;
+    outputNs: number;
+    totalNs: number;
+  };
   /** A job was refused before dispatch. */
   'job.rejected': {
     model: string;

@@ -2,13 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Inject, Injectable } from '@nestjs/common';
 import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '@switchyard/config';
-import { ModelRepositoryService } from '@switchyard/models';
+import { SwitchyardError, SwitchyardEvents } from '@switchyard/common';
+import { ModelRepositoryService, type ServedModel } from '@switchyard/models';
 import { RuntimeService } from '@switchyard/runtime';
-import { type InferenceJob, SchedulerService } from '@switchyard/scheduler';
+import { type InferenceJob, type JobOutcome, SchedulerService } from '@switchyard/scheduler';
 import { encodeInferResponse, type EncodedInferResponse } from '../codec/encode-infer-response';
 import { splitInferBody } from '../codec/split-infer-body';
 import { InferRequestValidator } from '../validation/infer-request.validator';
 import { readInferRequest } from '../validation/read-infer-request';
+import type { ValidatedInferRequest } from '../interfaces/validated-infer-request.interface';
 import { DEFAULT_MAX_TENSOR_ELEMENTS } from '../inference.constants';
 import { assertReady } from './assert-model-ready';
 
@@ -25,6 +27,7 @@ export class InferenceService {
     private readonly models: ModelRepositoryService,
     private readonly scheduler: SchedulerService,
     private readonly runtime: RuntimeService,
+    private readonly events: SwitchyardEvents,
   ) {
     // decoded tensors take recycled memory: workers return input buffers after each run
     this.validator = new InferRequestValidator({ maxTensorElements: config.http.maxTensorElements ?? DEFAULT_MAX_TENSOR_ELEMENTS }, (n) =>
@@ -37,8 +40,42 @@ export class InferenceService {
     const receivedAt = performance.now();
     const model = this.models.get(modelName, version);
     assertReady(model);
-    const { header, binary } = splitInferBody(body, headerLength);
-    const request = this.validator.validate(model, readInferRequest(header), binary);
+    return this.serve(model, body, headerLength, receivedAt);
+  }
+
+  /** Runs one request on a resolved version and reports it ('inference.finished'). */
+  private async serve(model: ServedModel, body: unknown, headerLength: string | undefined, receivedAt: number): Promise<EncodedInferResponse> {
+    const ns = (ms: number) => Math.round(ms * 1e6);
+    let batchSize = 1;
+    try {
+      const { header, binary } = splitInferBody(body, headerLength);
+      const request = this.validator.validate(model, readInferRequest(header), binary);
+      batchSize = request.batchSize;
+      const decodedAt = performance.now();
+      const { encoded, outcome, encodeMs } = await this.run(model, request, receivedAt);
+      const done = performance.now();
+      this.events.emit('inference.finished', {
+        model: model.name,
+        version: model.version,
+        outcome: 'ok',
+        batchSize,
+        executedBatchSize: outcome.executedBatchSize,
+        queueNs: ns(outcome.timings.queueMs),
+        inputNs: ns(decodedAt - receivedAt),
+        inferNs: ns(outcome.timings.runMs),
+        outputNs: ns(encodeMs),
+        totalNs: ns(done - receivedAt),
+      });
+      return encoded;
+    } catch (err) {
+      const status = err instanceof SwitchyardError ? err.status : 500;
+      const totalNs = ns(performance.now() - receivedAt);
+      this.events.emit('inference.finished', { model: model.name, version: model.version, outcome: 'error', status, batchSize, queueNs: 0, inputNs: 0, inferNs: 0, outputNs: 0, totalNs });
+      throw err;
+    }
+  }
+
+  private async run(model: ServedModel, request: ValidatedInferRequest, receivedAt: number): Promise<{ encoded: EncodedInferResponse; outcome: JobOutcome; encodeMs: number }> {
     const { device, priority, timeoutMs, policy } = request.options;
     // A pinned `device` is checked by the scheduler (unknown: 404, model not loaded there: 400).
     const job: InferenceJob = {
@@ -56,6 +93,7 @@ export class InferenceService {
     // held until answered: an unload of this version waits for it (no await between here and submit)
     const release = this.models.acquire(model);
     const outcome = await this.scheduler.submit(job).finally(release);
+    const encodeStart = performance.now();
     const encoded = encodeInferResponse(
       {
         model_name: model.name,
@@ -75,7 +113,7 @@ export class InferenceService {
     );
     // the encoded body holds copies: the output buffers are free for the next request's tensors
     for (const output of outcome.outputs) this.runtime.buffers.release(output.data);
-    return encoded;
+    return { encoded, outcome, encodeMs: performance.now() - encodeStart };
   }
 }
 
