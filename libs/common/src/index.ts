@@ -1,5 +1,6 @@
 export * from './tensors/tensor-data-type';
 export * from './tensors/wire-tensor.interface';
+export * from './tensors/bytes-tensor';
 export * from './errors/switchyard.error';
 export * from './errors/http-errors';
 export * from './events/event-map.interface';

@@ -2,6 +2,7 @@ import { InferenceFailedError, type WireTensor } from '@switchyard/common';
 import type { InferResponseDto } from '../dto/infer-response.dto';
 import type { RequestedOutput } from '../interfaces/validated-infer-request.interface';
 import { bufferToJsonText } from './tensor-json.codec';
+import { bytesBufferToJsonText } from './bytes-json.codec';
 
 /** A response body ready to send. */
 export interface EncodedInferResponse {
@@ -33,7 +34,8 @@ export function encodeInferResponse(
       binary.push(Buffer.from(tensor.data));
       parts.push(`{${meta},"parameters":{"binary_data_size":${tensor.data.byteLength}}}`);
     } else {
-      parts.push(`{${meta},"data":${bufferToJsonText(tensor.data, tensor.datatype)}}`);
+      const data = tensor.datatype === 'BYTES' ? bytesBufferToJsonText(tensor.data) : bufferToJsonText(tensor.data, tensor.datatype);
+      parts.push(`{${meta},"data":${data}}`);
     }
   }
   const envelope = JSON.stringify({ ...head, outputs: [] });
