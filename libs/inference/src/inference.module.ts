@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ModelsModule } from '@switchyard/models';
+import { RolloutsModule } from '@switchyard/rollouts';
 import { SchedulerModule } from '@switchyard/scheduler';
 import { InferController } from './controllers/infer.controller';
 import { ModelsController } from './controllers/models.controller';
@@ -14,7 +15,7 @@ import { InferenceService } from './services/inference.service';
  * must also call configureInferenceHttp() (body parsers, body limit, the exception filter).
  */
 @Module({
-  imports: [ModelsModule, SchedulerModule],
+  imports: [ModelsModule, SchedulerModule, RolloutsModule],
   controllers: [ServerController, StatisticsController, ModelsController, InferController, RepositoryController],
   providers: [InferenceService, ModelStatisticsService],
   exports: [InferenceService],

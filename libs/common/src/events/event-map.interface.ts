@@ -39,6 +39,10 @@ export interface SwitchyardEventMap {
     outputNs: number;
     totalNs: number;
   };
+  /** A rollout analysis decided something (also audited in the log). */
+  'rollout.decision': { model: string; primary: string; candidate: string; decision: string; status: string; weight: number; reason: string };
+  /** A caller judged an answer (POST /v1/feedback). */
+  'feedback.recorded': { model: string; version: string; correct: boolean };
   /** A job was refused before dispatch. */
   'job.rejected': {
     model: string;

@@ -4,6 +4,9 @@ import type { EncodedInferResponse } from '../codec/encode-infer-response';
 import { INFERENCE_HEADER_CONTENT_LENGTH } from '../http/inference-body.parser';
 import { InferenceService } from '../services/inference.service';
 
+/** Sticky rollout routing: requests with the same value land on the same version. */
+const SESSION_HEADER = 'x-switchyard-session';
+
 /** POST /v2/models/{m}[/versions/{v}]/infer: JSON or binary tensor data in, the same out. */
 @Controller('v2/models/:model')
 export class InferController {
@@ -15,9 +18,10 @@ export class InferController {
     @Param('model') model: string,
     @Body() body: unknown,
     @Headers(INFERENCE_HEADER_CONTENT_LENGTH) headerLength: string | undefined,
+    @Headers(SESSION_HEADER) session: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Buffer> {
-    return send(reply, await this.inference.infer(model, undefined, body, headerLength));
+    return send(reply, await this.inference.infer(model, undefined, body, headerLength, session));
   }
 
   @Post('versions/:version/infer')

@@ -5,6 +5,7 @@ import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '@switchyard/config';
 import { SwitchyardError, SwitchyardEvents } from '@switchyard/common';
 import { ModelRepositoryService, type ServedModel } from '@switchyard/models';
 import { RuntimeService } from '@switchyard/runtime';
+import { answerLabels, FeedbackService, RolloutService } from '@switchyard/rollouts';
 import { type InferenceJob, type JobOutcome, SchedulerService } from '@switchyard/scheduler';
 import { encodeInferResponse, type EncodedInferResponse } from '../codec/encode-infer-response';
 import { splitInferBody } from '../codec/split-infer-body';
@@ -28,6 +29,8 @@ export class InferenceService {
     private readonly scheduler: SchedulerService,
     private readonly runtime: RuntimeService,
     private readonly events: SwitchyardEvents,
+    private readonly rollouts: RolloutService,
+    private readonly feedback: FeedbackService,
   ) {
     // decoded tensors take recycled memory: workers return input buffers after each run
     this.validator = new InferRequestValidator({ maxTensorElements: config.http.maxTensorElements ?? DEFAULT_MAX_TENSOR_ELEMENTS }, (n) =>
@@ -35,16 +38,37 @@ export class InferenceService {
     );
   }
 
-  /** `body` is the raw Buffer (or an already parsed JSON object); `headerLength` the Inference-Header-Content-Length header. */
-  async infer(modelName: string, version: string | undefined, body: unknown, headerLength: string | undefined): Promise<EncodedInferResponse> {
+  /**
+   * `body` is the raw Buffer (or an already parsed JSON object); `headerLength` the
+   * Inference-Header-Content-Length header; `session` the X-Switchyard-Session header (sticky
+   * rollout routing). A request that names no version goes where a rollout routes it.
+   */
+  async infer(modelName: string, version: string | undefined, body: unknown, headerLength: string | undefined, session?: string): Promise<EncodedInferResponse> {
     const receivedAt = performance.now();
-    const model = this.models.get(modelName, version);
+    const route = version === undefined || version === '' ? this.rollouts.route(modelName, session) : undefined;
+    const model = this.models.get(modelName, route?.version ?? version);
     assertReady(model);
-    return this.serve(model, body, headerLength, receivedAt);
+    if (!route?.shadow) return (await this.serve(model, body, headerLength, receivedAt, ANSWER)).encoded;
+    // shadow: the candidate gets its own decode of the same body; only the primary answers
+    const primary = this.serve(model, body, headerLength, receivedAt, { remember: true, labels: true });
+    const mirror = this.mirror(modelName, route.shadow, body, headerLength);
+    void Promise.all([primary.catch(() => undefined), mirror]).then(([a, b]) => {
+      if (a && b) this.rollouts.recordShadow(modelName, a.labels.join('|') === b.labels.join('|'));
+    });
+    return (await primary).encoded;
+  }
+
+  /** A mirrored run for a shadow candidate: its failures are counted (inference.finished), never seen. */
+  private async mirror(name: string, version: string, body: unknown, headerLength: string | undefined): Promise<{ labels: string[] } | undefined> {
+    try {
+      return await this.serve(this.models.get(name, version), body, headerLength, performance.now(), { remember: false, labels: true });
+    } catch {
+      return undefined;
+    }
   }
 
   /** Runs one request on a resolved version and reports it ('inference.finished'). */
-  private async serve(model: ServedModel, body: unknown, headerLength: string | undefined, receivedAt: number): Promise<EncodedInferResponse> {
+  private async serve(model: ServedModel, body: unknown, headerLength: string | undefined, receivedAt: number, use: AnswerUse): Promise<{ encoded: EncodedInferResponse; labels: string[] }> {
     const ns = (ms: number) => Math.round(ms * 1e6);
     let batchSize = 1;
     try {
@@ -52,7 +76,7 @@ export class InferenceService {
       const request = this.validator.validate(model, readInferRequest(header), binary);
       batchSize = request.batchSize;
       const decodedAt = performance.now();
-      const { encoded, outcome, encodeMs } = await this.run(model, request, receivedAt);
+      const { encoded, outcome, encodeMs, labels } = await this.run(model, request, receivedAt, use);
       const done = performance.now();
       this.events.emit('inference.finished', {
         model: model.name,
@@ -66,7 +90,7 @@ export class InferenceService {
         outputNs: ns(encodeMs),
         totalNs: ns(done - receivedAt),
       });
-      return encoded;
+      return { encoded, labels };
     } catch (err) {
       const status = err instanceof SwitchyardError ? err.status : 500;
       const totalNs = ns(performance.now() - receivedAt);
@@ -75,7 +99,12 @@ export class InferenceService {
     }
   }
 
-  private async run(model: ServedModel, request: ValidatedInferRequest, receivedAt: number): Promise<{ encoded: EncodedInferResponse; outcome: JobOutcome; encodeMs: number }> {
+  private async run(
+    model: ServedModel,
+    request: ValidatedInferRequest,
+    receivedAt: number,
+    use: AnswerUse,
+  ): Promise<{ encoded: EncodedInferResponse; outcome: JobOutcome; encodeMs: number; labels: string[] }> {
     const { device, priority, timeoutMs, policy } = request.options;
     // A pinned `device` is checked by the scheduler (unknown: 404, model not loaded there: 400).
     const job: InferenceJob = {
@@ -111,11 +140,24 @@ export class InferenceService {
       outcome.outputs,
       request.outputs,
     );
+    const encodeMs = performance.now() - encodeStart;
+    // answers are remembered for feedback (requests with an id) and compared in shadow mode
+    let labels: string[] = [];
+    if (use.remember && request.id !== undefined) labels = this.feedback.remember(request.id, model.name, model.version, outcome.outputs);
+    else if (use.labels) labels = answerLabels(outcome.outputs);
     // the encoded body holds copies: the output buffers are free for the next request's tensors
     for (const output of outcome.outputs) this.runtime.buffers.release(output.data);
-    return { encoded, outcome, encodeMs: performance.now() - encodeStart };
+    return { encoded, outcome, encodeMs, labels };
   }
 }
+
+/** What an answer is kept for: feedback (requests with an id), shadow comparison (labels). */
+interface AnswerUse {
+  remember: boolean;
+  labels: boolean;
+}
+
+const ANSWER: AnswerUse = { remember: true, labels: false };
 
 function round3(ms: number): number {
   return Math.round(ms * 1000) / 1000;

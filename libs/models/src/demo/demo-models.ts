@@ -40,6 +40,11 @@ export interface VersionedMlpSpec {
   name: string;
   versions: number[][];
   maxBatchSize: number;
+  /**
+   * Versions whose graph squeezes the batch dim: right for requests of one row, a run-time error
+   * for more (a deterministic faulty candidate, as a buggy export would be).
+   */
+  oneRowVersions: number[];
 }
 
 export type DemoModelSpec = MlpSpec | CnnSpec | EchoSpec | BytesEchoSpec | VersionedMlpSpec;
@@ -53,8 +58,15 @@ export const DEMO_MODELS: DemoModelSpec[] = [
   { kind: 'cnn', name: 'cnn_small', maxBatchSize: 32, maxQueueDelayMicros: 0 },
   { kind: 'echo', name: 'dtype_echo' },
   { kind: 'bytes-echo', name: 'bytes_echo' },
-  // 1 and 2 as small as mlp_tiny (different weights), 3 much deeper and wider: a slow candidate
-  { kind: 'mlp-versions', name: 'mlp_versions', versions: [[16, 32, 32, 8], [16, 32, 32, 8], [16, 2048, 2048, 2048, 2048, 8]], maxBatchSize: 64 },
+  // 1 and 2 as small as mlp_tiny (different weights); 3 much deeper and wider (a slow candidate);
+  // 4 fails every request of more than one row (a faulty candidate)
+  {
+    kind: 'mlp-versions',
+    name: 'mlp_versions',
+    versions: [[16, 32, 32, 8], [16, 32, 32, 8], [16, 2048, 2048, 2048, 2048, 8], [16, 32, 32, 8]],
+    maxBatchSize: 64,
+    oneRowVersions: [4],
+  },
 ];
 
 export const ECHO_DTYPES = [
@@ -116,7 +128,7 @@ export function mlpVersion(spec: VersionedMlpSpec, version: number): MlpSpec {
 }
 
 function buildVersionedMlp(spec: VersionedMlpSpec) {
-  const versions = spec.versions.map((_, i) => ({ version: String(i + 1), onnx: buildMlp(mlpVersion(spec, i + 1)).onnx }));
+  const versions = spec.versions.map((_, i) => ({ version: String(i + 1), onnx: buildMlp(mlpVersion(spec, i + 1), spec.oneRowVersions.includes(i + 1)).onnx }));
   const config = buildMlp(mlpVersion(spec, 1)).config;
   return { versions, config: { ...config, name: spec.name, version_policy: { all: {} } } as ModelConfig };
 }
@@ -136,7 +148,7 @@ function buildBytesEcho(spec: BytesEchoSpec) {
   return { onnx: g.build(), config };
 }
 
-function buildMlp(spec: MlpSpec) {
+function buildMlp(spec: MlpSpec, oneRow = false) {
   const g = new OnnxGraphBuilder(spec.name);
   const inDim = spec.widths[0];
   const outDim = spec.widths[spec.widths.length - 1];
@@ -146,8 +158,14 @@ function buildMlp(spec: MlpSpec) {
     const W = g.initializer(`W${i}`, [spec.widths[i], spec.widths[i + 1]], weight);
     const b = g.initializer(`b${i}`, [spec.widths[i + 1]], bias);
     const last = i + 2 === spec.widths.length;
-    x = g.node('Add', [g.node('MatMul', [x, W]), b], [], last ? 'output' : undefined);
+    x = g.node('Add', [g.node('MatMul', [x, W]), b], [], last && !oneRow ? 'output' : undefined);
     if (!last) x = g.node('Relu', [x]);
+  }
+  if (oneRow) {
+    // Squeeze(axis 0) fails at run time unless there is one row; Expand back to the input's shape
+    // keeps the declared output shape ["batch", outDim] (a Reshape would fix it to 1)
+    const squeezed = g.node('Squeeze', [x, g.initializer('axis0', [1], BigInt64Array.from([0n]))]);
+    g.node('Expand', [squeezed, g.node('Shape', [x])], [], 'output');
   }
   g.output('output', OnnxType.FLOAT, ['batch', outDim]);
   return {

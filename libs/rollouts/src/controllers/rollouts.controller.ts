@@ -1,0 +1,34 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Put } from '@nestjs/common';
+import type { RolloutState } from '../interfaces/rollout-state.interface';
+import { RolloutService } from '../rollout.service';
+
+/** PUT/GET/DELETE /v1/models/{m}/rollout: canary and shadow rollouts of a candidate version. */
+@Controller('v1/models/:model/rollout')
+export class RolloutsController {
+  constructor(private readonly rollouts: RolloutService) {}
+
+  @Put()
+  @HttpCode(200)
+  put(@Param('model') model: string, @Body() body: unknown): Promise<RolloutState> {
+    return this.rollouts.put(model, Buffer.isBuffer(body) ? parseJson(body) : body);
+  }
+
+  @Get()
+  get(@Param('model') model: string): RolloutState {
+    return this.rollouts.view(model);
+  }
+
+  @Delete()
+  @HttpCode(200)
+  abort(@Param('model') model: string): Promise<RolloutState> {
+    return this.rollouts.abort(model);
+  }
+}
+
+function parseJson(body: Buffer): unknown {
+  try {
+    return body.length ? JSON.parse(body.toString('utf8')) : undefined;
+  } catch {
+    return body.toString('utf8');
+  }
+}
