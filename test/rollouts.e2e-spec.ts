@@ -81,7 +81,7 @@ describe('rollouts (e2e, mlp_versions on cpu:0)', () => {
   });
 
   it('rolls back a much slower candidate on p99, after `threshold` failed checks', async () => {
-    await start({ primary: '1', candidate: '3', weight: 50, step_weight: 10, max_weight: 90, interval_s: 0.5, min_samples: 5, threshold: 2, max_p99_ratio: 3, max_error_rate_delta: 0.5 });
+    await start({ primary: '1', candidate: '3', weight: 50, step_weight: 10, max_weight: 90, interval_s: 1, min_samples: 5, threshold: 2, max_p99_ratio: 3, max_error_rate_delta: 0.5 });
     const state = await driveUntilSettled(8);
     expect(state.status).toBe('rolled_back');
     expect(state.reason).toMatch(/2 failed check\(s\) in a row: p99 [\d.]+ ms vs primary [\d.]+ ms \(ratio [\d.]+ > 3\)/);

@@ -180,10 +180,18 @@ export class RolloutService implements OnApplicationBootstrap, OnApplicationShut
       if (result.decision === 'rollback') state.status = 'rolled_back';
       if (result.decision === 'promote') state.status = 'promoted';
       const last = state.steps[state.steps.length - 1];
-      const repeated = (result.decision === 'wait' || result.decision === 'hold') && last?.decision === result.decision && last.reason === result.reason;
+      // a run of thin intervals is one step; a hold is recorded again when its figures change
+      const repeated = last?.decision === result.decision && (result.decision === 'wait' || (result.decision === 'hold' && last.reason === result.reason));
       if (!repeated) this.decide(live, result.decision, result.reason, true);
+      // too little traffic to judge: the window grows into the next interval instead of starting over
+      if (result.decision === 'wait') return this.finishTick(live, false);
     }
-    live.window.clear();
+    this.finishTick(live, true);
+  }
+
+  private finishTick(live: LiveRollout, newWindow: boolean): void {
+    const { state } = live;
+    if (newWindow) live.window.clear();
     void this.save();
     if (this.active(state)) this.schedule(live);
   }

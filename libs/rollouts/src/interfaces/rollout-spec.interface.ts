@@ -3,7 +3,7 @@
  *
  * @remarks Weights are percentages 0..100. Every `interval_s` the analysis compares the
  * candidate's error rate and p99 latency over the interval with the primary's; with fewer than
- * `min_samples` requests of either it decides nothing. `threshold` failed checks in a row roll
+ * `min_samples` requests of either it decides nothing and the window extends into the next interval. `threshold` failed checks in a row roll
  * back; a passed check steps the weight by `step_weight` up to `max_weight`, and one more passed
  * check at `max_weight` promotes (after the accuracy margin holds, when `accuracy_min_delta` is set).
  */
