@@ -54,8 +54,25 @@ export const envSchema = z.object({
   // queued there only hides the message hop; the rest wait in the scheduler, where they batch
   GPU_CONCURRENT_TASKS: int(1, 64).default(2),
   ISOLATE_CPU: isolation.default('thread'),
-  ISOLATE_GPU: isolation.default('thread'),
+  // drivers live in GPU/NPU pools: a native crash or hang there must not take the service down
+  ISOLATE_GPU: isolation.default('process'),
   ISOLATE_NPU: isolation.default('process'),
+  /** First wait before a crashed pool process is started again (doubles per crash, up to 30 s), ms. */
+  POOL_RESTART_BACKOFF_MS: int(0, 600_000).default(250),
+  /** Bound of one session run, ms; 0 = derived per run: RUN_TIMEOUT_FACTOR x its predicted time, at least RUN_TIMEOUT_FLOOR_MS. */
+  RUN_TIMEOUT_MS: int(0, 3_600_000).default(0),
+  RUN_TIMEOUT_FACTOR: z.coerce.number().min(1).max(10_000).default(20),
+  RUN_TIMEOUT_FLOOR_MS: int(10, 3_600_000).default(5000),
+  /** Failed runs in a row that open a device's circuit (quarantine). */
+  HEALTH_ERRORS_TO_QUARANTINE: int(1, 1000).default(3),
+  /** A run this many times slower than predicted counts as slow; SLOW runs in a row degrade the device. */
+  HEALTH_SLOW_FACTOR: z.coerce.number().min(1).max(10_000).default(10),
+  HEALTH_SLOW_RUNS: int(1, 1000).default(3),
+  /** Good runs in a row that clear a degraded device. */
+  HEALTH_RECOVERY_RUNS: int(1, 100_000).default(20),
+  /** First wait before a quarantined device gets its probe run (doubles per failed probe, up to HEALTH_PROBE_MAX_BACKOFF_MS), ms. */
+  HEALTH_PROBE_BACKOFF_MS: int(10, 3_600_000).default(1000),
+  HEALTH_PROBE_MAX_BACKOFF_MS: int(10, 3_600_000).default(30_000),
   SCHEDULER_POLICY: z.string().default('adaptive'),
   CALIBRATION: z.enum(['auto', 'skip', 'force']).default('auto'),
   PROFILES_DIR: z.string().default('profiles'),

@@ -8,7 +8,7 @@ describe(loadConfig.name, () => {
   it('applies defaults', () => {
     const sut = loadConfig({});
     expect(sut.http.port).toBe(8000);
-    expect(sut.devices.isolation).toEqual({ cpu: 'thread', gpu: 'thread', npu: 'process' });
+    expect(sut.devices.isolation).toEqual({ cpu: 'thread', gpu: 'process', npu: 'process' });
     expect(sut.devices.costWeights).toEqual({});
   });
 

@@ -44,6 +44,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Reco
       cpu: { workers: e.CPU_WORKERS, threadsPerWorker: e.CPU_THREADS_PER_WORKER },
       gpuConcurrentTasks: e.GPU_CONCURRENT_TASKS,
       isolation: { cpu: e.ISOLATE_CPU, gpu: e.ISOLATE_GPU, npu: e.ISOLATE_NPU },
+      poolRestartBackoffMs: e.POOL_RESTART_BACKOFF_MS,
+    },
+    health: {
+      runTimeoutMs: e.RUN_TIMEOUT_MS,
+      runTimeoutFactor: e.RUN_TIMEOUT_FACTOR,
+      runTimeoutFloorMs: e.RUN_TIMEOUT_FLOOR_MS,
+      errorsToQuarantine: e.HEALTH_ERRORS_TO_QUARANTINE,
+      slowFactor: e.HEALTH_SLOW_FACTOR,
+      slowRuns: e.HEALTH_SLOW_RUNS,
+      recoveryRuns: e.HEALTH_RECOVERY_RUNS,
+      probeBackoffMs: e.HEALTH_PROBE_BACKOFF_MS,
+      probeMaxBackoffMs: Math.max(e.HEALTH_PROBE_MAX_BACKOFF_MS, e.HEALTH_PROBE_BACKOFF_MS),
     },
     scheduler: {
       policy: e.SCHEDULER_POLICY,

@@ -4,6 +4,24 @@ export type PoolIsolation = 'thread' | 'process';
  * The whole service configuration, read and validated once at start-up (see config.schema.ts).
  * Nothing else reads process.env.
  */
+/** How runs are bounded and when a device turns degraded or quarantined. */
+export interface DeviceHealthSettings {
+  /** Fixed bound of one session run, ms; 0 = runTimeoutFactor x the run's predicted time, at least runTimeoutFloorMs. */
+  runTimeoutMs: number;
+  runTimeoutFactor: number;
+  runTimeoutFloorMs: number;
+  /** Consecutive failed runs that quarantine a device. */
+  errorsToQuarantine: number;
+  /** A run slower than slowFactor x its prediction is slow; slowRuns of them in a row degrade the device. */
+  slowFactor: number;
+  slowRuns: number;
+  /** Consecutive good runs that clear a degraded device. */
+  recoveryRuns: number;
+  /** Wait before the first probe of a quarantined device, doubling per failed probe up to probeMaxBackoffMs. */
+  probeBackoffMs: number;
+  probeMaxBackoffMs: number;
+}
+
 export interface SwitchyardConfig {
   http: {
     host: string;
@@ -47,7 +65,11 @@ export interface SwitchyardConfig {
     gpuConcurrentTasks: number;
     /** Where each kind's pool runs: worker threads here, or a child process. */
     isolation: Record<'cpu' | 'gpu' | 'npu', PoolIsolation>;
+    /** First wait before a crashed pool process restarts; doubles per consecutive crash, capped at 30 s. */
+    poolRestartBackoffMs: number;
   };
+  /** Bounds on runs and the device health state machine (see docs/scheduler.md, "Failure modes"). */
+  health: DeviceHealthSettings;
   scheduler: {
     /** Name of the default policy (a registered one). */
     policy: string;

@@ -43,6 +43,8 @@ describe(DevicesController.name, () => {
     const body = (await res.json()) as DevicesResponseDto;
     expect(body.devices[0]).toMatchObject({ id: 'cpu:0', kind: 'cpu', executionProvider: 'cpu', usable: true, costWeight: 2 });
     expect(body.devices[0].details).toMatchObject({ logicalCores: cpus().length });
+    expect(body.devices[0].health).toMatchObject({ state: 'healthy', reason: 'no fault seen' });
+    expect(Date.parse(body.devices[0].health!.since)).toBeLessThanOrEqual(Date.now());
     expect(body.executionProviders.find((s) => s.ep === 'cpu')?.probe).toMatchObject({ ok: true, placedOn: ['CPUExecutionProvider'] });
 
     const webgpu = body.executionProviders.find((s) => s.ep === 'webgpu');
@@ -55,5 +57,6 @@ describe(DevicesController.name, () => {
     app = booted.app;
     const body = (await (await fetch(booted.url)).json()) as DevicesResponseDto;
     expect(body.devices[0]).toMatchObject({ id: 'cpu:0', usable: false, reason: DISABLED_REASON });
+    expect(body.devices[0].health).toBeUndefined();
   }, 120_000);
 });

@@ -1,14 +1,19 @@
 import { Controller, Get } from '@nestjs/common';
 import { DeviceInventoryService } from './device-inventory.service';
 import type { DevicesResponseDto } from './dto/devices-response.dto';
+import { DeviceHealthService } from './health/device-health.service';
 
 @Controller('v1/devices')
 export class DevicesController {
-  constructor(private readonly inventory: DeviceInventoryService) {}
+  constructor(
+    private readonly inventory: DeviceInventoryService,
+    private readonly health: DeviceHealthService,
+  ) {}
 
-  /** The device inventory, and every execution provider considered with its probe outcome. */
+  /** The device inventory with each usable device's health, and every execution provider considered with its probe outcome. */
   @Get()
   list(): DevicesResponseDto {
-    return { devices: this.inventory.list(), executionProviders: this.inventory.executionProviders() };
+    const devices = this.inventory.list().map((d) => (d.usable ? { ...d, health: this.health.get(d.id) } : d));
+    return { devices, executionProviders: this.inventory.executionProviders() };
   }
 }

@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { CommonModule } from '@switchyard/common';
 import { CpuInfoAdapter } from './adapters/cpu-info.adapter';
 import { ExecutionProviderProbeAdapter } from './adapters/execution-provider-probe.adapter';
 import { HostPlatformAdapter } from './adapters/host-platform.adapter';
@@ -7,6 +8,7 @@ import { NvidiaSmiAdapter } from './adapters/nvidia-smi.adapter';
 import { OrtBackendsAdapter } from './adapters/ort-backends.adapter';
 import { DeviceInventoryService } from './device-inventory.service';
 import { DevicesController } from './devices.controller';
+import { DeviceHealthService } from './health/device-health.service';
 
 /**
  * Device discovery. Global, so that its inventory (discovered in onModuleInit, which Nest runs
@@ -15,6 +17,7 @@ import { DevicesController } from './devices.controller';
  */
 @Global()
 @Module({
+  imports: [CommonModule],
   controllers: [DevicesController],
   providers: [
     DeviceInventoryService,
@@ -24,7 +27,8 @@ import { DevicesController } from './devices.controller';
     ExecutionProviderProbeAdapter,
     NpuSysfsAdapter,
     HostPlatformAdapter,
+    DeviceHealthService,
   ],
-  exports: [DeviceInventoryService, NvidiaSmiAdapter],
+  exports: [DeviceInventoryService, NvidiaSmiAdapter, DeviceHealthService],
 })
 export class DevicesModule {}

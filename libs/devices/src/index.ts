@@ -7,3 +7,5 @@ export * from './device-inventory.service';
 export * from './devices.module';
 export * from './devices.tokens';
 export * from './dto/devices-response.dto';
+export * from './health/device-health.interface';
+export * from './health/device-health.service';

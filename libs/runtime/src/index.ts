@@ -1,6 +1,7 @@
 export * from './interfaces/device-pool.interface';
 export * from './interfaces/inference-task.interface';
 export * from './errors/worker-died.error';
+export * from './errors/run-aborted.error';
 export * from './memory/buffer-pool';
 export * from './pools/piscina-device-pool';
 export * from './pools/process-device-pool';

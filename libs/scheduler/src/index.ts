@@ -47,3 +47,6 @@ export * from './scheduler.service';
 export * from './scheduler.controller';
 export * from './scheduler.module';
 export * from './calibration/synthetic-inputs';
+export * from './errors/device-quarantined.error';
+export * from './errors/run-failed.error';
+export * from './health/run-bound';

@@ -11,6 +11,7 @@ import { PolicyRegistry } from './policies/policy-registry';
 import { policyRegistryProvider, schedulingPoliciesProvider } from './policies/policy-registry.provider';
 import { SchedulerController } from './scheduler.controller';
 import { SchedulerService } from './scheduler.service';
+import { DeviceProber } from './health/device-prober';
 
 /**
  * Scheduling: policies (SCHEDULING_POLICIES -> PolicyRegistry), the performance model, start-up
@@ -29,6 +30,7 @@ import { SchedulerService } from './scheduler.service';
     HostFactsAdapter,
     ProfileStoreAdapter,
     CalibrationService,
+    DeviceProber,
     SchedulerService,
   ],
   exports: [SchedulerService, CalibrationService, EwmaServiceTimeEstimator, PolicyRegistry],

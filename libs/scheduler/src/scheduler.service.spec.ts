@@ -1,4 +1,13 @@
-import { InvalidRequestError, NotFoundError, OverloadedError, SwitchyardEvents, UnavailableError, type SwitchyardEventMap } from '@switchyard/common';
+import {
+  DeadlineExceededError,
+  InferenceFailedError,
+  InvalidRequestError,
+  NotFoundError,
+  OverloadedError,
+  SwitchyardEvents,
+  UnavailableError,
+  type SwitchyardEventMap,
+} from '@switchyard/common';
 import { loadConfig } from '@switchyard/config';
 import { maxRelativeError, type ServedModel } from '@switchyard/models';
 import type { DevicePool, RuntimeService } from '@switchyard/runtime';
@@ -14,6 +23,10 @@ import { SchedulingFramework } from './framework/scheduling-framework';
 import { DEFAULT_POLICY_FACTORIES } from './policies/default-policy-factories';
 import { PolicyRegistry } from './policies/policy-registry';
 import { PINNED_POLICY, SchedulerService } from './scheduler.service';
+import { DeviceHealthService } from '@switchyard/devices';
+import type { ModelRepositoryService } from '@switchyard/models';
+import { DeviceProber } from './health/device-prober';
+import { DeviceQuarantinedError } from './errors/device-quarantined.error';
 
 const root = mkdtempSync(join(tmpdir(), 'sy-scheduler-'));
 
@@ -30,6 +43,7 @@ describe(SchedulerService.name, () => {
   let estimator: EwmaServiceTimeEstimator;
   let events: SwitchyardEvents;
   let sut: SchedulerService;
+  let health: DeviceHealthService;
 
   beforeAll(async () => {
     // no queue delay: the manual clock does not move unless a test moves it
@@ -43,8 +57,13 @@ describe(SchedulerService.name, () => {
     clock = new ManualClock(5000);
     estimator = new EwmaServiceTimeEstimator();
     events = new SwitchyardEvents();
-    const config = loadConfig({}, { SCHEDULER_POLICY: 'adaptive', MAX_QUEUED_PER_DEVICE: 3 });
-    sut = new SchedulerService(config, runtimeOf([fast, slow]), new PolicyRegistry(DEFAULT_POLICY_FACTORIES), new SchedulingFramework(), estimator, events, clock);
+    const config = loadConfig({}, { SCHEDULER_POLICY: 'adaptive', MAX_QUEUED_PER_DEVICE: 3, RUN_TIMEOUT_FLOOR_MS: 1000 });
+    const runtime = runtimeOf([fast, slow]);
+    health = new DeviceHealthService(config, events);
+    const models = { list: () => [served.model] } as unknown as ModelRepositoryService;
+    const prober = new DeviceProber(config, runtime, models, estimator, health, clock);
+    sut = new SchedulerService(config, runtime, new PolicyRegistry(DEFAULT_POLICY_FACTORIES), new SchedulingFramework(), estimator, events, clock, health, prober);
+    sut.onModuleInit();
   });
 
   afterEach(async () => {
@@ -183,5 +202,119 @@ describe(SchedulerService.name, () => {
       ['cpu:0', 0],
       ['cpu:1', 0],
     ]);
+  });
+
+  describe('faults', () => {
+    /** Lets settled promises, the retries they start and the dispatchers' pumps run. */
+    const settle = async (rounds = 5) => {
+      for (let i = 0; i < rounds; i++) await new Promise((resolve) => setImmediate(resolve));
+    };
+    const deviceOf = (jobId: string) => sut.recentDecisions().find((d) => d.jobId === jobId)?.deviceId;
+
+    it('moves placement off a device whose run stalls, once it runs past about twice its prediction', async () => {
+      seedEstimates(20, 60); // batch 1: cpu:0 22.5 ms, cpu:1 67.5 ms
+      fast.hold();
+      const a = mlpJob(served.model, 1, clock.now()).job;
+      const running = sut.submit(a);
+      expect(deviceOf(a.id)).toBe('cpu:0');
+      clock.advance(30); // past its prediction, not stalling yet: cpu:0 still finishes first
+      const b = mlpJob(served.model, 1, clock.now()).job;
+      const queued = sut.submit(b);
+      expect(deviceOf(b.id)).toBe('cpu:0');
+      // 51 ms = 2 x 22.5 + 5 + 1: the stalling run counts at its age, so joining b there would finish
+      // at 51 + est(2 rows) = 76 ms > 67.5 ms on cpu:1 (counted at 0 it would be 25 ms)
+      clock.advance(21);
+      const c = mlpJob(served.model, 1, clock.now()).job;
+      const moved = await sut.submit(c);
+      expect(moved.decision.deviceId).toBe('cpu:1');
+      fast.release();
+      await Promise.all([running, queued]);
+    });
+
+    it('retries a job whose run failed on another device, says so, and then holds the first device to account', async () => {
+      seedEstimates();
+      fast.failNext(1);
+      const { job, values } = mlpJob(served.model, 2, clock.now());
+      const outcome = await sut.submit(job);
+      expect(outcome).toMatchObject({ attempts: 2, retriedFrom: 'cpu:0', decision: { deviceId: 'cpu:1' } });
+      expect(maxRelativeError(new Float32Array(outcome.outputs[0].data), mlpTinyReference(values, 2))).toBeLessThan(1e-5);
+      expect(health.get('cpu:0')).toMatchObject({ state: 'degraded', reason: 'a run failed: inference on cpu:0 failed: injected device error' });
+      expect(health.get('cpu:1').state).toBe('healthy');
+    });
+
+    it('blames no device for a failure that follows the job everywhere, and retries it only once', async () => {
+      seedEstimates();
+      fast.failNext(1, 'bad input');
+      slow.failNext(1, 'bad input');
+      const error = await sut.submit(mlpJob(served.model, 1, clock.now()).job).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InferenceFailedError);
+      expect((error as Error).message).toBe('inference on cpu:1 failed: bad input'); // the last attempt's error
+      expect(fast.runs.length + slow.runs.length).toBe(2);
+      expect([health.get('cpu:0').state, health.get('cpu:1').state]).toEqual(['healthy', 'healthy']);
+    });
+
+    it('never moves a pinned job: its failure is its answer', async () => {
+      seedEstimates();
+      fast.failNext(1);
+      const error = await sut.submit(mlpJob(served.model, 1, clock.now(), { device: 'cpu:0' }).job).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InferenceFailedError);
+      expect(slow.runs).toHaveLength(0);
+    });
+
+    it('answers a job by its deadline while its run is still going', async () => {
+      seedEstimates(20, 60);
+      fast.hold();
+      const late = sut.submit(mlpJob(served.model, 1, clock.now(), { timeoutMs: 100 }).job).catch((e: unknown) => e);
+      clock.advance(99);
+      await settle();
+      clock.advance(1);
+      const error = await late;
+      expect(error).toBeInstanceOf(DeadlineExceededError);
+      expect((error as Error).message).toBe('no answer within its timeout of 100 ms: its run on cpu:0 is still going');
+      fast.release();
+    });
+
+    it('declares a run past its bound hung, quarantines the device, re-places its jobs, and re-admits it after a good probe', async () => {
+      seedEstimates(20, 60); // bound: max(floor 1000 ms, 20 x 22.5 ms) = 1000 ms
+      const changes: SwitchyardEventMap['device.health'][] = [];
+      events.on('device.health', (e) => changes.push(e));
+      fast.hold();
+      const runningJob = mlpJob(served.model, 1, clock.now());
+      const queuedJob = mlpJob(served.model, 64, clock.now());
+      const running = sut.submit(runningJob.job);
+      const queued = sut.submit(queuedJob.job);
+      expect([deviceOf(runningJob.job.id), deviceOf(queuedJob.job.id)]).toEqual(['cpu:0', 'cpu:0']);
+      expect(sut.servable(served.model)).toBe(true);
+      clock.advance(999);
+      await settle();
+      expect(health.get('cpu:0').state).toBe('healthy');
+      clock.advance(1);
+      const [ran, moved] = await Promise.all([running, queued]);
+      expect(fast.aborted).toBe(1);
+      expect(ran).toMatchObject({ attempts: 2, retriedFrom: 'cpu:0', decision: { deviceId: 'cpu:1' } });
+      expect(moved).toMatchObject({ attempts: 2, retriedFrom: 'cpu:0', decision: { deviceId: 'cpu:1' } });
+      expect(maxRelativeError(new Float32Array(ran.outputs[0].data), mlpTinyReference(runningJob.values, 1))).toBeLessThan(1e-5);
+      expect(health.get('cpu:0')).toMatchObject({ state: 'quarantined' });
+      expect(health.get('cpu:0').reason).toMatch(/^the run on cpu:0 was abandoned as hung \(no answer after 1000 ms \(predicted 22\.5 ms\)\)/);
+      // no new work for it, not even a pinned job; the model stays servable on cpu:1
+      const next = await sut.submit(mlpJob(served.model, 1, clock.now()).job);
+      expect(next.decision.deviceId).toBe('cpu:1');
+      const pinned = await sut.submit(mlpJob(served.model, 1, clock.now(), { device: 'cpu:0' }).job).catch((e: unknown) => e);
+      expect(pinned).toBeInstanceOf(DeviceQuarantinedError);
+      expect((pinned as DeviceQuarantinedError).status).toBe(503);
+      expect(sut.servable(served.model)).toBe(true);
+      expect(sut.servable({ ...served.model, devices: ['cpu:0'] })).toBe(false);
+      // the device recovers; after the probe backoff (1 s) a probe run re-admits it
+      fast.release();
+      const runsBefore = fast.runs.length;
+      clock.advance(1000);
+      for (let i = 0; i < 50 && health.get('cpu:0').state !== 'healthy'; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(fast.runs.length).toBe(runsBefore + 1);
+      expect(health.get('cpu:0')).toMatchObject({ state: 'healthy' });
+      expect(health.get('cpu:0').reason).toMatch(/^re-admitted: a probe run of mlp_tiny@1 answered in \d+ ms$/);
+      expect(changes.map((c) => `${c.from}->${c.to}`)).toEqual(['healthy->quarantined', 'quarantined->healthy']);
+      const back = await sut.submit(mlpJob(served.model, 1, clock.now()).job);
+      expect(back.decision.deviceId).toBe('cpu:0');
+    });
   });
 });

@@ -1,6 +1,16 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { InvalidRequestError, NotFoundError, OverloadedError, SwitchyardEvents, UnavailableError } from '@switchyard/common';
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import {
+  DeadlineExceededError,
+  InferenceFailedError,
+  InvalidRequestError,
+  NotFoundError,
+  OverloadedError,
+  SwitchyardEvents,
+  UnavailableError,
+} from '@switchyard/common';
 import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '@switchyard/config';
+import { DeviceHealthService } from '@switchyard/devices';
+import type { ServedModel } from '@switchyard/models';
 import { RuntimeService, type DevicePool } from '@switchyard/runtime';
 import { performance } from 'node:perf_hooks';
 import { SCHEDULER_CLOCK, type Clock } from './dispatch/clock.interface';
@@ -12,22 +22,34 @@ import { SchedulingFramework } from './framework/scheduling-framework';
 import type { InferenceJob, JobOutcome, PlacementDecision } from './interfaces/inference-job.interface';
 import type { DeviceSnapshot, SchedulingContext } from './interfaces/scheduling-policy.interface';
 import { PolicyRegistry } from './policies/policy-registry';
+import { DeviceQuarantinedError } from './errors/device-quarantined.error';
+import { RunFailedError } from './errors/run-failed.error';
+import { DeviceProber } from './health/device-prober';
+import { runBoundMs } from './health/run-bound';
 
 /** Decision name reported for a job that pinned its device (the policy only predicted). */
 export const PINNED_POLICY = 'pinned';
+/** Placements a job may take: the first, and one retry on another device. */
+const MAX_ATTEMPTS = 2;
 
 /**
  * The live scheduling path: places each job with a policy on a snapshot of the devices, then
  * hands it to that device's dispatcher (queues, dynamic batching, deadlines) and resolves with
  * the outcome. Refusals are typed errors: 400 unknown policy, 404 unknown device, 503 no device
  * can run the model, 429 (with Retry-After) when queues are full or no device can meet the job's
- * deadline.
+ * deadline, 503 (DeviceQuarantinedError) for a job pinned to a quarantined device.
+ *
+ * @remarks Faults: a quarantined device gets no new work and its queued jobs are placed again;
+ * a job whose run failed, hung or crashed is retried once on another device while its deadline
+ * allows (not when pinned); a job with a timeout is answered by its deadline even when its run
+ * is still going. See docs/scheduler.md, "Failure modes".
  */
 @Injectable()
-export class SchedulerService implements OnApplicationShutdown {
+export class SchedulerService implements OnModuleInit, OnApplicationShutdown {
   private readonly dispatchers = new Map<string, DeviceDispatcher>();
   private readonly decisions = new DecisionLog(50);
   private sequence = 0;
+  private readonly unsubscribe: Array<() => void> = [];
 
   constructor(
     @Inject(SWITCHYARD_CONFIG) private readonly config: SwitchyardConfig,
@@ -37,10 +59,60 @@ export class SchedulerService implements OnApplicationShutdown {
     private readonly estimator: EwmaServiceTimeEstimator,
     private readonly events: SwitchyardEvents,
     @Inject(SCHEDULER_CLOCK) private readonly clock: Clock,
+    private readonly health: DeviceHealthService,
+    private readonly prober: DeviceProber,
   ) {}
 
+  onModuleInit(): void {
+    this.unsubscribe.push(
+      this.events.on('device.health', ({ deviceId, to, reason }) => {
+        if (to !== 'quarantined') return;
+        // its queued jobs go elsewhere now; its running ones finish, fail or hit their bound
+        this.dispatchers.get(deviceId)?.rejectQueued(() => new DeviceQuarantinedError(deviceId, reason));
+        this.prober.schedule(deviceId);
+      }),
+      // a worker or pool process that died, even with no job in it, is a crash of its device
+      this.events.on('worker.restarted', ({ deviceId, reason }) => this.health.report(deviceId, 'crashed', `a worker of ${deviceId} died: ${reason}`)),
+    );
+  }
+
   async submit(job: InferenceJob): Promise<JobOutcome> {
-    const { decision, deadlineAt, decidedAt, decisionUs } = this.place(job);
+    const deadlineAt = job.timeoutMs !== undefined ? job.receivedAt + job.timeoutMs : undefined;
+    const tried = new Set<string>();
+    let first: { deviceId: string; error: Error } | undefined;
+    for (let attempt = 1; ; attempt++) {
+      let deviceId: string;
+      let outcome: Promise<JobOutcome>;
+      try {
+        ({ deviceId, outcome } = this.placeAndEnqueue(job, deadlineAt, tried));
+      } catch (refusal) {
+        // nowhere else to go: the first failure says more than "no device"
+        throw first?.error ?? refusal;
+      }
+      try {
+        const done = await this.withinDeadline(outcome, job, deadlineAt, deviceId);
+        if (!first) return done;
+        // the retry worked: the first device was at fault when the job had its run to itself
+        if (first.error instanceof RunFailedError && first.error.alone) this.health.report(first.deviceId, 'error', first.error.message);
+        return { ...done, attempts: attempt, retriedFrom: first.deviceId };
+      } catch (err) {
+        const left = deadlineAt === undefined ? Infinity : deadlineAt - this.clock.now();
+        if (!isRetryable(err) || job.device !== undefined || attempt >= MAX_ATTEMPTS || left <= 0) throw err;
+        first ??= { deviceId, error: err as Error };
+        tried.add(deviceId);
+        this.events.emit('job.retried', { jobId: job.id, model: job.model.key, fromDeviceId: deviceId, reason: (err as Error).message });
+      }
+    }
+  }
+
+  /** Whether some device that has the model loaded is not quarantined (readiness). */
+  servable(model: ServedModel): boolean {
+    return model.devices.some((id) => this.runtime.pool(id) !== undefined && !this.health.isQuarantined(id));
+  }
+
+  /** Places the job (never on a device in `exclude`) and queues it there. */
+  private placeAndEnqueue(job: InferenceJob, deadlineAt: number | undefined, exclude: ReadonlySet<string>): { deviceId: string; outcome: Promise<JobOutcome> } {
+    const { decision, decidedAt, decisionUs } = this.place(job, deadlineAt, exclude);
     const record = this.decisions.add({
       at: new Date().toISOString(),
       jobId: job.id,
@@ -53,14 +125,35 @@ export class SchedulerService implements OnApplicationShutdown {
       outcome: 'pending',
     });
     const level = job.priority && job.priority > 0 ? job.priority : this.config.scheduler.defaultPriorityLevel;
-    try {
-      const outcome = await this.dispatchers.get(decision.deviceId)!.enqueue({ job, decision, level, deadlineAt });
-      Object.assign(record, { outcome: 'ok', actualMs: this.clock.now() - decidedAt, executedBatchSize: outcome.executedBatchSize });
-      return outcome;
-    } catch (err) {
-      Object.assign(record, { outcome: 'failed', actualMs: this.clock.now() - decidedAt, error: (err as Error).message });
-      throw err;
-    }
+    const outcome = this.dispatchers
+      .get(decision.deviceId)!
+      .enqueue({ job, decision, level, deadlineAt })
+      .then(
+        (done) => {
+          Object.assign(record, { outcome: 'ok', actualMs: this.clock.now() - decidedAt, executedBatchSize: done.executedBatchSize });
+          return done;
+        },
+        (err: unknown) => {
+          Object.assign(record, { outcome: 'failed', actualMs: this.clock.now() - decidedAt, error: (err as Error).message });
+          throw err;
+        },
+      );
+    return { deviceId: decision.deviceId, outcome };
+  }
+
+  /**
+   * The job's outcome, or a 504 at its deadline when its run is still going (the run is left to
+   * finish or to hit its bound; its result is dropped).
+   */
+  private withinDeadline(outcome: Promise<JobOutcome>, job: InferenceJob, deadlineAt: number | undefined, deviceId: string): Promise<JobOutcome> {
+    if (deadlineAt === undefined) return outcome;
+    return new Promise<JobOutcome>((resolve, reject) => {
+      const timer = this.clock.setTimer(
+        () => reject(new DeadlineExceededError(`no answer within its timeout of ${job.timeoutMs} ms: its run on ${deviceId} is still going`)),
+        Math.max(0, deadlineAt - this.clock.now()),
+      );
+      outcome.then(resolve, reject).finally(() => this.clock.clearTimer(timer));
+    });
   }
 
   /** Queue state per device (GET /v1/scheduler). */
@@ -73,16 +166,17 @@ export class SchedulerService implements OnApplicationShutdown {
   }
 
   onApplicationShutdown(): void {
+    for (const off of this.unsubscribe.splice(0)) off();
+    this.prober.stop();
     for (const d of this.dispatchers.values()) d.close();
   }
 
   /** Runs the policy on a snapshot of the devices; throws the typed refusals. */
-  private place(job: InferenceJob): { decision: PlacementDecision; deadlineAt?: number; decidedAt: number; decisionUs: number } {
+  private place(job: InferenceJob, deadlineAt: number | undefined, exclude: ReadonlySet<string>): { decision: PlacementDecision; decidedAt: number; decisionUs: number } {
     const started = performance.now();
     const policy = this.policies.get(job.policy ?? this.config.scheduler.policy);
     const now = this.clock.now();
-    const deadlineAt = job.timeoutMs !== undefined ? job.receivedAt + job.timeoutMs : undefined;
-    const devices = this.candidates(job);
+    const devices = this.candidates(job, exclude);
     const ctx: SchedulingContext = {
       job: { modelKey: job.model.key, batchSize: job.batchSize, priority: job.priority ?? 0, deadlineAt },
       now,
@@ -104,22 +198,28 @@ export class SchedulerService implements OnApplicationShutdown {
     };
     const decisionUs = (performance.now() - started) * 1000;
     this.events.emit('scheduler.decision', { ...decision, model: job.model.key, decisionUs });
-    return { decision, deadlineAt, decidedAt: now, decisionUs };
+    return { decision, decidedAt: now, decisionUs };
   }
 
-  /** Snapshots of the devices the job may go to, refusing it when there are none. */
-  private candidates(job: InferenceJob): DeviceSnapshot[] {
+  /** Snapshots of the devices the job may go to (not quarantined, not in `exclude`), refusing it when there are none. */
+  private candidates(job: InferenceJob, exclude: ReadonlySet<string>): DeviceSnapshot[] {
     const all = this.runtime.pools().map((pool) => this.snapshot(job, pool));
-    let pool = all.filter((d) => d.canRun);
+    let pool = all.filter((d) => d.canRun && !exclude.has(d.deviceId) && !this.health.isQuarantined(d.deviceId));
     if (job.device !== undefined) {
       const pinned = all.find((d) => d.deviceId === job.device);
       if (!pinned) throw new NotFoundError(`unknown device "${job.device}"; devices: ${all.map((d) => d.deviceId).join(', ') || 'none'}`);
       if (!pinned.canRun) throw new InvalidRequestError(`model ${job.model.key} is not loaded on device ${job.device}`);
+      if (this.health.isQuarantined(pinned.deviceId)) {
+        this.events.emit('job.rejected', { model: job.model.key, reason: 'quarantined', deviceId: pinned.deviceId });
+        throw new DeviceQuarantinedError(pinned.deviceId, this.health.get(pinned.deviceId).reason);
+      }
       pool = [pinned];
     }
     if (pool.length === 0) {
-      this.events.emit('job.rejected', { model: job.model.key, reason: 'no_device' });
-      throw new UnavailableError(`no usable device can run ${job.model.key} (loaded on: ${job.model.devices.join(', ') || 'none'})`, {
+      const quarantined = all.filter((d) => d.canRun && this.health.isQuarantined(d.deviceId)).map((d) => d.deviceId);
+      const why = quarantined.length ? `; quarantined: ${quarantined.join(', ')}` : '';
+      this.events.emit('job.rejected', { model: job.model.key, reason: quarantined.length ? 'quarantined' : 'no_device' });
+      throw new UnavailableError(`no usable device can run ${job.model.key} (loaded on: ${job.model.devices.join(', ') || 'none'}${why})`, {
         retryAfterSeconds: 5,
       });
     }
@@ -157,6 +257,8 @@ export class SchedulerService implements OnApplicationShutdown {
         estimator: this.estimator,
         events: this.events,
         predictServiceMs: (modelKey, rows) => predictServiceMs(this.estimator, modelKey, deviceId, rows, [...this.dispatchers.keys()]),
+        runBoundMs: (predictedMs) => runBoundMs(this.config.health, predictedMs),
+        health: this.health,
       });
       this.dispatchers.set(deviceId, d);
     }
@@ -170,6 +272,11 @@ export class SchedulerService implements OnApplicationShutdown {
     this.events.emit('job.rejected', { model: job.model.key, reason });
     throw new OverloadedError(message, { retryAfterSeconds });
   }
+}
+
+/** Failures that say nothing against the job itself: its run failed, hung or crashed, or its device was quarantined. */
+function isRetryable(err: unknown): boolean {
+  return err instanceof InferenceFailedError || err instanceof DeviceQuarantinedError;
 }
 
 function formatReasons(reasons: Record<string, string>): string {

@@ -46,13 +46,17 @@ export interface SwitchyardEventMap {
   /** A job was refused before dispatch. */
   'job.rejected': {
     model: string;
-    reason: 'overload' | 'deadline' | 'expired' | 'no_device' | 'invalid';
+    reason: 'overload' | 'deadline' | 'expired' | 'no_device' | 'invalid' | 'quarantined';
     deviceId?: string;
   };
   /** The scheduler placed a job. */
   'scheduler.decision': { policy: string; model: string; deviceId: string; predictedMs?: number; decisionUs: number };
   /** A (possibly merged) batch was handed to a device's pool. */
   'batch.dispatched': { deviceId: string; model: string; batchSize: number; requests: number };
+  /** A device's health state changed (see DeviceHealthService). */
+  'device.health': { deviceId: string; from: 'healthy' | 'degraded' | 'quarantined'; to: 'healthy' | 'degraded' | 'quarantined'; reason: string };
+  /** A job's run failed or hung on one device and the job was placed again on another. */
+  'job.retried': { jobId: string; model: string; fromDeviceId: string; reason: string };
   /** A worker died and was replaced. */
   'worker.restarted': { deviceId: string; workerId: number; reason: string };
 }

@@ -1,5 +1,7 @@
 import { Controller, Get, HttpCode, Param } from '@nestjs/common';
+import { UnavailableError } from '@switchyard/common';
 import { ModelRepositoryService, type ServedModel } from '@switchyard/models';
+import { SchedulerService } from '@switchyard/scheduler';
 import type { ModelMetadataDto, ModelReadyDto } from '../dto/model-metadata.dto';
 import { assertReady } from '../services/assert-model-ready';
 import { toModelMetadata, toTritonModelConfig } from '../services/model-metadata.mapper';
@@ -7,7 +9,10 @@ import { toModelMetadata, toTritonModelConfig } from '../services/model-metadata
 /** Model metadata, readiness and configuration, with or without an explicit version. */
 @Controller('v2/models/:model')
 export class ModelsController {
-  constructor(private readonly models: ModelRepositoryService) {}
+  constructor(
+    private readonly models: ModelRepositoryService,
+    private readonly scheduler: SchedulerService,
+  ) {}
 
   @Get()
   metadata(@Param('model') name: string): ModelMetadataDto {
@@ -23,13 +28,13 @@ export class ModelsController {
   @Get('ready')
   @HttpCode(200)
   ready(@Param('model') name: string): ModelReadyDto {
-    return readiness(this.models.get(name));
+    return this.readiness(this.models.get(name));
   }
 
   @Get('versions/:version/ready')
   @HttpCode(200)
   versionReady(@Param('model') name: string, @Param('version') version: string): ModelReadyDto {
-    return readiness(this.models.get(name, version));
+    return this.readiness(this.models.get(name, version));
   }
 
   @Get('config')
@@ -42,6 +47,17 @@ export class ModelsController {
     return toTritonModelConfig(this.models.get(name, version));
   }
 
+  /** Ready: loaded, and some device that has it is not quarantined. */
+  private readiness(model: ServedModel): ModelReadyDto {
+    assertReady(model);
+    if (!this.scheduler.servable(model)) {
+      throw new UnavailableError(`model ${model.name} version ${model.version} is not ready: every device it is loaded on is quarantined`, {
+        retryAfterSeconds: 5,
+      });
+    }
+    return { name: model.name, version: model.version, ready: true };
+  }
+
   private metadataOf(name: string, version?: string): ModelMetadataDto {
     const model = this.models.get(name, version);
     const versions = this.models
@@ -50,9 +66,4 @@ export class ModelsController {
       .map((m) => m.version);
     return toModelMetadata(model, versions);
   }
-}
-
-function readiness(model: ServedModel): ModelReadyDto {
-  assertReady(model);
-  return { name: model.name, version: model.version, ready: true };
 }

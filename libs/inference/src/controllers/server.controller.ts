@@ -1,6 +1,7 @@
 import { Controller, Get, HttpCode } from '@nestjs/common';
 import { UnavailableError } from '@switchyard/common';
 import { ModelRepositoryService } from '@switchyard/models';
+import { SchedulerService } from '@switchyard/scheduler';
 import type { ServerMetadataDto } from '../dto/model-metadata.dto';
 import { SERVER_EXTENSIONS, SERVER_NAME } from '../inference.constants';
 import { readServerVersion } from '../server-version';
@@ -10,7 +11,10 @@ import { readServerVersion } from '../server-version';
 export class ServerController {
   private readonly metadata: ServerMetadataDto = { name: SERVER_NAME, version: readServerVersion(), extensions: SERVER_EXTENSIONS };
 
-  constructor(private readonly models: ModelRepositoryService) {}
+  constructor(
+    private readonly models: ModelRepositoryService,
+    private readonly scheduler: SchedulerService,
+  ) {}
 
   @Get()
   serverMetadata(): ServerMetadataDto {
@@ -24,11 +28,15 @@ export class ServerController {
     return { live: true };
   }
 
-  /** 200 {"ready": true} once every model has loaded, else 503. */
+  /** 200 {"ready": true} once every model has loaded and each has a device that is not quarantined, else 503. */
   @Get('health/ready')
   @HttpCode(200)
   ready(): { ready: true } {
     if (!this.models.ready()) throw new UnavailableError('the server is not ready: models are still loading or none is usable');
+    const stranded = this.models.list().filter((m) => !this.scheduler.servable(m));
+    if (stranded.length) {
+      throw new UnavailableError(`the server is not ready: every device of ${stranded.map((m) => m.key).join(', ')} is quarantined`, { retryAfterSeconds: 5 });
+    }
     return { ready: true };
   }
 }

@@ -9,6 +9,10 @@ export interface InferResponseParametersDto {
   batch_size: number;
   queue_ms: number;
   compute_ms: number;
+  /** Placements it took (2: its first device failed, hung or was quarantined); only when retried. */
+  attempts?: number;
+  /** The device it was first placed on; only when retried. */
+  retried_from?: string;
 }
 
 export interface InferOutputDto {

@@ -135,6 +135,7 @@ export class InferenceService {
           batch_size: outcome.executedBatchSize,
           queue_ms: round3(outcome.timings.queueMs),
           compute_ms: round3(outcome.timings.runMs),
+          ...(outcome.retriedFrom !== undefined ? { attempts: outcome.attempts, retried_from: outcome.retriedFrom } : {}),
         },
       },
       outcome.outputs,

@@ -1,4 +1,5 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { DEVICE_HEALTH_STATES } from '@switchyard/devices';
 import { MetricsService } from '../registry/metrics.service';
 import { StatsService } from '../stats/stats.service';
 
@@ -19,7 +20,7 @@ export class DeviceGaugesCollector implements OnModuleInit {
 
   collect(): void {
     const m = this.metricsService.metrics;
-    const gauges = [m.queueDepth, m.queueLimit, m.inFlight, m.capacity, m.workers, m.busyRatio, m.utilization, m.memoryUsed, m.memoryTotal, m.temperature, m.power, m.info];
+    const gauges = [m.queueDepth, m.queueLimit, m.inFlight, m.capacity, m.workers, m.busyRatio, m.utilization, m.memoryUsed, m.memoryTotal, m.temperature, m.power, m.info, m.health];
     for (const g of gauges) g.reset();
     for (const d of this.stats.deviceViews()) {
       const labels = { device: d.id, kind: d.kind };
@@ -31,6 +32,7 @@ export class DeviceGaugesCollector implements OnModuleInit {
       if (d.temperatureC !== null) m.temperature.set(labels, d.temperatureC);
       if (d.powerWatts !== null) m.power.set(labels, d.powerWatts);
       if (!d.usable) continue;
+      if (d.health) for (const state of DEVICE_HEALTH_STATES) m.health.set({ ...labels, state }, d.health.state === state ? 1 : 0);
       m.queueDepth.set(labels, d.queueDepth);
       m.queueLimit.set(labels, this.stats.queueLimit);
       m.inFlight.set(labels, d.inFlight);

@@ -7,6 +7,8 @@ export interface DeviceStatsView {
   executionProvider: string | null;
   usable: boolean;
   reason?: string;
+  /** Health of a usable device (GET /v1/devices shows the same). */
+  health?: { state: 'healthy' | 'degraded' | 'quarantined'; reason: string; since: string };
   workers: number;
   capacity: number;
   inFlight: number;

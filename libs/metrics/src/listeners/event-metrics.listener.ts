@@ -31,6 +31,8 @@ export class EventMetricsListener implements OnModuleInit, OnModuleDestroy {
     this.listen('scheduler.decision', (e) => this.onDecision(e));
     this.listen('batch.dispatched', (e) => this.onBatch(e));
     this.listen('worker.restarted', (e) => this.onWorkerRestarted(e));
+    this.listen('job.retried', (e) => this.m.retries.inc(this.directory.labels(e.fromDeviceId)));
+    this.listen('device.health', (e) => this.m.healthChanges.inc({ ...this.directory.labels(e.deviceId), state: e.to }));
     this.listen('inference.finished', (e) => this.onInferenceFinished(e));
     this.listen('rollout.decision', (e) => this.onRolloutDecision(e));
     this.listen('feedback.recorded', (e) => this.m.feedback.inc({ model: this.directory.model(e.model), version: e.version, correct: String(e.correct) }));

@@ -18,9 +18,11 @@ export function createSwitchyardMetrics(registry: Registry) {
   return {
     requests: counter('switchyard_requests_total', 'Admitted inference requests that finished, by device, model and outcome (ok|error).', [...DEVICE_MODEL, 'outcome']),
     errors: counter('switchyard_errors_total', 'Admitted requests that failed, by device and reason.', [...DEVICE, 'reason']),
-    rejected: counter('switchyard_rejected_requests_total', 'Requests refused before dispatch (overload, deadline, expired, no_device, invalid); device "none" when refused before placement.', [...DEVICE, 'reason']),
+    rejected: counter('switchyard_rejected_requests_total', 'Requests refused before dispatch (overload, deadline, expired, no_device, invalid, quarantined); device "none" when refused before placement.', [...DEVICE, 'reason']),
     batches: counter('switchyard_batches_total', 'Session runs (possibly merged batches) handed to a device pool.', DEVICE_MODEL),
     batchRequests: counter('switchyard_batch_requests_total', 'Requests carried by the session runs handed to a device pool.', DEVICE_MODEL),
+    retries: counter('switchyard_retries_total', 'Jobs placed again on another device after their run on this one failed, hung or crashed, or it was quarantined.', DEVICE),
+    healthChanges: counter('switchyard_device_health_changes_total', 'Health state changes of the device, by the state entered.', [...DEVICE, 'state']),
     workerRestarts: counter('switchyard_worker_restarts_total', 'Pool workers that died and were replaced.', DEVICE),
     decisions: counter('switchyard_scheduler_decisions_total', 'Placements made by the scheduler, by policy and chosen device.', ['policy', 'device']),
     busySeconds: counter('switchyard_device_busy_seconds_total', 'Wall time during which the device ran at least one job; rate() of it is the busy ratio.', DEVICE),
@@ -52,6 +54,7 @@ export function createSwitchyardMetrics(registry: Registry) {
     memoryTotal: gauge('switchyard_device_memory_total_bytes', 'Device memory size (host memory for the CPU).', DEVICE),
     temperature: gauge('switchyard_device_temperature_celsius', 'GPU temperature (NVIDIA only).', DEVICE),
     power: gauge('switchyard_device_power_watts', 'Board power draw (NVIDIA only).', DEVICE),
+    health: gauge('switchyard_device_health', 'Always 1 for the state the device is in (healthy|degraded|quarantined), 0 for the others.', [...DEVICE, 'state']),
     info: gauge('switchyard_device_info', 'Always 1: static facts of each device as labels.', [...DEVICE, 'name', 'vendor', 'ep', 'usable']),
   };
 }

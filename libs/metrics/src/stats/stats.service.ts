@@ -1,6 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '@switchyard/config';
-import type { DeviceInfo } from '@switchyard/devices';
+import { DeviceHealthService, type DeviceInfo } from '@switchyard/devices';
 import type { PoolStats } from '@switchyard/runtime';
 import { ACTIVITY_WINDOW_MS, DeviceActivityService } from '../activity/device-activity.service';
 import { RecentDecisions } from '../activity/recent-decisions.service';
@@ -29,6 +29,7 @@ export class StatsService {
     private readonly decisions: RecentDecisions,
     private readonly telemetry: TelemetrySampler,
     @Optional() @Inject(METRICS_SCHEDULER_SOURCE) private readonly scheduler?: SchedulerStateSource,
+    @Optional() private readonly health?: DeviceHealthService,
   ) {}
 
   snapshot(): StatsSnapshot {
@@ -78,6 +79,7 @@ export class StatsService {
       executionProvider: d.executionProvider,
       usable: d.usable,
       ...(d.reason ? { reason: d.reason } : {}),
+      ...(d.usable && pool && this.health ? { health: this.health.get(d.id) } : {}),
       workers: pool?.workers ?? 0,
       capacity: pool?.capacity ?? 0,
       inFlight: pool?.inFlight ?? 0,

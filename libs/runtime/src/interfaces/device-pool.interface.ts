@@ -15,6 +15,19 @@ export interface PoolStats {
   restarts: number;
   /** 'thread' (piscina in this process) or 'process' (isolated child process). */
   isolation: 'thread' | 'process';
+  /** The pool process's pid (process isolation, while it runs). */
+  pid?: number;
+}
+
+/** Per-run options of {@link DevicePool.run}. */
+export interface RunOptions {
+  /**
+   * Aborting declares the run hung: the pool rejects it at once (RunAbortedError) and recycles
+   * what runs it, since a native run cannot be interrupted: the worker thread (piscina terminates
+   * it and starts another) or the whole pool process (SIGTERM, then SIGKILL; every task in it
+   * fails with WorkerDiedError).
+   */
+  signal?: AbortSignal;
 }
 
 /**
@@ -22,8 +35,8 @@ export interface PoolStats {
  * process, or the same pool hosted in a child process (isolation against native crashes).
  *
  * @remarks
- * - `run` never aborts a running task (aborting kills an ORT thread); deadlines are enforced by
- *   the caller's queues before dispatch.
+ * - `run` aborts a running task only when its caller declares it hung (`options.signal`): that
+ *   recycles its worker or process. Deadlines are the caller's business.
  * - The caller should keep `inFlight <= capacity`; extra tasks queue inside the pool, where the
  *   scheduler cannot see or reorder them.
  * - Input buffers in `task.inputs` are transferred (detached in the caller) when the pool runs
@@ -37,7 +50,7 @@ export interface DevicePool {
   /** Creates the model's session in every worker (once) and returns what the session reports. */
   loadModel(spec: ModelLoadSpec): Promise<ModelSessionMetadata>;
   unloadModel(modelKey: string): Promise<void>;
-  run(task: InferenceTask): Promise<TaskResult>;
+  run(task: InferenceTask, options?: RunOptions): Promise<TaskResult>;
   stats(): PoolStats;
   close(): Promise<void>;
 }

@@ -26,7 +26,9 @@ export class DevicePoolFactory {
       buffers,
       onWorkerRestart: (workerId, reason) => this.events.emit('worker.restarted', { deviceId: device.id, workerId, reason }),
     };
-    return this.config.devices.isolation[device.kind] === 'process' ? new ProcessDevicePool(options) : new PiscinaDevicePool(options);
+    return this.config.devices.isolation[device.kind] === 'process'
+      ? new ProcessDevicePool({ ...options, restartBackoffMs: this.config.devices.poolRestartBackoffMs })
+      : new PiscinaDevicePool(options);
   }
 }
 

@@ -5,6 +5,8 @@ import { DEMO_MODELS, maxRelativeError, referenceMlp, type MlpSpec } from '@swit
 import { modelRepository } from '../../../../test/support/repo-paths';
 import { requireWebgpuOrSkip } from '../../../../test/support/webgpu-requirement';
 import { BufferPool } from '../memory/buffer-pool';
+import { RunAbortedError } from '../errors/run-aborted.error';
+import { WorkerDiedError } from '../errors/worker-died.error';
 import { PiscinaDevicePool } from './piscina-device-pool';
 import { ProcessDevicePool } from './process-device-pool';
 
@@ -91,6 +93,25 @@ describe(PiscinaDevicePool.name, () => {
     expect(restarts).toHaveLength(1);
   });
 
+  it('abandons a hung run when its caller aborts it, recycles that worker, and keeps serving', async () => {
+    sut = new PiscinaDevicePool({ device: device('cpu:0', 'cpu'), workers: 1, concurrentTasksPerWorker: 1, intraOpThreads: 1, workerFile: join(FIXTURES, 'crashing.worker.js') });
+    await sut.start();
+    await sut.loadModel(tinySpec());
+    await sut.loadModel(tinySpec('hang@1'));
+    const hung = new AbortController();
+    const run = sut.run({ modelKey: 'hang@1', inputs: [input(1, 0).tensor] }, { signal: hung.signal });
+    const outcome = run.catch((e: unknown) => e);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(sut.stats().inFlight).toBe(1);
+    hung.abort('no answer after 200 ms');
+    const error = await outcome;
+    expect(error).toBeInstanceOf(RunAbortedError);
+    expect((error as Error).message).toBe('the run on cpu:0 was abandoned as hung (no answer after 200 ms); its worker is being recycled');
+    // the only worker was the hung one: serving again proves it was replaced
+    await expectMatchesReference(sut);
+    expect(sut.stats()).toMatchObject({ inFlight: 0, failed: 1 });
+  });
+
   it('runs on the WebGPU device in a single worker', async () => {
     sut = new PiscinaDevicePool({ device: device('gpu:0', 'webgpu'), workers: 1, concurrentTasksPerWorker: 4, intraOpThreads: 0 });
     await sut.start();
@@ -121,5 +142,38 @@ describe(ProcessDevicePool.name, () => {
     await expect(sut.run({ modelKey: 'abort@1', inputs: [input(1, 0).tensor] })).rejects.toThrow(/died while running this job/);
     await expectMatchesReference(sut, 'mlp_tiny@1', 2, false);
     expect(sut.stats()).toMatchObject({ isolation: 'process', restarts: 1, failed: 1 });
+  });
+
+  it('recycles a frozen pool process (SIGSTOP) when a run is declared hung: SIGKILL, restart, serve again', async () => {
+    sut = new ProcessDevicePool({ device: device('cpu:0', 'cpu'), workers: 1, concurrentTasksPerWorker: 2, intraOpThreads: 1, restartBackoffMs: 50 });
+    await sut.start();
+    await sut.loadModel(tinySpec());
+    await expectMatchesReference(sut, 'mlp_tiny@1', 3, false);
+    const frozen = sut.stats().pid!;
+    process.kill(frozen, 'SIGSTOP');
+    const hung = new AbortController();
+    const first = sut.run({ modelKey: 'mlp_tiny@1', inputs: [input(2, 1).tensor] }, { signal: hung.signal }).catch((e: unknown) => e);
+    const second = sut.run({ modelKey: 'mlp_tiny@1', inputs: [input(2, 2).tensor] }).catch((e: unknown) => e);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(sut.stats().inFlight).toBe(2);
+    hung.abort('no answer after 300 ms');
+    expect(await first).toBeInstanceOf(RunAbortedError);
+    // the frozen process cannot act on SIGTERM: it gets SIGKILL, and the other task in it fails too
+    const other = await second;
+    expect(other).toBeInstanceOf(WorkerDiedError);
+    expect((other as Error).message).toMatch(/pool process exited \(SIGKILL\)/);
+    await expectMatchesReference(sut, 'mlp_tiny@1', 2, false);
+    expect(sut.stats().pid).not.toBe(frozen);
+    expect(sut.stats()).toMatchObject({ restarts: 1, failed: 2 });
+  });
+
+  it('closes even when its process is frozen', async () => {
+    sut = new ProcessDevicePool({ device: device('cpu:0', 'cpu'), workers: 1, concurrentTasksPerWorker: 1, intraOpThreads: 1 });
+    await sut.start();
+    await sut.loadModel(tinySpec());
+    const pid = sut.stats().pid!;
+    process.kill(pid, 'SIGSTOP');
+    await sut.close();
+    expect(() => process.kill(pid, 0)).toThrow();
   });
 });

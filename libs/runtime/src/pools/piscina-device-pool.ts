@@ -4,8 +4,9 @@ import { performance } from 'node:perf_hooks';
 import Piscina from 'piscina';
 import { InferenceFailedError } from '@switchyard/common';
 import type { DeviceInfo } from '@switchyard/devices';
-import type { DevicePool, PoolStats } from '../interfaces/device-pool.interface';
+import type { DevicePool, PoolStats, RunOptions } from '../interfaces/device-pool.interface';
 import type { InferenceTask, ModelLoadSpec, ModelSessionMetadata, TaskResult } from '../interfaces/inference-task.interface';
+import { RunAbortedError } from '../errors/run-aborted.error';
 import { WorkerDiedError } from '../errors/worker-died.error';
 import type { BufferPool } from '../memory/buffer-pool';
 import type { LoadReply, RunReply, RunRequest, WorkerConfig } from '../worker/worker-protocol';
@@ -45,6 +46,8 @@ export class PiscinaDevicePool implements DevicePool {
   private completed = 0;
   private failed = 0;
   private restarts = 0;
+  /** Workers piscina is terminating because their run was aborted as hung. */
+  private recycling = 0;
 
   constructor(private readonly options: PiscinaPoolOptions) {
     this.device = options.device;
@@ -77,8 +80,11 @@ export class PiscinaDevicePool implements DevicePool {
     piscina.on('workerDestroy', () => {
       if (this.closing) return;
       this.restarts++;
-      this.logger.warn(`a worker died and is being replaced (${this.restarts} restarts so far)`);
-      this.options.onWorkerRestart?.(-1, 'worker exited');
+      const recycled = this.recycling > 0;
+      if (recycled) this.recycling--;
+      const reason = recycled ? 'worker recycled after a run was abandoned as hung' : 'worker exited';
+      this.logger.warn(`${reason}; it is being replaced (${this.restarts} restarts so far)`);
+      this.options.onWorkerRestart?.(-1, reason);
     });
     this.piscina = piscina;
   }
@@ -107,7 +113,7 @@ export class PiscinaDevicePool implements DevicePool {
     await Promise.all(Array.from({ length: workers }, () => piscina.run({ key: modelKey, barrier, workers }, { name: 'unload' })));
   }
 
-  async run(task: InferenceTask): Promise<TaskResult> {
+  async run(task: InferenceTask, options: RunOptions = {}): Promise<TaskResult> {
     const piscina = this.requireStarted();
     const spec = this.manifest.get(task.modelKey);
     if (!spec) throw new InferenceFailedError(`model ${task.modelKey} is not loaded on ${this.device.id}`);
@@ -120,15 +126,23 @@ export class PiscinaDevicePool implements DevicePool {
       recycle: this.options.buffers !== undefined,
     };
     const restartsBefore = this.restarts;
+    // registered before piscina's own listener, so the worker it destroys is known as recycled
+    options.signal?.addEventListener('abort', () => this.recycling++, { once: true });
     this.inFlight++;
     try {
-      const { outputs, timings, recycled }: RunReply = await piscina.run(request, { name: 'run', transferList: task.inputs.map((t) => t.data) });
+      // an abort makes piscina terminate the worker running the task and start another one
+      const { outputs, timings, recycled }: RunReply = await piscina.run(request, {
+        name: 'run',
+        transferList: task.inputs.map((t) => t.data),
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
       for (const buffer of recycled) this.options.buffers?.release(buffer);
       this.completed++;
       return { outputs, timings };
     } catch (err) {
       this.failed++;
       const message = (err as Error)?.message ?? String(err);
+      if (options.signal?.aborted) throw new RunAbortedError(this.device.id, options.signal.reason);
       if (this.restarts > restartsBefore || /worker exited|Terminating worker/.test(message)) throw new WorkerDiedError(this.device.id, err);
       throw new InferenceFailedError(`${this.device.id} failed to run ${task.modelKey}: ${message}`, { cause: err });
     } finally {

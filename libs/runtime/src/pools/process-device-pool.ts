@@ -3,8 +3,9 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { InferenceFailedError } from '@switchyard/common';
 import type { DeviceInfo } from '@switchyard/devices';
-import type { DevicePool, PoolStats } from '../interfaces/device-pool.interface';
+import type { DevicePool, PoolStats, RunOptions } from '../interfaces/device-pool.interface';
 import type { InferenceTask, ModelLoadSpec, ModelSessionMetadata, TaskResult } from '../interfaces/inference-task.interface';
+import { RunAbortedError } from '../errors/run-aborted.error';
 import { WorkerDiedError } from '../errors/worker-died.error';
 import type { PiscinaPoolOptions } from './piscina-device-pool';
 import type { HostReply, HostRequest, HostRequestBody } from './process-protocol';
@@ -13,11 +14,23 @@ type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void; op: 
 
 export const POOL_HOST_FILE = join(__dirname, 'process-pool-host.js');
 
+/** How long a pool process has to exit after SIGTERM before it gets SIGKILL (a frozen one never does). */
+const KILL_GRACE_MS = 1000;
+/** Longest wait before restarting a pool process that keeps crashing. */
+const MAX_RESTART_BACKOFF_MS = 30_000;
+
+export interface ProcessPoolOptions extends PiscinaPoolOptions {
+  /** First wait before a crashed process restarts, doubling per crash in a row (a good run resets it). @defaultValue 250 */
+  restartBackoffMs?: number;
+}
+
 /**
  * The same device pool, hosted in a child process: a native crash there fails the tasks in
  * flight (WorkerDiedError), and the child is started again with the models it had.
  *
- * @remarks Tensors are copied over IPC (structured clone), a cost paid for isolation.
+ * @remarks Tensors are copied over IPC (structured clone), a cost paid for isolation. A run
+ * aborted as hung recycles the whole process (SIGTERM, SIGKILL after a grace): every task in it
+ * fails with WorkerDiedError. Restarts back off exponentially while the process keeps crashing.
  */
 export class ProcessDevicePool implements DevicePool {
   readonly device: DeviceInfo;
@@ -32,9 +45,12 @@ export class ProcessDevicePool implements DevicePool {
   private completed = 0;
   private failed = 0;
   private restarts = 0;
+  /** Crashes since the last good run: the exponent of the restart backoff. */
+  private crashesInARow = 0;
+  private restartTimer?: NodeJS.Timeout;
 
   constructor(
-    private readonly options: PiscinaPoolOptions,
+    private readonly options: ProcessPoolOptions,
     private readonly hostFile = POOL_HOST_FILE,
   ) {
     this.device = options.device;
@@ -59,12 +75,15 @@ export class ProcessDevicePool implements DevicePool {
     await this.call({ op: 'unload', payload: { key: modelKey } });
   }
 
-  async run(task: InferenceTask): Promise<TaskResult> {
-    await this.starting;
+  async run(task: InferenceTask, options: RunOptions = {}): Promise<TaskResult> {
     this.inFlight++;
     try {
-      const result = (await this.call({ op: 'run', payload: task })) as TaskResult;
+      await this.starting;
+      // declared hung while the process was (re)starting: nothing runs it yet, so nothing to recycle
+      if (options.signal?.aborted) throw new RunAbortedError(this.device.id, options.signal.reason);
+      const result = (await this.abortable(this.call({ op: 'run', payload: task }), options.signal)) as TaskResult;
       this.completed++;
+      this.crashesInARow = 0;
       return result;
     } catch (err) {
       this.failed++;
@@ -72,6 +91,31 @@ export class ProcessDevicePool implements DevicePool {
     } finally {
       this.inFlight--;
     }
+  }
+
+  /** Settles with `call`, or rejects at once when `signal` aborts, and then recycles the process. */
+  private abortable(call: Promise<unknown>, signal: AbortSignal | undefined): Promise<unknown> {
+    if (!signal) return call;
+    const child = this.child;
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        reject(new RunAbortedError(this.device.id, signal.reason));
+        if (child && child === this.child) this.recycle(child, `a run was abandoned as hung (${String(signal.reason)})`);
+      };
+      call.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  /** Ends a process that may be frozen: SIGTERM, then SIGKILL when it has not exited after the grace. */
+  private recycle(child: ChildProcess, why: string): void {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    this.logger.warn(`recycling the pool process ${child.pid}: ${why}`);
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
+    timer.unref();
+    child.once('exit', () => clearTimeout(timer));
   }
 
   stats(): PoolStats {
@@ -84,16 +128,18 @@ export class ProcessDevicePool implements DevicePool {
       failed: this.failed,
       restarts: this.restarts,
       isolation: 'process',
+      ...(this.child?.pid !== undefined ? { pid: this.child.pid } : {}),
     };
   }
 
   async close(): Promise<void> {
     this.closing = true;
+    clearTimeout(this.restartTimer);
     const child = this.child;
-    if (!child || child.exitCode !== null) return;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
     await new Promise<void>((resolve) => {
       child.once('exit', () => resolve());
-      child.kill('SIGTERM');
+      this.recycle(child, 'the pool is closing');
     });
   }
 
@@ -103,7 +149,7 @@ export class ProcessDevicePool implements DevicePool {
     child.on('message', (message: HostReply) => this.onReply(message));
     child.on('exit', (code, signal) => this.onExit(child, code, signal));
     // callbacks and this thread's buffer pool stay here; tensors cross IPC as copies
-    const { onWorkerRestart: _, buffers: __, ...options } = this.options;
+    const { onWorkerRestart: _, buffers: __, restartBackoffMs: ___, ...options } = this.options;
     await this.send(child, { op: 'start', options });
     for (const spec of this.models.values()) await this.send(child, { op: 'load', payload: spec });
   }
@@ -150,8 +196,13 @@ export class ProcessDevicePool implements DevicePool {
     this.child = undefined;
     if (this.closing) return;
     this.restarts++;
-    this.logger.error(`${reason}; starting a new one`);
+    const waitMs = Math.min(MAX_RESTART_BACKOFF_MS, (this.options.restartBackoffMs ?? 250) * 2 ** this.crashesInARow++);
+    this.logger.error(`${reason}; starting a new one in ${waitMs} ms`);
     this.options.onWorkerRestart?.(-1, reason);
-    this.starting = this.spawn().catch((err: Error) => this.logger.error(`restart failed: ${err.message}`));
+    this.starting = new Promise<void>((resolve) => {
+      this.restartTimer = setTimeout(resolve, waitMs);
+    })
+      .then(() => (this.closing ? undefined : this.spawn()))
+      .catch((err: Error) => this.logger.error(`restart failed: ${err.message}`));
   }
 }

@@ -1,6 +1,7 @@
 /**
  * Test fixture: the real ORT worker, except that a model key "exit@..." ends the worker thread
- * mid-task and "abort@..." kills the whole process with SIGSEGV, as a crashing driver would.
+ * mid-task, "abort@..." kills the whole process with SIGSEGV, as a crashing driver would, and
+ * "hang@..." blocks its thread for good, as a hung driver call would.
  */
 import { run as ortRun } from '../worker/ort.worker';
 import type { RunRequest } from '../worker/worker-protocol';
@@ -10,5 +11,6 @@ export { load, unload } from '../worker/ort.worker';
 export async function run(request: RunRequest) {
   if (request.key.startsWith('exit@')) process.exit(3);
   if (request.key.startsWith('abort@')) process.kill(process.pid, 'SIGSEGV');
+  if (request.key.startsWith('hang@')) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
   return ortRun(request);
 }

@@ -1,5 +1,5 @@
 import { DeadlineExceededError, InferenceFailedError, SwitchyardError, SwitchyardEvents, UnavailableError, type WireTensor } from '@switchyard/common';
-import type { DevicePool, TaskResult } from '@switchyard/runtime';
+import { RunAbortedError, WorkerDiedError, type DevicePool, type TaskResult } from '@switchyard/runtime';
 import type { InferenceJob, JobOutcome, PlacementDecision } from '../interfaces/inference-job.interface';
 import { backlogPerSlotMs } from '../framework/backlog-per-slot';
 import type { ServiceTimeEstimator } from '../interfaces/service-time-estimator.interface';
@@ -7,9 +7,21 @@ import type { Clock, TimerHandle } from './clock.interface';
 import { batchingSettings, ModelBatchQueue } from './model-batch-queue';
 import type { QueuedJob } from './queued-job.interface';
 import { batchSignature, mergeInputs, splitOutputs } from './tensor-batching';
+import { RunFailedError } from '../errors/run-failed.error';
 
 /** How often a dispatcher looks for a free slot while other users of the pool hold them all. */
 const FOREIGN_TASK_POLL_MS = 2;
+/**
+ * A run counts as stalling once it has run this much past twice its prediction (the slack covers
+ * the message hop and a busy event loop, which delay every completion a little).
+ */
+export const STALL_GRACE_MS = 5;
+
+/** Where the dispatcher reports what its runs say about the device's health (DeviceHealthService). */
+export interface RunHealthSink {
+  reportRun(deviceId: string, runMs: number, predictedMs: number): void;
+  report(deviceId: string, signal: 'hung' | 'crashed', detail: string): void;
+}
 
 export interface DeviceDispatcherOptions {
   pool: DevicePool;
@@ -18,6 +30,9 @@ export interface DeviceDispatcherOptions {
   events: SwitchyardEvents;
   /** Predicted ms of one session run of `rows` rows of the model on this device (never undefined: fallbacks applied). */
   predictServiceMs(modelKey: string, rows: number): number;
+  /** Bound of a run predicted to take `predictedMs`: past it the run is declared hung and its worker recycled. Unbounded when absent. */
+  runBoundMs?(predictedMs: number): number;
+  health?: RunHealthSink;
 }
 
 export interface EnqueueRequest {
@@ -33,6 +48,22 @@ interface RunningBatch {
   rows: number;
   startedAt: number;
   predictedMs: number;
+  /** Aborted when the run passes its bound (declared hung). */
+  hung: AbortController;
+  boundTimer?: TimerHandle;
+}
+
+/**
+ * Predicted ms left of a running batch. Until its prediction it is the prediction minus its age;
+ * then it is about to finish (0) until twice its prediction plus STALL_GRACE_MS; past that the run
+ * is stalling and counts at its age: a run that has overrun this long is expected to take at least
+ * as long again (the longer it runs, the later it is expected to end), so placement moves off a
+ * stalled device long before its runs' bound declares them hung. (Growing faster than the age
+ * turned a 100 ms hiccup of a 0.05 ms run on a busy host into seconds of predicted wait.)
+ */
+export function remainingRunMs(predictedMs: number, elapsedMs: number): number {
+  if (elapsedMs <= predictedMs) return predictedMs - elapsedMs;
+  return elapsedMs <= 2 * predictedMs + STALL_GRACE_MS ? 0 : elapsedMs;
 }
 
 /** What a policy needs of a device's queues for one model (see DeviceSnapshot). */
@@ -95,7 +126,7 @@ export class DeviceDispatcher {
   load(modelKey: string): DeviceLoad {
     const now = this.opts.clock.now();
     let workMs = 0;
-    for (const b of this.running) workMs += Math.max(0, b.predictedMs - (now - b.startedAt));
+    for (const b of this.running) workMs += remainingRunMs(b.predictedMs, now - b.startedAt);
     let waitingBatches = 0;
     let openBatchRows = 0;
     for (const q of this.queues.values()) {
@@ -143,10 +174,18 @@ export class DeviceDispatcher {
   close(): void {
     this.closed = true;
     this.opts.clock.clearTimer(this.wakeTimer);
+    this.rejectQueued(() => new UnavailableError(`device ${this.deviceId} is shutting down`));
+  }
+
+  /**
+   * Hands every queued job back to its caller with `error` (a quarantined device): the scheduler
+   * places them again elsewhere. Running tasks are left to finish or hit their bound.
+   */
+  rejectQueued(error: () => Error): void {
     for (const q of this.queues.values()) {
       for (const entry of q.jobs.clear()) {
         this.opts.clock.clearTimer(entry.expiryTimer);
-        entry.reject(new UnavailableError(`device ${this.deviceId} is shutting down`));
+        entry.reject(error());
       }
     }
     this.queued = 0;
@@ -231,14 +270,22 @@ export class DeviceDispatcher {
   private dispatch(queue: ModelBatchQueue, jobs: QueuedJob[], now: number): void {
     const { pool, events } = this.opts;
     const rows = jobs.reduce((n, j) => n + j.job.batchSize, 0);
-    const batch: RunningBatch = { modelKey: queue.modelKey, rows, startedAt: now, predictedMs: this.opts.predictServiceMs(queue.modelKey, rows) };
+    const predictedMs = this.opts.predictServiceMs(queue.modelKey, rows);
+    const batch: RunningBatch = { modelKey: queue.modelKey, rows, startedAt: now, predictedMs, hung: new AbortController() };
+    const boundMs = this.opts.runBoundMs?.(predictedMs);
+    if (boundMs !== undefined) {
+      const why = `no answer after ${Math.round(boundMs)} ms (predicted ${round1(predictedMs)} ms)`;
+      batch.boundTimer = this.opts.clock.setTimer(() => batch.hung.abort(why), boundMs);
+    }
     this.running.add(batch);
     queue.lastServed = this.dispatches++;
     events.emit('batch.dispatched', { deviceId: this.deviceId, model: queue.modelKey, batchSize: rows, requests: jobs.length });
     let result: Promise<TaskResult>;
     try {
-      const inputs: WireTensor[] = jobs.length === 1 ? jobs[0].job.inputs : mergeInputs(jobs.map((j) => j.job.inputs));
-      result = pool.run({ modelKey: queue.modelKey, inputs, outputNames: jobs[0].job.outputNames });
+      // a thread pool transfers (detaches) the tensors it gets, and a retry elsewhere needs them: a lone job's are copied
+      const lone = jobs.length === 1 ? jobs[0].job.inputs : undefined;
+      const inputs: WireTensor[] = lone ? (pool.stats().isolation === 'thread' ? copyInputs(lone) : lone) : mergeInputs(jobs.map((j) => j.job.inputs));
+      result = pool.run({ modelKey: queue.modelKey, inputs, outputNames: jobs[0].job.outputNames }, { signal: batch.hung.signal });
     } catch (err) {
       result = Promise.reject(err);
     }
@@ -248,6 +295,7 @@ export class DeviceDispatcher {
         (err: unknown) => this.fail(batch, jobs, err),
       )
       .finally(() => {
+        this.opts.clock.clearTimer(batch.boundTimer);
         this.running.delete(batch);
         this.pump();
       });
@@ -256,6 +304,7 @@ export class DeviceDispatcher {
   private complete(batch: RunningBatch, jobs: QueuedJob[], res: TaskResult): void {
     const { runMs, marshalMs, queueMs: poolQueueMs } = res.timings;
     this.opts.estimator.observe(batch.modelKey, this.deviceId, batch.rows, runMs + marshalMs);
+    this.opts.health?.reportRun(this.deviceId, runMs + marshalMs, batch.predictedMs);
     let parts: WireTensor[][];
     try {
       parts = jobs.length === 1 ? [res.outputs] : splitOutputs(res.outputs, jobs.map((j) => j.job.batchSize));
@@ -279,12 +328,24 @@ export class DeviceDispatcher {
         totalMs,
         predictedMs: entry.decision.predictedMs,
       });
-      entry.resolve({ outputs: parts[i], decision: entry.decision, executedBatchSize: batch.rows, timings: { queueMs, runMs, totalMs } });
+      entry.resolve({ outputs: parts[i], decision: entry.decision, executedBatchSize: batch.rows, timings: { queueMs, runMs, totalMs }, attempts: 1 });
     });
   }
 
   private fail(batch: RunningBatch, jobs: QueuedJob[], err: unknown): void {
-    const error = err instanceof SwitchyardError ? err : new InferenceFailedError(`inference on ${this.deviceId} failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    let error: SwitchyardError;
+    if (err instanceof RunAbortedError) {
+      error = err;
+      this.opts.health?.report(this.deviceId, 'hung', err.message);
+    } else if (err instanceof WorkerDiedError) {
+      error = err;
+      this.opts.health?.report(this.deviceId, 'crashed', err.message);
+    } else if (err instanceof SwitchyardError && !(err instanceof InferenceFailedError)) error = err;
+    else {
+      // maybe the input's fault: the scheduler blames the device only when a retry elsewhere succeeds
+      const message = err instanceof InferenceFailedError ? err.message : `inference on ${this.deviceId} failed: ${err instanceof Error ? err.message : String(err)}`;
+      error = new RunFailedError(this.deviceId, jobs.length === 1, message, err);
+    }
     const end = this.opts.clock.now();
     for (const entry of jobs) {
       this.opts.events.emit('job.completed', {
@@ -316,4 +377,12 @@ export class DeviceDispatcher {
     this.opts.events.emit('job.rejected', { model: entry.job.model.key, reason: 'expired', deviceId: this.deviceId });
     entry.reject(new DeadlineExceededError(`timed out after ${waited} ms in the queue of ${this.deviceId}`));
   }
+}
+
+function copyInputs(inputs: readonly WireTensor[]): WireTensor[] {
+  return inputs.map((t) => ({ ...t, data: t.data.slice(0) }));
+}
+
+function round1(ms: number): number {
+  return Math.round(ms * 10) / 10;
 }

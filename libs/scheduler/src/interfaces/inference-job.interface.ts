@@ -48,4 +48,8 @@ export interface JobOutcome {
   /** Rows in the session run that served this job (> batchSize when dynamically batched). */
   executedBatchSize: number;
   timings: { queueMs: number; runMs: number; totalMs: number };
+  /** Placements the job took: 1, or 2 when its first device failed, hung or was quarantined. */
+  attempts: number;
+  /** The device the job was first placed on, when it was retried elsewhere. */
+  retriedFrom?: string;
 }

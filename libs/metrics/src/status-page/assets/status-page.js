@@ -131,6 +131,10 @@
     text($('.ep', el), device.executionProvider || 'no EP');
     text($('.device-name', el), device.name + (device.vendor ? ' · ' + device.vendor : ''));
     text($('.unusable', el), device.usable ? '' : 'unusable: ' + (device.reason || 'unknown reason'));
+    var health = device.health;
+    el.dataset.health = health ? health.state : 'none';
+    text($('.badge.health', el), health ? health.state : '');
+    text($('.health-reason', el), health && health.state !== 'healthy' ? health.reason + ' (since ' + new Date(health.since).toLocaleTimeString() + ')' : '');
     var util = device.utilization;
     var pct = util === null ? null : Math.round(util * 100);
     text($('.util-value', el), pct === null ? '-' : pct + '% (' + device.utilizationSource + ')');

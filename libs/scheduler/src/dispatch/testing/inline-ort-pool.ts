@@ -1,7 +1,7 @@
 import type { WireTensor } from '@switchyard/common';
 import type { DeviceInfo, DeviceKind } from '@switchyard/devices';
-import { BufferPool, fromOrtTensor, toOrtTensor } from '@switchyard/runtime';
-import type { DevicePool, InferenceTask, ModelLoadSpec, ModelSessionMetadata, PoolStats, TaskResult } from '@switchyard/runtime';
+import { BufferPool, fromOrtTensor, RunAbortedError, toOrtTensor } from '@switchyard/runtime';
+import type { DevicePool, InferenceTask, ModelLoadSpec, ModelSessionMetadata, PoolStats, RunOptions, TaskResult } from '@switchyard/runtime';
 
 /** Keeps nothing: every output gets buffers of its own. */
 const NO_REUSE = new BufferPool(0);
@@ -12,6 +12,8 @@ import { performance } from 'node:perf_hooks';
  * Test fixture: a DevicePool that runs real onnxruntime CPU sessions on the calling thread, with
  * a gate the test can close (`hold`) so that tasks wait in a known state. It records every run
  * (model, rows) so tests can check what was dispatched. Results are ORT's real outputs.
+ * Faults: `failNext(n)` makes the next n runs fail after running (a device error), and an aborted
+ * run (declared hung) rejects at once with RunAbortedError, as a real pool does.
  */
 export class InlineOrtPool implements DevicePool {
   readonly device: DeviceInfo;
@@ -22,6 +24,9 @@ export class InlineOrtPool implements DevicePool {
   private running = 0;
   private done = 0;
   private errors = 0;
+  private failures: string[] = [];
+  /** Runs aborted as hung (a real pool would have recycled a worker for each). */
+  aborted = 0;
 
   constructor(
     id: string,
@@ -57,14 +62,19 @@ export class InlineOrtPool implements DevicePool {
     this.gate = undefined;
   }
 
-  async run(task: InferenceTask): Promise<TaskResult> {
+  /** The next `n` runs fail with `message` (after running, as a device error would). */
+  failNext(n: number, message = 'injected device error'): void {
+    for (let i = 0; i < n; i++) this.failures.push(message);
+  }
+
+  async run(task: InferenceTask, options: RunOptions = {}): Promise<TaskResult> {
     const accepted = performance.now();
     const session = this.sessions.get(task.modelKey);
     if (!session) throw new Error(`model ${task.modelKey} is not loaded on ${this.device.id}`);
     this.running++;
     this.runs.push({ modelKey: task.modelKey, rows: task.inputs[0]?.shape[0] ?? 0 });
     try {
-      if (this.gate) await this.gate.promise;
+      if (this.gate) await this.untilOpenOrAborted(this.gate.promise, options.signal);
       const started = performance.now();
       const feeds: Record<string, ort.Tensor> = {};
       for (const t of task.inputs) feeds[t.name] = toOrtTensor(ort, t);
@@ -72,6 +82,8 @@ export class InlineOrtPool implements DevicePool {
       const results = task.outputNames ? await session.run(feeds, task.outputNames) : await session.run(feeds);
       const runMs = performance.now() - ran;
       const outputs: WireTensor[] = Object.entries(results).map(([name, tensor]) => fromOrtTensor(name, tensor, NO_REUSE));
+      const failure = this.failures.shift();
+      if (failure !== undefined) throw new Error(failure);
       this.done++;
       const marshalMs = performance.now() - started - runMs;
       return { outputs, timings: { queueMs: started - accepted, runMs, marshalMs, workerId: 0 } };
@@ -81,6 +93,22 @@ export class InlineOrtPool implements DevicePool {
     } finally {
       this.running--;
     }
+  }
+
+  private untilOpenOrAborted(gate: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+    if (!signal) return gate;
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = () => {
+        this.aborted++;
+        reject(new RunAbortedError(this.device.id, signal.reason));
+      };
+      if (signal.aborted) return onAbort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      void gate.then(() => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      });
+    });
   }
 
   stats(): PoolStats {
