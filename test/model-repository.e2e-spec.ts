@@ -129,6 +129,8 @@ describe('model repository API (e2e, explicit control)', () => {
     const notServed = await postJson(url, '/v2/models/mlp_small_copy/infer', { inputs: [] });
     expect(notServed.status).toBe(503);
     expect(notServed.json.error).toContain('not enough memory');
+    // a refused runtime load leaves the server ready: the models it serves still are
+    expect((await fetch(`${url}/v2/health/ready`)).status).toBe(200);
   });
 
   it('counts requests in the statistics extension, per version, in Triton\'s format (get_inference_statistics)', async () => {
