@@ -8,3 +8,4 @@ export * from './events/switchyard-events';
 export * from './common.module';
 export * from './onnx/onnx-graph-builder';
 export * from './random/seeded-random';
+export * from './json/read-json-object';

@@ -1,9 +1,8 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
-import { InvalidRequestError } from '@switchyard/common';
+import { InvalidRequestError, readJsonObject } from '@switchyard/common';
 import { ModelRepositoryService } from '@switchyard/models';
 import type { RepositoryIndexEntryDto } from '../dto/model-metadata.dto';
 import { isPlainObject } from '../validation/json-guards';
-import { readJsonObject } from '../validation/read-json-object';
 
 /**
  * Triton's model repository extension: the index, load (with an optional config override) and

@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { InvalidRequestError } from '@switchyard/common';
+import { readJsonObject } from '@switchyard/common';
 import { FeedbackService } from '../feedback/feedback.service';
 
 /** POST /v1/feedback {request_id, correct | label}: judges an earlier answer. */
@@ -10,15 +10,6 @@ export class FeedbackController {
   @Post()
   @HttpCode(200)
   record(@Body() body: unknown): ReturnType<FeedbackService['record']> {
-    let value = body;
-    if (Buffer.isBuffer(body)) {
-      try {
-        value = JSON.parse(body.toString('utf8'));
-      } catch {
-        throw new InvalidRequestError('the feedback must be a JSON object');
-      }
-    }
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InvalidRequestError('the feedback must be a JSON object');
-    return this.feedback.record(value as Record<string, unknown>);
+    return this.feedback.record(readJsonObject(body, 'feedback'));
   }
 }

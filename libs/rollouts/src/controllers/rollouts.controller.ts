@@ -1,4 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Put } from '@nestjs/common';
+import { readJsonObject } from '@switchyard/common';
 import type { RolloutState } from '../interfaces/rollout-state.interface';
 import { RolloutService } from '../rollout.service';
 
@@ -10,7 +11,7 @@ export class RolloutsController {
   @Put()
   @HttpCode(200)
   put(@Param('model') model: string, @Body() body: unknown): Promise<RolloutState> {
-    return this.rollouts.put(model, Buffer.isBuffer(body) ? parseJson(body) : body);
+    return this.rollouts.put(model, readJsonObject(body, 'rollout'));
   }
 
   @Get()
@@ -22,13 +23,5 @@ export class RolloutsController {
   @HttpCode(200)
   abort(@Param('model') model: string): Promise<RolloutState> {
     return this.rollouts.abort(model);
-  }
-}
-
-function parseJson(body: Buffer): unknown {
-  try {
-    return body.length ? JSON.parse(body.toString('utf8')) : undefined;
-  } catch {
-    return body.toString('utf8');
   }
 }

@@ -1,5 +1,4 @@
-import { InvalidRequestError } from '@switchyard/common';
-import { isPlainObject } from './json-guards';
+import { InvalidRequestError } from '../errors/http-errors';
 
 /**
  * A small JSON object body of a control route (repository, rollouts, feedback): the parsed object,
@@ -16,6 +15,6 @@ export function readJsonObject(body: unknown, what: string): Record<string, unkn
       throw new InvalidRequestError(`the ${what} must be a JSON object`);
     }
   }
-  if (!isPlainObject(value)) throw new InvalidRequestError(`the ${what} must be a JSON object`);
-  return value;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InvalidRequestError(`the ${what} must be a JSON object`);
+  return value as Record<string, unknown>;
 }
