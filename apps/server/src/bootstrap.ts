@@ -20,7 +20,7 @@ export async function createApp(overrides: Record<string, string | number | bool
     { logger: LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1), abortOnError: false },
   );
   configureInferenceHttp(app, config);
-  configureJobsStream(app);
+  configureJobsStream(app, config);
   app.enableShutdownHooks();
   return app;
 }

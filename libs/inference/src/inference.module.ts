@@ -8,7 +8,10 @@ import { RepositoryController } from './controllers/repository.controller';
 import { ServerController } from './controllers/server.controller';
 import { StatisticsController } from './controllers/statistics.controller';
 import { ModelStatisticsService } from './statistics/model-statistics.service';
+import { CodecPoolService } from './codec/worker/codec-pool.service';
 import { InferenceService } from './services/inference.service';
+import { RequestDecoderService } from './services/request-decoder.service';
+import { ResponseEncoderService } from './services/response-encoder.service';
 
 /**
  * The Open Inference Protocol v2 REST API over the model repository and the scheduler. The app
@@ -17,7 +20,7 @@ import { InferenceService } from './services/inference.service';
 @Module({
   imports: [ModelsModule, SchedulerModule, RolloutsModule],
   controllers: [ServerController, StatisticsController, ModelsController, InferController, RepositoryController],
-  providers: [InferenceService, ModelStatisticsService],
-  exports: [InferenceService],
+  providers: [CodecPoolService, RequestDecoderService, ResponseEncoderService, InferenceService, ModelStatisticsService],
+  exports: [InferenceService, RequestDecoderService, ResponseEncoderService],
 })
 export class InferenceModule {}
