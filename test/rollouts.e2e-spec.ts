@@ -81,16 +81,17 @@ describe('rollouts (e2e, mlp_versions on cpu:0)', () => {
   });
 
   it('rolls back a much slower candidate on p99, after `threshold` failed checks', async () => {
-    await start({ primary: '1', candidate: '3', weight: 50, step_weight: 10, max_weight: 90, interval_s: 1, min_samples: 5, threshold: 2, max_p99_ratio: 3, max_error_rate_delta: 0.5 });
-    const state = await driveUntilSettled(8);
+    // 16 rows: v3 needs about 12M multiply-adds a row, v1 2K; the p99 ratio is large even on a loaded host
+    await start({ primary: '1', candidate: '3', weight: 50, step_weight: 5, max_weight: 90, interval_s: 1, min_samples: 8, threshold: 2, max_p99_ratio: 2, max_error_rate_delta: 0.5 });
+    const state = await driveUntilSettled(16);
     expect(state.status).toBe('rolled_back');
-    expect(state.reason).toMatch(/2 failed check\(s\) in a row: p99 [\d.]+ ms vs primary [\d.]+ ms \(ratio [\d.]+ > 3\)/);
+    expect(state.reason).toMatch(/2 failed check\(s\) in a row: p99 [\d.]+ ms vs primary [\d.]+ ms \(ratio [\d.]+ > 2\)/);
     const decisions = state.steps.map((s: { decision: string }) => s.decision);
     expect(decisions[0]).toBe('start');
     // threshold 2: one failed check, then the rollback (intervals too thin to judge may sit between)
     expect(decisions[decisions.length - 1]).toBe('rollback');
     expect(decisions.filter((d: string) => d !== 'wait').slice(-2)).toEqual(['fail', 'rollback']);
-    expect(state.versions['3'].requests).toBeGreaterThanOrEqual(5);
+    expect(state.versions['3'].requests).toBeGreaterThanOrEqual(8);
     expect(state.weight).toBe(0);
     expect(await versionsOf(10)).toEqual(['1']);
     // in the metrics: the state, the weight, the decisions, per-version counts as separate labels
