@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { join, resolve } from 'node:path';
+import { withTimeout } from '@switchyard/common';
 import { BenchArgsError, parseBenchArgs, USAGE, type BenchArgs } from './cli/bench-args';
 import { ProgressBar } from './report/progress-bar';
 import { writeReport } from './report/write-report';
@@ -41,15 +42,12 @@ async function main(argv: string[]): Promise<void> {
     const report = await runRealBenchmark({ target, scenario, classes, dir, command, compareSim: args.compareSim, progress });
     finish(dir, writeReport(dir, report));
   } finally {
-    await withTimeout(target.close(), 30_000, () => progress.message('the target did not close within 30 s; exiting anyway'));
+    const late = new Error('the target did not close within 30 s');
+    await withTimeout(target.close(), 30_000, () => late).catch((err: unknown) => {
+      if (err !== late) throw err;
+      progress.message(`${late.message}; exiting anyway`);
+    });
   }
-}
-
-async function withTimeout(work: Promise<void>, ms: number, onTimeout: () => void): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), ms)));
-  if ((await Promise.race([work.then(() => 'done' as const), late])) === 'late') onTimeout();
-  clearTimeout(timer);
 }
 
 function withOverrides(scenario: Scenario, args: BenchArgs): Scenario {

@@ -105,7 +105,7 @@ export class SwitchyardStreamClient extends EventEmitter {
     const socket = new WebSocket(`${base}/v1/stream${query}`);
     this.socket = socket;
     this.connections++;
-    socket.on('message', (raw) => this.onMessage(String(raw)));
+    socket.on('message', (raw) => this.onMessage(messageText(raw)));
     socket.on('error', (err) => this.emit('error', err));
     socket.on('close', (code) => {
       if (this.socket !== socket) return;
@@ -148,4 +148,10 @@ export class SwitchyardStreamClient extends EventEmitter {
     if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(message));
     // Otherwise it goes out again on the next "ready".
   }
+}
+
+/** A text frame's payload as a string (ws hands over a Buffer, an ArrayBuffer or fragments). */
+function messageText(raw: WebSocket.RawData): string {
+  if (Array.isArray(raw)) return Buffer.concat(raw).toString('utf8');
+  return Buffer.from(raw as ArrayBuffer).toString('utf8');
 }

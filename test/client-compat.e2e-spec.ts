@@ -1,5 +1,6 @@
 import { gzipSync } from 'node:zlib';
-import { DEMO_MODELS, maxRelativeError, referenceMlp, type MlpSpec } from '@switchyard/models';
+import { DEMO_MODELS, type MlpSpec } from '@switchyard/models';
+import { maxRelativeError, referenceMlp } from '@switchyard/models/testing';
 import { startTestServer, type TestServer } from './support/inference-server';
 import { sendRawHttp, type RawHttpResponse } from './support/raw-http';
 import { asFloat32, bytesOf, seededFloats, splitV2Body } from './support/v2-client';

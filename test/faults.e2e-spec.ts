@@ -2,7 +2,7 @@ import { RuntimeService } from '@switchyard/runtime';
 import { performance } from 'node:perf_hooks';
 import { startTestServer, type TestServer } from './support/inference-server';
 import { postJson, type V2Response } from './support/v2-client';
-import { requireWebgpuOrSkip } from './support/webgpu-requirement';
+import { availableOrSkip } from './support/requirements';
 
 const MLP = '/v2/models/mlp_tiny/infer';
 const row = Array.from({ length: 16 }, (_, i) => i / 16);
@@ -117,7 +117,7 @@ describe('Fault tolerance (e2e, real pool processes and signals)', () => {
     server = await startTestServer({ DEVICE_COSTS: 'cpu:0=1000,gpu:0=1', RUN_TIMEOUT_MS: 1000, HEALTH_PROBE_BACKOFF_MS: 500, MODELS: 'mlp_tiny' }, 180_000);
     const { url } = server;
     const gpuPool = server.app.get(RuntimeService).pool('gpu:0');
-    if (!requireWebgpuOrSkip(gpuPool !== undefined, 'no gpu:0 pool (no WebGPU adapter)')) return;
+    if (!availableOrSkip('webgpu', gpuPool !== undefined, 'no gpu:0 pool (no WebGPU adapter)')) return;
     expect(gpuPool!.stats().isolation).toBe('process'); // the default for GPUs
     // warm both devices up so that the estimator knows them; the GPU then wins on cost
     for (let i = 0; i < 20; i++) await postJson(url, MLP, { inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 16], data: row }] });

@@ -1,8 +1,9 @@
-import { DEMO_MODELS, maxRelativeError, referenceCnn, referenceMlp, type MlpSpec } from '@switchyard/models';
+import { DEMO_MODELS, type MlpSpec } from '@switchyard/models';
+import { maxRelativeError, referenceCnn, referenceMlp } from '@switchyard/models/testing';
 import { startTestServer, type TestServer } from './support/inference-server';
 import { DTYPE_CASES, inName, outName } from './support/dtype-cases';
 import { asFloat32, bytesOf, postBinary, postJson, seededFloats } from './support/v2-client';
-import { requireWebgpuOrSkip } from './support/webgpu-requirement';
+import { availableOrSkip } from './support/requirements';
 
 const MLP_TINY = DEMO_MODELS.find((m) => m.name === 'mlp_tiny') as MlpSpec;
 const TOLERANCE = 1e-4;
@@ -37,7 +38,7 @@ describe('Inference API on WebGPU (e2e)', () => {
   });
 
   it('infers mlp_tiny over JSON on the WebGPU device', async () => {
-    if (!requireWebgpuOrSkip(gpu !== undefined, why)) return;
+    if (!availableOrSkip('webgpu', gpu !== undefined, why)) return;
     const input = seededFloats(4 * 16, 21);
     const res = await postJson(server.url, '/v2/models/mlp_tiny/infer', {
       id: 'gpu-1',
@@ -51,7 +52,7 @@ describe('Inference API on WebGPU (e2e)', () => {
   });
 
   it('infers cnn_small over binary tensor data on the WebGPU device', async () => {
-    if (!requireWebgpuOrSkip(gpu !== undefined, why)) return;
+    if (!availableOrSkip('webgpu', gpu !== undefined, why)) return;
     const image = seededFloats(2 * 784, 22);
     const res = await postBinary(server.url, '/v2/models/cnn_small/infer', { parameters: { device: gpu!.id, binary_data_output: true } }, [
       { name: 'image', datatype: 'FP32', shape: [2, 1, 28, 28], bytes: bytesOf(image) },
@@ -62,7 +63,7 @@ describe('Inference API on WebGPU (e2e)', () => {
   });
 
   it('round-trips every dtype through dtype_echo on the WebGPU device', async () => {
-    if (!requireWebgpuOrSkip(gpu !== undefined, why)) return;
+    if (!availableOrSkip('webgpu', gpu !== undefined, why)) return;
     const res = await postBinary(
       server.url,
       '/v2/models/dtype_echo/infer',
@@ -75,7 +76,7 @@ describe('Inference API on WebGPU (e2e)', () => {
   });
 
   it('serves on the WebGPU device when a policy other than the default is asked for', async () => {
-    if (!requireWebgpuOrSkip(gpu !== undefined, why)) return;
+    if (!availableOrSkip('webgpu', gpu !== undefined, why)) return;
     const input = seededFloats(16, 23);
     const seen = new Set<string>();
     for (let i = 0; i < 6; i++) {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEMO_MODELS, maxRelativeError, referenceCnn, referenceMlp, type MlpSpec } from '@switchyard/models';
+import { DEMO_MODELS, type MlpSpec } from '@switchyard/models';
+import { maxRelativeError, referenceCnn, referenceMlp } from '@switchyard/models/testing';
 import { startTestServer, type TestServer } from './support/inference-server';
 import { repoRoot } from './support/repo-paths';
 import { asFloat32, bytesOf, postBinary, postJson, seededFloats } from './support/v2-client';

@@ -9,8 +9,20 @@
 const test = require('node:test');
 const { expect } = require('expect');
 
-function withTimeout(fn, timeout) {
-  return [typeof timeout === 'number' ? { timeout } : {}, fn];
+// The node:test context of the running `it` body, so that a helper can mark it skipped through the
+// runner (test/support/requirements.ts) without every spec threading `t` through jest's signature.
+// Tests of a file run one at a time, so a variable is enough (an AsyncLocalStorage would slow
+// every promise of the in-process server under test on Node 20).
+let currentTest;
+globalThis[Symbol.for('switchyard.currentTest')] = () => currentTest;
+
+// A test or hook that hangs fails after this long instead of holding the whole run; one given its
+// own timeout keeps it. Generous: the machines running the suite are often loaded. (Node 20's
+// --test-timeout would bound each spec file as a whole, not each test.)
+const DEFAULT_TIMEOUT_MS = 120_000;
+
+function timeoutOption(timeout) {
+  return { timeout: typeof timeout === 'number' ? timeout : DEFAULT_TIMEOUT_MS };
 }
 
 function format(title, args, index) {
@@ -34,13 +46,53 @@ function makeEach(register) {
     });
 }
 
+// afterEach hooks are run by the `it` wrapper itself, innermost describe first, not by node:test:
+// Node 20 skips them for a test that called t.skip() at run time (a WebGPU test that finds no
+// device), which would leave that test's app or pool open and the spec process hanging.
+// Describe bodies run synchronously at registration, so a stack tracks the enclosing scopes.
+const scopes = [{ afterEach: [] }];
+
+function callback(fn) {
+  // jest's done-callback style: fn(done)
+  return fn.length > 0 ? () => new Promise((resolve, reject) => fn((err) => (err ? reject(err) : resolve()))) : () => fn();
+}
+
+async function runWithAfterEach(run, chain) {
+  let failure;
+  let failed = false;
+  try {
+    await run();
+  } catch (err) {
+    failure = err;
+    failed = true;
+  }
+  for (const scope of [...chain].reverse()) {
+    for (const hook of scope.afterEach) {
+      try {
+        await callback(hook)();
+      } catch (err) {
+        if (!failed) failure = err;
+        failed = true;
+      }
+    }
+  }
+  if (failed) throw failure;
+}
+
 function makeIt(base) {
   const it = (name, fn, timeout) => {
-    const [options, body] = withTimeout(fn, timeout);
-    if (!body) return base(name, { todo: true });
-    // jest's done-callback style: fn(done)
-    const run = body.length > 0 ? () => new Promise((resolve, reject) => body((err) => (err ? reject(err) : resolve()))) : () => body();
-    return base(name, options, run);
+    const options = timeoutOption(timeout);
+    if (!fn) return base(name, { todo: true });
+    const chain = scopes.slice();
+    const run = callback(fn);
+    return base(name, options, async (t) => {
+      currentTest = t;
+      try {
+        await runWithAfterEach(run, chain);
+      } finally {
+        currentTest = undefined;
+      }
+    });
   };
   it.each = makeEach(it);
   it.skip = (name) => base(name, { skip: true }, () => {});
@@ -50,14 +102,25 @@ function makeIt(base) {
   return it;
 }
 
-const describe = (name, fn) => test.describe(name, fn);
-describe.each = makeEach((title, fn) => test.describe(title, fn));
+function scoped(fn) {
+  return (...args) => {
+    scopes.push({ afterEach: [] });
+    try {
+      return fn(...args);
+    } finally {
+      scopes.pop();
+    }
+  };
+}
+
+const describe = (name, fn) => test.describe(name, scoped(fn));
+describe.each = makeEach((title, fn) => test.describe(title, scoped(fn)));
 describe.skip = (name, fn) => test.describe(name, { skip: true }, fn);
 describe.skip.each = (table) => (title, fn) => table.forEach((row, i) => describe.skip(format(title, row, i), () => fn(...[].concat(row))));
 describe.only = describe;
 
 const it = makeIt(test.it);
-const hook = (base) => (fn, timeout) => base(fn, typeof timeout === 'number' ? { timeout } : {});
+const hook = (base) => (fn, timeout) => base(fn, timeoutOption(timeout));
 
 Object.assign(globalThis, {
   describe,
@@ -67,7 +130,7 @@ Object.assign(globalThis, {
   beforeAll: hook(test.before),
   afterAll: hook(test.after),
   beforeEach: hook(test.beforeEach),
-  afterEach: hook(test.afterEach),
+  afterEach: (fn) => scopes[scopes.length - 1].afterEach.push(fn),
   jest: {
     setTimeout() {},
     fn: () => {

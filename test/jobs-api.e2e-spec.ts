@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { JobConsumerService } from '@switchyard/jobs';
 import { RedisServer } from '../libs/jobs/src/testing/redis-server';
+import { describeWithRedis } from './support/requirements';
 import { startJobsApp, type JobsApp } from './support/jobs-app';
 import { cancelJob, echoCase, getJob, mlpCase, resultMismatch, submitJobs, waitForJobs, type JobCase } from './support/jobs-client';
 import { sleep, waitFor } from './support/jobs-ports';
@@ -13,7 +14,7 @@ const run = promisify(execFile);
  * the spec can kill it like a crashing worker) and a real redis-server. Results are checked
  * against plain-JS reference math.
  */
-describe('Jobs API (e2e, one node, real Redis)', () => {
+describeWithRedis('Jobs API (e2e, one node, real Redis)', () => {
   const redis = new RedisServer();
   let node: JobsApp;
   let url: string;
@@ -141,10 +142,12 @@ describe('Jobs API (e2e, one node, real Redis)', () => {
     const cases = Array.from({ length: 200 }, (_, i) => mlpCase(5000 + i, 64));
     const { body } = await submitJobs(url, { requests: cases.map((c) => c.body) });
     const ids: string[] = body.job_ids;
+    // the jobs running in the killed process fail with WorkerDiedError; those queued behind them get
+    // 503 while cpu:0 is quarantined (its pool died) until a probe re-admits it: both are retried
     const withRetry = async () => {
       for (const id of ids) {
         const view = (await getJob(url, id)).body;
-        if (view.errors?.length) return view;
+        if (view.errors?.some((e: string) => /WorkerDiedError/.test(e))) return view;
       }
       return undefined;
     };
@@ -156,7 +159,7 @@ describe('Jobs API (e2e, one node, real Redis)', () => {
       retried = await waitFor('a job with a failed attempt', withRetry, 3000).catch(() => undefined);
     }
     expect(retried).toBeDefined();
-    expect(retried.errors[0]).toMatch(/InferenceFailedError|WorkerDiedError/);
+    expect(retried.errors[0]).toMatch(/WorkerDiedError: the worker of cpu:0 died while running this job/);
     const views = await waitForJobs(url, ids, 120_000);
     ids.forEach((id, i) => expect(resultMismatch(views.get(id).result, cases[i].expected)).toBeUndefined());
     const again = views.get(retried.id);
@@ -171,14 +174,26 @@ describe('Jobs API (e2e, one node, real Redis)', () => {
     return pid > 0 ? pid : undefined;
   }
 
-  it('lets the jobs it runs finish when it shuts down: none is left active for redelivery', async () => {
+  it('shuts down with Redis slow to answer: every job that failed has its failure record, none is left active', async () => {
+    // Jobs that fail for good at run time (an unknown device): their outcome record is written
+    // after Bull has moved them to failed, so a shutdown that closes Redis as soon as the handlers
+    // return, or soon after Bull's 'failed' event, loses the record of the last ones.
     const consumer = node.app.get(JobConsumerService);
-    const cases = Array.from({ length: 200 }, (_, i) => mlpCase(70_000 + i, 8));
-    expect((await submitJobs(url, { requests: cases.map((c) => c.body) })).status).toBe(202);
-    await waitFor('jobs to run', async () => (consumer.load().inFlight > 0 ? true : undefined), 10_000, 5);
-    closed = true;
-    await node.close();
+    const stopSlowDown = redis.slowDown(1000);
+    try {
+      const cases = Array.from({ length: 6 }, (_, i) => ({ ...mlpCase(70_000 + i).body, parameters: { device: 'npu:7' } }));
+      expect((await submitJobs(url, { requests: cases })).status).toBe(202);
+      await waitFor('jobs to run', async () => (consumer.load().inFlight > 0 ? true : undefined), 20_000, 5);
+      closed = true;
+      await node.close();
+    } finally {
+      await stopSlowDown();
+    }
+    const failed = await redis.lines('ZRANGE', 'switchyard:infer:failed', '0', '-1');
+    expect(failed.length).toBeGreaterThan(0);
+    const unrecorded = [];
+    for (const id of failed) if ((await redis.cli('EXISTS', `switchyard:jobs:result:${id}`)) !== '(integer) 1') unrecorded.push(id);
+    expect(unrecorded).toEqual([]);
     expect(await redis.cli('LLEN', 'switchyard:infer:active')).toBe('(integer) 0');
-    expect(Number((await redis.cli('ZCARD', 'switchyard:infer:completed')).replace(/\D/g, ''))).toBeGreaterThan(0);
-  });
+  }, 90_000);
 });

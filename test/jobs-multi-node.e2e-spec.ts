@@ -1,5 +1,6 @@
 import { SwitchyardStreamClient, type StreamResult } from '../clients/switchyard-stream-client';
 import { RedisServer } from '../libs/jobs/src/testing/redis-server';
+import { describeWithRedis } from './support/requirements';
 import { echoCase, getJob, mlpCase, resultMismatch, submitJobs, waitForJobs, type JobCase } from './support/jobs-client';
 import { stopAll, SwitchyardNode } from './support/jobs-node-process';
 import { sleep, waitFor } from './support/jobs-ports';
@@ -10,7 +11,7 @@ const PREFIX = 'multi';
  * Three real Switchyard processes sharing one real Redis: jobs spread over them, a node killed
  * in the middle of its jobs loses none, and restarting every node loses no accepted job.
  */
-describe('Jobs across nodes (e2e, 3 server processes, real Redis)', () => {
+describeWithRedis('Jobs across nodes (e2e, 3 server processes, real Redis)', () => {
   const redis = new RedisServer();
   let nodes: SwitchyardNode[] = [];
   const urls = () => nodes.map((n) => n.url);

@@ -1,5 +1,6 @@
 import { JobConsumerService } from '@switchyard/jobs';
 import { RedisServer } from '../libs/jobs/src/testing/redis-server';
+import { describeWithRedis } from './support/requirements';
 import { startJobsApp, type JobsApp } from './support/jobs-app';
 import { getJob, mlpCase, resultMismatch, submitJobs, waitForJobs } from './support/jobs-client';
 import { sleep, waitFor } from './support/jobs-ports';
@@ -9,7 +10,7 @@ import { sleep, waitFor } from './support/jobs-ports';
  * 503 meanwhile instead of hanging, and afterwards keeps taking jobs (Bull #1873 is what the
  * consumer watchdog guards against) until every accepted job is done.
  */
-describe('Jobs across a Redis restart (e2e)', () => {
+describeWithRedis('Jobs across a Redis restart (e2e)', () => {
   const redis = new RedisServer({ persistent: true });
   let node: JobsApp;
   let closed = false;

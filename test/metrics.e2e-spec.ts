@@ -3,7 +3,7 @@ import type { StatsSnapshot } from '@switchyard/metrics';
 import { parseExposition, sampleSum, sampleValue, type ExpositionSample } from '../libs/metrics/src/testing/parse-exposition';
 import { startTestServer, type TestServer } from './support/inference-server';
 import { postJson, seededFloats } from './support/v2-client';
-import { requireWebgpuOrSkip } from './support/webgpu-requirement';
+import { availableOrSkip } from './support/requirements';
 
 const MODEL = 'mlp_tiny@1';
 
@@ -77,7 +77,7 @@ describe('Metrics (e2e)', () => {
 
   it('attributes WebGPU requests to gpu:0 and leaves the CPU series alone', async () => {
     const gpu = (await stats()).devices.find((d) => d.id === 'gpu:0');
-    if (!requireWebgpuOrSkip(gpu?.usable === true && gpu.workers > 0, `gpu:0 is ${gpu ? gpu.reason ?? 'without workers' : 'absent'}`)) return;
+    if (!availableOrSkip('webgpu', gpu?.usable === true && gpu.workers > 0, `gpu:0 is ${gpu ? gpu.reason ?? 'without workers' : 'absent'}`)) return;
     const before = await scrape();
     await checkDeviceCounters('gpu:0', 'gpu', 3);
     const delta = diff(before, await scrape());

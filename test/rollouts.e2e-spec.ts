@@ -1,7 +1,8 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEMO_MODELS, maxRelativeError, mlpVersion, referenceMlp, type VersionedMlpSpec } from '@switchyard/models';
+import { DEMO_MODELS, mlpVersion, type VersionedMlpSpec } from '@switchyard/models';
+import { maxRelativeError, referenceMlp } from '@switchyard/models/testing';
 import { startTestServer, type TestServer } from './support/inference-server';
 import { postJson, seededFloats } from './support/v2-client';
 

@@ -42,7 +42,9 @@ if (files.length === 0) {
 }
 const result = spawnSync(
   process.execPath,
-  ['--require', join(__dirname, 'jest-compat.js'), '--enable-source-maps', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files],
+  // --test-force-exit: a spec whose tests are done exits even if it left a handle open (a client
+  // of a failed test that keeps reconnecting), instead of holding the whole run forever
+  ['--require', join(__dirname, 'jest-compat.js'), '--enable-source-maps', '--test', '--test-concurrency=1', '--test-force-exit', '--test-reporter=spec', ...files],
   // the specs load the app's config, which refuses unknown SWITCHYARD_* variables
   { stdio: 'inherit', cwd: root, env: { ...process.env, SWITCHYARD_DIST_DIR: undefined } },
 );

@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs';
-import { DEMO_MODELS, maxRelativeError, referenceMlp, type MlpSpec } from '@switchyard/models';
+import { DEMO_MODELS, type MlpSpec } from '@switchyard/models';
+import { maxRelativeError, referenceMlp } from '@switchyard/models/testing';
+import { RuntimeService } from '@switchyard/runtime';
 import type { SchedulerStatusDto } from '@switchyard/scheduler';
 import { startTestServer, type TestServer } from './support/inference-server';
 import { asFloat32, bytesOf, postBinary, postJson, seededFloats, type V2Response } from './support/v2-client';
-import { requireWebgpuOrSkip } from './support/webgpu-requirement';
+import { availableOrSkip } from './support/requirements';
 
 const MLP_TINY = DEMO_MODELS.find((m) => m.name === 'mlp_tiny') as MlpSpec;
 const MLP_SMALL = DEMO_MODELS.find((m) => m.name === 'mlp_small') as MlpSpec;
@@ -142,7 +144,7 @@ describe('Scheduler (e2e)', () => {
     }, 120_000);
 
     it('uses the other device for mlp_tiny while the faster one is backed up, and the faster one again once idle', async () => {
-      if (!requireWebgpuOrSkip(gpu !== undefined, 'GET /v1/scheduler lists no gpu device')) return;
+      if (!availableOrSkip('webgpu', gpu !== undefined, 'GET /v1/scheduler lists no gpu device')) return;
       const tinyMs = msPerRow(status, 'mlp_tiny@1');
       const faster = fastest(tinyMs);
       const other = [...tinyMs.keys()].find((d) => d !== faster)!;
@@ -180,7 +182,7 @@ describe('Scheduler (e2e)', () => {
     });
 
     it('refuses a job pinned to a device too slow for its timeout that another device could meet', async () => {
-      if (!requireWebgpuOrSkip(gpu !== undefined, 'GET /v1/scheduler lists no gpu device')) return;
+      if (!availableOrSkip('webgpu', gpu !== undefined, 'GET /v1/scheduler lists no gpu device')) return;
       const ms = msPerRow(status, 'mlp_small@1');
       const slower = [...ms.entries()].sort((a, b) => b[1] - a[1])[0];
       const timeoutUs = Math.floor((slower[1] / 2) * 1000);
@@ -225,30 +227,46 @@ describe('Scheduler (e2e)', () => {
       console.log(`after learning online (${[...perRow].map(([d, ms]) => `${d} ${ms.toFixed(1)} ms`).join(', ')}): ${learned.devices.map((d) => `${d.deviceId} ${Math.round(share(burst, d.deviceId) * 100)}%`).join(', ')}`);
       expect(share(burst, faster)).toBeGreaterThanOrEqual(0.8);
     }, 180_000);
+  });
+
+  describe('behind a device that holds its job (a CPU pool process frozen with SIGSTOP, on every host)', () => {
+    let server: TestServer;
+
+    beforeAll(async () => {
+      // one CPU slot in its own process; runs bounded at 60 s so that the freeze is not taken for a hang
+      server = await startTestServer({ MODELS, CALIBRATION: 'skip', DISABLED_DEVICES: 'gpu:0', CPU_WORKERS: 1, ISOLATE_CPU: 'process', RUN_TIMEOUT_MS: 60_000 });
+    }, 180_000);
+
+    afterAll(async () => {
+      await server?.close();
+    });
 
     it('drops a job whose timeout expires in the queue with 504, and lets the job ahead of it finish', async () => {
-      const status = await schedulerStatus(server.url);
-      const gpu = status.devices.find((d) => d.kind === 'gpu');
-      if (!requireWebgpuOrSkip(gpu !== undefined, 'GET /v1/scheduler lists no gpu device (the test needs a device slow enough to hold a job)')) return;
-      expect(gpu!.capacity).toBe(1);
-      // 64 rows of mlp_small keep the software WebGPU device busy for a long while (a second or more;
-      // one row can finish in ~40 ms on a quiet host, before the next request arrives)
-      const ahead = floodWithSmallBatches(server.url, gpu!.deviceId, 1);
-      await waitFor(`a task running on ${gpu!.deviceId}`, async () => ((await schedulerStatus(server.url)).devices.find((d) => d.deviceId === gpu!.deviceId)!.inFlight > 0 ? true : undefined));
-      // mlp_tiny has no estimate there yet, so nothing predicts the wait: it is admitted, then expires in the queue
-      const res = await postJson(server.url, '/v2/models/mlp_tiny/infer', {
-        parameters: { device: gpu!.deviceId, timeout: 20_000 },
-        inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 16], data: Array.from(seededFloats(16, 1)) }],
-      });
-      expect(res.status).toBe(504);
-      expect(res.json).toEqual({ error: `timed out after 20 ms in the queue of ${gpu!.deviceId}` });
-      const aheadResponses = await ahead;
-      expectFloodServed(aheadResponses);
-      expect(aheadResponses[0].json.parameters).toMatchObject({ device: gpu!.deviceId, policy: 'pinned' });
+      const cpu = (await schedulerStatus(server.url)).devices.find((d) => d.deviceId === 'cpu:0')!;
+      expect(cpu.capacity).toBe(1);
+      const pid = server.app.get(RuntimeService).pool('cpu:0')?.stats().pid;
+      if (pid === undefined) throw new Error('cpu:0 has no pool process');
+      process.kill(pid, 'SIGSTOP');
+      let ahead: Promise<V2Response> | undefined;
+      try {
+        ahead = inferSmallRow(server.url, 1, { device: 'cpu:0' });
+        await waitFor('a task running on cpu:0', async () => ((await schedulerStatus(server.url)).devices.find((d) => d.deviceId === 'cpu:0')!.inFlight > 0 ? true : undefined));
+        // mlp_tiny has no estimate there yet, so nothing predicts the wait: it is admitted, then expires in the queue
+        const res = await postJson(server.url, '/v2/models/mlp_tiny/infer', {
+          parameters: { device: 'cpu:0', timeout: 20_000 },
+          inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 16], data: Array.from(seededFloats(16, 1)) }],
+        });
+        expect(res.status).toBe(504);
+        expect(res.json).toEqual({ error: 'timed out after 20 ms in the queue of cpu:0' });
+      } finally {
+        process.kill(pid, 'SIGCONT');
+      }
+      const aheadResponse = await ahead;
+      expect(aheadResponse.json.parameters).toMatchObject({ device: 'cpu:0', policy: 'pinned' });
       const after = await schedulerStatus(server.url);
       expect(after.calibration.status).toBe('skipped');
-      expect(after.recentDecisions.find((d) => d.model === 'mlp_tiny@1')).toMatchObject({ outcome: 'failed', error: `timed out after 20 ms in the queue of ${gpu!.deviceId}` });
-      expect(after.devices.find((d) => d.deviceId === gpu!.deviceId)).toMatchObject({ queuedJobs: 0, inFlight: 0 });
+      expect(after.recentDecisions.find((d) => d.model === 'mlp_tiny@1')).toMatchObject({ outcome: 'failed', error: 'timed out after 20 ms in the queue of cpu:0' });
+      expect(after.devices.find((d) => d.deviceId === 'cpu:0')).toMatchObject({ queuedJobs: 0, inFlight: 0 });
     }, 120_000);
   });
 });

@@ -1,11 +1,13 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startTestServer, type TestServer } from './support/inference-server';
 import { repoRoot } from './support/repo-paths';
+import { describeWith, findOnPath } from './support/requirements';
 import { postJson, seededFloats } from './support/v2-client';
 
-const CHROMIUM = '/usr/bin/chromium';
+/** Debian's chromium, found on PATH (a PATH without it skips the suite). */
+const CHROMIUM = findOnPath('chromium');
 const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
@@ -17,12 +19,9 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-/** Browser tests skip (with a message) without Debian's chromium, unless REQUIRE_BROWSER=1. */
-function browserAvailable(): boolean {
-  if (existsSync(CHROMIUM)) return true;
-  if (process.env.REQUIRE_BROWSER === '1') throw new Error(`REQUIRE_BROWSER=1 but ${CHROMIUM} is missing (apt-get install -y chromium)`);
-  console.warn(`skipping the status page browser test: ${CHROMIUM} is missing (apt-get install -y chromium; REQUIRE_BROWSER=1 fails instead)`);
-  return false;
+/** Why Debian's chromium cannot be used here (the suite then skips, unless REQUIRE_BROWSER=1). */
+function browserMissing(): string | undefined {
+  return CHROMIUM ? undefined : 'chromium is not on PATH';
 }
 
 async function waitUntil(condition: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
@@ -34,8 +33,7 @@ async function waitUntil(condition: () => Promise<boolean>, timeoutMs: number, w
 }
 
 /** The status page at GET / in real headless Chromium, against the real app under load. */
-describe('Status page (e2e, headless Chromium)', () => {
-  const enabled = browserAvailable();
+describeWith('browser', browserMissing(), 'Status page (e2e, headless Chromium)', () => {
   let server: TestServer;
   let browser: Browser;
   let page: Page;
@@ -43,7 +41,6 @@ describe('Status page (e2e, headless Chromium)', () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    if (!enabled) return;
     server = await startTestServer({ MODELS: 'mlp_tiny', TELEMETRY_INTERVAL_MS: 1000 });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -65,7 +62,6 @@ describe('Status page (e2e, headless Chromium)', () => {
   const card = (id: string) => `[data-device-id="${id}"]`;
 
   it('lists every device with its kind, EP, utilisation and queue', async () => {
-    if (!enabled) return;
     const { devices } = (await (await fetch(`${server.url}/v1/devices`)).json()) as { devices: Array<{ id: string; kind: string; executionProvider: string | null }> };
     expect(devices.length).toBeGreaterThan(0);
     for (const d of devices) {
@@ -79,7 +75,6 @@ describe('Status page (e2e, headless Chromium)', () => {
   });
 
   it('updates the latency and throughput charts while load runs', async () => {
-    if (!enabled) return;
     const chart = `${card('cpu:0')} .throughput-chart`;
     const before = await page.$eval(chart, (c: any) => c.toDataURL() as string);
     const updatesBefore = Number(await page.getAttribute('body', 'data-updates'));
@@ -119,18 +114,27 @@ describe('Status page (e2e, headless Chromium)', () => {
   }, 60_000);
 
   it("shows the scheduler's policy and its recent decisions", async () => {
-    if (!enabled) return;
     const scheduler = (await (await fetch(`${server.url}/v1/scheduler`)).json()) as { policy: { default: string } };
     expect(await page.textContent('#policy')).toBe(scheduler.policy.default);
-    await waitUntil(async () => (await page.$$('#decisions tr')).length > 0, 5000, 'recent decisions');
-    const first = await page.$$eval('#decisions tr:first-child td', (tds) => tds.map((td) => td.textContent));
-    expect(first[1]).toBe('mlp_tiny@1');
-    expect(first[2]).toMatch(/^(cpu|gpu|npu):\d+$/);
-    expect(first[6]).toMatch(/^(ok|pending|failed)$/);
+    // One request pinned to cpu:0 after the load: the newest decision, settled ok, with its time.
+    const pinned = await postJson(server.url, '/v2/models/mlp_tiny/infer', {
+      parameters: { device: 'cpu:0' },
+      inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 16], data: Array.from(seededFloats(16, 77)) }],
+    });
+    expect(pinned.status).toBe(200);
+    const newestRow = () => page.$$eval('#decisions tr:first-child td', (tds) => tds.map((td) => td.textContent ?? ''));
+    const settledPinned = async () => {
+      const row = await newestRow();
+      return row[3] === 'pinned' && row[6] !== 'pending';
+    };
+    await waitUntil(settledPinned, 10_000, 'the settled pinned decision on the page');
+    const first = await newestRow();
+    expect(first.slice(1, 4)).toEqual(['mlp_tiny@1', 'cpu:0', 'pinned']);
+    expect(first[6]).toBe('ok');
+    expect(first[5]).toMatch(/^\d/); // its measured time, shown once the job settled
   });
 
   it('loads nothing from another origin and logs no script error', () => {
-    if (!enabled) return;
     expect(foreignRequests).toEqual([]);
     expect(pageErrors).toEqual([]);
   });

@@ -10,7 +10,7 @@ function openStream(url: string): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
     socket.once('error', reject);
     socket.on('message', (raw) => {
-      if (JSON.parse(String(raw)).event === 'ready') resolve(socket);
+      if (JSON.parse((raw as Buffer).toString('utf8')).event === 'ready') resolve(socket);
     });
   });
 }
@@ -32,7 +32,7 @@ describe('Result stream payload limit (e2e, WebSocket, real Redis)', () => {
 
   it('answers a frame under the limit and closes the socket with 1009 on a frame over it', async () => {
     const socket = await openStream(node.url);
-    const answered = new Promise<any>((resolve) => socket.on('message', (raw) => resolve(JSON.parse(String(raw)))));
+    const answered = new Promise<any>((resolve) => socket.on('message', (raw) => resolve(JSON.parse((raw as Buffer).toString('utf8')))));
     // under the limit: a submission the API reads and refuses (unknown model), on an open socket
     socket.send(JSON.stringify({ event: 'submit', data: { ref: 'small', model_name: 'no_such_model', inputs: [] } }));
     const reply = await answered;

@@ -1,6 +1,7 @@
 import WebSocket from 'ws';
 import { SwitchyardStreamClient, type StreamResult } from '../clients/switchyard-stream-client';
 import { RedisServer } from '../libs/jobs/src/testing/redis-server';
+import { describeWithRedis } from './support/requirements';
 import { startJobsApp, type JobsApp } from './support/jobs-app';
 import { mlpCase, resultMismatch, type JobCase } from './support/jobs-client';
 import { sleep, waitFor } from './support/jobs-ports';
@@ -13,7 +14,8 @@ class RawStream {
 
   constructor(url: string) {
     this.socket = new WebSocket(url);
-    this.socket.on('message', (raw) => this.frames.push(JSON.parse(String(raw))));
+    // ws's default binaryType hands each message over as one Buffer
+    this.socket.on('message', (raw) => this.frames.push(JSON.parse((raw as Buffer).toString('utf8'))));
     this.opened = new Promise((resolve, reject) => {
       this.socket.once('open', () => resolve());
       this.socket.once('error', reject);
@@ -34,7 +36,7 @@ class RawStream {
 }
 
 /** The result stream over a real WebSocket: results as they finish, cut connections, resume. */
-describe('Result stream (e2e, WebSocket, real Redis)', () => {
+describeWithRedis('Result stream (e2e, WebSocket, real Redis)', () => {
   const redis = new RedisServer();
   let node: JobsApp;
   let ws: string;

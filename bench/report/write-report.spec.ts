@@ -9,7 +9,7 @@ import type { BenchReport } from './bench-report.interface';
 import { writeReport } from './write-report';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { parseStringPromise } = require('xml2js') as { parseStringPromise(xml: string, options?: object): Promise<Record<string, any>> };
+const { parseStringPromise } = require('xml2js') as { parseStringPromise: (xml: string, options?: object) => Promise<Record<string, any>> };
 
 const devices = [
   { id: 'cpu:0', kind: 'cpu', costWeight: 1, slots: 2 },

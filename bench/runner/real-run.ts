@@ -39,6 +39,14 @@ export interface RealRunOptions {
 }
 
 /** Runs every lane of a scenario on a started real target and assembles the report. */
+/** What one lane gathered over the rounds (cpu: undefined once a round could not measure it). */
+interface LaneTotals {
+  records: RequestRecord[];
+  decisionUs: number[];
+  busyMs: number;
+  cpu: ThreadCpu | undefined;
+}
+
 export async function runRealBenchmark(o: RealRunOptions): Promise<BenchReport> {
   const { target, scenario, classes } = o;
   const facts = hostFacts();
@@ -46,7 +54,7 @@ export async function runRealBenchmark(o: RealRunOptions): Promise<BenchReport> 
   const lanes = planLanes(scenario, target.name, host.devices.map((d) => d.id));
   mkdirSync(join(o.dir, 'raw'), { recursive: true });
   await warmUp(o, lanes[lanes.length - 1]);
-  const collected = new Map(lanes.map((l) => [l.lane, { records: [] as RequestRecord[], decisionUs: [] as number[], busyMs: 0, cpu: { mainMs: 0, othersMs: 0 } as ThreadCpu | undefined }]));
+  const collected = new Map(lanes.map((l): [string, LaneTotals] => [l.lane, { records: [], decisionUs: [], busyMs: 0, cpu: { mainMs: 0, othersMs: 0 } }]));
   const total = lanes.length * scenario.rounds;
   let step = 0;
   for (let round = 0; round < scenario.rounds; round++) {

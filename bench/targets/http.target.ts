@@ -86,7 +86,7 @@ export class HttpTarget implements RealTarget {
       const header = decodeInferResponseHeader(answer.body, answer.headers['inference-header-content-length']);
       const p = (header.parameters ?? {}) as Record<string, unknown>;
       return {
-        deviceId: String(p.device ?? 'unknown'),
+        deviceId: typeof p.device === 'string' ? p.device : 'unknown',
         ...(typeof p.batch_size === 'number' ? { executedBatchSize: p.batch_size } : {}),
         ...(typeof p.queue_ms === 'number' ? { queueMs: p.queue_ms } : {}),
         ...(typeof p.compute_ms === 'number' ? { computeMs: p.compute_ms } : {}),

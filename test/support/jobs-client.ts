@@ -1,4 +1,5 @@
-import { DEMO_MODELS, maxRelativeError, referenceMlp, type MlpSpec } from '@switchyard/models';
+import { DEMO_MODELS, type MlpSpec } from '@switchyard/models';
+import { maxRelativeError, referenceMlp } from '@switchyard/models/testing';
 import { waitFor } from './jobs-ports';
 import { seededFloats } from './v2-client';
 

@@ -62,8 +62,8 @@ export class SwitchyardNode {
       this.output.push(chunk.toString());
       if (this.output.length > 400) this.output.splice(0, 100);
     };
-    child.stdout!.on('data', keep);
-    child.stderr!.on('data', keep);
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
     try {
       await waitFor(
         `${this.nodeId} ready`,
@@ -100,5 +100,5 @@ export class SwitchyardNode {
 
 /** Stops every node, whatever state it is in (for after hooks). */
 export async function stopAll(nodes: readonly (SwitchyardNode | undefined)[]): Promise<void> {
-  await Promise.allSettled(nodes.map((n) => n?.stop('SIGKILL')));
+  await Promise.allSettled(nodes.map((n) => (n ? n.stop('SIGKILL') : Promise.resolve())));
 }

@@ -9,3 +9,4 @@ export * from './common.module';
 export * from './onnx/onnx-graph-builder';
 export * from './random/seeded-random';
 export * from './json/read-json-object';
+export * from './timeouts/with-timeout';

@@ -3,7 +3,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { Test } from '@nestjs/testing';
 import { SWITCHYARD_CONFIG, loadConfig } from '@switchyard/config';
 import { cpus } from 'node:os';
-import { requireWebgpuOrSkip } from '../../../test/support/webgpu-requirement';
+import { availableOrSkip } from '../../../test/support/requirements';
 import { DevicesController } from './devices.controller';
 import { DevicesModule } from './devices.module';
 import type { DevicesResponseDto } from './dto/devices-response.dto';
@@ -48,7 +48,7 @@ describe(DevicesController.name, () => {
     expect(body.executionProviders.find((s) => s.ep === 'cpu')?.probe).toMatchObject({ ok: true, placedOn: ['CPUExecutionProvider'] });
 
     const webgpu = body.executionProviders.find((s) => s.ep === 'webgpu');
-    if (!requireWebgpuOrSkip(!!webgpu?.probe?.ok, `webgpu probe: ${webgpu?.probe?.error ?? webgpu?.reason}`)) return;
+    if (!availableOrSkip('webgpu', !!webgpu?.probe?.ok, `webgpu probe: ${webgpu?.probe?.error ?? webgpu?.reason}`)) return;
     expect(body.devices.find((d) => d.executionProvider === 'webgpu')).toMatchObject({ id: 'gpu:0', kind: 'gpu', usable: true, costWeight: 1 });
   }, 120_000);
 

@@ -14,8 +14,8 @@ class LimitedWsAdapter extends WsAdapter {
     super(app);
   }
 
-  override create(port: number, options: Record<string, unknown> & { namespace?: string; server?: unknown; path?: string } = {}) {
-    return super.create(port, { ...options, maxPayload: this.maxPayload });
+  override create(port: number, options: Record<string, unknown> & { namespace?: string; server?: unknown; path?: string } = {}): unknown {
+    return super.create(port, { ...options, maxPayload: this.maxPayload }) as unknown;
   }
 }
 

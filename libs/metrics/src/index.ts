@@ -1,5 +1,4 @@
 export * from './metrics.module';
-export * from './metrics.tokens';
 export * from './interfaces/metrics-sources.interface';
 export * from './interfaces/metrics-module-options.interface';
 export * from './interfaces/host-telemetry.interface';
@@ -7,5 +6,4 @@ export * from './interfaces/gpu-telemetry-source.interface';
 export * from './interfaces/device-telemetry.interface';
 export * from './interfaces/stats-snapshot.interface';
 export * from './registry/metrics.service';
-export * from './registry/metric-buckets';
 export * from './stats/stats.service';

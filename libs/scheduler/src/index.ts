@@ -32,7 +32,6 @@ export * from './simulator/ideal-for-simulation';
 // dispatch, calibration and the Nest module (helper "dispatch")
 export * from './dispatch/clock.interface';
 export * from './dispatch/system-clock';
-export * from './dispatch/manual-clock';
 export * from './dispatch/tensor-batching';
 export * from './dispatch/model-batch-queue';
 export * from './dispatch/device-dispatcher';

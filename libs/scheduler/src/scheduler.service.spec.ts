@@ -9,12 +9,13 @@ import {
   type SwitchyardEventMap,
 } from '@switchyard/common';
 import { loadConfig } from '@switchyard/config';
-import { maxRelativeError, type ServedModel } from '@switchyard/models';
+import { type ServedModel } from '@switchyard/models';
+import { maxRelativeError } from '@switchyard/models/testing';
 import type { DevicePool, RuntimeService } from '@switchyard/runtime';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ManualClock } from './dispatch/manual-clock';
+import { ManualClock } from './dispatch/testing/manual-clock';
 import { demoServedModel } from './dispatch/testing/demo-served-model';
 import { InlineOrtPool } from './dispatch/testing/inline-ort-pool';
 import { mlpJob, mlpTinyReference } from './dispatch/testing/mlp-job.fixture';

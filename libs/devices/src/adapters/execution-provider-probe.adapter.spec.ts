@@ -1,6 +1,6 @@
 import { loadConfig } from '@switchyard/config';
 import { join } from 'node:path';
-import { requireWebgpuOrSkip } from '../../../../test/support/webgpu-requirement';
+import { availableOrSkip } from '../../../../test/support/requirements';
 import { ExecutionProviderProbeAdapter } from './execution-provider-probe.adapter';
 
 
@@ -18,7 +18,7 @@ describe(ExecutionProviderProbeAdapter.name, () => {
   it('runs the webgpu probe on a real adapter (skips without one unless REQUIRE_WEBGPU=1)', async () => {
     const sut = new ExecutionProviderProbeAdapter(config());
     const result = await sut.probe('webgpu');
-    if (!requireWebgpuOrSkip(result.ok, `the webgpu probe failed: ${result.error}`)) return;
+    if (!availableOrSkip('webgpu', result.ok, `the webgpu probe failed: ${result.error}`)) return;
     expect(result).toMatchObject({ ok: true, placedOn: ['WebGpuExecutionProvider'] });
   }, 60_000);
 

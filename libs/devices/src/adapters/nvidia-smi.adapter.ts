@@ -35,8 +35,13 @@ export class NvidiaSmiAdapter {
   async query(): Promise<NvidiaGpuStatus[]> {
     if (!(await this.available())) return [];
     const data = await new Promise<unknown>((resolve, reject) =>
-      nvidiaSmi((err, result) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve(result))),
+      nvidiaSmi((err, result) => (err ? reject(asError(err)) : resolve(result))),
     );
     return parseNvidiaSmiLog(data);
   }
+}
+
+function asError(err: unknown): Error {
+  if (err instanceof Error) return err;
+  return new Error(`nvidia-smi failed: ${typeof err === 'string' ? err : JSON.stringify(err)}`);
 }

@@ -1,7 +1,7 @@
 import { fork } from 'node:child_process';
 import { join } from 'node:path';
 import { OnnxGraphBuilder, OnnxType, intAttr } from '@switchyard/common';
-import { requireWebgpuOrSkip } from '../../../../test/support/webgpu-requirement';
+import { availableOrSkip } from '../../../../test/support/requirements';
 import type { ExecutionProviderName } from '../interfaces/device.interface';
 import type { ProbeResult } from '../interfaces/probe-result.interface';
 import { buildProbeModel } from './probe-model';
@@ -37,7 +37,7 @@ describe('ep-probe.child', () => {
 
   it('reports a silent fallback to the CPU as a failed WebGPU probe', async () => {
     const real = await runChild('webgpu', buildProbeModel());
-    if (!requireWebgpuOrSkip(real.ok, `webgpu probe: ${real.error}`)) return;
+    if (!availableOrSkip('webgpu', real.ok, `webgpu probe: ${real.error}`)) return;
     const result = await runChild('webgpu', float64Model());
     expect(result).toMatchObject({
       ok: false,

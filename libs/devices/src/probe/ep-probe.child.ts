@@ -23,7 +23,7 @@ async function probe(req: ProbeRequest): Promise<ProbeResult> {
     // stderr, which the parent reads: onnxruntime-node exposes no WebGPU adapter info otherwise.
     ort.env.logLevel = 'info';
     const provider: InferenceSession.ExecutionProviderConfig =
-      req.deviceId === undefined ? req.ep : ({ name: req.ep, deviceId: req.deviceId } as InferenceSession.ExecutionProviderConfig);
+      req.deviceId === undefined ? req.ep : ({ name: req.ep, deviceId: req.deviceId });
     const session = await ort.InferenceSession.create(req.model, {
       executionProviders: [provider],
       enableProfiling: true,
@@ -39,7 +39,7 @@ async function probe(req: ProbeRequest): Promise<ProbeResult> {
     const got = Array.from(out.c.data as Float32Array);
     const want = A.map((a, i) => a + B[i]);
     if (got.length !== 2 || got.some((v, i) => v !== want[i])) {
-      return { ok: false, error: `the probe computed [${got}] instead of [${want}]`, ms };
+      return { ok: false, error: `the probe computed [${got.join(',')}] instead of [${want.join(',')}]`, ms };
     }
     const placedOn = providersFromProfile(profileDir);
     const expected = ORT_PROVIDER_NAMES[req.ep];

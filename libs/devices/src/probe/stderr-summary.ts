@@ -8,6 +8,7 @@ const TELLING = /error|fail|abort|assert|fatal|cannot|segmentation|no such|not f
 export function summarizeStderr(stderr: string): string | undefined {
   const lines = stderr
     .split('\n')
+    // eslint-disable-next-line no-control-regex -- ESC starts the ANSI colour codes this strips
     .map((l) => l.replace(/\x1b\[[0-9;]*m/g, '').trim())
     .filter((l) => l && !NOISE.some((n) => n.test(l)));
   return lines.find((l) => TELLING.test(l)) ?? lines.pop();

@@ -52,11 +52,11 @@ export function fakeDeviceAdapters(host: FakeHost) {
   const platform = { read: () => host.platform ?? { platform: 'linux' as const, arch: 'x64' } };
   return {
     probed,
-    cpu: cpu as unknown as CpuInfoAdapter,
+    cpu: cpu satisfies CpuInfoAdapter,
     nvidia: nvidia as unknown as NvidiaSmiAdapter,
-    backends: backends as unknown as OrtBackendsAdapter,
+    backends: backends satisfies OrtBackendsAdapter,
     prober: prober as unknown as ExecutionProviderProbeAdapter,
     npus: npus as unknown as NpuSysfsAdapter,
-    platform: platform as unknown as HostPlatformAdapter,
+    platform: platform satisfies HostPlatformAdapter,
   };
 }

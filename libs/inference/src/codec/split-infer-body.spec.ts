@@ -43,8 +43,8 @@ describe(splitInferBody.name, () => {
     ['a header length cutting the JSON', Buffer.from('{"inputs":[]}'), '5', 'malformed JSON'],
     ['a header length on a parsed body', { inputs: [] }, '2', 'read as plain JSON'],
   ])('refuses %s with a 400', (_what, body, headerLength, message) => {
-    const run = () => splitInferBody(body, headerLength as string | undefined);
+    const run = () => splitInferBody(body, headerLength);
     expect(run).toThrow(InvalidRequestError);
-    expect(run).toThrow(message as string);
+    expect(run).toThrow(message);
   });
 });

@@ -115,7 +115,7 @@ describe(configureInferenceHttp.name, () => {
       ['an unknown Content-Encoding', Buffer.from('x'), { 'content-encoding': 'br' }, 400, 'unsupported Content-Encoding "br"'],
       ['a malformed Content-Type', Buffer.from('x'), { 'content-type': '/' }, 415, 'unsupported or malformed Content-Type'],
     ])('answers %s with the right status', async (_what, payload, headers, status, message) => {
-      const res = await post(payload, headers as Record<string, string>);
+      const res = await post(payload, headers);
       expect(res.statusCode).toBe(status);
       if (message) expect(res.json().error).toContain(message);
     });

@@ -35,7 +35,7 @@ describe(readInferRequest.name, () => {
     ['outputs is an object', { inputs: [input], outputs: {} }, '"outputs" must be an array'],
     ['an output has no name', { inputs: [input], outputs: [{}] }, 'outputs[0]: "name" must be a non-empty string'],
   ])('refuses a request where %s', (_what, header, message) => {
-    const run = () => readInferRequest(header as Record<string, unknown>);
+    const run = () => readInferRequest(header);
     expect(run).toThrow(InvalidRequestError);
     expect(run).toThrow(message);
   });

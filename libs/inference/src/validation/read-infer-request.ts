@@ -17,7 +17,7 @@ export function readInferRequest(header: Record<string, unknown>): InferRequestD
   }
   if (outputs !== undefined && !Array.isArray(outputs)) throw new InvalidRequestError('"outputs" must be an array');
   return {
-    id: id as string | undefined,
+    id: id,
     parameters: readParameters(parameters, 'request'),
     inputs: inputs.map(readInput),
     outputs: (outputs as unknown[] | undefined)?.map(readOutput),

@@ -17,12 +17,13 @@ export class InferenceJobRunner implements JobRunner {
   ) {}
 
   async run(payload: JobPayload, remainingMs: number | undefined): Promise<InferResponseJson> {
-    const result = await this.inference.run(payload.model, payload.version, withTimeout(payload.request, remainingMs), undefined);
+    const result = await this.inference.run(payload.model, payload.version, withRemainingTime(payload.request, remainingMs), undefined);
     return this.encoder.toJson(result) as unknown as InferResponseJson;
   }
 }
 
-function withTimeout(request: Record<string, unknown>, remainingMs: number | undefined): Record<string, unknown> {
+/** The request with its `timeout` parameter cut to what is left of the job's deadline. */
+function withRemainingTime(request: Record<string, unknown>, remainingMs: number | undefined): Record<string, unknown> {
   if (remainingMs === undefined) return request;
   const parameters = { ...((request.parameters as Record<string, unknown> | undefined) ?? {}) };
   const micros = Math.max(1, Math.floor(remainingMs * 1000));

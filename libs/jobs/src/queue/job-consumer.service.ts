@@ -36,6 +36,8 @@ export class JobConsumerService implements OnApplicationBootstrap, BeforeApplica
   private inFlight = 0;
   /** Deliveries of the current queue whose end Bull has not yet written to Redis (completed/failed). */
   private unsettled = 0;
+  /** Failure records being written (after Bull's 'failed' event): shutdown waits for them too. */
+  private readonly recordings = new Set<Promise<void>>();
   private lastStartedAt = 0;
   private pausedForLoad = false;
   private stopping = false;
@@ -84,6 +86,9 @@ export class JobConsumerService implements OnApplicationBootstrap, BeforeApplica
       await delay(20);
     }
     if (this.unsettled > 0) this.logger.warn(`${this.unsettled} job(s) still running after ${SHUTDOWN_WAIT_MS} ms (Redis away?): leaving them to be redelivered`);
+    // a job that failed for good has its outcome record written after Bull's 'failed' event:
+    // closing the connection before that would leave a failed job without its reasons
+    if (this.recordings.size > 0) await Promise.race([Promise.allSettled([...this.recordings]), delay(Math.max(0, until - Date.now()))]);
     this.queue = undefined;
     await forceClose(queue);
   }
@@ -122,9 +127,13 @@ export class JobConsumerService implements OnApplicationBootstrap, BeforeApplica
     });
     queue.on('failed', (job: Job<JobPayload>) => {
       settled();
-      recordFinalFailure(job, this.config.jobs.nodeId, this.outcomes).catch((err: Error) =>
-        this.logger.warn(`job ${job.id}: its failure could not be recorded: ${err.message}`),
-      );
+      const recording: Promise<void> = recordFinalFailure(job, this.config.jobs.nodeId, this.outcomes)
+        .then(
+          () => undefined,
+          (err: Error) => this.logger.warn(`job ${job.id}: its failure could not be recorded: ${err.message}`),
+        )
+        .finally(() => this.recordings.delete(recording));
+      this.recordings.add(recording);
     });
     queue.on('stalled', (job: Job<JobPayload>) => this.logger.warn(`job ${job.id} stalled (its node stopped renewing the lock): delivering it again`));
     queue

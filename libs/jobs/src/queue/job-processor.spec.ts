@@ -7,6 +7,7 @@ import type { JobRecord } from '../interfaces/job-record.interface';
 import type { InferResponseJson, JobRunner } from '../interfaces/job-runner.interface';
 import { JobOutcomeStore } from '../results/job-outcome-store.adapter';
 import { RedisServer } from '../testing/redis-server';
+import { describeWithRedis } from '../../../../test/support/requirements';
 import { bullQueueOptions } from './bull-queue-options';
 import { recordFinalFailure } from './failure-recorder';
 import { JobProcessor } from './job-processor';
@@ -32,7 +33,7 @@ class ScriptedRunner implements JobRunner {
   }
 }
 
-describe(JobProcessor.name, () => {
+describeWithRedis(JobProcessor.name, () => {
   const redis = new RedisServer();
   let queue: Queue<JobPayload>;
   let outcomes: JobOutcomeStore;

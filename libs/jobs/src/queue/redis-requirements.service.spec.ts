@@ -1,9 +1,10 @@
 import { loadConfig } from '@switchyard/config';
 import Bull, { type Queue } from 'bull';
 import { RedisServer } from '../testing/redis-server';
+import { describeWithRedis } from '../../../../test/support/requirements';
 import { RedisRequirementsService } from './redis-requirements.service';
 
-describe(RedisRequirementsService.name, () => {
+describeWithRedis(RedisRequirementsService.name, () => {
   const redis = new RedisServer();
   let queue: Queue;
 

@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { withTimeout } from '@switchyard/common';
 import { getQueueToken } from '@nestjs/bull';
 import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '@switchyard/config';
 import type { Queue } from 'bull';
 import { JOBS_QUEUE } from '../jobs.constants';
 import { readEvictionPolicy } from '../results/redis-eviction-policy.adapter';
-import { withTimeout } from '../timeouts/with-timeout';
 
 const CHECK_TIMEOUT_MS = 5000;
 

@@ -1,6 +1,7 @@
 import Bull, { type Queue } from 'bull';
 import type { JobRecord } from '../interfaces/job-record.interface';
 import { RedisServer } from '../testing/redis-server';
+import { describeWithRedis } from '../../../../test/support/requirements';
 import { JobOutcomeStore } from './job-outcome-store.adapter';
 import { RedisResultStreams } from './redis-result-streams.adapter';
 import type { StreamEntry } from '../interfaces/result-streams.interface';
@@ -14,7 +15,7 @@ const record = (jobId: string, node: string): JobRecord => ({
   result: { outputs: [] },
 });
 
-describe(JobOutcomeStore.name, () => {
+describeWithRedis(JobOutcomeStore.name, () => {
   const redis = new RedisServer();
   let queue: Queue;
   let sut: JobOutcomeStore;

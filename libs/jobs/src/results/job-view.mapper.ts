@@ -13,7 +13,7 @@ const FINAL: readonly JobState[] = ['completed', 'failed', 'cancelled'];
  */
 export function toJobView(id: string, job: Job<JobPayload> | null, record: JobRecord | undefined, state: JobState): JobView {
   const data = job?.data;
-  const raw = job?.progress();
+  const raw = job?.progress() as unknown;
   const progress = (raw && typeof raw === 'object' ? raw : {}) as Partial<JobProgress>;
   const final = FINAL.includes(state);
   const submittedAt = record?.timings.submittedAt ?? data?.submittedAt ?? job?.timestamp ?? 0;

@@ -63,7 +63,7 @@ function readRequest(
   }
   const request: Record<string, unknown> = { ...item };
   for (const field of JOB_FIELDS) delete request[field];
-  return { model, ...(version !== undefined ? { version: version as string } : {}), request, priority, ...(deadlineMs !== undefined ? { deadlineMs } : {}) };
+  return { model, ...(version !== undefined ? { version: version } : {}), request, priority, ...(deadlineMs !== undefined ? { deadlineMs } : {}) };
 }
 
 /** The KServe request's own `parameters.priority`, when positive, orders the queue too. */
@@ -96,7 +96,7 @@ function readKey(field: unknown, header: string | undefined): string | undefined
   if (header !== undefined && field !== undefined && header !== field) {
     throw new InvalidRequestError('the Idempotency-Key header and "idempotency_key" differ');
   }
-  return header ?? (field as string | undefined);
+  return header ?? (field);
 }
 
 function validKey(key: string): boolean {

@@ -31,7 +31,7 @@ export class RedisServer {
   async start(): Promise<this> {
     if (this.port === 0) this.port = await freePort();
     const persistence = this.options.persistent ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
-    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', ...persistence, '--dir', this.dir, '--maxmemory-policy', 'noeviction', '--daemonize', 'no'];
+    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', ...persistence, '--dir', this.dir, '--maxmemory-policy', 'noeviction', '--enable-debug-command', 'local', '--daemonize', 'no'];
     const child = spawn('redis-server', args, { stdio: 'ignore' });
     this.child = child;
     const until = Date.now() + 10_000;
@@ -53,6 +53,23 @@ export class RedisServer {
   async lines(...args: string[]): Promise<string[]> {
     const { stdout } = await run('redis-cli', ['-p', String(this.port), '--raw', ...args]);
     return stdout.split('\n').filter(Boolean);
+  }
+
+  /**
+   * Makes the server slow to answer, as a loaded or distant one is: DEBUG SLEEP of `ms` back to
+   * back from one redis-cli, so that every other command waits up to `ms`. Returns stop(), after
+   * which the server answers at once again (the sleep under way ends first).
+   */
+  slowDown(ms: number): () => Promise<void> {
+    const cli = spawn('redis-cli', ['-p', String(this.port)], { stdio: ['pipe', 'ignore', 'ignore'] });
+    // redis-cli runs the lines as they come, each after the previous one's answer
+    cli.stdin.end(`DEBUG SLEEP ${ms / 1000}\n`.repeat(Math.ceil(600_000 / ms)));
+    const exited = new Promise((resolve) => cli.once('exit', resolve));
+    return async () => {
+      cli.kill('SIGKILL');
+      await exited;
+      await this.cli('PING');
+    };
   }
 
   async kill(): Promise<void> {

@@ -1,13 +1,3 @@
-/**
- * Settles as `promise` does, or rejects with `timeoutError()` after `ms`; an outcome of
- * `promise` after that is ignored (a rejection too: it is not left unhandled).
- */
-export function withTimeout<T>(promise: Promise<T>, ms: number, timeoutError: () => Error = () => new Error(`no answer within ${ms} ms`)): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(timeoutError()), ms);
-    promise.then(
-      (v) => (clearTimeout(timer), resolve(v)),
-      (e: unknown) => (clearTimeout(timer), reject(e)),
-    );
-  });
-}
+// The one withTimeout lives in @switchyard/common. This path stays only until the jobs code that
+// still imports it here (the Redis jobs service, the store work under way) imports it from there.
+export { withTimeout } from '@switchyard/common';

@@ -1,5 +1,5 @@
 import { OnnxGraphBuilder, OnnxType, intAttr, intsAttr } from '@switchyard/common';
-import { hashSeed, seededWeights } from './seeded-random';
+import { hashSeed, seededWeights } from './seeded-weights';
 import type { ModelConfig } from '../interfaces/model-config.interface';
 
 /** A demo MLP: widths[0] inputs, then one MatMul+Add per later width, ReLU between layers. */

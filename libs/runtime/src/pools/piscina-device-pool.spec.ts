@@ -1,9 +1,10 @@
 import { join } from 'node:path';
 import type { WireTensor } from '@switchyard/common';
 import type { DeviceInfo } from '@switchyard/devices';
-import { DEMO_MODELS, maxRelativeError, referenceMlp, type MlpSpec } from '@switchyard/models';
+import { DEMO_MODELS, type MlpSpec } from '@switchyard/models';
+import { maxRelativeError, referenceMlp } from '@switchyard/models/testing';
 import { modelRepository } from '../../../../test/support/repo-paths';
-import { requireWebgpuOrSkip } from '../../../../test/support/webgpu-requirement';
+import { availableOrSkip } from '../../../../test/support/requirements';
 import { BufferPool } from '../memory/buffer-pool';
 import { RunAbortedError } from '../errors/run-aborted.error';
 import { WorkerDiedError } from '../errors/worker-died.error';
@@ -115,11 +116,11 @@ describe(PiscinaDevicePool.name, () => {
   it('runs on the WebGPU device in a single worker', async () => {
     sut = new PiscinaDevicePool({ device: device('gpu:0', 'webgpu'), workers: 1, concurrentTasksPerWorker: 4, intraOpThreads: 0 });
     await sut.start();
-    let loaded = true;
-    await sut.loadModel(tinySpec()).catch((err: Error) => {
-      loaded = requireWebgpuOrSkip(false, err.message);
-    });
-    if (!loaded) return;
+    const loadError = await sut.loadModel(tinySpec()).then(
+      () => undefined,
+      (err: Error) => err.message,
+    );
+    if (!availableOrSkip('webgpu', loadError === undefined, `the model does not load on WebGPU: ${loadError}`)) return;
     const workers = await Promise.all(Array.from({ length: 6 }, () => expectMatchesReference(sut)));
     expect(new Set(workers).size).toBe(1);
   });

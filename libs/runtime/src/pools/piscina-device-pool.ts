@@ -95,9 +95,9 @@ export class PiscinaDevicePool implements DevicePool {
     const workers = this.options.workers;
     const barrier = new SharedArrayBuffer(4);
     try {
-      const replies: LoadReply[] = await Promise.all(
+      const replies = (await Promise.all(
         Array.from({ length: workers }, () => piscina.run({ key: spec.key, path: spec.path, barrier, workers }, { name: 'load' })),
-      );
+      )) as LoadReply[];
       return { inputs: replies[0].inputs, outputs: replies[0].outputs, loadMs: Math.max(...replies.map((r) => r.loadMs)) };
     } catch (err) {
       this.manifest.delete(spec.key);
@@ -131,11 +131,11 @@ export class PiscinaDevicePool implements DevicePool {
     this.inFlight++;
     try {
       // an abort makes piscina terminate the worker running the task and start another one
-      const { outputs, timings, recycled }: RunReply = await piscina.run(request, {
+      const { outputs, timings, recycled } = (await piscina.run(request, {
         name: 'run',
         transferList: task.inputs.map((t) => t.data),
         ...(options.signal ? { signal: options.signal } : {}),
-      });
+      })) as RunReply;
       for (const buffer of recycled) this.options.buffers?.release(buffer);
       this.completed++;
       return { outputs, timings };

@@ -164,7 +164,7 @@ export class ProcessDevicePool implements DevicePool {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject, op: request.op });
-      child.send({ ...request, id } as HostRequest, (err) => {
+      child.send({ ...request, id }, (err) => {
         if (err) {
           this.pending.delete(id);
           reject(new WorkerDiedError(this.device.id, err));

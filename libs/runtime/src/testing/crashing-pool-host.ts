@@ -6,4 +6,6 @@ process.prependListener('message', (message: unknown) => {
   const request = message as HostRequest;
   if (request.op === 'start') request.options.workerFile = join(__dirname, 'crashing.worker.js');
 });
+// after the listener above (an import would be hoisted before it): the host must see the rewritten options
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 require('../pools/process-pool-host');

@@ -21,7 +21,7 @@ export function sessionOptionsFor(config: WorkerConfig): InferenceSession.Sessio
     default:
       return {
         ...common,
-        executionProviders: [{ name: config.executionProvider, ...config.providerOptions } as InferenceSession.ExecutionProviderConfig],
+        executionProviders: [{ name: config.executionProvider, ...config.providerOptions }],
       };
   }
 }

@@ -1,7 +1,7 @@
-import { SwitchyardEvents, type TensorDataType, type WireTensor } from '@switchyard/common';
+import { SwitchyardEvents, type WireTensor } from '@switchyard/common';
 import type { DeviceInfo } from '@switchyard/devices';
 import { seededRandom } from '@switchyard/common';
-import { maxRelativeError } from '@switchyard/models';
+import { maxRelativeError } from '@switchyard/models/testing';
 import { PiscinaDevicePool } from '@switchyard/runtime';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -77,7 +77,7 @@ describe('dynamic batching on a runtime pool', () => {
         if (spec.data_type === 'BOOL') data.forEach((v, i) => (data[i] = v & 1));
         if (spec.data_type === 'FP16') new Uint16Array(data.buffer).forEach((v, i, a) => (a[i] = v & 0x3bff)); // finite halves
         if (spec.data_type === 'FP32') new Float32Array(data.buffer).forEach((_, i, a) => (a[i] = random()));
-        return { name: spec.name, datatype: spec.data_type as TensorDataType, shape: [n], data: data.buffer };
+        return { name: spec.name, datatype: spec.data_type, shape: [n], data: data.buffer };
       }),
     });
     const jobs = [3, 1, 5, 2].map(makeJob);

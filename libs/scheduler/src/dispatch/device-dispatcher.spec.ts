@@ -1,12 +1,13 @@
 import { DeadlineExceededError, InferenceFailedError, SwitchyardEvents, type SwitchyardEventMap } from '@switchyard/common';
-import { maxRelativeError, type ServedModel } from '@switchyard/models';
+import { type ServedModel } from '@switchyard/models';
+import { maxRelativeError } from '@switchyard/models/testing';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EwmaServiceTimeEstimator } from '../estimator/ewma-service-time-estimator';
-import type { InferenceJob, JobOutcome } from '../interfaces/inference-job.interface';
+import type { JobOutcome } from '../interfaces/inference-job.interface';
 import { DeviceDispatcher, remainingRunMs } from './device-dispatcher';
-import { ManualClock } from './manual-clock';
+import { ManualClock } from './testing/manual-clock';
 import { demoServedModel } from './testing/demo-served-model';
 import { InlineOrtPool } from './testing/inline-ort-pool';
 import { mlpJob, mlpTinyReference } from './testing/mlp-job.fixture';

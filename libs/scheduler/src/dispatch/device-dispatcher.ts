@@ -1,4 +1,4 @@
-import { DeadlineExceededError, InferenceFailedError, SwitchyardError, SwitchyardEvents, UnavailableError, type WireTensor } from '@switchyard/common';
+import { DeadlineExceededError, InferenceFailedError, SwitchyardError, type SwitchyardEvents, UnavailableError, type WireTensor } from '@switchyard/common';
 import { RunAbortedError, WorkerDiedError, type DevicePool, type TaskResult } from '@switchyard/runtime';
 import type { InferenceJob, JobOutcome, PlacementDecision } from '../interfaces/inference-job.interface';
 import { backlogPerSlotMs } from '../framework/backlog-per-slot';
@@ -297,6 +297,8 @@ export class DeviceDispatcher {
       const inputs: WireTensor[] = lone ? (pool.stats().isolation === 'thread' ? copyInputs(lone) : lone) : mergeInputs(jobs.map((j) => j.job.inputs));
       result = pool.run({ modelKey: queue.modelKey, inputs, outputNames: jobs[0].job.outputNames }, { signal: batch.hung.signal });
     } catch (err) {
+      // a synchronous throw of run(), passed on unchanged: fail() takes any value
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
       result = Promise.reject(err);
     }
     result

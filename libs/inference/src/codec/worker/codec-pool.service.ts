@@ -32,10 +32,10 @@ export class CodecPoolService implements OnModuleDestroy {
   /** Decodes and validates a raw body on a worker; the body's memory is moved there when it can be. */
   async decode(model: ServedModel, body: Buffer, headerLength: string | undefined): Promise<ValidatedInferRequest> {
     const transferList = ownsMemory(body) ? [body.buffer as ArrayBuffer] : undefined;
-    const reply: DecodeReply = await this.pool().run(
+    const reply = (await this.pool().run(
       { model, body, ...(headerLength !== undefined ? { headerLength } : {}) },
       { name: 'decode', ...(transferList ? { transferList } : {}) },
-    );
+    )) as DecodeReply;
     if ('failure' in reply) throw codecError(reply);
     return reply.request;
   }
@@ -43,7 +43,7 @@ export class CodecPoolService implements OnModuleDestroy {
   /** Encodes a response on a worker; the output tensors' memory is moved there. */
   async encode(result: InferResult): Promise<EncodedInferResponse> {
     const transferList = [...new Set(result.outputs.map((o) => o.data))];
-    const reply: EncodeReply = await this.pool().run(result, { name: 'encode', transferList });
+    const reply = (await this.pool().run(result, { name: 'encode', transferList })) as EncodeReply;
     if ('failure' in reply) throw codecError(reply);
     const { body, ...rest } = reply.response;
     return { ...rest, body: Buffer.from(body.buffer, body.byteOffset, body.byteLength) };

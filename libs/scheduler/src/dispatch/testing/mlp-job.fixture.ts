@@ -1,5 +1,6 @@
 import { seededRandom } from '@switchyard/common';
-import { DEMO_MODELS, referenceMlp, type MlpSpec, type ServedModel } from '@switchyard/models';
+import { DEMO_MODELS, type MlpSpec, type ServedModel } from '@switchyard/models';
+import { referenceMlp } from '@switchyard/models/testing';
 import type { InferenceJob } from '../../interfaces/inference-job.interface';
 
 let nextId = 0;

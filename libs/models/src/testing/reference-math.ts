@@ -1,4 +1,4 @@
-import { CNN_SHAPES, cnnWeights, mlpLayer, type MlpSpec } from './demo-models';
+import { CNN_SHAPES, cnnWeights, mlpLayer, type MlpSpec } from '../demo/demo-models';
 
 /**
  * Independent float64 reference of the demo models, computed from the same seeded weights

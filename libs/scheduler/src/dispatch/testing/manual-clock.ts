@@ -1,4 +1,4 @@
-import type { Clock, TimerHandle } from './clock.interface';
+import type { Clock, TimerHandle } from '../clock.interface';
 
 interface PendingTimer {
   id: number;
