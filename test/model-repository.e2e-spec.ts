@@ -24,7 +24,8 @@ describe('model repository API (e2e, explicit control)', () => {
 
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'sy-repo-e2e-'));
-    for (const name of ['mlp_tiny', 'mlp_small', 'cnn_small']) await cp(join(modelRepository(), name), join(root, name), { recursive: true });
+    for (const name of ['mlp_tiny', 'mlp_small', 'cnn_small'])
+      await cp(join(modelRepository(), name), join(root, name), { recursive: true });
     await cp(join(root, 'mlp_tiny', '1'), join(root, 'mlp_tiny', '2'), { recursive: true });
     // a second copy of mlp_small: both do not fit in the memory budget below
     await cp(join(root, 'mlp_small'), join(root, 'mlp_small_copy'), { recursive: true });
@@ -51,11 +52,14 @@ describe('model repository API (e2e, explicit control)', () => {
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : undefined };
   };
-  const index = async () => (await post('/v2/repository/index')).body as Array<{ name: string; version?: string; state: string; reason?: string }>;
+  const index = async () =>
+    (await post('/v2/repository/index')).body as Array<{ name: string; version?: string; state: string; reason?: string }>;
   const stateOf = async (name: string) => (await index()).filter((e) => e.name === name).map((e) => `${e.version ?? ''}:${e.state}`);
   const inferTiny = (path: string, rows = 2) => {
     const input = seededFloats(rows * 16, rows);
-    return postBinary(url, path, { parameters: { binary_data_output: true } }, [{ name: 'input', datatype: 'FP32', shape: [rows, 16], bytes: bytesOf(input) }]);
+    return postBinary(url, path, { parameters: { binary_data_output: true } }, [
+      { name: 'input', datatype: 'FP32', shape: [rows, 16], bytes: bytesOf(input) },
+    ]);
   };
 
   it('starts with only the models SWITCHYARD_MODELS names and indexes the others as not loaded', async () => {
@@ -71,7 +75,9 @@ describe('model repository API (e2e, explicit control)', () => {
   it('loads a model (no body, as load_model without a config) and serves it', async () => {
     expect(await post('/v2/repository/models/cnn_small/load')).toEqual({ status: 200, body: {} });
     expect(await stateOf('cnn_small')).toEqual(['1:READY']);
-    const res = await postJson(url, '/v2/models/cnn_small/infer', { inputs: [{ name: 'image', datatype: 'FP32', shape: [1, 1, 28, 28], data: Array(784).fill(0.1) }] });
+    const res = await postJson(url, '/v2/models/cnn_small/infer', {
+      inputs: [{ name: 'image', datatype: 'FP32', shape: [1, 1, 28, 28], data: Array(784).fill(0.1) }],
+    });
     expect(res.status).toBe(200);
     expect(res.json.outputs[0].shape).toEqual([1, 10]);
   });
@@ -96,7 +102,9 @@ describe('model repository API (e2e, explicit control)', () => {
     expect(await stateOf('mlp_tiny')).toEqual(['1:READY', '2:READY']);
     const meta = (await (await fetch(`${url}/v2/models/mlp_tiny`)).json()) as { versions: string[] };
     expect(meta.versions).toEqual(['1', '2']);
-    expect(((await (await fetch(`${url}/v2/models/mlp_tiny/versions/1/config`)).json()) as { max_batch_size: number }).max_batch_size).toBe(4);
+    expect(((await (await fetch(`${url}/v2/models/mlp_tiny/versions/1/config`)).json()) as { max_batch_size: number }).max_batch_size).toBe(
+      4,
+    );
     for (const path of ['/v2/models/mlp_tiny/versions/1/infer', '/v2/models/mlp_tiny/versions/2/infer', '/v2/models/mlp_tiny/infer']) {
       const res = await inferTiny(path);
       expect(res.status).toBe(200);
@@ -117,7 +125,10 @@ describe('model repository API (e2e, explicit control)', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.error).toContain('invalid config override for model "mlp_tiny": max_batch_size');
     expect((await post('/v2/repository/models/mlp_tiny/load', { parameters: { config: 7 } })).status).toBe(400);
-    expect(await post('/v2/repository/models/nope/load')).toMatchObject({ status: 404, body: { error: expect.stringContaining('no model "nope"') } });
+    expect(await post('/v2/repository/models/nope/load')).toMatchObject({
+      status: 404,
+      body: { error: expect.stringContaining('no model "nope"') },
+    });
     expect(await stateOf('mlp_tiny')).toEqual(['1:UNAVAILABLE', '2:READY']);
   });
 
@@ -134,14 +145,16 @@ describe('model repository API (e2e, explicit control)', () => {
     expect((await fetch(`${url}/v2/health/ready`)).status).toBe(200);
   });
 
-  it('counts requests in the statistics extension, per version, in Triton\'s format (get_inference_statistics)', async () => {
+  it("counts requests in the statistics extension, per version, in Triton's format (get_inference_statistics)", async () => {
     const stats = async (path: string) => {
       const res = await fetch(`${url}${path}`);
       return { status: res.status, body: (await res.json()) as { model_stats: any[]; error?: string } };
     };
     const before = (await stats('/v2/models/mlp_tiny/versions/2/stats')).body.model_stats[0];
     for (let i = 0; i < 3; i++) expect((await inferTiny('/v2/models/mlp_tiny/versions/2/infer')).status).toBe(200);
-    const bad = await postJson(url, '/v2/models/mlp_tiny/versions/2/infer', { inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 3], data: [1, 2, 3] }] });
+    const bad = await postJson(url, '/v2/models/mlp_tiny/versions/2/infer', {
+      inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 3], data: [1, 2, 3] }],
+    });
     expect(bad.status).toBe(400);
     const { status, body } = await stats('/v2/models/mlp_tiny/versions/2/stats');
     expect(status).toBe(200);
@@ -177,13 +190,16 @@ describe('model repository API (e2e, explicit control)', () => {
   it('unloads while requests are queued: every admitted request is answered, new ones get 503 then 404', async () => {
     const rows = 64;
     const input = seededFloats(rows * 1024, 5);
-    const send = () => postBinary(url, '/v2/models/mlp_small/infer', { parameters: { binary_data_output: true } }, [{ name: 'input', datatype: 'FP32', shape: [rows, 1024], bytes: bytesOf(input) }]);
+    const send = () =>
+      postBinary(url, '/v2/models/mlp_small/infer', { parameters: { binary_data_output: true } }, [
+        { name: 'input', datatype: 'FP32', shape: [rows, 1024], bytes: bytesOf(input) },
+      ]);
     const first = await send();
     expect(first.status).toBe(200);
     let answered = 0;
     const queued = Array.from({ length: 24 }, () => send().finally(() => answered++));
     // unload once every request of the burst is admitted: answered, queued or running
-    for (let admitted = 0; admitted < queued.length; ) {
+    for (let admitted = 0; admitted < queued.length;) {
       const status = (await (await fetch(`${url}/v1/scheduler`)).json()) as { devices: Array<{ queuedJobs: number; inFlight: number }> };
       admitted = answered + status.devices.reduce((n, d) => n + d.queuedJobs + d.inFlight, 0);
     }
@@ -206,8 +222,15 @@ describe('model repository API (e2e, explicit control)', () => {
     expect((await send()).status).toBe(404);
     // its memory is free again: the copy fits now
     expect((await post('/v2/repository/models/mlp_small_copy/load')).status).toBe(200);
-    const copy = await postBinary(url, '/v2/models/mlp_small_copy/infer', { parameters: { binary_data_output: true } }, [{ name: 'input', datatype: 'FP32', shape: [1, 1024], bytes: bytesOf(input.subarray(0, 1024)) }]);
-    expect(maxRelativeError(asFloat32(copy.binary.get('output')!), referenceMlp({ ...MLP_SMALL, name: 'mlp_small' }, input.subarray(0, 1024), 1))).toBeLessThan(1e-3);
+    const copy = await postBinary(url, '/v2/models/mlp_small_copy/infer', { parameters: { binary_data_output: true } }, [
+      { name: 'input', datatype: 'FP32', shape: [1, 1024], bytes: bytesOf(input.subarray(0, 1024)) },
+    ]);
+    expect(
+      maxRelativeError(
+        asFloat32(copy.binary.get('output')!),
+        referenceMlp({ ...MLP_SMALL, name: 'mlp_small' }, input.subarray(0, 1024), 1),
+      ),
+    ).toBeLessThan(1e-3);
   });
 });
 
@@ -236,7 +259,11 @@ describe('model repository API (e2e, poll control)', () => {
   const waitFor = async (name: string, expected: string[]) => {
     let seen: string[] = [];
     for (let i = 0; i < 300; i++) {
-      const rows = (await (await fetch(`${server.url}/v2/repository/index`, { method: 'POST' })).json()) as Array<{ name: string; version?: string; state: string }>;
+      const rows = (await (await fetch(`${server.url}/v2/repository/index`, { method: 'POST' })).json()) as Array<{
+        name: string;
+        version?: string;
+        state: string;
+      }>;
       seen = rows.filter((r) => r.name === name).map((r) => `${r.version}:${r.state}`);
       if (JSON.stringify(seen) === JSON.stringify(expected)) return;
       await new Promise((r) => setTimeout(r, 100));

@@ -35,7 +35,10 @@ describe('rollouts (e2e, mlp_versions on cpu:0)', () => {
   });
 
   const call = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${url}${path}`, { method, ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }) });
+    const res = await fetch(`${url}${path}`, {
+      method,
+      ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+    });
     return { status: res.status, body: (await res.json()) as any };
   };
   const rollout = () => call('GET', '/v1/models/mlp_versions/rollout');
@@ -54,7 +57,11 @@ describe('rollouts (e2e, mlp_versions on cpu:0)', () => {
     ).then((res) => ({ ...res, input }));
   };
   /** Sends requests one after another until the rollout leaves `progressing` (or the time is up). */
-  const driveUntilSettled = async (rows: number, limitMs = 60_000, onAnswer?: (res: Awaited<ReturnType<typeof infer>>, i: number) => Promise<void>) => {
+  const driveUntilSettled = async (
+    rows: number,
+    limitMs = 60_000,
+    onAnswer?: (res: Awaited<ReturnType<typeof infer>>, i: number) => Promise<void>,
+  ) => {
     const until = Date.now() + limitMs;
     for (let i = 0; Date.now() < until; i++) {
       const res = await infer(rows, onAnswer ? { id: `req-${sent + 1}` } : {});
@@ -83,7 +90,18 @@ describe('rollouts (e2e, mlp_versions on cpu:0)', () => {
 
   it('rolls back a much slower candidate on p99, after `threshold` failed checks', async () => {
     // 16 rows: v3 needs about 12M multiply-adds a row, v1 2K; the p99 ratio is large even on a loaded host
-    await start({ primary: '1', candidate: '3', weight: 50, step_weight: 5, max_weight: 90, interval_s: 1, min_samples: 8, threshold: 2, max_p99_ratio: 2, max_error_rate_delta: 0.5 });
+    await start({
+      primary: '1',
+      candidate: '3',
+      weight: 50,
+      step_weight: 5,
+      max_weight: 90,
+      interval_s: 1,
+      min_samples: 8,
+      threshold: 2,
+      max_p99_ratio: 2,
+      max_error_rate_delta: 0.5,
+    });
     const state = await driveUntilSettled(16);
     expect(state.status).toBe('rolled_back');
     expect(state.reason).toMatch(/2 failed check\(s\) in a row: p99 [\d.]+ ms vs primary [\d.]+ ms \(ratio [\d.]+ > 2\)/);
@@ -106,7 +124,16 @@ describe('rollouts (e2e, mlp_versions on cpu:0)', () => {
   }, 90_000);
 
   it('rolls back a candidate that fails requests, on the error rate', async () => {
-    await start({ primary: '1', candidate: '4', weight: 50, interval_s: 0.5, min_samples: 5, threshold: 2, max_error_rate_delta: 0.1, max_p99_ratio: 100 });
+    await start({
+      primary: '1',
+      candidate: '4',
+      weight: 50,
+      interval_s: 0.5,
+      min_samples: 5,
+      threshold: 2,
+      max_error_rate_delta: 0.1,
+      max_p99_ratio: 100,
+    });
     const state = await driveUntilSettled(2);
     expect(state.status).toBe('rolled_back');
     expect(state.reason).toMatch(/error rate 100\.0% vs primary 0\.0%/);
@@ -116,7 +143,18 @@ describe('rollouts (e2e, mlp_versions on cpu:0)', () => {
   }, 90_000);
 
   it('steps a good candidate up to max_weight and promotes it', async () => {
-    await start({ primary: '1', candidate: '2', weight: 25, step_weight: 25, max_weight: 75, interval_s: 0.4, min_samples: 5, threshold: 3, max_p99_ratio: 10, max_error_rate_delta: 0.05 });
+    await start({
+      primary: '1',
+      candidate: '2',
+      weight: 25,
+      step_weight: 25,
+      max_weight: 75,
+      interval_s: 0.4,
+      min_samples: 5,
+      threshold: 3,
+      max_p99_ratio: 10,
+      max_error_rate_delta: 0.05,
+    });
     const state = await driveUntilSettled(1);
     expect(state.status).toBe('promoted');
     const steps = state.steps.filter((s: { decision: string }) => s.decision === 'step').map((s: { weight: number }) => s.weight);
@@ -124,7 +162,9 @@ describe('rollouts (e2e, mlp_versions on cpu:0)', () => {
     expect(state.steps[state.steps.length - 1].decision).toBe('promote');
     expect(await versionsOf(10)).toEqual(['2']);
     // a version named in the path is still served
-    const pinned = await postJson(url, '/v2/models/mlp_versions/versions/1/infer', { inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 16], data: Array(16).fill(0.5) }] });
+    const pinned = await postJson(url, '/v2/models/mlp_versions/versions/1/infer', {
+      inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 16], data: Array(16).fill(0.5) }],
+    });
     expect(pinned.json.model_version).toBe('1');
   }, 90_000);
 
@@ -149,7 +189,19 @@ describe('rollouts (e2e, mlp_versions on cpu:0)', () => {
   }, 90_000);
 
   it('promotes on accuracy only when the margin is significant (POST /v1/feedback)', async () => {
-    const spec = { primary: '1', candidate: '2', weight: 50, step_weight: 50, max_weight: 50, interval_s: 0.3, min_samples: 3, threshold: 3, max_p99_ratio: 10, max_error_rate_delta: 0.05, accuracy_min_delta: 0.03 };
+    const spec = {
+      primary: '1',
+      candidate: '2',
+      weight: 50,
+      step_weight: 50,
+      max_weight: 50,
+      interval_s: 0.3,
+      min_samples: 3,
+      threshold: 3,
+      max_p99_ratio: 10,
+      max_error_rate_delta: 0.05,
+      accuracy_min_delta: 0.03,
+    };
     // the same accuracy (80 %) on both: never significant, the rollout holds at max weight
     await start(spec);
     const judged: Record<string, number> = {};
@@ -190,7 +242,10 @@ describe('rollouts (e2e, mlp_versions on cpu:0)', () => {
     expect((await call('POST', '/v1/feedback', { request_id: 'nope', correct: true })).status).toBe(404);
     expect((await call('POST', '/v1/feedback', { request_id: 'fb-1', correct: true, label: 3 })).status).toBe(400);
     expect((await call('POST', '/v1/feedback', { request_id: 'fb-1', correct: 'yes' })).status).toBe(400);
-    expect((await call('POST', '/v1/feedback', { request_id: 'fb-1', correct: true })).body).toMatchObject({ version: res.json.model_version, correct: true });
+    expect((await call('POST', '/v1/feedback', { request_id: 'fb-1', correct: true })).body).toMatchObject({
+      version: res.json.model_version,
+      correct: true,
+    });
     const again = await call('POST', '/v1/feedback', { request_id: 'fb-1', correct: true });
     expect(again.status).toBe(400);
     expect(again.body.error).toContain('already given');

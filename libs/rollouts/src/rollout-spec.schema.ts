@@ -25,9 +25,13 @@ const schema = z
 /** The body of PUT /v1/models/{m}/rollout, with defaults filled in; 400 naming each bad field. */
 export function parseRolloutSpec(model: string, body: unknown): RolloutSpec {
   const parsed = schema.safeParse(body);
-  if (!parsed.success) throw new InvalidRequestError(`invalid rollout: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new InvalidRequestError(
+      `invalid rollout: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ')}`,
+    );
   const spec = { model, ...parsed.data };
   if (spec.primary === spec.candidate) throw new InvalidRequestError('invalid rollout: primary and candidate are the same version');
-  if (spec.weight > spec.max_weight) throw new InvalidRequestError(`invalid rollout: weight ${spec.weight} is above max_weight ${spec.max_weight}`);
+  if (spec.weight > spec.max_weight)
+    throw new InvalidRequestError(`invalid rollout: weight ${spec.weight} is above max_weight ${spec.max_weight}`);
   return spec;
 }

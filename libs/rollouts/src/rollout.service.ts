@@ -61,7 +61,8 @@ export class RolloutService implements OnApplicationBootstrap, OnApplicationShut
     if (!live) return undefined;
     const decision = routeRequest(live.state, session, Math.random);
     const { primary, candidate } = live.state.spec;
-    if (!this.ready(model, candidate)) return { version: decision.version === candidate && live.state.status !== 'promoted' ? primary : decision.version };
+    if (!this.ready(model, candidate))
+      return { version: decision.version === candidate && live.state.status !== 'promoted' ? primary : decision.version };
     return decision;
   }
 
@@ -181,7 +182,8 @@ export class RolloutService implements OnApplicationBootstrap, OnApplicationShut
       if (result.decision === 'promote') state.status = 'promoted';
       const last = state.steps[state.steps.length - 1];
       // a run of thin intervals is one step; a hold is recorded again when its figures change
-      const repeated = last?.decision === result.decision && (result.decision === 'wait' || (result.decision === 'hold' && last.reason === result.reason));
+      const repeated =
+        last?.decision === result.decision && (result.decision === 'wait' || (result.decision === 'hold' && last.reason === result.reason));
       if (!repeated) this.decide(live, result.decision, result.reason, true);
       // too little traffic to judge: the window grows into the next interval instead of starting over
       if (result.decision === 'wait') return this.finishTick(live, false);
@@ -200,12 +202,24 @@ export class RolloutService implements OnApplicationBootstrap, OnApplicationShut
     const { state } = live;
     const { model, primary, candidate } = state.spec;
     const step: RolloutStep = { at: new Date().toISOString(), decision, weight: state.weight, reason };
-    if (withFigures) Object.assign(step, { primary: this.figures(live, live.window, primary), candidate: this.figures(live, live.window, candidate) });
+    if (withFigures)
+      Object.assign(step, { primary: this.figures(live, live.window, primary), candidate: this.figures(live, live.window, candidate) });
     state.steps.push(step);
     if (state.steps.length > MAX_STEPS) state.steps.splice(0, state.steps.length - MAX_STEPS);
     state.reason = reason;
     state.updated_at = step.at;
-    this.logger.log(JSON.stringify({ audit: 'rollout.decision', model, primary, candidate, decision, status: state.status, weight: state.weight, reason }));
+    this.logger.log(
+      JSON.stringify({
+        audit: 'rollout.decision',
+        model,
+        primary,
+        candidate,
+        decision,
+        status: state.status,
+        weight: state.weight,
+        reason,
+      }),
+    );
     this.events.emit('rollout.decision', { model, primary, candidate, decision, status: state.status, weight: state.weight, reason });
   }
 
@@ -251,6 +265,8 @@ export class RolloutService implements OnApplicationBootstrap, OnApplicationShut
   }
 
   private save(): Promise<void> {
-    return this.store.write(this.list()).catch((err: Error) => this.logger.error(`saving rollouts to ${this.store.file} failed: ${err.message}`));
+    return this.store
+      .write(this.list())
+      .catch((err: Error) => this.logger.error(`saving rollouts to ${this.store.file} failed: ${err.message}`));
   }
 }

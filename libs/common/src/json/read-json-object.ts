@@ -6,15 +6,16 @@ import { InvalidRequestError } from '../errors/http-errors';
  */
 export function readJsonObject(body: unknown, what: string): Record<string, unknown> {
   if (body === undefined || body === null) return {};
-  let value = body;
+  let value: unknown = body;
   if (Buffer.isBuffer(body)) {
     if (body.length === 0) return {};
     try {
-      value = JSON.parse(body.toString('utf8'));
+      value = JSON.parse(body.toString('utf8')) as unknown;
     } catch {
       throw new InvalidRequestError(`the ${what} must be a JSON object`);
     }
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InvalidRequestError(`the ${what} must be a JSON object`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new InvalidRequestError(`the ${what} must be a JSON object`);
   return value as Record<string, unknown>;
 }

@@ -17,6 +17,6 @@ describe('bytes-tensor', () => {
     [[5, 0, 0, 0, 1, 2], undefined, 'element 0 claims 5 bytes but only 2 follow'],
     [[1, 0, 0, 0, 9], 2, 'holds 1 elements but the shape needs 2'],
   ])('reports %j (count %j) as "%s"', (bytes, count, problem) => {
-    expect(decodeBytesElements(new Uint8Array(bytes as number[]), count as number | undefined)).toEqual({ problem });
+    expect(decodeBytesElements(new Uint8Array(bytes), count)).toEqual({ problem });
   });
 });

@@ -32,7 +32,8 @@ export function decodeBytesElements(data: ArrayBuffer | Uint8Array, count?: numb
   while (offset < bytes.byteLength) {
     if (offset + 4 > bytes.byteLength) return { problem: `element ${out.length} has a truncated 4-byte length prefix at byte ${offset}` };
     const length = view.getUint32(offset, true);
-    if (offset + 4 + length > bytes.byteLength) return { problem: `element ${out.length} claims ${length} bytes but only ${bytes.byteLength - offset - 4} follow` };
+    if (offset + 4 + length > bytes.byteLength)
+      return { problem: `element ${out.length} claims ${length} bytes but only ${bytes.byteLength - offset - 4} follow` };
     out.push(bytes.subarray(offset + 4, offset + 4 + length));
     offset += 4 + length;
   }

@@ -6,7 +6,10 @@ import { decodeBytesElements, encodeBytesElements, InferenceFailedError, Invalid
  */
 export function jsonValuesToBytesBuffer(values: readonly unknown[], tensor: string): ArrayBuffer {
   const elements = values.map((v, i) => {
-    if (typeof v !== 'string') throw new InvalidRequestError(`input '${tensor}': data[${i}] = ${(JSON.stringify(v) ?? String(v)).slice(0, 40)} is not a string (BYTES)`);
+    if (typeof v !== 'string')
+      throw new InvalidRequestError(
+        `input '${tensor}': data[${i}] = ${(JSON.stringify(v) ?? String(v)).slice(0, 40)} is not a string (BYTES)`,
+      );
     return Buffer.from(v, 'utf8');
   });
   checkNoNul(elements, tensor);
@@ -30,5 +33,8 @@ export function checkBytesBinary(chunk: Uint8Array, count: number, tensor: strin
 /** onnxruntime-node's string tensors are C strings: a NUL would silently cut the element. */
 function checkNoNul(elements: readonly Uint8Array[], tensor: string): void {
   const at = elements.findIndex((e) => e.includes(0));
-  if (at >= 0) throw new InvalidRequestError(`input '${tensor}': BYTES element ${at} contains a NUL byte, which onnxruntime's string tensors cannot hold`);
+  if (at >= 0)
+    throw new InvalidRequestError(
+      `input '${tensor}': BYTES element ${at} contains a NUL byte, which onnxruntime's string tensors cannot hold`,
+    );
 }

@@ -78,7 +78,16 @@ export class ModelStatisticsService implements OnModuleInit, OnModuleDestroy {
           last_inference: 0,
           inference_count: 0,
           execution_count: 0,
-          inference_stats: { success: zero(), fail: zero(), queue: zero(), compute_input: zero(), compute_infer: zero(), compute_output: zero(), cache_hit: zero(), cache_miss: zero() },
+          inference_stats: {
+            success: zero(),
+            fail: zero(),
+            queue: zero(),
+            compute_input: zero(),
+            compute_infer: zero(),
+            compute_output: zero(),
+            cache_hit: zero(),
+            cache_miss: zero(),
+          },
           batch_stats: [],
         },
       };

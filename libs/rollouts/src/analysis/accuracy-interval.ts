@@ -14,7 +14,10 @@ export function wilson95(correct: number, judged: number): [number, number] | nu
  * 95 % interval of accuracy(candidate) - accuracy(primary), Agresti-Caffo (one success and one
  * failure added to each side), which holds up at small counts; null without data on either side.
  */
-export function differenceInterval95(c: { correct: number; judged: number }, p: { correct: number; judged: number }): [number, number] | null {
+export function differenceInterval95(
+  c: { correct: number; judged: number },
+  p: { correct: number; judged: number },
+): [number, number] | null {
   if (c.judged <= 0 || p.judged <= 0) return null;
   const pc = (c.correct + 1) / (c.judged + 2);
   const pp = (p.correct + 1) / (p.judged + 2);

@@ -32,10 +32,16 @@ describe(analyseInterval.name, () => {
     ['an error-rate regression', input({ candidate: { requests: 100, errorRate: 0.05, p99Ms: 10 } }), 'fail', 10, 1],
     ['a p99 regression', input({ candidate: { requests: 100, errorRate: 0, p99Ms: 16 } }), 'fail', 10, 1],
     ['a p99 just within the ratio', input({ candidate: { requests: 100, errorRate: 0, p99Ms: 15 } }), 'step', 30, 0],
-    ['the threshold-th failed check', input({ failedChecks: 1, candidate: { requests: 100, errorRate: 0.5, p99Ms: null } }), 'rollback', 0, 2],
+    [
+      'the threshold-th failed check',
+      input({ failedChecks: 1, candidate: { requests: 100, errorRate: 0.5, p99Ms: null } }),
+      'rollback',
+      0,
+      2,
+    ],
     ['a pass after a failure', input({ failedChecks: 1 }), 'step', 30, 0],
   ])('%s -> %s', (_name, args, decision, weight, failedChecks) => {
-    expect(analyseInterval(args as AnalysisInput)).toMatchObject({ decision, weight, failedChecks });
+    expect(analyseInterval(args)).toMatchObject({ decision, weight, failedChecks });
   });
 
   it('holds at max weight until the accuracy gain is significant', () => {

@@ -4,7 +4,20 @@ import { routeRequest } from './route-request';
 function state(over: Partial<RolloutState> & { mode?: 'canary' | 'shadow' } = {}): RolloutState {
   const { mode = 'canary', ...rest } = over;
   return {
-    spec: { model: 'm', primary: '1', candidate: '2', mode, weight: 30, step_weight: 10, max_weight: 50, interval_s: 1, min_samples: 1, threshold: 1, max_error_rate_delta: 0, max_p99_ratio: 2 },
+    spec: {
+      model: 'm',
+      primary: '1',
+      candidate: '2',
+      mode,
+      weight: 30,
+      step_weight: 10,
+      max_weight: 50,
+      interval_s: 1,
+      min_samples: 1,
+      threshold: 1,
+      max_error_rate_delta: 0,
+      max_p99_ratio: 2,
+    },
     status: 'progressing',
     weight: 30,
     failed_checks: 0,

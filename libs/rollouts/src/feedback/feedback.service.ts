@@ -30,14 +30,19 @@ export class FeedbackService {
 
   record(body: Record<string, unknown>): { request_id: string; model: string; version: string; correct: boolean } {
     const id = body.request_id;
-    if (typeof id !== 'string' || id.length === 0) throw new InvalidRequestError('"request_id" must be the id of an answered request (a non-empty string)');
+    if (typeof id !== 'string' || id.length === 0)
+      throw new InvalidRequestError('"request_id" must be the id of an answered request (a non-empty string)');
     const hasCorrect = body.correct !== undefined;
     const hasLabel = body.label !== undefined;
     if (hasCorrect === hasLabel) throw new InvalidRequestError('give exactly one of "correct" (true or false) and "label"');
     if (hasCorrect && typeof body.correct !== 'boolean') throw new InvalidRequestError('"correct" must be true or false');
-    if (hasLabel && typeof body.label !== 'string' && typeof body.label !== 'number') throw new InvalidRequestError('"label" must be a string or a number');
+    if (hasLabel && typeof body.label !== 'string' && typeof body.label !== 'number')
+      throw new InvalidRequestError('"label" must be a string or a number');
     const answer = this.answers.get(id);
-    if (!answer) throw new NotFoundError(`no answered request "${id}" is remembered (send an "id" with the request; the last ${ANSWERS_KEPT} are kept)`);
+    if (!answer)
+      throw new NotFoundError(
+        `no answered request "${id}" is remembered (send an "id" with the request; the last ${ANSWERS_KEPT} are kept)`,
+      );
     if (answer.judged) throw new InvalidRequestError(`feedback for request "${id}" was already given`);
     const correct = hasCorrect ? (body.correct as boolean) : answer.labels[0] === String(body.label);
     answer.judged = true;

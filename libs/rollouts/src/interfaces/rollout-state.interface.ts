@@ -3,7 +3,8 @@ import type { RolloutSpec } from './rollout-spec.interface';
 export type RolloutStatus = 'progressing' | 'paused' | 'promoted' | 'rolled_back' | 'aborted';
 
 /** What one interval's analysis decided. */
-export type RolloutDecisionKind = 'start' | 'wait' | 'pass' | 'step' | 'fail' | 'rollback' | 'promote' | 'hold' | 'pause' | 'resume' | 'abort';
+export type RolloutDecisionKind =
+  'start' | 'wait' | 'pass' | 'step' | 'fail' | 'rollback' | 'promote' | 'hold' | 'pause' | 'resume' | 'abort';
 
 /** Measured figures of one version over an interval (or since the start). */
 export interface VersionFigures {

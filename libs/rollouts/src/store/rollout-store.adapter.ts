@@ -32,12 +32,14 @@ export class RolloutStoreAdapter {
   /** Writes are queued so an older snapshot never lands after a newer one. */
   write(states: RolloutState[]): Promise<void> {
     const text = JSON.stringify({ version: 1, rollouts: states }, null, 2);
-    this.writing = this.writing.catch(() => undefined).then(async () => {
-      await mkdir(this.config.dataDir, { recursive: true });
-      const tmp = `${this.file}.${process.pid}.tmp`;
-      await writeFile(tmp, text);
-      await rename(tmp, this.file);
-    });
+    this.writing = this.writing
+      .catch(() => undefined)
+      .then(async () => {
+        await mkdir(this.config.dataDir, { recursive: true });
+        const tmp = `${this.file}.${process.pid}.tmp`;
+        await writeFile(tmp, text);
+        await rename(tmp, this.file);
+      });
     return this.writing;
   }
 }
