@@ -56,9 +56,10 @@ const LAYERS = {
   devices: ['common', 'config'],
   runtime: ['common', 'config', 'devices'],
   models: ['common', 'config', 'devices', 'runtime'],
+  rollouts: ['common', 'config', 'devices', 'runtime', 'models'],
   scheduler: ['common', 'config', 'devices', 'runtime', 'models'],
-  inference: ['common', 'config', 'devices', 'runtime', 'models', 'scheduler'],
-  jobs: ['common', 'config', 'devices', 'runtime', 'models', 'scheduler', 'inference'],
+  inference: ['common', 'config', 'devices', 'runtime', 'models', 'scheduler', 'rollouts'],
+  jobs: ['common', 'config', 'devices', 'runtime', 'models', 'scheduler', 'rollouts', 'inference'],
   metrics: ['common', 'config', 'devices', 'runtime', 'models', 'scheduler'],
 };
 /** Libs added by the parallel work of issue 16 (they take the layer of what they sit beside). */

@@ -1,5 +1,6 @@
 export * from './tensors/tensor-data-type';
 export * from './tensors/wire-tensor.interface';
+export * from './tensors/bytes-tensor';
 export * from './errors/switchyard.error';
 export * from './errors/http-errors';
 export * from './events/event-map.interface';
@@ -8,4 +9,5 @@ export * from './lifecycle/serving-state';
 export * from './common.module';
 export * from './onnx/onnx-graph-builder';
 export * from './random/seeded-random';
+export * from './json/read-json-object';
 export * from './timeouts/with-timeout';

@@ -47,6 +47,14 @@ export const envSchema = z.object({
   MODEL_REPOSITORY: z.string().default('models'),
   MODELS: list.default([]),
   GENERATE_DEMO_MODELS: bool.default(true),
+  /** Triton's model control mode: none (fixed at start), explicit (load/unload API), poll (follow the repository). */
+  MODEL_CONTROL: z.enum(['none', 'explicit', 'poll']).default('none'),
+  /** Period of the repository poll in poll mode, seconds (fractions allowed). */
+  MODEL_POLL_INTERVAL_S: z.coerce.number().min(0.05).max(86_400).default(15),
+  /** Memory a device may give to pinned model sessions, bytes; 0 = 90 % of the device's memory. */
+  MODEL_MEMORY_BUDGET_BYTES: int(0, 2 ** 50).default(0),
+  /** Folder of persisted state (the embedded jobs store when REDIS_URL is unset, rollouts), created when missing. */
+  DATA_DIR: z.string().default('data'),
   DISABLED_DEVICES: list.default([]),
   DEVICE_COSTS: costMap.default({}),
   PROBE_TIMEOUT_MS: int(100, 600_000).default(20_000),
@@ -86,8 +94,6 @@ export const envSchema = z.object({
   /** Largest batch size calibration measures (capped by each model's max_batch_size). */
   CALIBRATION_MAX_BATCH: int(1, 65_536).default(32),
   REDIS_URL: z.string().url().optional(),
-  /** Folder of the embedded jobs store (SQLite, used when REDIS_URL is unset). */
-  DATA_DIR: z.string().default('data'),
   /** This node's name in job records (default <hostname>-<pid>). */
   NODE_ID: z.string().regex(/^[\w.:-]{1,128}$/, 'letters, digits, ".", ":", "-" or "_" (at most 128)').optional(),
   /** Consume jobs from the Redis queue on this node (false: an API-only node that only enqueues). */

@@ -39,7 +39,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Reco
       codecOffloadBytes: e.CODEC_OFFLOAD_BYTES,
       codecWorkers: e.CODEC_WORKERS,
     },
-    models: { repository: resolve(e.MODEL_REPOSITORY), load: e.MODELS, generateDemo: e.GENERATE_DEMO_MODELS },
+    models: {
+      repository: resolve(e.MODEL_REPOSITORY),
+      load: e.MODELS,
+      generateDemo: e.GENERATE_DEMO_MODELS,
+      control: e.MODEL_CONTROL,
+      pollIntervalMs: Math.round(e.MODEL_POLL_INTERVAL_S * 1000),
+      memoryBudgetBytes: e.MODEL_MEMORY_BUDGET_BYTES,
+    },
+    dataDir: resolve(e.DATA_DIR),
     devices: {
       disabled: e.DISABLED_DEVICES,
       costWeights: e.DEVICE_COSTS,

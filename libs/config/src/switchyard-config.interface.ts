@@ -45,7 +45,15 @@ export interface SwitchyardConfig {
     load: string[];
     /** Write the demo models into the repository at start-up when they are missing. */
     generateDemo: boolean;
+    /** none: loaded once at start; explicit: the repository API loads/unloads; poll: follows the folder. */
+    control: 'none' | 'explicit' | 'poll';
+    /** Poll period in poll mode, ms. */
+    pollIntervalMs: number;
+    /** Bytes of model sessions a device may hold; 0 = 90 % of the device's memory. */
+    memoryBudgetBytes: number;
   };
+  /** Folder of persisted state (rollouts). */
+  dataDir: string;
   devices: {
     /** Device ids never used (e.g. "gpu:0"). */
     disabled: string[];

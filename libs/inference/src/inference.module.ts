@@ -1,10 +1,13 @@
 import { Module } from '@nestjs/common';
 import { ModelsModule } from '@switchyard/models';
+import { RolloutsModule } from '@switchyard/rollouts';
 import { SchedulerModule } from '@switchyard/scheduler';
 import { InferController } from './controllers/infer.controller';
 import { ModelsController } from './controllers/models.controller';
 import { RepositoryController } from './controllers/repository.controller';
 import { ServerController } from './controllers/server.controller';
+import { StatisticsController } from './controllers/statistics.controller';
+import { ModelStatisticsService } from './statistics/model-statistics.service';
 import { CodecPoolService } from './codec/worker/codec-pool.service';
 import { InferenceService } from './services/inference.service';
 import { RequestDecoderService } from './services/request-decoder.service';
@@ -15,9 +18,9 @@ import { ResponseEncoderService } from './services/response-encoder.service';
  * must also call configureInferenceHttp() (body parsers, body limit, the exception filter).
  */
 @Module({
-  imports: [ModelsModule, SchedulerModule],
-  controllers: [ServerController, ModelsController, InferController, RepositoryController],
-  providers: [CodecPoolService, RequestDecoderService, ResponseEncoderService, InferenceService],
+  imports: [ModelsModule, SchedulerModule, RolloutsModule],
+  controllers: [ServerController, StatisticsController, ModelsController, InferController, RepositoryController],
+  providers: [CodecPoolService, RequestDecoderService, ResponseEncoderService, InferenceService, ModelStatisticsService],
   exports: [InferenceService, RequestDecoderService, ResponseEncoderService],
 })
 export class InferenceModule {}

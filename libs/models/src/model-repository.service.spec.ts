@@ -7,6 +7,7 @@ import { PiscinaDevicePool, type RuntimeService } from '@switchyard/runtime';
 import { writeDemoModels } from './demo/write-demo-models';
 import { ModelRepositoryService } from './model-repository.service';
 import { ModelFolderAdapter } from './repository/model-folder.adapter';
+import { ModelPinner } from './repository/model-pinner';
 
 const cpu: DeviceInfo = { id: 'cpu:0', kind: 'cpu', vendor: 'test', name: 'cpu', executionProvider: 'cpu', usable: true, costWeight: 1, details: {} };
 
@@ -37,7 +38,7 @@ describe(ModelRepositoryService.name, () => {
     await pool.start();
     const runtime = { pools: () => [pool] } as unknown as RuntimeService;
     const config = loadConfig({ SWITCHYARD_MODEL_REPOSITORY: root, SWITCHYARD_GENERATE_DEMO_MODELS: 'false' });
-    sut = new ModelRepositoryService(config, runtime, new ModelFolderAdapter());
+    sut = new ModelRepositoryService(config, new ModelPinner(config, runtime), new ModelFolderAdapter());
     sut.onApplicationBootstrap();
     await sut.whenLoaded();
   });
@@ -73,13 +74,18 @@ describe(ModelRepositoryService.name, () => {
     expect(sut.get('bare').inputs).toEqual([{ name: 'input', datatype: 'FP32', shape: [-1, 16] }]);
   });
 
-  it('lists every served version in the repository index', () => {
-    expect(sut.index().map((e) => `${e.name}@${e.version}:${e.state}`)).toEqual([
+  it('lists every served version in the repository index', async () => {
+    expect((await sut.index()).map((e) => `${e.name}@${e.version}:${e.state}`)).toEqual([
       'bare@7:READY',
       'broken@1:UNAVAILABLE',
       'dtype_echo@1:READY',
       'mlp_tiny@2:READY',
       'wrong_dtype@2:UNAVAILABLE',
     ]);
+  });
+
+  it('refuses load and unload outside explicit model control (mode none)', async () => {
+    await expect(sut.load('mlp_tiny')).rejects.toThrow('not allowed in model control mode "none"');
+    await expect(sut.unload('mlp_tiny')).rejects.toThrow('not allowed in model control mode "none"');
   });
 });

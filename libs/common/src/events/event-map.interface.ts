@@ -20,6 +20,29 @@ export interface SwitchyardEventMap {
     totalMs: number;
     predictedMs?: number;
   };
+  /**
+   * An inference request for a resolved model version was answered (the statistics extension and
+   * rollouts count these). Nanoseconds, as Triton's statistics; `status` is the HTTP status of a
+   * failure.
+   */
+  'inference.finished': {
+    model: string;
+    version: string;
+    outcome: 'ok' | 'error';
+    status?: number;
+    /** Rows of this request; `executedBatchSize` rows of the session run that served it. */
+    batchSize: number;
+    executedBatchSize?: number;
+    queueNs: number;
+    inputNs: number;
+    inferNs: number;
+    outputNs: number;
+    totalNs: number;
+  };
+  /** A rollout analysis decided something (also audited in the log). */
+  'rollout.decision': { model: string; primary: string; candidate: string; decision: string; status: string; weight: number; reason: string };
+  /** A caller judged an answer (POST /v1/feedback). */
+  'feedback.recorded': { model: string; version: string; correct: boolean };
   /** A job was refused before dispatch; `client_gone`: its client disconnected while it was queued. */
   'job.rejected': {
     model: string;

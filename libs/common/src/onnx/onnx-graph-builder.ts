@@ -7,6 +7,7 @@ export const OnnxType = {
   INT8: 3,
   INT32: 6,
   INT64: 7,
+  STRING: 8,
   BOOL: 9,
   FLOAT16: 10,
 } as const;

@@ -12,6 +12,7 @@ export const TENSOR_DATA_TYPES = [
   'FP16',
   'FP32',
   'FP64',
+  'BYTES',
 ] as const;
 
 export type TensorDataType = (typeof TENSOR_DATA_TYPES)[number];
@@ -30,8 +31,10 @@ export const ORT_TYPE: Record<TensorDataType, string> = {
   FP16: 'float16',
   FP32: 'float32',
   FP64: 'float64',
+  BYTES: 'string',
 };
 
+/** Bytes of one element; 0 for BYTES, whose elements vary in size (see bytes-tensor.ts). */
 export const BYTES_PER_ELEMENT: Record<TensorDataType, number> = {
   BOOL: 1,
   UINT8: 1,
@@ -45,6 +48,7 @@ export const BYTES_PER_ELEMENT: Record<TensorDataType, number> = {
   FP16: 2,
   FP32: 4,
   FP64: 8,
+  BYTES: 0,
 };
 
 const FROM_ORT = Object.fromEntries(Object.entries(ORT_TYPE).map(([k, v]) => [v, k])) as Record<string, TensorDataType>;

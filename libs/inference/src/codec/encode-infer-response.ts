@@ -2,6 +2,7 @@ import { InferenceFailedError, type WireTensor } from '@switchyard/common';
 import type { InferResponseDto } from '../dto/infer-response.dto';
 import type { RequestedOutput } from '../interfaces/validated-infer-request.interface';
 import { bufferToJsonBytes } from './tensor-json.encoder';
+import { bytesBufferToJsonText } from './bytes-json.codec';
 
 /** A response body ready to send. */
 export interface EncodedInferResponse {
@@ -35,7 +36,8 @@ export function encodeInferResponse(
       binary.push(Buffer.from(tensor.data));
       parts.push(Buffer.from(`${meta},"parameters":{"binary_data_size":${tensor.data.byteLength}}}`, 'utf8'));
     } else {
-      parts.push(Buffer.from(`${meta},"data":`, 'utf8'), bufferToJsonBytes(tensor.data, tensor.datatype), CLOSE_OBJECT);
+      const data = tensor.datatype === 'BYTES' ? Buffer.from(bytesBufferToJsonText(tensor.data), 'utf8') : bufferToJsonBytes(tensor.data, tensor.datatype);
+      parts.push(Buffer.from(`${meta},"data":`, 'utf8'), data, CLOSE_OBJECT);
     }
   });
   parts.push(CLOSE_RESPONSE);

@@ -4,7 +4,7 @@ import { bufferToJsonText } from './tensor-json.encoder';
 
 /** Expected little-endian bytes, written with DataView (independent of the typed-array code). */
 function expectedBytes(datatype: TensorDataType, values: Array<number | boolean>): Uint8Array {
-  const size = { BOOL: 1, INT8: 1, UINT8: 1, INT16: 2, UINT16: 2, FP16: 2, INT32: 4, UINT32: 4, FP32: 4, INT64: 8, UINT64: 8, FP64: 8 }[datatype];
+  const size = ({ BOOL: 1, INT8: 1, UINT8: 1, INT16: 2, UINT16: 2, FP16: 2, INT32: 4, UINT32: 4, FP32: 4, INT64: 8, UINT64: 8, FP64: 8 } as Record<string, number>)[datatype];
   const view = new DataView(new ArrayBuffer(values.length * size));
   values.forEach((v, i) => {
     const n = Number(v);

@@ -17,6 +17,7 @@ const MAX_JSON_BYTES: Record<TensorDataType, number> = {
   FP16: 24,
   FP32: 15,
   FP64: 24,
+  BYTES: 0, // printed by bytes-json.codec, never here
 };
 
 const COMMA = 0x2c;

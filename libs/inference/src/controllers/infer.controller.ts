@@ -6,6 +6,9 @@ import { clientGoneSignal } from '../http/client-gone-signal';
 import { INFERENCE_HEADER_CONTENT_LENGTH } from '../http/inference-body.parser';
 import { InferenceService } from '../services/inference.service';
 
+/** Sticky rollout routing: requests with the same value land on the same version. */
+const SESSION_HEADER = 'x-switchyard-session';
+
 /**
  * POST /v2/models/{m}[/versions/{v}]/infer: JSON or binary tensor data in, the same out. Refused
  * with 503 once a drain refuses new work; a client that leaves drops its queued job.
@@ -23,10 +26,11 @@ export class InferController {
     @Param('model') model: string,
     @Body() body: unknown,
     @Headers(INFERENCE_HEADER_CONTENT_LENGTH) headerLength: string | undefined,
+    @Headers(SESSION_HEADER) session: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Buffer> {
     this.serving.assertAccepting();
-    return send(reply, await this.inference.infer(model, undefined, body, headerLength, { signal: clientGoneSignal(reply) }));
+    return send(reply, await this.inference.infer(model, undefined, body, headerLength, { session, signal: clientGoneSignal(reply) }));
   }
 
   @Post('versions/:version/infer')
@@ -36,10 +40,11 @@ export class InferController {
     @Param('version') version: string,
     @Body() body: unknown,
     @Headers(INFERENCE_HEADER_CONTENT_LENGTH) headerLength: string | undefined,
+    @Headers(SESSION_HEADER) session: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Buffer> {
     this.serving.assertAccepting();
-    return send(reply, await this.inference.infer(model, version, body, headerLength, { signal: clientGoneSignal(reply) }));
+    return send(reply, await this.inference.infer(model, version, body, headerLength, { session, signal: clientGoneSignal(reply) }));
   }
 }
 

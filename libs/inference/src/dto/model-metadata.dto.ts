@@ -26,7 +26,8 @@ export interface ServerMetadataDto {
 /** One row of POST /v2/repository/index (Triton's model repository extension). */
 export interface RepositoryIndexEntryDto {
   name: string;
-  version: string;
+  /** Absent for a model of the repository that was never loaded. */
+  version?: string;
   state: string;
   reason?: string;
 }

@@ -51,7 +51,8 @@ export class ResponseEncoderService {
     return { ...result.head, outputs };
   }
 
-  private release(result: InferResult): void {
+  /** Gives a result's output memory back without encoding it (a shadow answer nobody reads). */
+  release(result: InferResult): void {
     for (const output of result.outputs) this.memory.release(output.data);
   }
 }

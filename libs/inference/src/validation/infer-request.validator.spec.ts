@@ -100,7 +100,7 @@ describe(InferRequestValidator.name, () => {
     ['an unknown input', MLP, { inputs: [mlpInput(1), { ...mlpInput(1), name: 'extra' }] }, NONE, "unexpected input 'extra': model mlp takes input"],
     ['a duplicate input', MLP, { inputs: [mlpInput(1), mlpInput(1)] }, NONE, "input 'input' is given twice"],
     ['a wrong datatype', MLP, { inputs: [mlpInput(1, { datatype: 'FP64' })] }, NONE, "datatype FP64 does not match the model's FP32"],
-    ['an unsupported datatype', MLP, { inputs: [mlpInput(1, { datatype: 'BYTES' })] }, NONE, 'datatype "BYTES" is not supported'],
+    ['an unsupported datatype', MLP, { inputs: [mlpInput(1, { datatype: 'BF16' })] }, NONE, 'datatype "BF16" is not supported'],
     ['a wrong rank', MLP, { inputs: [mlpInput(1, { shape: [16] })] }, NONE, 'has rank 1, the model expects [-1,16]'],
     ['a wrong fixed dim', MLP, { inputs: [mlpInput(1, { shape: [1, 15] })] }, NONE, "does not match the model's [-1,16] at dim 1"],
     ['batch size 0', MLP, { inputs: [mlpInput(0)] }, NONE, 'batch size 0 is outside 1..64'],

@@ -3,6 +3,7 @@ import type { ModelTensorSpec, ServedModel } from '@switchyard/models';
 import type { InferInputDto, InferRequestDto } from '../dto/infer-request.dto';
 import type { RequestedOutput, ValidatedInferRequest } from '../interfaces/validated-infer-request.interface';
 import { flattenJsonData, jsonValuesToBuffer, type AllocateBuffer } from '../codec/tensor-json.codec';
+import { checkBytesBinary, jsonValuesToBytesBuffer } from '../codec/bytes-json.codec';
 import { readRequestOptions } from './read-request-options';
 import { checkShape } from './check-shape';
 import { shown } from './json-guards';
@@ -111,6 +112,11 @@ function decodeData(
 ): ArrayBuffer {
   const expectedBytes = elements * BYTES_PER_ELEMENT[spec.datatype];
   const chunk = offsets.get(input.name);
+  if (chunk && spec.datatype === 'BYTES') {
+    const bytes = binary.subarray(chunk.offset, chunk.offset + chunk.size);
+    checkBytesBinary(bytes, elements, input.name);
+    return new Uint8Array(bytes).buffer; // a copy of its own (transferable)
+  }
   if (chunk) {
     if (chunk.size !== expectedBytes) {
       throw new InvalidRequestError(
@@ -127,6 +133,7 @@ function decodeData(
   if (values.length !== elements) {
     throw new InvalidRequestError(`input '${input.name}': "data" has ${values.length} values but shape ${shown(input.shape)} needs ${elements}`);
   }
+  if (spec.datatype === 'BYTES') return jsonValuesToBytesBuffer(values, input.name);
   return jsonValuesToBuffer(values, spec.datatype, input.name, allocate);
 }
 

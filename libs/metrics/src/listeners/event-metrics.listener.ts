@@ -5,6 +5,8 @@ import { RecentDecisions } from '../activity/recent-decisions.service';
 import { DeviceDirectory } from '../labels/device-directory.service';
 import { MetricsService } from '../registry/metrics.service';
 
+const ROLLOUT_STATES = ['progressing', 'paused', 'promoted', 'rolled_back', 'aborted'];
+
 /**
  * Turns the events other libs publish into metrics, device activity and recent decisions.
  * Nothing calls metrics directly. Listeners run in the publisher's call: they only count and
@@ -31,6 +33,9 @@ export class EventMetricsListener implements OnModuleInit, OnModuleDestroy {
     this.listen('worker.restarted', (e) => this.onWorkerRestarted(e));
     this.listen('job.retried', (e) => this.m.retries.inc(this.directory.labels(e.fromDeviceId)));
     this.listen('device.health', (e) => this.m.healthChanges.inc({ ...this.directory.labels(e.deviceId), state: e.to }));
+    this.listen('inference.finished', (e) => this.onInferenceFinished(e));
+    this.listen('rollout.decision', (e) => this.onRolloutDecision(e));
+    this.listen('feedback.recorded', (e) => this.m.feedback.inc({ model: this.directory.model(e.model), version: e.version, correct: String(e.correct) }));
   }
 
   onModuleDestroy(): void {
@@ -75,6 +80,19 @@ export class EventMetricsListener implements OnModuleInit, OnModuleDestroy {
     this.m.batches.inc(labels);
     this.m.batchRequests.inc(labels, e.requests);
     this.m.batchSize.observe(labels, e.batchSize);
+  }
+
+  private onInferenceFinished(e: SwitchyardEventMap['inference.finished']): void {
+    const labels = { model: this.directory.model(e.model), version: e.version };
+    this.m.modelRequests.inc({ ...labels, outcome: e.outcome });
+    if (e.outcome === 'ok') this.m.modelRequestDuration.observe(labels, e.totalNs / 1e9);
+  }
+
+  private onRolloutDecision(e: SwitchyardEventMap['rollout.decision']): void {
+    const model = this.directory.model(e.model);
+    this.m.rolloutDecisions.inc({ model, decision: e.decision });
+    this.m.rolloutWeight.set({ model, primary: e.primary, candidate: e.candidate }, e.weight);
+    for (const state of ROLLOUT_STATES) this.m.rolloutState.set({ model, state }, state === e.status ? 1 : 0);
   }
 
   private onWorkerRestarted(e: SwitchyardEventMap['worker.restarted']): void {

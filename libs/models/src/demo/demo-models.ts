@@ -25,7 +25,29 @@ export interface EchoSpec {
   name: string;
 }
 
-export type DemoModelSpec = MlpSpec | CnnSpec | EchoSpec;
+/** Identity over one BYTES (ONNX string) tensor: BYTES in and out of a real session. */
+export interface BytesEchoSpec {
+  kind: 'bytes-echo';
+  name: string;
+}
+
+/**
+ * Several versions of an MLP with the same input and output widths (rollout demos): version n is
+ * an MLP of `versions[n - 1]` widths, its weights seeded by "<name>@<n>" (see referenceMlp).
+ */
+export interface VersionedMlpSpec {
+  kind: 'mlp-versions';
+  name: string;
+  versions: number[][];
+  maxBatchSize: number;
+  /**
+   * Versions whose graph squeezes the batch dim: right for requests of one row, a run-time error
+   * for more (a deterministic faulty candidate, as a buggy export would be).
+   */
+  oneRowVersions: number[];
+}
+
+export type DemoModelSpec = MlpSpec | CnnSpec | EchoSpec | BytesEchoSpec | VersionedMlpSpec;
 
 export const DEMO_MODELS: DemoModelSpec[] = [
   // No queue delay (Triton's default): a lone request on an idle device runs at once, and requests
@@ -35,6 +57,16 @@ export const DEMO_MODELS: DemoModelSpec[] = [
   { kind: 'mlp', name: 'mlp_large', widths: [4096, 4096, 4096, 4096, 4096], maxBatchSize: 64, maxQueueDelayMicros: 0 },
   { kind: 'cnn', name: 'cnn_small', maxBatchSize: 32, maxQueueDelayMicros: 0 },
   { kind: 'echo', name: 'dtype_echo' },
+  { kind: 'bytes-echo', name: 'bytes_echo' },
+  // 1 and 2 as small as mlp_tiny (different weights); 3 much deeper and wider (a slow candidate);
+  // 4 fails every request of more than one row (a faulty candidate)
+  {
+    kind: 'mlp-versions',
+    name: 'mlp_versions',
+    versions: [[16, 32, 32, 8], [16, 32, 32, 8], [16, 2048, 2048, 2048, 2048, 8], [16, 32, 32, 8]],
+    maxBatchSize: 64,
+    oneRowVersions: [4],
+  },
 ];
 
 export const ECHO_DTYPES = [
@@ -73,18 +105,50 @@ export function cnnWeights(name: string) {
   };
 }
 
-export function buildDemoModel(spec: DemoModelSpec): { onnx: Uint8Array; config: ModelConfig } {
+/** The files of a demo model: its config and model.onnx per version. */
+export function buildDemoModel(spec: DemoModelSpec): { versions: Array<{ version: string; onnx: Uint8Array }>; config: ModelConfig } {
+  const one = ({ onnx, config }: { onnx: Uint8Array; config: ModelConfig }) => ({ versions: [{ version: '1', onnx }], config });
   switch (spec.kind) {
     case 'mlp':
-      return buildMlp(spec);
+      return one(buildMlp(spec));
     case 'cnn':
-      return buildCnn(spec);
+      return one(buildCnn(spec));
     case 'echo':
-      return buildEcho(spec);
+      return one(buildEcho(spec));
+    case 'bytes-echo':
+      return one(buildBytesEcho(spec));
+    case 'mlp-versions':
+      return buildVersionedMlp(spec);
   }
 }
 
-function buildMlp(spec: MlpSpec) {
+/** The MlpSpec of one version of a VersionedMlpSpec (its name seeds the weights). */
+export function mlpVersion(spec: VersionedMlpSpec, version: number): MlpSpec {
+  return { kind: 'mlp', name: `${spec.name}@${version}`, widths: spec.versions[version - 1], maxBatchSize: spec.maxBatchSize, maxQueueDelayMicros: 0 };
+}
+
+function buildVersionedMlp(spec: VersionedMlpSpec) {
+  const versions = spec.versions.map((_, i) => ({ version: String(i + 1), onnx: buildMlp(mlpVersion(spec, i + 1), spec.oneRowVersions.includes(i + 1)).onnx }));
+  const config = buildMlp(mlpVersion(spec, 1)).config;
+  return { versions, config: { ...config, name: spec.name, version_policy: { all: {} } } as ModelConfig };
+}
+
+function buildBytesEcho(spec: BytesEchoSpec) {
+  const g = new OnnxGraphBuilder(spec.name);
+  g.input('in_bytes', OnnxType.STRING, ['n']);
+  g.node('Identity', ['in_bytes'], [], 'out_bytes');
+  g.output('out_bytes', OnnxType.STRING, ['n']);
+  const config: ModelConfig = {
+    name: spec.name,
+    platform: 'onnxruntime_onnx',
+    max_batch_size: 0,
+    input: [{ name: 'in_bytes', data_type: 'BYTES', dims: [-1] }],
+    output: [{ name: 'out_bytes', data_type: 'BYTES', dims: [-1] }],
+  };
+  return { onnx: g.build(), config };
+}
+
+function buildMlp(spec: MlpSpec, oneRow = false) {
   const g = new OnnxGraphBuilder(spec.name);
   const inDim = spec.widths[0];
   const outDim = spec.widths[spec.widths.length - 1];
@@ -94,8 +158,14 @@ function buildMlp(spec: MlpSpec) {
     const W = g.initializer(`W${i}`, [spec.widths[i], spec.widths[i + 1]], weight);
     const b = g.initializer(`b${i}`, [spec.widths[i + 1]], bias);
     const last = i + 2 === spec.widths.length;
-    x = g.node('Add', [g.node('MatMul', [x, W]), b], [], last ? 'output' : undefined);
+    x = g.node('Add', [g.node('MatMul', [x, W]), b], [], last && !oneRow ? 'output' : undefined);
     if (!last) x = g.node('Relu', [x]);
+  }
+  if (oneRow) {
+    // Squeeze(axis 0) fails at run time unless there is one row; Expand back to the input's shape
+    // keeps the declared output shape ["batch", outDim] (a Reshape would fix it to 1)
+    const squeezed = g.node('Squeeze', [x, g.initializer('axis0', [1], BigInt64Array.from([0n]))]);
+    g.node('Expand', [squeezed, g.node('Shape', [x])], [], 'output');
   }
   g.output('output', OnnxType.FLOAT, ['batch', outDim]);
   return {

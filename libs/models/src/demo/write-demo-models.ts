@@ -18,12 +18,16 @@ export async function writeDemoModels(
   for (const spec of specs) {
     if (!options.force && (await isCurrent(root, spec))) continue;
     const started = Date.now();
-    const { onnx, config } = buildDemoModel(spec);
-    await mkdir(join(root, spec.name, '1'), { recursive: true });
-    await writeFile(join(root, spec.name, '1', 'model.onnx'), onnx);
+    const { versions, config } = buildDemoModel(spec);
+    let bytes = 0;
+    for (const { version, onnx } of versions) {
+      await mkdir(join(root, spec.name, version), { recursive: true });
+      await writeFile(join(root, spec.name, version, 'model.onnx'), onnx);
+      bytes += onnx.byteLength;
+    }
     await writeFile(join(root, spec.name, 'config.json'), JSON.stringify(config, null, 2) + '\n');
     await writeFile(join(root, spec.name, '.generated'), DEMO_GENERATOR_VERSION);
-    options.log?.(`wrote ${spec.name} (${(onnx.byteLength / 2 ** 20).toFixed(1)} MiB) in ${Date.now() - started} ms`);
+    options.log?.(`wrote ${spec.name} (${(bytes / 2 ** 20).toFixed(1)} MiB) in ${Date.now() - started} ms`);
     written.push(spec.name);
   }
   return written;

@@ -8,7 +8,8 @@ export interface ModelTensorSpec {
   shape: number[];
 }
 
-export type ModelState = 'LOADING' | 'READY' | 'UNAVAILABLE';
+/** Triton's model states: UNLOADING lets admitted requests finish while new ones are refused. */
+export type ModelState = 'LOADING' | 'READY' | 'UNLOADING' | 'UNAVAILABLE';
 
 /**
  * One version of a model in the repository, as the inference API and scheduler see it.

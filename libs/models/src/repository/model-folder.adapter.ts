@@ -4,6 +4,7 @@ import { createReadStream } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ModelConfig } from '../interfaces/model-config.interface';
+import { parseModelConfig } from './model-config.schema';
 
 export interface ModelFolder {
   name: string;
@@ -11,8 +12,8 @@ export interface ModelFolder {
   config?: ModelConfig;
   /** Problem reading config.json, if any. */
   configError?: string;
-  /** Numeric version folders holding a model.onnx, ascending. */
-  versions: Array<{ version: string; path: string }>;
+  /** Numeric version folders holding a model.onnx, ascending, with the file's size in bytes. */
+  versions: Array<{ version: string; path: string; bytes: number; mtimeMs: number }>;
 }
 
 /** Reads a Triton-style model repository from the file system. */
@@ -30,6 +31,13 @@ export class ModelFolderAdapter {
     return folders;
   }
 
+  /** One model folder; undefined when <root>/<name> is not a folder. */
+  async read(root: string, name: string): Promise<ModelFolder | undefined> {
+    if (!/^[\w.-]+$/.test(name) || name.startsWith('.')) return undefined;
+    const isDir = await stat(join(root, name)).then((s) => s.isDirectory(), () => false);
+    return isDir ? this.readFolder(root, name) : undefined;
+  }
+
   async sha256(path: string): Promise<string> {
     const hash = createHash('sha256');
     for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
@@ -40,14 +48,17 @@ export class ModelFolderAdapter {
     const dir = join(root, name);
     const folder: ModelFolder = { name, versions: [] };
     try {
-      folder.config = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')) as ModelConfig;
+      const parsed = parseModelConfig(name, await readFile(join(dir, 'config.json'), 'utf8'));
+      if ('config' in parsed) folder.config = parsed.config;
+      else folder.configError = `config.json: ${parsed.problem}`;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') folder.configError = `config.json: ${(err as Error).message}`;
     }
     for (const entry of await readdir(dir, { withFileTypes: true })) {
       if (!entry.isDirectory() || !/^\d+$/.test(entry.name)) continue;
       const path = join(dir, entry.name, 'model.onnx');
-      if (await stat(path).then((s) => s.isFile(), () => false)) folder.versions.push({ version: entry.name, path });
+      const file = await stat(path).catch(() => undefined);
+      if (file?.isFile()) folder.versions.push({ version: entry.name, path, bytes: file.size, mtimeMs: file.mtimeMs });
     }
     folder.versions.sort((a, b) => Number(a.version) - Number(b.version));
     return folder;

@@ -52,9 +52,18 @@ function merge(
   return { specs };
 }
 
-/** A config for a model folder without config.json: no batching, tensors as the session says. */
-export function defaultConfig(name: string, session: ModelSessionMetadata): ModelConfig {
+/**
+ * Fills the tensors a config leaves out from what the session reports (a folder without
+ * config.json, or a load override with only max_batch_size or a version policy): as Triton's
+ * auto-complete, dims without the batch dim when the model batches.
+ */
+export function completeConfig(config: ModelConfig, session: ModelSessionMetadata): ModelConfig {
+  const batched = config.max_batch_size > 0;
   const tensors = (list: SessionTensorMetadata[]) =>
-    list.map((t) => ({ name: t.name, data_type: t.datatype, dims: t.shape.map((d) => (typeof d === 'number' && d >= 0 ? d : -1)) }));
-  return { name, platform: 'onnxruntime_onnx', max_batch_size: 0, input: tensors(session.inputs), output: tensors(session.outputs) };
+    list.map((t) => ({ name: t.name, data_type: t.datatype, dims: t.shape.slice(batched ? 1 : 0).map((d) => (typeof d === 'number' && d >= 0 ? d : -1)) }));
+  return {
+    ...config,
+    input: config.input.length ? config.input : tensors(session.inputs),
+    output: config.output.length ? config.output : tensors(session.outputs),
+  };
 }

@@ -1,4 +1,4 @@
-import { fromOrtType, ORT_TYPE, type WireTensor } from '@switchyard/common';
+import { decodeBytesElements, encodeBytesElements, fromOrtType, ORT_TYPE, type WireTensor } from '@switchyard/common';
 import type { Tensor as OrtTensor, TypedTensor } from 'onnxruntime-node';
 import type { BufferPool } from '../memory/buffer-pool';
 import { keepFloat16AsUint16 } from './float16-as-uint16';
@@ -23,6 +23,7 @@ const VIEW: Record<string, (b: ArrayBuffer) => ArrayBufferView> = {
 /** Wraps a WireTensor's buffer as an ORT tensor without copying. */
 export function toOrtTensor(ort: OrtModule, t: WireTensor): OrtTensor {
   keepFloat16AsUint16(ort);
+  if (t.datatype === 'BYTES') return toOrtStringTensor(ort, t);
   const type = ORT_TYPE[t.datatype];
   return new ort.Tensor(type as 'float32', VIEW[type](t.data) as Float32Array, t.shape);
 }
@@ -34,6 +35,10 @@ export function toOrtTensor(ort: OrtModule, t: WireTensor): OrtTensor {
 export function fromOrtTensor(name: string, tensor: OrtTensor, pool: BufferPool): WireTensor {
   const datatype = fromOrtType(tensor.type);
   if (!datatype) throw new Error(`output "${name}" has type ${tensor.type}, which Switchyard cannot return`);
+  if (datatype === 'BYTES') {
+    const strings = (tensor as TypedTensor<'string'>).data;
+    return { name, datatype, shape: [...tensor.dims], data: encodeBytesElements(strings.map((s) => Buffer.from(s, 'utf8'))) };
+  }
   const data = (tensor as TypedTensor<'float32'>).data as unknown as ArrayBufferView;
   let buffer = data.buffer as ArrayBuffer;
   if (data.byteOffset !== 0 || data.byteLength !== buffer.byteLength || buffer instanceof SharedArrayBuffer) {
@@ -41,4 +46,11 @@ export function fromOrtTensor(name: string, tensor: OrtTensor, pool: BufferPool)
     new Uint8Array(buffer).set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
   }
   return { name, datatype, shape: [...tensor.dims], data: buffer };
+}
+
+/** ORT's string tensors hold JS strings: BYTES elements are read as UTF-8. */
+function toOrtStringTensor(ort: OrtModule, t: WireTensor): OrtTensor {
+  const elements = decodeBytesElements(t.data);
+  if ('problem' in elements) throw new Error(`input "${t.name}": ${elements.problem}`);
+  return new ort.Tensor('string', elements.map((e) => Buffer.from(e.buffer, e.byteOffset, e.byteLength).toString('utf8')), t.shape);
 }

@@ -34,6 +34,26 @@ export class CalibrationService implements OnApplicationBootstrap {
     private readonly host: HostFactsAdapter,
   ) {
     this.current = { mode: config.scheduler.calibration, status: 'waiting', pairsDone: 0, pairsTotal: 0 };
+    models.addReadinessGate((model) => this.prepareLoaded(model));
+  }
+
+  /**
+   * A version loaded at run time (repository API, poll) turns READY only after warm-up runs and,
+   * unless calibration is skipped, its calibration on every device it was pinned on.
+   */
+  private async prepareLoaded(model: ServedModel): Promise<void> {
+    const pools = this.runtime.pools().filter((p) => model.devices.includes(p.device.id));
+    const skip = this.config.scheduler.calibration === 'skip';
+    for (const pool of pools) {
+      const { calibrationBudgetMs: budgetMs, calibrationMaxBatch: maxBatch } = this.config.scheduler;
+      // with calibration off, a sweep capped at batch 1 and no budget is the warm-up alone
+      const pair = await calibratePair(pool, model, skip ? { budgetMs: 0, maxBatch: 1, repeats: 1 } : { budgetMs, maxBatch });
+      if (pair.error) throw new Error(`${pool.device.id}: ${pair.error}`);
+      if (!skip && pair.points.length) {
+        this.estimator.seed(model.key, pool.device.id, pair.points.map((p) => ({ batchSize: p.batchSize, ms: p.ms, samples: p.runs })));
+      }
+      this.logger.log(`${model.key} ${skip ? 'warmed up' : 'calibrated'} on ${pool.device.id}: ${describePair(pair)}`);
+    }
   }
 
   onApplicationBootstrap(): void {

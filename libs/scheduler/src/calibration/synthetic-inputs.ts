@@ -1,4 +1,4 @@
-import { BYTES_PER_ELEMENT, elementCount, type TensorDataType, type WireTensor } from '@switchyard/common';
+import { BYTES_PER_ELEMENT, elementCount, encodeBytesElements, type TensorDataType, type WireTensor } from '@switchyard/common';
 import type { ServedModel } from '@switchyard/models';
 
 /**
@@ -15,6 +15,10 @@ export function syntheticInputs(
   return model.inputs.map((spec) => {
     const shape = spec.shape.map((d, i) => (i === 0 && model.maxBatchSize > 0 ? batchSize : d < 0 ? 1 : d));
     const n = elementCount(shape);
+    if (spec.datatype === 'BYTES') {
+      const data = encodeBytesElements(Array.from({ length: n }, () => Buffer.from(String(Math.floor(random() * 10)))));
+      return { name: spec.name, datatype: spec.datatype, shape, data };
+    }
     const data = new ArrayBuffer(n * BYTES_PER_ELEMENT[spec.datatype]);
     fill(spec.datatype, data, n, random);
     return { name: spec.name, datatype: spec.datatype, shape, data };
