@@ -1,6 +1,6 @@
 import type { KubeObject } from './kustomize-render';
 
-/** Required fields of the custom resources the manifests use (no schema package for them here). */
+/** What the service relies on in the custom resources, beyond their schemas (the spec checks both). */
 const CUSTOM: Record<string, (spec: any) => string[]> = {
   'monitoring.coreos.com/v1/ServiceMonitor': (spec) => [
     ...need(spec.selector?.matchLabels, 'spec.selector.matchLabels'),

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '@switchyard/config';
 import { JOBS_SHUTDOWN_WAIT_MS } from '@switchyard/jobs';
+import { ScaledObject } from '@kubernetes-models/keda/keda.sh/v1alpha1/ScaledObject';
 import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
@@ -49,18 +50,22 @@ const matches = (selector: Record<string, string>, labels: Record<string, string
 /** deploy/kubernetes rendered with kustomize semantics (kustomize-render.ts), checked without a cluster. */
 describe('kubernetes manifests', () => {
   let series: Set<string>;
+  let customModels: Record<string, new (data: any) => { validate(): void }>;
 
   beforeAll(async () => {
     series = await exposedSeriesNames(new MetricsService().registry);
+    customModels = await customResourceModels();
   });
 
   describe.each(OVERLAYS.map((o) => [o]))('overlay %s', (overlay: (typeof OVERLAYS)[number]) => {
     const objects = rendered[overlay];
 
-    it('validates every object: core kinds against the Kubernetes schemas, custom resources against their required fields', () => {
+    it('validates every object against its schema (core kinds, and the Prometheus operator and KEDA custom resources), custom resources also against the fields the service relies on', () => {
       for (const o of objects) {
-        const Model = MODELS[`${o.apiVersion}/${o.kind}`];
-        const problems = Model ? validate(Model, o) : checkCustomResource(o);
+        const key = `${o.apiVersion}/${o.kind}`;
+        const Model = MODELS[key];
+        const Custom = customModels[key];
+        const problems = Model ? validate(Model, o) : Custom ? [...validate(Custom, o), ...checkCustomResource(o)] : [`no schema for ${key}`];
         expect({ object: `${o.kind}/${o.metadata.name}`, problems }).toEqual({ object: `${o.kind}/${o.metadata.name}`, problems: [] });
       }
       const namespaced = objects.filter((o) => o.kind !== 'Namespace' && o.kind !== 'ConfigMap');
@@ -205,6 +210,18 @@ describe('kubernetes manifests', () => {
 /** The server container's environment; values from the downward API become a placeholder. */
 function serverEnv(container: { env: { name: string; value?: string; valueFrom?: unknown }[] }): Record<string, string> {
   return Object.fromEntries(container.env.map((e) => [e.name, e.value ?? 'from-the-downward-api']));
+}
+
+/**
+ * Schemas of the custom resources, from @kubernetes-models/prometheus-operator (ES modules only:
+ * loaded with a real import(), which this CommonJS build would otherwise turn into require) and
+ * @kubernetes-models/keda.
+ */
+async function customResourceModels(): Promise<Record<string, new (data: any) => { validate(): void }>> {
+  const importEsm = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<any>;
+  const { ServiceMonitor } = await importEsm('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor');
+  const { PrometheusRule } = await importEsm('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule');
+  return { 'monitoring.coreos.com/v1/ServiceMonitor': ServiceMonitor, 'monitoring.coreos.com/v1/PrometheusRule': PrometheusRule, 'keda.sh/v1alpha1/ScaledObject': ScaledObject };
 }
 
 function validate(Model: new (data: any) => { validate(): void }, o: KubeObject): string[] {
