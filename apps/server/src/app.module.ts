@@ -7,6 +7,7 @@ import { JobsModule } from '@switchyard/jobs';
 import { MetricsModule } from '@switchyard/metrics';
 import { ModelsModule } from '@switchyard/models';
 import { SchedulerModule } from '@switchyard/scheduler';
+import { SecurityModule } from '@switchyard/security';
 
 /** The server: wiring only; every behaviour lives in libs/. */
 @Module({})
@@ -17,6 +18,7 @@ export class AppModule {
       imports: [
         SwitchyardConfigModule.forConfig(config),
         CommonModule,
+        SecurityModule,
         DevicesModule,
         ModelsModule,
         SchedulerModule,

@@ -7,3 +7,7 @@ export * from './events/switchyard-events';
 export * from './common.module';
 export * from './onnx/onnx-graph-builder';
 export * from './random/seeded-random';
+export * from './auth/api-scope';
+export * from './auth/scope.decorator';
+export * from './auth/caller.interface';
+export * from './auth/caller.decorator';

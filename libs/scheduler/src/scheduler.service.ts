@@ -204,7 +204,8 @@ export class SchedulerService implements OnModuleInit, OnApplicationShutdown {
   /** Snapshots of the devices the job may go to (not quarantined, not in `exclude`), refusing it when there are none. */
   private candidates(job: InferenceJob, exclude: ReadonlySet<string>): DeviceSnapshot[] {
     const all = this.runtime.pools().map((pool) => this.snapshot(job, pool));
-    let pool = all.filter((d) => d.canRun && !exclude.has(d.deviceId) && !this.health.isQuarantined(d.deviceId));
+    const allowed = job.deviceFilter ?? (() => true);
+    let pool = all.filter((d) => d.canRun && allowed(d.deviceId) && !exclude.has(d.deviceId) && !this.health.isQuarantined(d.deviceId));
     if (job.device !== undefined) {
       const pinned = all.find((d) => d.deviceId === job.device);
       if (!pinned) throw new NotFoundError(`unknown device "${job.device}"; devices: ${all.map((d) => d.deviceId).join(', ') || 'none'}`);

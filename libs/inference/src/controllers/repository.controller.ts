@@ -1,11 +1,12 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { InvalidRequestError } from '@switchyard/common';
+import { InvalidRequestError, Scope } from '@switchyard/common';
 import { ModelRepositoryService } from '@switchyard/models';
 import type { RepositoryIndexEntryDto } from '../dto/model-metadata.dto';
 import { isPlainObject } from '../validation/json-guards';
 
 /** Triton's model repository extension: the index (load/unload are not offered). */
 @Controller('v2/repository')
+@Scope('model-repository')
 export class RepositoryController {
   constructor(private readonly models: ModelRepositoryService) {}
 

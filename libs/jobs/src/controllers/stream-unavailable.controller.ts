@@ -1,5 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
-import { UnavailableError } from '@switchyard/common';
+import { Scope, UnavailableError } from '@switchyard/common';
 import { REDIS_REQUIRED_MESSAGE } from '../jobs.constants';
 
 /**
@@ -7,6 +7,7 @@ import { REDIS_REQUIRED_MESSAGE } from '../jobs.constants';
  * reaches HTTP and gets 503 with the reason (a WebSocket client reports the status).
  */
 @Controller('v1/stream')
+@Scope('jobs')
 export class StreamUnavailableController {
   @Get()
   stream(): never {

@@ -18,6 +18,7 @@ export async function recordFinalFailure(job: Job<JobPayload>, nodeId: string, o
     state: 'failed',
     model: payload.model,
     version: payload.version,
+    ...(payload.tenant !== undefined ? { tenant: payload.tenant } : {}),
     node: progress.node ?? nodeId,
     attempt: job.attemptsMade,
     timings: { submittedAt: payload.submittedAt, startedAt: progress.startedAt ?? job.processedOn, finishedAt: job.finishedOn ?? Date.now() },

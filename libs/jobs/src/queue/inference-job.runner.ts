@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InferenceFailedError } from '@switchyard/common';
 import { InferenceService } from '@switchyard/inference';
+import { TenantDirectory } from '@switchyard/security';
 import type { JobPayload } from '../interfaces/job-payload.interface';
 import type { InferResponseJson, JobRunner } from '../interfaces/job-runner.interface';
 
@@ -11,10 +12,15 @@ import type { InferResponseJson, JobRunner } from '../interfaces/job-runner.inte
  */
 @Injectable()
 export class InferenceJobRunner implements JobRunner {
-  constructor(private readonly inference: InferenceService) {}
+  constructor(
+    private readonly inference: InferenceService,
+    private readonly tenants: TenantDirectory,
+  ) {}
 
   async run(payload: JobPayload, remainingMs: number | undefined): Promise<InferResponseJson> {
-    const encoded = await this.inference.infer(payload.model, payload.version, withTimeout(payload.request, remainingMs), undefined);
+    // the submitting tenant's allow-lists hold on the node that runs it too (unknown here: none)
+    const caller = payload.tenant !== undefined ? this.tenants.byTenantName(payload.tenant) : undefined;
+    const encoded = await this.inference.infer(payload.model, payload.version, withTimeout(payload.request, remainingMs), undefined, caller);
     if (encoded.contentType !== 'application/json') throw new InferenceFailedError('the inference response is not JSON');
     return JSON.parse(typeof encoded.body === 'string' ? encoded.body : encoded.body.toString('utf8')) as InferResponseJson;
   }

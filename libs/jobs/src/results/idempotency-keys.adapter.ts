@@ -6,6 +6,8 @@ export interface KeyClaim {
   first: boolean;
   /** Fingerprint of the submission that claimed it. */
   fingerprint: string;
+  /** Job ids of the submission that claimed it. */
+  jobIds: string[];
 }
 
 /** Idempotency keys: the first submission's fingerprint, kept as long as the results. */
@@ -20,13 +22,15 @@ export class IdempotencyKeys {
     this.keys = new RedisKeys(prefix);
   }
 
-  async claim(keyHash: string, fingerprint: string): Promise<KeyClaim> {
+  /** Claims the key for a submission with these job ids; a key already claimed returns its first claim. */
+  async claim(keyHash: string, fingerprint: string, jobIds: string[]): Promise<KeyClaim> {
     const key = this.keys.idempotency(keyHash);
-    const set = await this.redis.set(key, fingerprint, 'EX', this.ttlSeconds, 'NX');
-    if (set === 'OK') return { first: true, fingerprint };
+    const set = await this.redis.set(key, `${fingerprint} ${jobIds.join(',')}`, 'EX', this.ttlSeconds, 'NX');
+    if (set === 'OK') return { first: true, fingerprint, jobIds };
     const held = await this.redis.get(key);
     // Expired between the two calls: this submission is a first one again.
-    if (held === null) return this.claim(keyHash, fingerprint);
-    return { first: false, fingerprint: held };
+    if (held === null) return this.claim(keyHash, fingerprint, jobIds);
+    const [heldFingerprint, ids = ''] = held.split(' ');
+    return { first: false, fingerprint: heldFingerprint, jobIds: ids.split(',').filter(Boolean) };
   }
 }

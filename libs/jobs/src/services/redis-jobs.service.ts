@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bull';
-import { NotFoundError, UnavailableError } from '@switchyard/common';
+import { type Caller, ForbiddenError, NotFoundError, UnavailableError } from '@switchyard/common';
 import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '@switchyard/config';
 import type { JobOptions, Queue } from 'bull';
 import { JobConflictError } from '../errors/job-conflict.error';
@@ -44,45 +44,48 @@ export class RedisJobsService implements JobsApi {
     const limits = { maxBatch: this.config.jobs.maxBatch, defaultPriority: this.config.scheduler.defaultPriorityLevel };
     const { requests, idempotencyKey } = readJobSubmission(jobBody(body, options.inferenceHeaderLength), limits, options.idempotencyKey);
     requests.forEach((spec, i) => this.validator.validate(spec, requests.length > 1 ? `requests[${i}]` : undefined));
+    if (options.caller) requests.forEach((spec, i) => admitForTenant(spec, options.caller!, requests.length > 1 ? `requests[${i}]` : undefined));
+    const tenant = options.caller?.tenant;
     return this.onRedis('the jobs were maybe not enqueued: send them again with the same Idempotency-Key to enqueue them once', () =>
-      this.enqueue(requests, idempotencyKey, options.streamId),
+      this.enqueue(requests, idempotencyKey, options.streamId, tenant),
     );
   }
 
-  async get(id: string): Promise<JobView> {
+  async get(id: string, tenant?: string): Promise<JobView> {
     checkJobId(id);
-    return this.onRedis(undefined, () => this.read(id));
+    return this.onRedis(undefined, () => this.read(id, tenant));
   }
 
-  async cancel(id: string): Promise<JobView> {
+  async cancel(id: string, tenant?: string): Promise<JobView> {
     checkJobId(id);
-    return this.onRedis('the job was maybe cancelled: ask for it again', () => this.remove(id));
+    return this.onRedis('the job was maybe cancelled: ask for it again', () => this.remove(id, tenant));
   }
 
-  private async enqueue(requests: JobRequestSpec[], idempotencyKey: string | undefined, streamId: string | undefined): Promise<SubmitResult> {
-    const ids = jobIds(requests.length, idempotencyKey);
+  private async enqueue(requests: JobRequestSpec[], idempotencyKey: string | undefined, streamId: string | undefined, tenant: string | undefined): Promise<SubmitResult> {
+    let ids = jobIds(requests.length);
     let replayed = false;
     if (idempotencyKey !== undefined) {
       const fingerprint = submissionFingerprint(requests);
-      const claim = await this.keys.claim(keyHash(idempotencyKey), fingerprint);
+      const claim = await this.keys.claim(keyHash(idempotencyKey, tenant), fingerprint, ids);
       if (!claim.first && claim.fingerprint !== fingerprint) {
         throw new JobConflictError('this idempotency key was already used for a different submission');
       }
       replayed = !claim.first;
+      ids = claim.jobIds;
     }
     // A replay adds again what may be missing (a first attempt cut short); Bull skips ids that
     // exist, and jobs whose outcome is stored are not added back.
     const done = replayed ? await this.outcomes.exists(ids) : [];
     const now = Date.now();
     const jobs = requests
-      .map((spec, i) => ({ data: this.payload(spec, now, streamId), opts: this.jobOptions(spec, ids[i]) }))
+      .map((spec, i) => ({ data: this.payload(spec, now, streamId, tenant), opts: this.jobOptions(spec, ids[i]) }))
       .filter((_, i) => !done[i]);
     if (jobs.length > 0) await this.queue.addBulk(jobs);
     return { jobIds: ids, replayed };
   }
 
-  private async read(id: string): Promise<JobView> {
-    let { job, record } = await this.find(id);
+  private async read(id: string, tenant: string | undefined): Promise<JobView> {
+    let { job, record } = await this.find(id, tenant);
     if (record) return toJobView(id, job, record, record.state);
     const state = toState(await job!.getState());
     // The hash was read before the state: a job that finished in between is read again.
@@ -91,8 +94,8 @@ export class RedisJobsService implements JobsApi {
     return toJobView(id, job, record, record?.state ?? state);
   }
 
-  private async remove(id: string): Promise<JobView> {
-    const { job, record } = await this.find(id);
+  private async remove(id: string, tenant: string | undefined): Promise<JobView> {
+    const { job, record } = await this.find(id, tenant);
     if (record?.state === 'cancelled') return toJobView(id, job, record, 'cancelled');
     if (record) throw new JobConflictError(`job ${id} is ${record.state}; only a job that has not started can be cancelled`);
     const state = await job!.getState();
@@ -108,6 +111,7 @@ export class RedisJobsService implements JobsApi {
       state: 'cancelled',
       model: data.model,
       version: data.version,
+      ...(data.tenant !== undefined ? { tenant: data.tenant } : {}),
       node: this.config.jobs.nodeId,
       timings: { submittedAt: data.submittedAt, finishedAt: Date.now() },
     };
@@ -115,13 +119,17 @@ export class RedisJobsService implements JobsApi {
     return toJobView(id, null, (await this.outcomes.get(id)) ?? cancelled, 'cancelled');
   }
 
-  private async find(id: string) {
+  /** The job and its outcome record; another tenant's job is as unknown as a missing one. */
+  private async find(id: string, tenant: string | undefined) {
     const [job, record] = await Promise.all([this.queue.getJob(id), this.outcomes.get(id)]);
-    if (!job && !record) throw new NotFoundError(`unknown job "${id}" (finished jobs are kept ${this.config.jobs.resultTtlSeconds} s)`);
+    const owner = record?.tenant ?? job?.data.tenant;
+    if ((!job && !record) || (tenant !== undefined && owner !== tenant)) {
+      throw new NotFoundError(`unknown job "${id}" (finished jobs are kept ${this.config.jobs.resultTtlSeconds} s)`);
+    }
     return { job, record };
   }
 
-  private payload(spec: JobRequestSpec, now: number, streamId: string | undefined): JobPayload {
+  private payload(spec: JobRequestSpec, now: number, streamId: string | undefined, tenant: string | undefined): JobPayload {
     return {
       model: spec.model,
       ...(spec.version !== undefined ? { version: spec.version } : {}),
@@ -130,6 +138,7 @@ export class RedisJobsService implements JobsApi {
       ...(spec.deadlineMs !== undefined ? { deadlineAt: now + spec.deadlineMs } : {}),
       ...(streamId !== undefined ? { streamId } : {}),
       acceptedBy: this.config.jobs.nodeId,
+      ...(tenant !== undefined ? { tenant } : {}),
     };
   }
 
@@ -166,6 +175,18 @@ export class RedisJobsService implements JobsApi {
       throw new UnavailableError(`the jobs queue's Redis is unreachable (connection ${client.status}); try again shortly`, { retryAfterSeconds: 2 });
     }
   }
+}
+
+/**
+ * A tenant's bounds on one request of a submission: its model and pinned device allow-lists
+ * (403) and its priority ceiling (a higher queue priority is lowered to it).
+ */
+function admitForTenant(spec: JobRequestSpec, caller: Caller, where: string | undefined): void {
+  const at = where ? `${where}: ` : '';
+  if (!caller.mayUseModel(spec.model)) throw new ForbiddenError(`${at}tenant "${caller.tenant}" may not use model "${spec.model}"`);
+  const device = (spec.request.parameters as Record<string, unknown> | undefined)?.device;
+  if (typeof device === 'string' && !caller.mayUseDevice(device)) throw new ForbiddenError(`${at}tenant "${caller.tenant}" may not run on device "${device}"`);
+  if (caller.maxPriority !== undefined && spec.priority < caller.maxPriority) spec.priority = caller.maxPriority;
 }
 
 function checkJobId(id: string): void {

@@ -8,7 +8,9 @@ import {
   SubscribeMessage,
   WebSocketGateway,
 } from '@nestjs/websockets';
+import { type Caller, ForbiddenError } from '@switchyard/common';
 import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '@switchyard/config';
+import { TenantDirectory } from '@switchyard/security';
 import { toErrorResponse } from '@switchyard/inference';
 import type { WebSocket } from 'ws';
 import { STREAM_PATH } from '../jobs.constants';
@@ -22,7 +24,9 @@ import { type AcceptedMessage, type RejectedMessage, toResultMessage } from './s
 const CLOSE_BASE = 4000;
 
 interface StreamSession {
+  /** The stream's key in Redis: the client's stream id, under its tenant's name when auth is on. */
   streamId: string;
+  caller?: Caller;
   follower?: StreamFollower;
   closed: boolean;
 }
@@ -42,17 +46,21 @@ export class JobsStreamGateway implements OnGatewayConnection, OnGatewayDisconne
     @Inject(SWITCHYARD_CONFIG) private readonly config: SwitchyardConfig,
     @Inject(JOBS_API) private readonly jobs: JobsApi,
     @Inject(RESULT_STREAMS) private readonly streams: ResultStreams,
+    private readonly tenants: TenantDirectory,
   ) {}
 
   async handleConnection(client: WebSocket, request: IncomingMessage): Promise<void> {
     let session: StreamSession;
     try {
-      const { streamId, after } = readStreamQuery(request?.url);
-      session = { streamId, closed: false };
+      const caller = this.authenticate(request);
+      const { streamId: clientStreamId, after } = readStreamQuery(request?.url);
+      // a tenant can neither read nor feed another tenant's stream, whatever id it sends
+      const streamId = caller ? `${caller.tenant}.${clientStreamId}` : clientStreamId;
+      session = { streamId, closed: false, ...(caller ? { caller } : {}) };
       this.sessions.set(client, session);
       const lastSeq = await this.streams.lastSeq(streamId);
       if (session.closed) return;
-      await send(client, { event: 'ready', data: { stream: streamId, after, last_seq: lastSeq } });
+      await send(client, { event: 'ready', data: { stream: clientStreamId, after, last_seq: lastSeq } });
       session.follower = this.streams.follow(
         streamId,
         after,
@@ -80,12 +88,20 @@ export class JobsStreamGateway implements OnGatewayConnection, OnGatewayDisconne
     const session = this.sessions.get(client);
     try {
       if (!session) throw new Error('the stream is not open');
-      const { jobIds, replayed } = await this.jobs.submit(submission, { streamId: session.streamId });
+      const { jobIds, replayed } = await this.jobs.submit(submission, { streamId: session.streamId, ...(session.caller ? { caller: session.caller } : {}) });
       return { event: 'accepted', data: { ref, job_ids: jobIds, replayed } };
     } catch (err) {
       const { status, message } = this.errorOf(err);
       return { event: 'rejected', data: { ref, status, error: message } };
     }
+  }
+
+  /** The connection's tenant (its upgrade request's key; the "jobs" scope needed), or none when auth is off. */
+  private authenticate(request: IncomingMessage | undefined): Caller | undefined {
+    if (!this.tenants.enabled) return undefined;
+    const tenant = this.tenants.authenticate(request?.headers ?? {});
+    if (!tenant.has('jobs')) throw new ForbiddenError(`tenant "${tenant.tenant}" does not have the "jobs" scope this route needs`);
+    return tenant;
   }
 
   private errorOf(err: unknown): { status: number; message: string } {
