@@ -11,3 +11,4 @@ export * from './auth/api-scope';
 export * from './auth/scope.decorator';
 export * from './auth/caller.interface';
 export * from './auth/caller.decorator';
+export * from './crypto/public-key-id';

@@ -7,3 +7,5 @@ export * from './demo/reference-math';
 export * from './model-repository.service';
 export * from './models.module';
 export * from './repository/version-policy';
+export * from './trust/model-manifest';
+export * from './trust/model-trust.service';

@@ -8,6 +8,7 @@ import type { ServedModel } from './interfaces/served-model.interface';
 import { ModelFolderAdapter, type ModelFolder } from './repository/model-folder.adapter';
 import { buildTensorSpecs, defaultConfig } from './repository/served-model.builder';
 import { servedVersions } from './repository/version-policy';
+import { ModelTrust } from './trust/model-trust.service';
 
 export interface RepositoryIndexEntry {
   name: string;
@@ -34,6 +35,7 @@ export class ModelRepositoryService implements OnApplicationBootstrap {
     @Inject(SWITCHYARD_CONFIG) private readonly config: SwitchyardConfig,
     private readonly runtime: RuntimeService,
     private readonly folders: ModelFolderAdapter,
+    private readonly trust: ModelTrust,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -110,6 +112,12 @@ export class ModelRepositoryService implements OnApplicationBootstrap {
       this.models.set(key, model);
       if (folder.configError) {
         Object.assign(model, { state: 'UNAVAILABLE', reason: folder.configError });
+        continue;
+      }
+      const untrusted = await this.trust.refusal(this.config.models.repository, folder.name, version);
+      if (untrusted) {
+        Object.assign(model, { state: 'UNAVAILABLE', reason: untrusted });
+        this.logger.error(`${key} refused: ${untrusted}`);
         continue;
       }
       await this.pin(model, path);

@@ -2,10 +2,11 @@ import { Module } from '@nestjs/common';
 import { RuntimeModule } from '@switchyard/runtime';
 import { ModelRepositoryService } from './model-repository.service';
 import { ModelFolderAdapter } from './repository/model-folder.adapter';
+import { ModelTrust } from './trust/model-trust.service';
 
 @Module({
   imports: [RuntimeModule],
-  providers: [ModelFolderAdapter, ModelRepositoryService],
+  providers: [ModelFolderAdapter, ModelTrust, ModelRepositoryService],
   exports: [ModelRepositoryService, RuntimeModule],
 })
 export class ModelsModule {}

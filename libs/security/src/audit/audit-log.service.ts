@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
+import { pipeline, type Readable, Transform } from 'node:stream';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '@switchyard/config';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -25,6 +27,7 @@ export interface AuditEntry {
 }
 
 const OUTPUT_DIGEST = Symbol('switchyard.outputDigest');
+const INPUT_DIGEST = Symbol('switchyard.inputDigest');
 
 /**
  * The audit log (SWITCHYARD_AUDIT_FILE): one JSON line per request. Successful inference calls
@@ -47,6 +50,29 @@ export class AuditLog implements OnApplicationShutdown {
     return this.out !== undefined;
   }
 
+  /**
+   * Fastify preParsing: digests the body as it streams in (the bytes on the wire, before any
+   * decompression or JSON parsing), without holding it.
+   */
+  tapInput(request: FastifyRequest, payload: Readable): Readable {
+    if (!this.out) return payload;
+    const hash = createHash('sha256');
+    let bytes = 0;
+    const tap = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        hash.update(chunk);
+        bytes += chunk.length;
+        done(null, chunk);
+      },
+      flush(done) {
+        (request as unknown as Record<symbol, unknown>)[INPUT_DIGEST] = { digest: `sha256:${hash.digest('hex')}`, bytes };
+        done();
+      },
+    });
+    pipeline(payload, tap, () => undefined);
+    return tap;
+  }
+
   /** Fastify onSend: digests the body about to be sent (when the line will be written). */
   noteOutput(request: FastifyRequest, payload: unknown): void {
     if (!this.out) return;
@@ -62,8 +88,9 @@ export class AuditLog implements OnApplicationShutdown {
     const status = reply.statusCode;
     const always = status >= 400 || facts.scope === 'admin' || facts.scope === 'model-repository';
     if (!always && this.sample < 1 && Math.random() >= this.sample) return;
-    const output = (request as unknown as Record<symbol, { digest: string; bytes: number } | undefined>)[OUTPUT_DIGEST];
-    const body = request.body;
+    const held = request as unknown as Record<symbol, { digest: string; bytes: number } | undefined>;
+    const output = held[OUTPUT_DIGEST];
+    const input = held[INPUT_DIGEST];
     const entry: AuditEntry = {
       time: new Date().toISOString(),
       request_id: String(request.id),
@@ -74,10 +101,10 @@ export class AuditLog implements OnApplicationShutdown {
       ...(facts.model !== undefined ? { model: facts.model, version: facts.version } : {}),
       ...(facts.device !== undefined ? { device: facts.device } : {}),
       status,
-      bytes_in: Number(request.headers['content-length'] ?? 0) || 0,
+      bytes_in: input?.bytes ?? 0,
       bytes_out: output?.bytes ?? 0,
       latency_ms: Math.round(reply.elapsedTime * 1000) / 1000,
-      ...(Buffer.isBuffer(body) && body.length > 0 ? { input_sha256: sha256Digest(body) } : {}),
+      ...(input && input.bytes > 0 ? { input_sha256: input.digest } : {}),
       ...(output ? { output_sha256: output.digest } : {}),
     };
     this.out.write(`${JSON.stringify(entry)}\n`);

@@ -25,6 +25,7 @@ export async function configureSecurityHttp(app: NestFastifyApplication, config:
   fastify.addHook('onRequest', async (request, reply) => void reply.header('x-request-id', request.id));
   const audit = app.get(AuditLog);
   if (audit.enabled) {
+    fastify.addHook('preParsing', async (request, _reply, payload) => audit.tapInput(request, payload));
     fastify.addHook('onSend', async (request, _reply, payload) => {
       audit.noteOutput(request, payload);
       return payload;

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '@switchyard/config';
-import { keyId, sha256Digest, signResponse } from './response-signature';
+import { publicKeyId } from '@switchyard/common';
+import { sha256Digest, signResponse } from './response-signature';
 
 /** What the inference API says about a response it is about to send. */
 export interface ServedResponse {
@@ -37,7 +38,7 @@ export class OutputSigner {
     const publicKey = createPublicKey(key);
     this.privateKey = key;
     this.publicKeyPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
-    this.keyId = keyId(publicKey);
+    this.keyId = publicKeyId(publicKey);
     new Logger(OutputSigner.name).log(`inference responses are signed (key ${this.keyId})`);
   }
 

@@ -27,11 +27,6 @@ export function sha256Digest(data: Buffer | string): string {
   return `sha256:${createHash('sha256').update(data).digest('hex')}`;
 }
 
-/** A key's id: the first 16 hex digits of the sha256 of its DER public key. */
-export function keyId(publicKey: KeyObject): string {
-  return createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex').slice(0, 16);
-}
-
 /** `v1; key=<id>; request_id=...; model=...; version=...; model_digest=...; body_digest=...; signature=<base64>` (values URI-encoded). */
 export function signResponse(facts: SignedFacts, privateKey: KeyObject, id: string): string {
   const signature = sign(null, signatureMessage(facts), privateKey).toString('base64');
