@@ -140,10 +140,10 @@ describe('Fault tolerance (e2e, real pool processes and signals)', () => {
     expect(during.length).toBeGreaterThan(0);
     expect(during.filter((a) => a.res.status !== 200).map((a) => `${a.res.status} ${JSON.stringify(a.res.json)}`)).toEqual([]);
     expect(during.every((a) => a.res.json.parameters.device === 'cpu:0')).toBe(true);
-    // what was running on the GPU when it froze was retried on the CPU once its run passed the bound
-    const retried = answers.filter((a) => a.res.json?.parameters?.retried_from === 'gpu:0');
+    // what waited on the GPU when it froze was moved to the CPU, what ran there retried once its run passed the bound
+    const retried = answers.filter((a) => a.sentAt < frozenAt + 2000 && a.answeredAt > frozenAt && a.res.json?.parameters?.retried_from === 'gpu:0');
     expect(retried.length).toBeGreaterThan(0);
-    expect(retried.every((a) => a.res.status === 200 && a.res.json.parameters.attempts === 2 && a.res.json.parameters.device === 'cpu:0')).toBe(true);
+    expect(retried.filter((a) => !(a.res.status === 200 && a.res.json.parameters.attempts >= 2 && a.res.json.parameters.device === 'cpu:0')).map((a) => JSON.stringify(a.res.json.parameters))).toEqual([]);
 
     // a driver crash: the GPU pool process dies (SIGKILL) under load; its jobs are retried on the CPU
     for (let i = 0; i < 20; i++) await postJson(url, MLP, { inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 16], data: row }] });

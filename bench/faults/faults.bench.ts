@@ -169,7 +169,7 @@ async function main(): Promise<void> {
   const clients = arg('--clients', 8);
   const hangS = arg('--hang-s', 10);
   const cpuS = arg('--cpu-s', 10);
-  const app = { MODELS: 'mlp_tiny', DEVICE_COSTS: 'cpu:0=50,gpu:0=1', CALIBRATION: 'skip', PROFILES_DIR: mkdtempSync(join(tmpdir(), 'sy-faults-')), LOG_LEVEL: 'warn' };
+  const app = { MODELS: 'mlp_tiny', DEVICE_COSTS: 'cpu:0=50,gpu:0=1', CALIBRATION: 'skip', PROFILES_DIR: mkdtempSync(join(tmpdir(), 'sy-faults-')) };
   const server = await ServerProcess.start(join(repoRoot(), 'dist'), app);
   const client = new HttpClient(server.url, clients + 4);
   const results: Round[] = [];

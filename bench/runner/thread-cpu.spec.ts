@@ -1,9 +1,13 @@
 import { Worker } from 'node:worker_threads';
 import { cpuSince, threadCpu } from './thread-cpu';
 
+/** Busy for `ms` of CPU time (not wall time: on a loaded host the thread would get less). */
 const spin = (ms: number) => {
-  const until = Date.now() + ms;
-  while (Date.now() < until);
+  const start = process.cpuUsage();
+  for (;;) {
+    const used = process.cpuUsage(start);
+    if ((used.user + used.system) / 1000 >= ms) return;
+  }
 };
 
 describe('threadCpu', () => {
@@ -16,7 +20,10 @@ describe('threadCpu', () => {
     const main = cpuSince(before)!;
     expect(main.mainMs).toBeGreaterThanOrEqual(200);
     expect(main.othersMs).toBeLessThan(100);
-    const worker = new Worker('const u = Date.now() + 400; while (Date.now() < u); require("node:worker_threads").parentPort.postMessage(1); setInterval(() => {}, 1000);', { eval: true });
+    const worker = new Worker(
+      'const s = process.cpuUsage(); for (;;) { const u = process.cpuUsage(s); if ((u.user + u.system) / 1000 >= 400) break; } require("node:worker_threads").parentPort.postMessage(1); setInterval(() => {}, 1000);',
+      { eval: true },
+    );
     const start = threadCpu();
     await new Promise((resolve) => worker.once('message', resolve));
     const other = cpuSince(start)!;

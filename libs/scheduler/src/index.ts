@@ -50,3 +50,4 @@ export * from './calibration/synthetic-inputs';
 export * from './errors/device-quarantined.error';
 export * from './errors/run-failed.error';
 export * from './health/run-bound';
+export * from './errors/device-stalling.error';

@@ -218,15 +218,50 @@ describe(SchedulerService.name, () => {
       const running = sut.submit(a);
       expect(deviceOf(a.id)).toBe('cpu:0');
       clock.advance(30); // past its prediction, not stalling yet: cpu:0 still finishes first
-      const b = mlpJob(served.model, 64, clock.now(), { policy: 'adaptive' }).job;
+      const b = mlpJob(served.model, 1, clock.now()).job;
       const queued = sut.submit(b);
       expect(deviceOf(b.id)).toBe('cpu:0');
-      clock.advance(21); // 51 ms = 2 x 22.5 + 5 + 1: a stalling run counts at its age and more
+      // 51 ms = 2 x 22.5 + 5 + 1: the stalling run counts at its age, so joining b there would finish
+      // at 51 + est(2 rows) = 76 ms > 67.5 ms on cpu:1 (counted at 0 it would be 25 ms)
+      clock.advance(21);
       const c = mlpJob(served.model, 1, clock.now()).job;
       const moved = await sut.submit(c);
       expect(moved.decision.deviceId).toBe('cpu:1');
       fast.release();
       await Promise.all([running, queued]);
+    });
+
+    it('moves the queued jobs of a stalling device elsewhere before any bound fires, blaming nobody', async () => {
+      seedEstimates(20, 60);
+      fast.hold();
+      const running = sut.submit(mlpJob(served.model, 1, clock.now()).job);
+      const waiting = mlpJob(served.model, 1, clock.now());
+      const queued = sut.submit(waiting.job);
+      expect(deviceOf(waiting.job.id)).toBe('cpu:0');
+      clock.advance(94);
+      await settle();
+      expect(slow.runs).toHaveLength(0);
+      clock.advance(1); // 2 x 22.5 + 50 ms: the running batch stalls, its queue is handed back
+      const moved = await queued;
+      expect(moved).toMatchObject({ attempts: 2, retriedFrom: 'cpu:0', decision: { deviceId: 'cpu:1' } });
+      expect(maxRelativeError(new Float32Array(moved.outputs[0].data), mlpTinyReference(waiting.values, 1))).toBeLessThan(1e-5);
+      expect(health.get('cpu:0').state).toBe('healthy');
+      fast.release();
+      await running;
+    });
+
+    it('keeps a queued job on a stalling device when no other device has its model', async () => {
+      seedEstimates(20, 60);
+      const model = { ...served.model, devices: ['cpu:0'] };
+      fast.hold();
+      const running = sut.submit(mlpJob(model, 1, clock.now()).job);
+      const queued = sut.submit(mlpJob(model, 1, clock.now()).job);
+      clock.advance(95);
+      await settle();
+      expect(sut.queues().find((q) => q.deviceId === 'cpu:0')?.queuedJobs).toBe(1);
+      fast.release();
+      const [, waited] = await Promise.all([running, queued]);
+      expect(waited).toMatchObject({ attempts: 2, retriedFrom: 'cpu:0', decision: { deviceId: 'cpu:0' } });
     });
 
     it('retries a job whose run failed on another device, says so, and then holds the first device to account', async () => {

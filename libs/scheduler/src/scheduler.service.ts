@@ -23,14 +23,17 @@ import type { InferenceJob, JobOutcome, PlacementDecision } from './interfaces/i
 import type { DeviceSnapshot, SchedulingContext } from './interfaces/scheduling-policy.interface';
 import { PolicyRegistry } from './policies/policy-registry';
 import { DeviceQuarantinedError } from './errors/device-quarantined.error';
+import { DeviceStallingError } from './errors/device-stalling.error';
 import { RunFailedError } from './errors/run-failed.error';
 import { DeviceProber } from './health/device-prober';
 import { runBoundMs } from './health/run-bound';
 
 /** Decision name reported for a job that pinned its device (the policy only predicted). */
 export const PINNED_POLICY = 'pinned';
-/** Placements a job may take: the first, and one retry on another device. */
+/** Runs a job may take: the first, and one retry on another device after a failure. */
 const MAX_ATTEMPTS = 2;
+/** Times a queued job may be moved off a stalling device (these are not failures). */
+const MAX_STALL_MOVES = 3;
 
 /**
  * The live scheduling path: places each job with a policy on a snapshot of the devices, then
@@ -79,12 +82,16 @@ export class SchedulerService implements OnModuleInit, OnApplicationShutdown {
   async submit(job: InferenceJob): Promise<JobOutcome> {
     const deadlineAt = job.timeoutMs !== undefined ? job.receivedAt + job.timeoutMs : undefined;
     const tried = new Set<string>();
+    /** Devices the job was moved off because they stalled: avoided while another device can take it. */
+    const stalled = new Set<string>();
     let first: { deviceId: string; error: Error } | undefined;
+    let failures = 0;
+    let moves = 0;
     for (let attempt = 1; ; attempt++) {
       let deviceId: string;
       let outcome: Promise<JobOutcome>;
       try {
-        ({ deviceId, outcome } = this.placeAndEnqueue(job, deadlineAt, tried));
+        ({ deviceId, outcome } = this.placeAvoiding(job, deadlineAt, tried, stalled));
       } catch (refusal) {
         // nowhere else to go: the first failure says more than "no device"
         throw first?.error ?? refusal;
@@ -93,13 +100,16 @@ export class SchedulerService implements OnModuleInit, OnApplicationShutdown {
         const done = await this.withinDeadline(outcome, job, deadlineAt, deviceId);
         if (!first) return done;
         // the retry worked: the first device was at fault when the job had its run to itself
-        if (first.error instanceof RunFailedError && first.error.alone) this.health.report(first.deviceId, 'error', first.error.message);
+        if (first.error instanceof RunFailedError && first.error.alone && failures === 1) this.health.report(first.deviceId, 'error', first.error.message);
         return { ...done, attempts: attempt, retriedFrom: first.deviceId };
       } catch (err) {
         const left = deadlineAt === undefined ? Infinity : deadlineAt - this.clock.now();
-        if (!isRetryable(err) || job.device !== undefined || attempt >= MAX_ATTEMPTS || left <= 0) throw err;
+        // moved off a stalling device before it ran: placed again, that device not excluded (the stall counts there now)
+        const moved = err instanceof DeviceStallingError && moves++ < MAX_STALL_MOVES;
+        if (!moved && (!isRetryable(err) || job.device !== undefined || ++failures >= MAX_ATTEMPTS || left <= 0)) throw err;
+        if (left <= 0) throw err;
         first ??= { deviceId, error: err as Error };
-        tried.add(deviceId);
+        (moved ? stalled : tried).add(deviceId);
         this.events.emit('job.retried', { jobId: job.id, model: job.model.key, fromDeviceId: deviceId, reason: (err as Error).message });
       }
     }
@@ -108,6 +118,16 @@ export class SchedulerService implements OnModuleInit, OnApplicationShutdown {
   /** Whether some device that has the model loaded is not quarantined (readiness). */
   servable(model: ServedModel): boolean {
     return model.devices.some((id) => this.runtime.pool(id) !== undefined && !this.health.isQuarantined(id));
+  }
+
+  /** Places the job off `tried` and, while another device can take it, off `stalled`. */
+  private placeAvoiding(job: InferenceJob, deadlineAt: number | undefined, tried: ReadonlySet<string>, stalled: ReadonlySet<string>) {
+    if (stalled.size === 0) return this.placeAndEnqueue(job, deadlineAt, tried);
+    try {
+      return this.placeAndEnqueue(job, deadlineAt, new Set([...tried, ...stalled]));
+    } catch {
+      return this.placeAndEnqueue(job, deadlineAt, tried);
+    }
   }
 
   /** Places the job (never on a device in `exclude`) and queues it there. */

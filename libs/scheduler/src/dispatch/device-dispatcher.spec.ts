@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EwmaServiceTimeEstimator } from '../estimator/ewma-service-time-estimator';
 import type { InferenceJob, JobOutcome } from '../interfaces/inference-job.interface';
-import { DeviceDispatcher } from './device-dispatcher';
+import { DeviceDispatcher, remainingRunMs } from './device-dispatcher';
 import { ManualClock } from './manual-clock';
 import { demoServedModel } from './testing/demo-served-model';
 import { InlineOrtPool } from './testing/inline-ort-pool';
@@ -225,5 +225,19 @@ describe(DeviceDispatcher.name, () => {
     expect(forOther.backlogMs).toBeCloseTo(6 + 10 + 8, 6);
     pool.release();
     await Promise.all(all);
+  });
+});
+
+describe(remainingRunMs.name, () => {
+  it.each([
+    [10, 0, 10, 'a fresh run: its prediction'],
+    [10, 4, 6, 'within its prediction: what is left of it'],
+    [10, 20, 0, 'late, not stalling yet (up to 2 x 10 + 5 ms): about to finish'],
+    [10, 25, 0, 'at the stall threshold: still about to finish'],
+    [10, 26, 26, 'stalling: counts at its age'],
+    [10, 5000, 5000, 'a frozen device: its age, growing'],
+    [0, 6, 6, 'an unknown run past the grace: its age'],
+  ])('predicted %d ms, running for %d ms: %d ms left (%s)', (predicted, elapsed, left) => {
+    expect(remainingRunMs(predicted, elapsed)).toBe(left);
   });
 });

@@ -7,6 +7,7 @@ import type { Clock, TimerHandle } from './clock.interface';
 import { batchingSettings, ModelBatchQueue } from './model-batch-queue';
 import type { QueuedJob } from './queued-job.interface';
 import { batchSignature, mergeInputs, splitOutputs } from './tensor-batching';
+import { DeviceStallingError } from '../errors/device-stalling.error';
 import { RunFailedError } from '../errors/run-failed.error';
 
 /** How often a dispatcher looks for a free slot while other users of the pool hold them all. */
@@ -16,6 +17,11 @@ const FOREIGN_TASK_POLL_MS = 2;
  * the message hop and a busy event loop, which delay every completion a little).
  */
 export const STALL_GRACE_MS = 5;
+/**
+ * A batch still running this long past twice its prediction makes its device hand its queued
+ * (unpinned) jobs back for placement elsewhere: queued work must not wait out a stall.
+ */
+export const STALL_EVACUATE_MS = 50;
 
 /** Where the dispatcher reports what its runs say about the device's health (DeviceHealthService). */
 export interface RunHealthSink {
@@ -51,19 +57,20 @@ interface RunningBatch {
   /** Aborted when the run passes its bound (declared hung). */
   hung: AbortController;
   boundTimer?: TimerHandle;
+  stallTimer?: TimerHandle;
 }
 
 /**
  * Predicted ms left of a running batch. Until its prediction it is the prediction minus its age;
  * then it is about to finish (0) until twice its prediction plus STALL_GRACE_MS; past that the run
- * is stalling and counts at its age, growing with the overrun (age x age / that threshold): the
- * longer a run overruns, the less it is believed to end soon, so placement moves off a stalled
- * device long before its runs' bound declares them hung.
+ * is stalling and counts at its age: a run that has overrun this long is expected to take at least
+ * as long again (the longer it runs, the later it is expected to end), so placement moves off a
+ * stalled device long before its runs' bound declares them hung. (Growing faster than the age
+ * turned a 100 ms hiccup of a 0.05 ms run on a busy host into seconds of predicted wait.)
  */
 export function remainingRunMs(predictedMs: number, elapsedMs: number): number {
   if (elapsedMs <= predictedMs) return predictedMs - elapsedMs;
-  const stallAfter = 2 * predictedMs + STALL_GRACE_MS;
-  return elapsedMs <= stallAfter ? 0 : (elapsedMs * elapsedMs) / stallAfter;
+  return elapsedMs <= 2 * predictedMs + STALL_GRACE_MS ? 0 : elapsedMs;
 }
 
 /** What a policy needs of a device's queues for one model (see DeviceSnapshot). */
@@ -178,17 +185,19 @@ export class DeviceDispatcher {
   }
 
   /**
-   * Hands every queued job back to its caller with `error` (a quarantined device): the scheduler
-   * places them again elsewhere. Running tasks are left to finish or hit their bound.
+   * Hands the queued jobs that `which` selects (all by default) back to their callers with `error`
+   * (a quarantined or stalling device): the scheduler places them again elsewhere. Running tasks
+   * are left to finish or hit their bound.
    */
-  rejectQueued(error: () => Error): void {
+  rejectQueued(error: () => Error, which: (job: InferenceJob) => boolean = () => true): void {
     for (const q of this.queues.values()) {
-      for (const entry of q.jobs.clear()) {
+      for (const entry of [...q.jobs.entries()]) {
+        if (!which(entry.job) || !q.jobs.remove(entry)) continue;
+        this.queued--;
         this.opts.clock.clearTimer(entry.expiryTimer);
         entry.reject(error());
       }
     }
-    this.queued = 0;
   }
 
   private queueOf(job: InferenceJob): ModelBatchQueue {
@@ -277,6 +286,7 @@ export class DeviceDispatcher {
       const why = `no answer after ${Math.round(boundMs)} ms (predicted ${round1(predictedMs)} ms)`;
       batch.boundTimer = this.opts.clock.setTimer(() => batch.hung.abort(why), boundMs);
     }
+    batch.stallTimer = this.opts.clock.setTimer(() => this.onStall(batch), 2 * predictedMs + STALL_EVACUATE_MS);
     this.running.add(batch);
     queue.lastServed = this.dispatches++;
     events.emit('batch.dispatched', { deviceId: this.deviceId, model: queue.modelKey, batchSize: rows, requests: jobs.length });
@@ -296,9 +306,17 @@ export class DeviceDispatcher {
       )
       .finally(() => {
         this.opts.clock.clearTimer(batch.boundTimer);
+        this.opts.clock.clearTimer(batch.stallTimer);
         this.running.delete(batch);
         this.pump();
       });
+  }
+
+  /** The batch runs far past its prediction: its device's unpinned queued jobs go elsewhere. */
+  private onStall(batch: RunningBatch): void {
+    if (!this.running.has(batch) || this.queued === 0) return;
+    const stalledMs = Math.round(this.opts.clock.now() - batch.startedAt);
+    this.rejectQueued(() => new DeviceStallingError(this.deviceId, stalledMs), (job) => job.device === undefined);
   }
 
   private complete(batch: RunningBatch, jobs: QueuedJob[], res: TaskResult): void {

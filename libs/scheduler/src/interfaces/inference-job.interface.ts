@@ -50,8 +50,8 @@ export interface JobOutcome {
   /** Rows in the session run that served this job (> batchSize when dynamically batched). */
   executedBatchSize: number;
   timings: { queueMs: number; runMs: number; totalMs: number };
-  /** Placements the job took: 1, or 2 when its first device failed, hung or was quarantined. */
+  /** Placements the job took: 1, or more when its device failed, hung, crashed, was quarantined or stalled while it waited. */
   attempts: number;
-  /** The device the job was first placed on, when it was retried elsewhere. */
+  /** The device the job was first placed on, when it was placed again. */
   retriedFrom?: string;
 }
