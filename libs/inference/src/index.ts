@@ -5,6 +5,7 @@ export * from './http/inference-body.parser';
 export * from './filters/switchyard-exception.filter';
 export * from './filters/error-response';
 export * from './services/inference.service';
+export * from './services/ceil-priority';
 export * from './services/assert-model-ready';
 export * from './services/model-metadata.mapper';
 export * from './codec/fp16';

@@ -12,6 +12,7 @@ import { InferRequestValidator } from '../validation/infer-request.validator';
 import { readInferRequest } from '../validation/read-infer-request';
 import { DEFAULT_MAX_TENSOR_ELEMENTS } from '../inference.constants';
 import { assertReady } from './assert-model-ready';
+import { ceilPriority } from './ceil-priority';
 
 /**
  * Serves one inference request: finds the model, decodes and validates the body (nothing invalid
@@ -94,16 +95,6 @@ export class InferenceService {
 /** An encoded response and what served it (for the signature and the audit log). */
 export interface ServedInferResponse extends EncodedInferResponse {
   served: { model: string; version: string; device: string; modelDigest: string };
-}
-
-/**
- * The priority a request gets under a tenant's ceiling (1 is the highest level): asking above
- * the ceiling, or the default level when that is above it, gets the ceiling.
- */
-export function ceilPriority(asked: number | undefined, ceiling: number | undefined, defaultLevel: number): { priority?: number; clampedFrom?: number } {
-  if (ceiling === undefined) return asked !== undefined ? { priority: asked } : {};
-  const effective = asked === undefined || asked === 0 ? defaultLevel : asked;
-  return effective < ceiling ? { priority: ceiling, clampedFrom: asked ?? 0 } : asked !== undefined ? { priority: asked } : {};
 }
 
 function round3(ms: number): number {
