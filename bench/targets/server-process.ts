@@ -46,6 +46,11 @@ export class ServerProcess {
     });
   }
 
+  /** The server's process id (for its memory use in /proc). */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   async stop(): Promise<void> {
     if (this.child.exitCode !== null) return;
     const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));

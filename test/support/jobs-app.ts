@@ -2,7 +2,6 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { configureJobsStream } from '@switchyard/jobs';
 import { createApp } from '../../apps/server/src/bootstrap';
 import { waitFor } from './jobs-ports';
 import { modelRepository } from './repo-paths';
@@ -27,7 +26,6 @@ export async function startJobsApp(overrides: Record<string, string | number | b
     LOG_LEVEL: 'warn',
     ...overrides,
   });
-  configureJobsStream(app);
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;

@@ -1,4 +1,4 @@
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 
 export interface RawHttpResponse {
   status: number;
@@ -12,26 +12,42 @@ export interface RawHttpResponse {
  * and reads one response with a Content-Length body: for reproducing a client's bytes verbatim.
  */
 export function sendRawHttp(url: string, request: Buffer): Promise<RawHttpResponse> {
+  const { socket, response } = openRawHttp(url);
+  socket.write(request);
+  return response;
+}
+
+/**
+ * A fresh TCP connection to write a request on piece by piece (a slow or chunked client), and its
+ * one response, which may come before the request is complete. The socket is closed once the
+ * response is read; close it yourself to abandon the request.
+ */
+export function openRawHttp(url: string, timeoutMs = 30_000): { socket: Socket; response: Promise<RawHttpResponse> } {
   const { hostname, port } = new URL(url);
-  return new Promise((resolve, reject) => {
-    const socket = connect(Number(port), hostname);
+  const socket = connect(Number(port), hostname);
+  const response = new Promise<RawHttpResponse>((resolve, reject) => {
     const chunks: Buffer[] = [];
-    const timer = setTimeout(() => socket.destroy(new Error('raw HTTP response timed out')), 30_000);
+    const timer = setTimeout(() => socket.destroy(new Error('raw HTTP response timed out')), timeoutMs);
     socket.on('error', (err) => {
       clearTimeout(timer);
       reject(err);
+    });
+    socket.on('close', () => {
+      clearTimeout(timer);
+      reject(new Error('the connection closed before a response'));
     });
     socket.on('data', (chunk) => {
       chunks.push(chunk);
       const parsed = tryParse(Buffer.concat(chunks));
       if (parsed) {
         clearTimeout(timer);
-        socket.destroy();
         resolve(parsed);
+        socket.destroy();
       }
     });
-    socket.write(request);
   });
+  response.catch(() => undefined); // a caller that abandons the request does not await it
+  return { socket, response };
 }
 
 function tryParse(data: Buffer): RawHttpResponse | undefined {

@@ -22,7 +22,7 @@ export async function createApp(overrides: Record<string, string | number | bool
   );
   configureInferenceHttp(app, config);
   await configureSecurityHttp(app, config);
-  configureJobsStream(app);
+  configureJobsStream(app, config);
   app.enableShutdownHooks();
   return app;
 }

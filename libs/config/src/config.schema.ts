@@ -34,6 +34,16 @@ export const envSchema = z.object({
   BODY_LIMIT_BYTES: int(1024, 2 ** 31).default(64 * 2 ** 20),
   /** Largest element count of one request tensor (absurd shapes get a 400 before any allocation). */
   MAX_TENSOR_ELEMENTS: int(1, 2 ** 31).default(2 ** 26),
+  /**
+   * Request body bytes the server holds at once (Content-Length, or counted as a chunked body
+   * arrives) until each response is sent; a request that would pass it gets 429 with Retry-After
+   * before its body is read. Empty: a quarter of the host's memory; 0: no limit.
+   */
+  MAX_INFLIGHT_BYTES: int(0, Number.MAX_SAFE_INTEGER).optional(),
+  /** Bodies and JSON responses from this size on are decoded/encoded on codec worker threads, bytes. */
+  CODEC_OFFLOAD_BYTES: int(0, 2 ** 31).default(256 * 1024),
+  /** Codec worker threads; 0 = half the cores (1 to 4). */
+  CODEC_WORKERS: int(0, 64).default(0),
   MODEL_REPOSITORY: z.string().default('models'),
   MODELS: list.default([]),
   GENERATE_DEMO_MODELS: bool.default(true),

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { hostname, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import { envSchema } from './config.schema';
 import { ConfigValidationError } from './errors/config-validation.error';
@@ -31,7 +31,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Reco
   if (problems.length || !parsed.success) throw new ConfigValidationError(problems);
   const e = parsed.data;
   return {
-    http: { host: e.HOST, port: e.PORT, bodyLimitBytes: e.BODY_LIMIT_BYTES, maxTensorElements: e.MAX_TENSOR_ELEMENTS },
+    http: {
+      host: e.HOST,
+      port: e.PORT,
+      bodyLimitBytes: e.BODY_LIMIT_BYTES,
+      maxTensorElements: e.MAX_TENSOR_ELEMENTS,
+      maxInflightBytes: e.MAX_INFLIGHT_BYTES ?? Math.floor(totalmem() / 4),
+      codecOffloadBytes: e.CODEC_OFFLOAD_BYTES,
+      codecWorkers: e.CODEC_WORKERS,
+    },
     models: { repository: resolve(e.MODEL_REPOSITORY), load: e.MODELS, generateDemo: e.GENERATE_DEMO_MODELS },
     devices: {
       disabled: e.DISABLED_DEVICES,

@@ -31,6 +31,12 @@ export interface SwitchyardConfig {
     bodyLimitBytes: number;
     /** Largest element count of one request tensor; 2^26 when unset. */
     maxTensorElements?: number;
+    /** Request body bytes held at once before new requests get 429; 0 = no limit. */
+    maxInflightBytes: number;
+    /** Bodies/JSON responses from this many bytes on are decoded/encoded on codec worker threads. */
+    codecOffloadBytes: number;
+    /** Codec worker threads; 0 = derived from the cores. */
+    codecWorkers: number;
   };
   models: {
     /** Folder of models/<name>/config.json and models/<name>/<version>/model.onnx. */

@@ -5,7 +5,10 @@ import { InferController } from './controllers/infer.controller';
 import { ModelsController } from './controllers/models.controller';
 import { RepositoryController } from './controllers/repository.controller';
 import { ServerController } from './controllers/server.controller';
+import { CodecPoolService } from './codec/worker/codec-pool.service';
 import { InferenceService } from './services/inference.service';
+import { RequestDecoderService } from './services/request-decoder.service';
+import { ResponseEncoderService } from './services/response-encoder.service';
 
 /**
  * The Open Inference Protocol v2 REST API over the model repository and the scheduler. The app
@@ -14,7 +17,7 @@ import { InferenceService } from './services/inference.service';
 @Module({
   imports: [ModelsModule, SchedulerModule],
   controllers: [ServerController, ModelsController, InferController, RepositoryController],
-  providers: [InferenceService],
-  exports: [InferenceService],
+  providers: [CodecPoolService, RequestDecoderService, ResponseEncoderService, InferenceService],
+  exports: [InferenceService, RequestDecoderService, ResponseEncoderService],
 })
 export class InferenceModule {}

@@ -52,7 +52,7 @@ const redisProviders: Provider[] = [
  * Durable async jobs (POST/GET/DELETE /v1/jobs) and the result stream (WebSocket /v1/stream) on a
  * Bull queue in Redis shared by every node. Without SWITCHYARD_REDIS_URL the same routes answer
  * 503 saying how to turn them on, and nothing connects to Redis. With it, the app must call
- * configureJobsStream(app) before init (the stream's WebSocket adapter).
+ * configureJobsStream(app, config) before init (the stream's WebSocket adapter).
  */
 @Module({})
 export class JobsModule {

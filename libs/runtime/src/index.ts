@@ -3,6 +3,7 @@ export * from './interfaces/inference-task.interface';
 export * from './errors/worker-died.error';
 export * from './errors/run-aborted.error';
 export * from './memory/buffer-pool';
+export * from './memory/tensor-memory.service';
 export * from './pools/piscina-device-pool';
 export * from './pools/process-device-pool';
 export * from './pools/pool-sizing';

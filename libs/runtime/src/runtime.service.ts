@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { DeviceInventoryService } from '@switchyard/devices';
 import type { DevicePool } from './interfaces/device-pool.interface';
-import { BufferPool } from './memory/buffer-pool';
+import { TensorMemoryService } from './memory/tensor-memory.service';
 import { DevicePoolFactory } from './pools/device-pool.factory';
 
 /** Owns one worker pool per usable device, for the life of the app. */
@@ -9,20 +9,15 @@ import { DevicePoolFactory } from './pools/device-pool.factory';
 export class RuntimeService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(RuntimeService.name);
   private readonly byDevice = new Map<string, DevicePool>();
-  /**
-   * The main thread's tensor buffers: request decoding and batch merging acquire here; workers
-   * return input buffers after each run, so steady traffic reuses memory instead of allocating.
-   */
-  readonly buffers = new BufferPool(256 * 2 ** 20);
-
   constructor(
     private readonly inventory: DeviceInventoryService,
     private readonly factory: DevicePoolFactory,
+    private readonly memory: TensorMemoryService,
   ) {}
 
   async onModuleInit(): Promise<void> {
     for (const device of this.inventory.usable()) {
-      const pool = this.factory.create(device, this.buffers);
+      const pool = this.factory.create(device, this.memory);
       try {
         await pool.start();
         this.byDevice.set(device.id, pool);

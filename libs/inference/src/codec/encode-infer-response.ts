@@ -1,7 +1,7 @@
 import { InferenceFailedError, type WireTensor } from '@switchyard/common';
 import type { InferResponseDto } from '../dto/infer-response.dto';
 import type { RequestedOutput } from '../interfaces/validated-infer-request.interface';
-import { bufferToJsonText } from './tensor-json.codec';
+import { bufferToJsonBytes } from './tensor-json.encoder';
 
 /** A response body ready to send. */
 export interface EncodedInferResponse {
@@ -23,22 +23,26 @@ export function encodeInferResponse(
   requested: readonly RequestedOutput[],
 ): EncodedInferResponse {
   const byName = new Map(outputs.map((o) => [o.name, o]));
-  const parts: string[] = [];
+  const envelope = JSON.stringify({ ...head, outputs: [] });
+  // tensor data goes in as bytes: no string of millions of characters is built or re-encoded
+  const parts: Buffer[] = [Buffer.from(envelope.slice(0, -2), 'utf8')];
   const binary: Buffer[] = [];
-  for (const { name, binary: asBinary } of requested) {
+  requested.forEach(({ name, binary: asBinary }, i) => {
     const tensor = byName.get(name);
     if (!tensor) throw new InferenceFailedError(`the model did not return output '${name}'`);
-    const meta = `"name":${JSON.stringify(name)},"datatype":"${tensor.datatype}","shape":${JSON.stringify(tensor.shape)}`;
+    const meta = `${i > 0 ? ',' : ''}{"name":${JSON.stringify(name)},"datatype":"${tensor.datatype}","shape":${JSON.stringify(tensor.shape)}`;
     if (asBinary) {
       binary.push(Buffer.from(tensor.data));
-      parts.push(`{${meta},"parameters":{"binary_data_size":${tensor.data.byteLength}}}`);
+      parts.push(Buffer.from(`${meta},"parameters":{"binary_data_size":${tensor.data.byteLength}}}`, 'utf8'));
     } else {
-      parts.push(`{${meta},"data":${bufferToJsonText(tensor.data, tensor.datatype)}}`);
+      parts.push(Buffer.from(`${meta},"data":`, 'utf8'), bufferToJsonBytes(tensor.data, tensor.datatype), CLOSE_OBJECT);
     }
-  }
-  const envelope = JSON.stringify({ ...head, outputs: [] });
-  const json = `${envelope.slice(0, -2)}${parts.join(',')}]}`;
-  const header = Buffer.from(json, 'utf8');
+  });
+  parts.push(CLOSE_RESPONSE);
+  const header = Buffer.concat(parts);
   if (binary.length === 0) return { body: header, contentType: 'application/json' };
   return { body: Buffer.concat([header, ...binary]), contentType: 'application/octet-stream', headerLength: header.length };
 }
+
+const CLOSE_OBJECT = Buffer.from('}');
+const CLOSE_RESPONSE = Buffer.from(']}');

@@ -4,15 +4,15 @@
  * 65520 up become Infinity; NaN becomes the quiet NaN 0x7e00.
  */
 export function floatToHalfBits(value: number): number {
-  if (Number.isNaN(value)) return 0x7e00;
-  const sign = value < 0 || Object.is(value, -0) ? 0x8000 : 0;
+  if (value !== value) return 0x7e00;
+  const sign = value < 0 || (value === 0 && 1 / value < 0) ? 0x8000 : 0;
   const a = Math.abs(value);
   if (a >= 65520) return sign | 0x7c00;
   if (a < 2 ** -14) return sign | roundHalfEven(a * 2 ** 24); // subnormal; 1024 is the smallest normal
-  let e = Math.floor(Math.log2(a));
-  if (2 ** e > a) e -= 1; // log2 can be off by one ulp near powers of two
-  else if (2 ** (e + 1) <= a) e += 1;
-  let m = roundHalfEven(a * 2 ** (10 - e)); // in [1024, 2048]
+  // the exponent straight from the double's bits (a is a normal double here): no log2 to correct
+  word[0] = a;
+  let e = ((high[HIGH_WORD] >>> 20) & 0x7ff) - 1023;
+  let m = roundHalfEven(a * SCALE[e + 14]); // a * 2^(10 - e), exact: in [1024, 2048]
   if (m === 2048) {
     m = 1024;
     e += 1;
@@ -20,6 +20,13 @@ export function floatToHalfBits(value: number): number {
   if (e + 15 >= 0x1f) return sign | 0x7c00;
   return sign | ((e + 15) << 10) | (m - 1024);
 }
+
+const word = new Float64Array(1);
+const high = new Uint32Array(word.buffer);
+/** Index of the word holding sign and exponent (1 on little-endian hosts). */
+const HIGH_WORD = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
+/** 2^(10 - e) for the normal half exponents e = -14..15. */
+const SCALE = Array.from({ length: 30 }, (_, i) => 2 ** (10 - (i - 14)));
 
 /** IEEE 754 binary16 bits -> the number they hold (exact). */
 export function halfBitsToFloat(bits: number): number {

@@ -1,5 +1,6 @@
 import { InvalidRequestError, type TensorDataType } from '@switchyard/common';
-import { bufferToJsonText, flattenJsonData, jsonValuesToBuffer } from './tensor-json.codec';
+import { flattenJsonData, jsonValuesToBuffer } from './tensor-json.codec';
+import { bufferToJsonText } from './tensor-json.encoder';
 
 /** Expected little-endian bytes, written with DataView (independent of the typed-array code). */
 function expectedBytes(datatype: TensorDataType, values: Array<number | boolean>): Uint8Array {

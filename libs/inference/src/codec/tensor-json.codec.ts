@@ -1,5 +1,6 @@
 import { BYTES_PER_ELEMENT, InvalidRequestError, type TensorDataType } from '@switchyard/common';
-import { floatToHalfBits, halfBitsToFloat } from './fp16';
+import { floatToHalfBits } from './fp16';
+import { smallIntView } from './typed-views';
 
 type IntRange = readonly [min: number, max: number];
 
@@ -19,7 +20,8 @@ const INT_RANGES: Partial<Record<TensorDataType, IntRange>> = {
  * array, without recursion. Nesting deeper than `maxDepth` is refused.
  */
 export function flattenJsonData(data: unknown[], maxDepth: number, tensor: string): unknown[] {
-  if (!data.some(Array.isArray)) return data;
+  // flat unless the first item is an array (a stray array later fails the value checks as a 400)
+  if (data.length === 0 || !Array.isArray(data[0])) return data;
   const out: unknown[] = [];
   const stack: Array<{ items: unknown[]; index: number }> = [{ items: data, index: 0 }];
   while (stack.length > 0) {
@@ -96,11 +98,14 @@ export function jsonValuesToBuffer(
     case 'INT64':
     case 'UINT64': {
       const [min, max] = INT_RANGES[datatype]!;
-      const view = datatype === 'INT64' ? new BigInt64Array(buffer) : new BigUint64Array(buffer);
+      // written as two 32-bit halves (little-endian, two's complement): no BigInt per value
+      const words = new Uint32Array(buffer);
       for (let i = 0; i < n; i++) {
         const v = values[i];
         if (!Number.isInteger(v) || (v as number) < min || (v as number) > max) bad(i);
-        view[i] = BigInt(v as number);
+        const high = Math.floor((v as number) / 0x100000000);
+        words[2 * i] = (v as number) - high * 0x100000000;
+        words[2 * i + 1] = high; // a negative high half wraps to its two's complement
       }
       return buffer;
     }
@@ -114,63 +119,5 @@ export function jsonValuesToBuffer(
       }
       return buffer;
     }
-  }
-}
-
-/**
- * The tensor's bytes as the text of a JSON array. FP32 keeps the 9 significant digits that
- * identify a float32 (shorter than its exact double value); FP16 and FP64 values are printed
- * exactly; INT64/UINT64 are exact too. NaN and Infinity, which JSON cannot hold, become null.
- */
-export function bufferToJsonText(data: ArrayBuffer, datatype: TensorDataType): string {
-  const parts: string[] = [];
-  switch (datatype) {
-    case 'BOOL':
-      for (const v of new Uint8Array(data)) parts.push(v ? 'true' : 'false');
-      break;
-    case 'FP16':
-      for (const bits of new Uint16Array(data)) parts.push(floatText(halfBitsToFloat(bits)));
-      break;
-    case 'FP32':
-      for (const v of new Float32Array(data)) parts.push(floatText(v, 9));
-      break;
-    case 'FP64':
-      for (const v of new Float64Array(data)) parts.push(floatText(v));
-      break;
-    case 'INT64':
-      for (const v of new BigInt64Array(data)) parts.push(v.toString());
-      break;
-    case 'UINT64':
-      for (const v of new BigUint64Array(data)) parts.push(v.toString());
-      break;
-    default:
-      for (const v of smallIntView(datatype, data)) parts.push(String(v));
-  }
-  return `[${parts.join(',')}]`;
-}
-
-/** JSON text of a float, optionally to `digits` significant digits; -0 keeps its sign. */
-function floatText(v: number, digits?: number): string {
-  if (!Number.isFinite(v)) return 'null';
-  if (Object.is(v, -0)) return '-0';
-  return digits === undefined ? String(v) : String(Number(v.toPrecision(digits)));
-}
-
-function smallIntView(datatype: TensorDataType, buffer: ArrayBuffer) {
-  switch (datatype) {
-    case 'INT8':
-      return new Int8Array(buffer);
-    case 'INT16':
-      return new Int16Array(buffer);
-    case 'INT32':
-      return new Int32Array(buffer);
-    case 'UINT8':
-      return new Uint8Array(buffer);
-    case 'UINT16':
-      return new Uint16Array(buffer);
-    case 'UINT32':
-      return new Uint32Array(buffer);
-    default:
-      throw new Error(`${datatype} is not a small integer type`);
   }
 }

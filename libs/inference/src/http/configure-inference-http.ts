@@ -2,13 +2,15 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
 import type { SwitchyardConfig } from '@switchyard/config';
 import { SwitchyardExceptionFilter } from '../filters/switchyard-exception.filter';
+import { registerBytesAdmission } from './bytes-admission.hooks';
 import { createInferenceBodyParser } from './inference-body.parser';
+import { InflightBytesGate } from './inflight-bytes.gate';
 
 /**
  * Wires the HTTP side of the protocol into the app: one body parser for every content type (the
  * binary tensor data extension needs raw bytes; JSON bodies are still parsed for plain JSON
- * routes), the body limit, and the global exception filter that maps every error to
- * {"error": "..."}.
+ * routes), the body limit, admission by bytes in flight (SWITCHYARD_MAX_INFLIGHT_BYTES), and the
+ * global exception filter that maps every error to {"error": "..."}.
  *
  * @remarks Call after NestFactory.create and BEFORE app.init()/listen(): Nest registers its
  * default parsers and builds the exception layer at init, and skips its own parsers only when
@@ -16,8 +18,9 @@ import { createInferenceBodyParser } from './inference-body.parser';
  */
 export function configureInferenceHttp(app: NestFastifyApplication, config: SwitchyardConfig): void {
   const bodyLimit = config.http.bodyLimitBytes;
-  const parser = createInferenceBodyParser(bodyLimit);
+  const parser = createInferenceBodyParser(bodyLimit, config.http.codecOffloadBytes);
   // Fastify has built-in parsers for these two; '*' alone would not replace them.
   app.useBodyParser(['application/json', 'text/plain', '*'], { bodyLimit }, (request: FastifyRequest, body: Buffer) => parser(request, body));
+  registerBytesAdmission(app.getHttpAdapter().getInstance(), new InflightBytesGate(config.http.maxInflightBytes));
   app.useGlobalFilters(new SwitchyardExceptionFilter({ bodyLimitBytes: bodyLimit, logLevel: config.logLevel }));
 }

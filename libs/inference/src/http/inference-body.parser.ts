@@ -17,15 +17,17 @@ export const INFERENCE_HEADER_CONTENT_LENGTH = 'inference-header-content-length'
  * (whatever the Content-Type, and Triton's Python client sends none), so bodies stay Buffers;
  * a JSON body without Inference-Header-Content-Length is parsed here so that plain JSON routes
  * get an object. Content-Encoding gzip/deflate (tritonclient's request compression) is undone
- * with the decoded size bounded by the body limit.
+ * with the decoded size bounded by the body limit. JSON bodies from `rawFromBytes` on stay raw too:
+ * parsing them here would block the event loop, the inference decoder parses them on a worker.
  */
-export function createInferenceBodyParser(bodyLimitBytes: number) {
+export function createInferenceBodyParser(bodyLimitBytes: number, rawFromBytes = Number.POSITIVE_INFINITY) {
   return async (request: ParsedRequestHead, raw: Buffer): Promise<unknown> => {
     const body = await decode(raw, request.headers['content-encoding'], bodyLimitBytes);
     const type = String(request.headers['content-type'] ?? '').toLowerCase();
     const isJson = type.startsWith('application/json') || type.includes('+json');
     if (!isJson || request.headers[INFERENCE_HEADER_CONTENT_LENGTH] !== undefined) return body;
     if (body.length === 0) return undefined; // as if there were no body: routes that need one say so
+    if (body.length >= rawFromBytes) return body;
     try {
       return JSON.parse(body.toString('utf8'));
     } catch (err) {

@@ -1,53 +1,50 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Inject, Injectable } from '@nestjs/common';
-import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '@switchyard/config';
-import { ModelRepositoryService } from '@switchyard/models';
-import { RuntimeService } from '@switchyard/runtime';
 import { type InferenceJob, SchedulerService } from '@switchyard/scheduler';
 import { type Caller, ForbiddenError } from '@switchyard/common';
-import { encodeInferResponse, type EncodedInferResponse } from '../codec/encode-infer-response';
-import { splitInferBody } from '../codec/split-infer-body';
-import { InferRequestValidator } from '../validation/infer-request.validator';
-import { readInferRequest } from '../validation/read-infer-request';
-import { DEFAULT_MAX_TENSOR_ELEMENTS } from '../inference.constants';
-import { assertReady } from './assert-model-ready';
+import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '@switchyard/config';
+import type { EncodedInferResponse } from '../codec/encode-infer-response';
+import type { InferResult } from '../interfaces/infer-result.interface';
 import { ceilPriority } from './ceil-priority';
+import { RequestDecoderService } from './request-decoder.service';
+import { ResponseEncoderService } from './response-encoder.service';
 
 /**
- * Serves one inference request: finds the model, decodes and validates the body (nothing invalid
- * reaches a worker), hands the job to the scheduler and encodes the outcome.
+ * Serves one inference request: decodes and validates the body (nothing invalid reaches a
+ * worker), hands the job to the scheduler and encodes the outcome.
  */
 @Injectable()
 export class InferenceService {
-  private readonly validator: InferRequestValidator;
   private readonly defaultPriority: number;
 
   constructor(
-    @Inject(SWITCHYARD_CONFIG) config: SwitchyardConfig,
-    private readonly models: ModelRepositoryService,
+    private readonly decoder: RequestDecoderService,
     private readonly scheduler: SchedulerService,
-    private readonly runtime: RuntimeService,
+    private readonly encoder: ResponseEncoderService,
+    @Inject(SWITCHYARD_CONFIG) config: SwitchyardConfig,
   ) {
     this.defaultPriority = config.scheduler.defaultPriorityLevel;
-    // decoded tensors take recycled memory: workers return input buffers after each run
-    this.validator = new InferRequestValidator({ maxTensorElements: config.http.maxTensorElements ?? DEFAULT_MAX_TENSOR_ELEMENTS }, (n) =>
-      runtime.buffers.acquire(n),
-    );
   }
 
   /**
    * `body` is the raw Buffer (or an already parsed JSON object); `headerLength` the
-   * Inference-Header-Content-Length header; `caller` the tenant (absent when auth is off): its
-   * priority ceiling clamps the request's priority (said in the response parameters) and its
-   * device allow-list bounds placement (a pinned device outside it: 403).
+   * Inference-Header-Content-Length header; `caller` the tenant (absent when auth is off).
    */
   async infer(modelName: string, version: string | undefined, body: unknown, headerLength: string | undefined, caller?: Caller): Promise<ServedInferResponse> {
+    const result = await this.run(modelName, version, body, headerLength, caller);
+    return { ...(await this.encoder.encode(result)), served: result.served! };
+  }
+
+  /**
+   * Runs a request and returns its outcome unencoded (the jobs consumer wants values, not bytes).
+   * The caller's model and device allow-lists apply (a pinned device outside them: 403; placement
+   * only on allowed devices) and its priority ceiling lowers the request's priority (said in the
+   * response parameters).
+   */
+  async run(modelName: string, version: string | undefined, body: unknown, headerLength: string | undefined, caller?: Caller): Promise<InferResult> {
     const receivedAt = performance.now();
-    const model = this.models.get(modelName, version);
-    assertReady(model);
-    const { header, binary } = splitInferBody(body, headerLength);
-    const request = this.validator.validate(model, readInferRequest(header), binary);
+    const { model, request } = await this.decoder.decode(modelName, version, body, headerLength);
     const { device, timeoutMs, policy } = request.options;
     if (caller && !caller.mayUseModel(model.name)) throw new ForbiddenError(`tenant "${caller.tenant}" may not use model "${model.name}"`);
     if (caller && device !== undefined && !caller.mayUseDevice(device)) throw new ForbiddenError(`tenant "${caller.tenant}" may not run on device "${device}"`);
@@ -67,8 +64,8 @@ export class InferenceService {
       ...(caller ? { deviceFilter: caller.mayUseDevice } : {}),
     };
     const outcome = await this.scheduler.submit(job);
-    const encoded = encodeInferResponse(
-      {
+    return {
+      head: {
         model_name: model.name,
         model_version: model.version,
         ...(request.id !== undefined ? { id: request.id } : {}),
@@ -83,12 +80,10 @@ export class InferenceService {
           ...(clampedFrom !== undefined ? { priority: priority!, priority_clamped_from: clampedFrom } : {}),
         },
       },
-      outcome.outputs,
-      request.outputs,
-    );
-    // the encoded body holds copies: the output buffers are free for the next request's tensors
-    for (const output of outcome.outputs) this.runtime.buffers.release(output.data);
-    return { ...encoded, served: { model: model.name, version: model.version, device: outcome.decision.deviceId, modelDigest: `sha256:${model.sha256}` } };
+      outputs: outcome.outputs,
+      requested: request.outputs,
+      served: { model: model.name, version: model.version, device: outcome.decision.deviceId, modelDigest: `sha256:${model.sha256}` },
+    };
   }
 }
 

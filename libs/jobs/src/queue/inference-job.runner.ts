@@ -1,28 +1,28 @@
 import { Injectable } from '@nestjs/common';
-import { InferenceFailedError } from '@switchyard/common';
-import { InferenceService } from '@switchyard/inference';
+import { InferenceService, ResponseEncoderService } from '@switchyard/inference';
 import { TenantDirectory } from '@switchyard/security';
 import type { JobPayload } from '../interfaces/job-payload.interface';
 import type { InferResponseJson, JobRunner } from '../interfaces/job-runner.interface';
 
 /**
- * Runs a job through the same path as POST /v2/models/{m}/infer (validation, scheduler,
- * device pools, response encoding). What is left of the job's deadline becomes the request's
- * `timeout` parameter, so the device queues drop it rather than run it late.
+ * Runs a job through the same path as POST /v2/models/{m}/infer (decoder, scheduler, device
+ * pools) and takes the outcome as JSON values, without printing and re-parsing it. What is left
+ * of the job's deadline becomes the request's `timeout` parameter, so the device queues drop it
+ * rather than run it late.
  */
 @Injectable()
 export class InferenceJobRunner implements JobRunner {
   constructor(
     private readonly inference: InferenceService,
+    private readonly encoder: ResponseEncoderService,
     private readonly tenants: TenantDirectory,
   ) {}
 
   async run(payload: JobPayload, remainingMs: number | undefined): Promise<InferResponseJson> {
     // the submitting tenant's allow-lists hold on the node that runs it too (unknown here: none)
     const caller = payload.tenant !== undefined ? this.tenants.byTenantName(payload.tenant) : undefined;
-    const encoded = await this.inference.infer(payload.model, payload.version, withTimeout(payload.request, remainingMs), undefined, caller);
-    if (encoded.contentType !== 'application/json') throw new InferenceFailedError('the inference response is not JSON');
-    return JSON.parse(typeof encoded.body === 'string' ? encoded.body : encoded.body.toString('utf8')) as InferResponseJson;
+    const result = await this.inference.run(payload.model, payload.version, withTimeout(payload.request, remainingMs), undefined, caller);
+    return this.encoder.toJson(result) as unknown as InferResponseJson;
   }
 }
 

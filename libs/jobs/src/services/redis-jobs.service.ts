@@ -43,7 +43,7 @@ export class RedisJobsService implements JobsApi {
   async submit(body: unknown, options: SubmitOptions): Promise<SubmitResult> {
     const limits = { maxBatch: this.config.jobs.maxBatch, defaultPriority: this.config.scheduler.defaultPriorityLevel };
     const { requests, idempotencyKey } = readJobSubmission(jobBody(body, options.inferenceHeaderLength), limits, options.idempotencyKey);
-    requests.forEach((spec, i) => this.validator.validate(spec, requests.length > 1 ? `requests[${i}]` : undefined));
+    for (const [i, spec] of requests.entries()) await this.validator.validate(spec, requests.length > 1 ? `requests[${i}]` : undefined);
     if (options.caller) requests.forEach((spec, i) => admitForTenant(spec, options.caller!, requests.length > 1 ? `requests[${i}]` : undefined));
     const tenant = options.caller?.tenant;
     return this.onRedis('the jobs were maybe not enqueued: send them again with the same Idempotency-Key to enqueue them once', () =>
