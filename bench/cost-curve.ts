@@ -49,8 +49,19 @@ function main(outRoot = 'bench/results'): void {
   for (const ratio of RATIOS) {
     for (const l of LANES) {
       const reports = SEEDS.map((seed) => {
-        const setup: LaneSetup = { lane: l.lane, policy: l.policy, durationMs: 30_000, warmupMs: 5_000, seed, arrival: { kind: 'open', ratePerSecond: RATE }, costWeights: { 'cpu:0': 1, 'gpu:0': ratio } };
-        const report = new Simulator(h100Config(m, FITTED, setup)).run({ policy: POLICY_REGISTRY.get(l.policy), estimator: new EwmaServiceTimeEstimator() });
+        const setup: LaneSetup = {
+          lane: l.lane,
+          policy: l.policy,
+          durationMs: 30_000,
+          warmupMs: 5_000,
+          seed,
+          arrival: { kind: 'open', ratePerSecond: RATE },
+          costWeights: { 'cpu:0': 1, 'gpu:0': ratio },
+        };
+        const report = new Simulator(h100Config(m, FITTED, setup)).run({
+          policy: POLICY_REGISTRY.get(l.policy),
+          estimator: new EwmaServiceTimeEstimator(),
+        });
         raw.push({ lane: l.name, ratio, seed, report });
         return report;
       });
@@ -64,17 +75,36 @@ function main(outRoot = 'bench/results'): void {
       });
     }
   }
-  const series = (metric: (p: Point) => number) => LANES.map((l) => ({ name: l.name, ys: RATIOS.map((r) => metric(points.find((p) => p.lane === l.name && p.ratio === r)!)) }));
+  const series = (metric: (p: Point) => number) =>
+    LANES.map((l) => ({ name: l.name, ys: RATIOS.map((r) => metric(points.find((p) => p.lane === l.name && p.ratio === r)!)) }));
   const dir = resultDir(outRoot, 'cost-curve', hostFacts().hostname);
   mkdirSync(dir, { recursive: true });
   const ratioFmt = (v: number) => (v < 1 ? `1/${1 / v}` : `${v}`);
   writeFileSync(
     join(dir, 'cost.svg'),
-    lineChart({ title: `Cost per 1,000 inferences vs GPU/CPU cost ratio (H100 host model, ${RATE} jobs/s)`, xLabel: 'GPU cost weight / CPU cost weight', yLabel: 'cost per 1k inferences', xs: RATIOS, series: series((p) => p.costPer1k.mean), logX: true, logY: true, xFormat: ratioFmt }),
+    lineChart({
+      title: `Cost per 1,000 inferences vs GPU/CPU cost ratio (H100 host model, ${RATE} jobs/s)`,
+      xLabel: 'GPU cost weight / CPU cost weight',
+      yLabel: 'cost per 1k inferences',
+      xs: RATIOS,
+      series: series((p) => p.costPer1k.mean),
+      logX: true,
+      logY: true,
+      xFormat: ratioFmt,
+    }),
   );
   writeFileSync(
     join(dir, 'latency.svg'),
-    lineChart({ title: `p99 latency vs GPU/CPU cost ratio (H100 host model, ${RATE} jobs/s)`, xLabel: 'GPU cost weight / CPU cost weight', yLabel: 'p99 latency, ms', xs: RATIOS, series: series((p) => p.p99.mean), logX: true, logY: true, xFormat: ratioFmt }),
+    lineChart({
+      title: `p99 latency vs GPU/CPU cost ratio (H100 host model, ${RATE} jobs/s)`,
+      xLabel: 'GPU cost weight / CPU cost weight',
+      yLabel: 'p99 latency, ms',
+      xs: RATIOS,
+      series: series((p) => p.p99.mean),
+      logX: true,
+      logY: true,
+      xFormat: ratioFmt,
+    }),
   );
   const n = (v: number, d = 1) => v.toFixed(d);
   const report = [
@@ -93,14 +123,17 @@ function main(outRoot = 'bench/results'): void {
     '',
     '| GPU/CPU cost | lane | cost per 1k (min - max) | p50 ms | p99 ms (min - max) | share of jobs on the GPU |',
     '| ---: | :--- | ---: | ---: | ---: | ---: |',
-    ...points.map((p) => `| ${ratioFmt(p.ratio)} | ${p.lane} | ${n(p.costPer1k.mean, 2)} (${n(p.costPer1k.min, 2)} - ${n(p.costPer1k.max, 2)}) | ${n(p.p50.mean)} | ${n(p.p99.mean)} (${n(p.p99.min)} - ${n(p.p99.max)}) | ${(p.gpuShare * 100).toFixed(0)} % |`),
+    ...points.map(
+      (p) =>
+        `| ${ratioFmt(p.ratio)} | ${p.lane} | ${n(p.costPer1k.mean, 2)} (${n(p.costPer1k.min, 2)} - ${n(p.costPer1k.max, 2)}) | ${n(p.p50.mean)} | ${n(p.p99.mean)} (${n(p.p99.min)} - ${n(p.p99.max)}) | ${(p.gpuShare * 100).toFixed(0)} % |`,
+    ),
     '',
     'Reading: the cost-blind policy places the same way at every ratio (the natural split, small jobs on the CPU pool, large ones on',
-    'the GPU), so its cost grows with the GPU\'s price. Adaptive scores a device by finish time x cost weight: it trades latency for',
+    "the GPU), so its cost grows with the GPU's price. Adaptive scores a device by finish time x cost weight: it trades latency for",
     'cost, it does not minimise cost alone. As the GPU gets dearer it moves large jobs to the CPU pool (cost falls, p99 rises);',
     'when the GPU is cheaper than the CPU pool it moves small jobs to the GPU, which finishes them sooner x cheaper weight but',
-    'spends more device time on them (2.94 ms on the GPU against 0.79 ms of one of the CPU pool\'s 4 slots): its cost per',
-    'inference can then be above the cost-blind policy\'s. Raw reports: `raw.json.gz`.',
+    "spends more device time on them (2.94 ms on the GPU against 0.79 ms of one of the CPU pool's 4 slots): its cost per",
+    "inference can then be above the cost-blind policy's. Raw reports: `raw.json.gz`.",
     '',
   ].join('\n');
   writeFileSync(join(dir, 'report.md'), report);

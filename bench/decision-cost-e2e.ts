@@ -33,7 +33,9 @@ function main(outRoot = 'bench/results'): void {
     for (const name of POLICIES) {
       const row = measureEndToEnd(framework, registry.get(name), { ...shape, decisions: DECISIONS });
       rows.push(row);
-      process.stdout.write(`${shape.devices} devices ${shape.queuedJobs} queued obs ${shape.observesPerDecision} ${name}: median ${(row.medianNs / 1000).toFixed(2)} us\n`);
+      process.stdout.write(
+        `${shape.devices} devices ${shape.queuedJobs} queued obs ${shape.observesPerDecision} ${name}: median ${(row.medianNs / 1000).toFixed(2)} us\n`,
+      );
     }
   }
   const us = (ns: number) => (ns / 1000).toFixed(2);
@@ -47,12 +49,13 @@ function main(outRoot = 'bench/results'): void {
     `load average ${load0.join(' / ')} at the start, ${(hostFacts().loadAverage ?? []).join(' / ')} at the end.`,
     '',
     'What is timed, per decision: a DeviceSnapshot of every device from its real DeviceDispatcher (`deviceSnapshot()`, which',
-    'SchedulerService calls: `deviceLoad()` over the running batches and the per-model queues\' running sums, never a walk over queued',
+    "SchedulerService calls: `deviceLoad()` over the running batches and the per-model queues' running sums, never a walk over queued",
     'jobs), the canRun filter, and `SchedulingFramework.schedule()` with the production policy. The dispatchers hold their queued',
     'jobs in front of pools whose tasks never finish (`HeldPool`), so queues stay at the stated size. Between decisions the clock',
     'moves (running work changes) and the job varies (3 models, batch 1/2/8). "observes/decision" is how many estimator updates',
-    '(completions) happen between two decisions: each one invalidates every queue\'s cached queued work (recomputed from the',
-    'running sums). Rounds of 1,000 decisions after a 5,000-decision warm-up, ' + `${DECISIONS / 1000} rounds: this process's CPU time (user + system) per`,
+    "(completions) happen between two decisions: each one invalidates every queue's cached queued work (recomputed from the",
+    'running sums). Rounds of 1,000 decisions after a 5,000-decision warm-up, ' +
+      `${DECISIONS / 1000} rounds: this process's CPU time (user + system) per`,
     'decision, median over the rounds and best round, and the wall-clock median (inflated by the other processes on this shared host).',
     'Raw per-round data: `raw.json.gz`.',
     '',
@@ -66,7 +69,7 @@ function main(outRoot = 'bench/results'): void {
     ),
     '',
     '"policy only" runs the same decisions on snapshots built once, in rounds interleaved with the whole decision (a side-by-side ratio,',
-    'less sensitive to the host\'s load than either number). The policy-only bench (`bench/results/decision-cost/`) measured adaptive',
+    "less sensitive to the host's load than either number). The policy-only bench (`bench/results/decision-cost/`) measured adaptive",
     'at 64 devices at 3.3 us on this VM at load average 1.6; on a host that quiet the whole decision is about that times the ratio above.',
     '',
     'Reproduce: `npm run build && node dist/bench/decision-cost-e2e.js`.',

@@ -37,7 +37,10 @@ const raw: { lane: string; fit: string; params: FittedParameters; seed: number; 
 
 function simulate(m: MeasuredLanes, p: FittedParameters, lane: LaneSetup['lane'], seed: number, fit: string): number {
   const setup = { lane, policy: POLICY_OF[lane], durationMs: DURATION_MS, warmupMs: WARMUP_MS, seed };
-  const report = new Simulator(h100Config(m, p, setup)).run({ policy: POLICY_REGISTRY.get(setup.policy), estimator: new EwmaServiceTimeEstimator() });
+  const report = new Simulator(h100Config(m, p, setup)).run({
+    policy: POLICY_REGISTRY.get(setup.policy),
+    estimator: new EwmaServiceTimeEstimator(),
+  });
   raw.push({ lane, fit, params: { ...p }, seed, report });
   return report.throughputJobsPerSecond;
 }
@@ -54,15 +57,31 @@ interface FitResult {
 /** Fits cpuSwitchMs on cpu-only, and (when asked) gpuLargeMs on static-split; predicts the rest on other seeds. */
 function fit(m: MeasuredLanes, name: string, fitGpuLarge: boolean, secondLane: LaneName): FitResult {
   const quiet = (p: FittedParameters, lane: LaneName, seed: number) => simulate(m, p, lane, seed, `${name} (fitting)`);
-  const cpuSwitchMs = fitDecreasing((x) => meanOver(FIT_SEEDS, (s) => quiet({ cpuSwitchMs: x }, 'cpu-only', s)), m.lanes['cpu-only'], 0, 200);
+  const cpuSwitchMs = fitDecreasing(
+    (x) => meanOver(FIT_SEEDS, (s) => quiet({ cpuSwitchMs: x }, 'cpu-only', s)),
+    m.lanes['cpu-only'],
+    0,
+    200,
+  );
   const params: FittedParameters = { cpuSwitchMs };
   if (fitGpuLarge) {
-    params.gpuLargeMs = fitDecreasing((x) => meanOver(FIT_SEEDS, (s) => quiet({ cpuSwitchMs, gpuLargeMs: x }, secondLane, s)), m.lanes[secondLane], 0.5, 40);
+    params.gpuLargeMs = fitDecreasing(
+      (x) => meanOver(FIT_SEEDS, (s) => quiet({ cpuSwitchMs, gpuLargeMs: x }, secondLane, s)),
+      m.lanes[secondLane],
+      0.5,
+      40,
+    );
   }
   const fittedOn: LaneName[] = fitGpuLarge ? ['cpu-only', secondLane] : ['cpu-only'];
   const lanes = LANES.map((lane) => {
     const sim = spread(PREDICT_SEEDS.map((seed) => simulate(m, params, lane, seed, name)));
-    return { lane, measured: m.lanes[lane], sim, error: sim.mean / m.lanes[lane] - 1, role: fittedOn.includes(lane) ? ('fitted' as const) : ('predicted' as const) };
+    return {
+      lane,
+      measured: m.lanes[lane],
+      sim,
+      error: sim.mean / m.lanes[lane] - 1,
+      role: fittedOn.includes(lane) ? ('fitted' as const) : ('predicted' as const),
+    };
   });
   return { name, fittedOn, params, lanes };
 }
@@ -81,9 +100,17 @@ function main(outRoot = 'bench/results'): void {
   const oracle = spread(PREDICT_SEEDS.map((seed) => simulate(m, primary.params, 'adaptive-oracle', seed, 'adaptive-oracle')));
   const gpuOnly = m.lanes['gpu-only'];
   const best = Math.max(m.lanes['gpu-only'], m.lanes['cpu-only']);
-  const gain = { mean: adaptive.mean / best, low: (adaptive.min * (1 - worstPredicted)) / best, high: (adaptive.max * (1 + worstPredicted)) / best };
-  const idealPerClass = idealForSimulation(h100Config(m, { cpuSwitchMs: 0 }, { lane: 'round-robin', policy: 'adaptive', durationMs: 1, warmupMs: 0, seed: 1 })).jobsPerSecond;
-  const idealFitted = idealForSimulation(h100Config(m, primary.params, { lane: 'round-robin', policy: 'adaptive', durationMs: 1, warmupMs: 0, seed: 1 })).jobsPerSecond;
+  const gain = {
+    mean: adaptive.mean / best,
+    low: (adaptive.min * (1 - worstPredicted)) / best,
+    high: (adaptive.max * (1 + worstPredicted)) / best,
+  };
+  const idealPerClass = idealForSimulation(
+    h100Config(m, { cpuSwitchMs: 0 }, { lane: 'round-robin', policy: 'adaptive', durationMs: 1, warmupMs: 0, seed: 1 }),
+  ).jobsPerSecond;
+  const idealFitted = idealForSimulation(
+    h100Config(m, primary.params, { lane: 'round-robin', policy: 'adaptive', durationMs: 1, warmupMs: 0, seed: 1 }),
+  ).jobsPerSecond;
 
   const table = (f: FitResult) => [
     `### Fit ${f.name}`,
@@ -92,13 +119,16 @@ function main(outRoot = 'bench/results'): void {
     '',
     '| lane | measured jobs/s | simulated mean | min - max | error | role | within 15 % |',
     '| :--- | ---: | ---: | ---: | ---: | :--- | :---: |',
-    ...f.lanes.map((l) => `| ${l.lane} | ${l.measured} | ${num(l.sim.mean)} | ${num(l.sim.min)} - ${num(l.sim.max)} | ${pct(l.error)} | ${l.role} | ${Math.abs(l.error) <= TOLERANCE ? 'yes' : 'NO'} |`),
+    ...f.lanes.map(
+      (l) =>
+        `| ${l.lane} | ${l.measured} | ${num(l.sim.mean)} | ${num(l.sim.min)} - ${num(l.sim.max)} | ${pct(l.error)} | ${l.role} | ${Math.abs(l.error) <= TOLERANCE ? 'yes' : 'NO'} |`,
+    ),
     '',
   ];
   const report = [
-    '# H100 host: device model against measurement, and adaptive\'s expected gain',
+    "# H100 host: device model against measurement, and adaptive's expected gain",
     '',
-    `${new Date().toISOString().slice(0, 10)} on \`${hostFacts().hostname}\` (${hostFacts().cores} cores, shared; load average ${(load0 ?? []).join(" / ")} at the start, ${(hostFacts().loadAverage ?? []).join(" / ")} at the end), ${((Date.now() - started) / 1000).toFixed(0)} s.`,
+    `${new Date().toISOString().slice(0, 10)} on \`${hostFacts().hostname}\` (${hostFacts().cores} cores, shared; load average ${(load0 ?? []).join(' / ')} at the start, ${(hostFacts().loadAverage ?? []).join(' / ')} at the end), ${((Date.now() - started) / 1000).toFixed(0)} s.`,
     '',
     'Command: `npm run build && node dist/bench/h100-fit.js`. Measured facts: `bench/profiles/h100-host-measured.json` (real runs on the H100 host:',
     'plain pools CPU 4 workers x 4 threads and GPU 1 worker, 16 closed-loop clients, 50/50 mlp_small batch 1 / mlp_large batch 64). Raw data of',
@@ -107,16 +137,16 @@ function main(outRoot = 'bench/results'): void {
     '## Device model',
     '',
     '- Run times from the per-class rates (all slots busy): CPU small 0.79 ms, large 42.6 ms per run (4 slots); GPU small 2.94 ms, large 6.76 ms (1 slot).',
-    '- Contention, fixed by the pools\' shapes (not fitted): 16 host cores shared by CPU runs (4 intra-op threads each), the GPU worker\'s host thread (1 core while a GPU run is in flight) and the serving thread.',
+    "- Contention, fixed by the pools' shapes (not fitted): 16 host cores shared by CPU runs (4 intra-op threads each), the GPU worker's host thread (1 core while a GPU run is in flight) and the serving thread.",
     '- Serving path (assumed, not fitted): 0.05 ms per job and per run on the serving thread, plus 0.001 ms per KiB of request and response (8 KiB small, 2 MiB large).',
-    '- Fitted: `cpuSwitchMs`, extra time of a CPU run whose worker last ran the other model (a pool serving mixed sizes); in fit A also the GPU\'s mlp_large run time.',
+    "- Fitted: `cpuSwitchMs`, extra time of a CPU run whose worker last ran the other model (a pool serving mixed sizes); in fit A also the GPU's mlp_large run time.",
     '- Every lane calibrates as the service does (calibrationSweep: warm-up, 3 noisy runs per batch size, 3 s budget) and learns online from simulated runs only; service-time noise sigma 0.05.',
     '',
     '## Out-of-sample check',
     '',
     ...table(primary),
     ...table(alternative),
-    'Fit B keeps every per-class rate as measured and fits one parameter only: static-split then cannot exceed twice the GPU\'s measured large rate',
+    "Fit B keeps every per-class rate as measured and fits one parameter only: static-split then cannot exceed twice the GPU's measured large rate",
     `(2 x ${m.perClass['gpu:0'].mlp_large} = ${2 * m.perClass['gpu:0'].mlp_large} jobs/s in a 50/50 closed loop), below the measured ${m.lanes['static-split']}: the measured split and the measured per-class GPU large rate`,
     'disagree by more than the tolerance under any model in which a large job on the GPU does not get faster when the CPU serves the small ones. Fit A takes the',
     'GPU large run time from the split lane instead; its simulated GPU-alone large rate is then above the per-class measurement (see the parameter above).',
@@ -139,7 +169,10 @@ function main(outRoot = 'bench/results'): void {
   const dir = resultDir(outRoot, 'h100-fit', hostFacts().hostname);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'report.md'), report);
-  writeFileSync(join(dir, 'raw.json.gz'), gzipSync(JSON.stringify({ measured: m, fits: [primary, alternative], adaptive, oracle, gain, runs: raw })));
+  writeFileSync(
+    join(dir, 'raw.json.gz'),
+    gzipSync(JSON.stringify({ measured: m, fits: [primary, alternative], adaptive, oracle, gain, runs: raw })),
+  );
   process.stdout.write(`${join(dir, 'report.md')}\n`);
 }
 

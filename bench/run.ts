@@ -30,7 +30,15 @@ async function main(argv: string[]): Promise<void> {
   const command = `node dist/bench/run.js ${argv.join(' ')}`;
   const progress = new ProgressBar();
   if (args.target === 'sim') {
-    const report = runSimBenchmark({ scenario, classes, profile: args.profile ?? scenario.sim.profile, profilesDir: 'profiles', command, scale: args.scale, progress });
+    const report = runSimBenchmark({
+      scenario,
+      classes,
+      profile: args.profile ?? scenario.sim.profile,
+      profilesDir: 'profiles',
+      command,
+      scale: args.scale,
+      progress,
+    });
     const dir = resultDir(args.outRoot, scenario.name, `sim-${report.profile?.name.replace(/^calibration /, 'host-') ?? 'profile'}`);
     finish(dir, writeReport(dir, report));
     return;
@@ -56,7 +64,8 @@ function withOverrides(scenario: Scenario, args: BenchArgs): Scenario {
   if (args.rounds !== undefined) s.rounds = args.rounds;
   if (args.baselines) {
     args.baselines.forEach((b, i) => {
-      if (b !== 'direct' && b !== 'single-device') throw new ScenarioValidationError(`baselines[${i}]`, `"${b}" is not a baseline (known: direct, single-device)`);
+      if (b !== 'direct' && b !== 'single-device')
+        throw new ScenarioValidationError(`baselines[${i}]`, `"${b}" is not a baseline (known: direct, single-device)`);
     });
     s.baselines = args.baselines as Scenario['baselines'];
   }
@@ -68,7 +77,11 @@ function withOverrides(scenario: Scenario, args: BenchArgs): Scenario {
     }
   }
   s.policies.forEach((p, i) => {
-    if (!POLICY_REGISTRY.has(p)) throw new ScenarioValidationError(`policies[${i}]`, `"${p}" is not a registered policy (known: ${POLICY_REGISTRY.names().join(', ')})`);
+    if (!POLICY_REGISTRY.has(p))
+      throw new ScenarioValidationError(
+        `policies[${i}]`,
+        `"${p}" is not a registered policy (known: ${POLICY_REGISTRY.names().join(', ')})`,
+      );
   });
   return s;
 }

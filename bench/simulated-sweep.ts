@@ -67,7 +67,10 @@ function main(): void {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'results.json'), JSON.stringify(rows, null, 2) + '\n');
   const table = rows
-    .map((r) => `| ${r.devices} | ${Math.round(Number(r.load) * 100)} % | ${r.policy} | ${Number(r.jobsPerSecond).toFixed(0)} | ${Number(r.ofIdeal).toFixed(3)} | ${Number(r.p50).toFixed(1)} | ${Number(r.p99).toFixed(1)} | ${Number(r.usPerDecision).toFixed(2)} |`)
+    .map(
+      (r) =>
+        `| ${r.devices} | ${Math.round(Number(r.load) * 100)} % | ${r.policy} | ${Number(r.jobsPerSecond).toFixed(0)} | ${Number(r.ofIdeal).toFixed(3)} | ${Number(r.p50).toFixed(1)} | ${Number(r.p99).toFixed(1)} | ${Number(r.usPerDecision).toFixed(2)} |`,
+    )
     .join('\n');
   writeFileSync(
     join(dir, 'report.md'),

@@ -56,7 +56,8 @@ describe('client compatibility (e2e)', () => {
 
     it('client.infer() with a binary FP32 input and default outputs (all binary)', async () => {
       // InferInput('input', [2, 16], 'FP32').set_data_from_numpy(x); client.infer('mlp_tiny', [inp], request_id='triton-1')
-      const json = '{"id":"triton-1","inputs":[{"name":"input","shape":[2,16],"datatype":"FP32","parameters":{"binary_data_size":128}}],"parameters":{"binary_data_output":true}}';
+      const json =
+        '{"id":"triton-1","inputs":[{"name":"input","shape":[2,16],"datatype":"FP32","parameters":{"binary_data_size":128}}],"parameters":{"binary_data_output":true}}';
       const res = await sendRawHttp(server.url, tritonRequest(port, '/v2/models/mlp_tiny/infer', json, [bytesOf(input)]));
       expect(res.status).toBe(200);
       const { json: header, values } = tritonResult(res, 'output');
@@ -85,30 +86,46 @@ describe('client compatibility (e2e)', () => {
     });
 
     it('client.infer(request_compression_algorithm="gzip")', async () => {
-      const json = '{"inputs":[{"name":"input","shape":[2,16],"datatype":"FP32","parameters":{"binary_data_size":128}}],"parameters":{"binary_data_output":true}}';
-      const res = await sendRawHttp(server.url, tritonRequest(port, '/v2/models/mlp_tiny/infer', json, [bytesOf(input)], [['Content-Encoding', 'gzip']]));
+      const json =
+        '{"inputs":[{"name":"input","shape":[2,16],"datatype":"FP32","parameters":{"binary_data_size":128}}],"parameters":{"binary_data_output":true}}';
+      const res = await sendRawHttp(
+        server.url,
+        tritonRequest(port, '/v2/models/mlp_tiny/infer', json, [bytesOf(input)], [['Content-Encoding', 'gzip']]),
+      );
       expect(res.status).toBe(200);
       expect(maxRelativeError(tritonResult(res, 'output').values, expected)).toBeLessThan(TOLERANCE);
     });
 
     it('raises InferenceServerException from {"error"} on a bad request', async () => {
-      const json = '{"inputs":[{"name":"input","shape":[2,15],"datatype":"FP32","parameters":{"binary_data_size":120}}],"parameters":{"binary_data_output":true}}';
+      const json =
+        '{"inputs":[{"name":"input","shape":[2,15],"datatype":"FP32","parameters":{"binary_data_size":120}}],"parameters":{"binary_data_output":true}}';
       const res = await sendRawHttp(server.url, tritonRequest(port, '/v2/models/mlp_tiny/infer', json, [Buffer.alloc(120)]));
       expect(res.status).toBe(400);
       expect(JSON.parse(res.body.toString()).error).toContain("[2,15] does not match the model's [-1,16]");
     });
 
     it('is_server_live / is_server_ready / is_model_ready / get_model_metadata / get_model_repository_index', async () => {
-      const get = (path: string) => sendRawHttp(server.url, Buffer.from(`GET ${path} HTTP/1.1\r\nUser-Agent: python/gevent-http-client-2.3.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`, 'latin1'));
+      const get = (path: string) =>
+        sendRawHttp(
+          server.url,
+          Buffer.from(`GET ${path} HTTP/1.1\r\nUser-Agent: python/gevent-http-client-2.3.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`, 'latin1'),
+        );
       expect((await get('/v2/health/live')).status).toBe(200);
       expect((await get('/v2/health/ready')).status).toBe(200);
       expect((await get('/v2/models/mlp_tiny/versions/1/ready')).status).toBe(200);
-      expect(JSON.parse((await get('/v2/models/mlp_tiny')).body.toString()).inputs[0]).toEqual({ name: 'input', datatype: 'FP32', shape: [-1, 16] });
+      expect(JSON.parse((await get('/v2/models/mlp_tiny')).body.toString()).inputs[0]).toEqual({
+        name: 'input',
+        datatype: 'FP32',
+        shape: [-1, 16],
+      });
       expect(JSON.parse((await get('/v2/models/mlp_tiny/config')).body.toString()).max_batch_size).toBe(64);
       // _post(request_body="") -> geventhttpclient sends Content-Length: 0 and no body
       const index = await sendRawHttp(
         server.url,
-        Buffer.from(`POST /v2/repository/index HTTP/1.1\r\nUser-Agent: python/gevent-http-client-2.3.1\r\nHost: 127.0.0.1:${port}\r\nContent-Length: 0\r\n\r\n`, 'latin1'),
+        Buffer.from(
+          `POST /v2/repository/index HTTP/1.1\r\nUser-Agent: python/gevent-http-client-2.3.1\r\nHost: 127.0.0.1:${port}\r\nContent-Length: 0\r\n\r\n`,
+          'latin1',
+        ),
       );
       expect(index.status).toBe(200);
       expect(JSON.parse(index.body.toString()).map((m: { name: string }) => m.name)).toContain('mlp_tiny');
@@ -135,7 +152,11 @@ describe('client compatibility (e2e)', () => {
     it('infer() with a JSON InferRequest', async () => {
       const data = `[${Array.from(input, (v) => String(v)).join(',')}]`;
       const body = `{"id":"6f1c2b6e-4f7a-4a57-9d8e-3c2f0a1b2c3d","model_name":"mlp_tiny","inputs":[{"name":"input","shape":[1,16],"datatype":"FP32","data":${data}}]}`;
-      const res = await fetch(`${server.url}/v2/models/mlp_tiny/infer`, { method: 'POST', headers: httpxHeaders({}), body: Buffer.from(body) });
+      const res = await fetch(`${server.url}/v2/models/mlp_tiny/infer`, {
+        method: 'POST',
+        headers: httpxHeaders({}),
+        body: Buffer.from(body),
+      });
       expect(res.status).toBe(200);
       const content = Buffer.from(await res.arrayBuffer());
       const jsonLength = Number(res.headers.get('inference-header-content-length') ?? content.length);
@@ -162,7 +183,11 @@ describe('client compatibility (e2e)', () => {
     });
 
     it('gets errors as Content-Type exactly application/json, the only type it reads "error" from', async () => {
-      const res = await fetch(`${server.url}/v2/models/nope/infer`, { method: 'POST', headers: httpxHeaders({}), body: Buffer.from('{"inputs":[]}') });
+      const res = await fetch(`${server.url}/v2/models/nope/infer`, {
+        method: 'POST',
+        headers: httpxHeaders({}),
+        body: Buffer.from('{"inputs":[]}'),
+      });
       expect(res.status).toBe(404);
       expect(res.headers.get('content-type')).toBe('application/json');
       expect(await res.json()).toEqual({ error: 'unknown model "nope"' });

@@ -22,7 +22,13 @@ describeWithProc('Clients that leave (e2e)', () => {
 
   beforeAll(async () => {
     // the frozen run is the spec's doing, not a hung device to recycle (RUN_TIMEOUT_MS)
-    server = await startTestServer({ MODELS: 'mlp_tiny', DISABLED_DEVICES: 'gpu:0', ISOLATE_CPU: 'process', CPU_WORKERS: 1, RUN_TIMEOUT_MS: 600_000 });
+    server = await startTestServer({
+      MODELS: 'mlp_tiny',
+      DISABLED_DEVICES: 'gpu:0',
+      ISOLATE_CPU: 'process',
+      CPU_WORKERS: 1,
+      RUN_TIMEOUT_MS: 600_000,
+    });
     url = server.url;
     pool = poolHostPid(process.pid);
   }, 120_000);
@@ -61,7 +67,9 @@ describeWithProc('Clients that leave (e2e)', () => {
     const json = Buffer.from(JSON.stringify(body(id, seed)));
     const socket = connect(Number(port), hostname);
     socket.on('error', () => undefined);
-    socket.write(`POST /v2/models/mlp_tiny/infer HTTP/1.1\r\nhost: ${hostname}\r\ncontent-type: application/json\r\ncontent-length: ${json.length}\r\n\r\n`);
+    socket.write(
+      `POST /v2/models/mlp_tiny/infer HTTP/1.1\r\nhost: ${hostname}\r\ncontent-type: application/json\r\ncontent-length: ${json.length}\r\n\r\n`,
+    );
     socket.write(json);
     return socket;
   }
@@ -88,7 +96,7 @@ describeWithProc('Clients that leave (e2e)', () => {
       process.kill(pool, 'SIGCONT');
     }
     (await Promise.all(holders)).forEach((res, i) => checkRow(res, 10 + i));
-    checkRow(await stayer!, 7);
+    checkRow(await stayer, 7);
 
     const after = await counts();
     expect(after.clientGone - before.clientGone).toBe(1);

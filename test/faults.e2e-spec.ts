@@ -51,7 +51,10 @@ function load(url: string, clients: number, timeoutMs: number): { answers: Answe
   const loops = Array.from({ length: clients }, async () => {
     while (running) {
       const sentAt = performance.now();
-      const res = await postJson(url, MLP, { inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 16], data: row }], parameters: { timeout: timeoutMs * 1000 } });
+      const res = await postJson(url, MLP, {
+        inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 16], data: row }],
+        parameters: { timeout: timeoutMs * 1000 },
+      });
       answers.push({ res, sentAt, answeredAt: performance.now() });
     }
   });
@@ -73,7 +76,13 @@ describe('Fault tolerance (e2e, real pool processes and signals)', () => {
 
   it('quarantines a frozen pool process, answers every request by its deadline, recycles the process and re-admits the device', async () => {
     // the CPU alone, in a process of its own: when it is quarantined, nothing can serve
-    server = await startTestServer({ ISOLATE_CPU: 'process', DISABLED_DEVICES: 'gpu:0', RUN_TIMEOUT_MS: 1500, HEALTH_PROBE_BACKOFF_MS: 500, MODELS: 'mlp_tiny' });
+    server = await startTestServer({
+      ISOLATE_CPU: 'process',
+      DISABLED_DEVICES: 'gpu:0',
+      RUN_TIMEOUT_MS: 1500,
+      HEALTH_PROBE_BACKOFF_MS: 500,
+      MODELS: 'mlp_tiny',
+    });
     const { url } = server;
     const ok = await postJson(url, MLP, { inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 16], data: row }] });
     expect(ok.status).toBe(200);
@@ -82,7 +91,11 @@ describe('Fault tolerance (e2e, real pool processes and signals)', () => {
     process.kill(frozen, 'SIGSTOP'); // what a hung driver looks like from outside
     const traffic = load(url, 4, 1000);
     // the only device is quarantined once a run passes its 1.5 s bound: the model has nowhere to run
-    const quarantined = await until('cpu:0 quarantined', async () => ((await healthOf(url, 'cpu:0'))?.state === 'quarantined' ? true : undefined), 10_000);
+    const quarantined = await until(
+      'cpu:0 quarantined',
+      async () => ((await healthOf(url, 'cpu:0'))?.state === 'quarantined' ? true : undefined),
+      10_000,
+    );
     expect(quarantined).toBe(true);
     const health = await healthOf(url, 'cpu:0');
     expect(health?.reason).toMatch(/abandoned as hung \(no answer after 1500 ms/);
@@ -106,7 +119,9 @@ describe('Fault tolerance (e2e, real pool processes and signals)', () => {
     expect(late.map((a) => `${a.res.status} after ${Math.round(a.answeredAt - a.sentAt)} ms`)).toEqual([]);
     // while it was frozen: 504 (deadline passed while it waited), 429 (its stalled run makes the device
     // miss any deadline: refused up front) or 503 (quarantined); after re-admission: 200 again
-    expect(answers.filter((a) => ![200, 429, 503, 504].includes(a.res.status)).map((a) => `${a.res.status} ${JSON.stringify(a.res.json)}`)).toEqual([]);
+    expect(
+      answers.filter((a) => ![200, 429, 503, 504].includes(a.res.status)).map((a) => `${a.res.status} ${JSON.stringify(a.res.json)}`),
+    ).toEqual([]);
     expect(answers.some((a) => a.res.status === 504)).toBe(true);
     expect(answers.some((a) => a.res.status === 429 && /cannot meet deadline/.test(a.res.json.error))).toBe(true);
     const after = await postJson(url, MLP, { inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 16], data: row }] });
@@ -114,7 +129,10 @@ describe('Fault tolerance (e2e, real pool processes and signals)', () => {
   }, 120_000);
 
   it('moves work off a frozen or crashed GPU pool to the CPU at once, retries what was running there, and keeps answering by the deadline', async () => {
-    server = await startTestServer({ DEVICE_COSTS: 'cpu:0=1000,gpu:0=1', RUN_TIMEOUT_MS: 1000, HEALTH_PROBE_BACKOFF_MS: 500, MODELS: 'mlp_tiny' }, 180_000);
+    server = await startTestServer(
+      { DEVICE_COSTS: 'cpu:0=1000,gpu:0=1', RUN_TIMEOUT_MS: 1000, HEALTH_PROBE_BACKOFF_MS: 500, MODELS: 'mlp_tiny' },
+      180_000,
+    );
     const { url } = server;
     const gpuPool = server.app.get(RuntimeService).pool('gpu:0');
     if (!availableOrSkip('webgpu', gpuPool !== undefined, 'no gpu:0 pool (no WebGPU adapter)')) return;
@@ -144,9 +162,15 @@ describe('Fault tolerance (e2e, real pool processes and signals)', () => {
     expect(during.filter((a) => a.res.status !== 200).map((a) => `${a.res.status} ${JSON.stringify(a.res.json)}`)).toEqual([]);
     expect(during.every((a) => a.res.json.parameters.device === 'cpu:0')).toBe(true);
     // what waited on the GPU when it froze was moved to the CPU, what ran there retried once its run passed the bound
-    const retried = answers.filter((a) => a.sentAt < frozenAt + 2000 && a.answeredAt > frozenAt && a.res.json?.parameters?.retried_from === 'gpu:0');
+    const retried = answers.filter(
+      (a) => a.sentAt < frozenAt + 2000 && a.answeredAt > frozenAt && a.res.json?.parameters?.retried_from === 'gpu:0',
+    );
     expect(retried.length).toBeGreaterThan(0);
-    expect(retried.filter((a) => !(a.res.status === 200 && a.res.json.parameters.attempts >= 2 && a.res.json.parameters.device === 'cpu:0')).map((a) => JSON.stringify(a.res.json.parameters))).toEqual([]);
+    expect(
+      retried
+        .filter((a) => !(a.res.status === 200 && a.res.json.parameters.attempts >= 2 && a.res.json.parameters.device === 'cpu:0'))
+        .map((a) => JSON.stringify(a.res.json.parameters)),
+    ).toEqual([]);
 
     // a driver crash: the GPU pool process dies (SIGKILL) under load; its jobs are retried on the CPU
     for (let i = 0; i < 20; i++) await postJson(url, MLP, { inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 16], data: row }] });
@@ -154,9 +178,17 @@ describe('Fault tolerance (e2e, real pool processes and signals)', () => {
     const second = load(url, 4, 2000);
     await new Promise((resolve) => setTimeout(resolve, 300));
     process.kill(crashed, 'SIGKILL');
-    await until('gpu:0 quarantined after the crash', async () => ((await healthOf(url, 'gpu:0'))?.state === 'quarantined' ? true : undefined), 10_000);
+    await until(
+      'gpu:0 quarantined after the crash',
+      async () => ((await healthOf(url, 'gpu:0'))?.state === 'quarantined' ? true : undefined),
+      10_000,
+    );
     expect((await healthOf(url, 'gpu:0'))?.reason).toMatch(/pool process exited \(SIGKILL\)/);
-    await until('gpu:0 re-admitted after the crash', async () => ((await healthOf(url, 'gpu:0'))?.state === 'healthy' ? true : undefined), 60_000);
+    await until(
+      'gpu:0 re-admitted after the crash',
+      async () => ((await healthOf(url, 'gpu:0'))?.state === 'healthy' ? true : undefined),
+      60_000,
+    );
     await second.stop();
     expect(poolPid(server, 'gpu:0')).not.toBe(crashed);
     expect(second.answers.filter((a) => a.res.status !== 200).map((a) => `${a.res.status} ${JSON.stringify(a.res.json)}`)).toEqual([]);

@@ -43,7 +43,9 @@ describeWithProc('Graceful drain (e2e, real server process)', () => {
   }
 
   function infer(node: SwitchyardNode, seed: number): Promise<V2Response> {
-    return postJson(node.url, '/v2/models/mlp_tiny/infer', { inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 16], data: Array.from(seededFloats(16, seed)) }] });
+    return postJson(node.url, '/v2/models/mlp_tiny/infer', {
+      inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 16], data: Array.from(seededFloats(16, seed)) }],
+    });
   }
 
   function expectRow(res: V2Response, seed: number): void {
@@ -212,7 +214,12 @@ describeWithProc('Graceful drain of a jobs node (e2e, real server process, real 
     );
 
     kill(node.pid!, 'SIGTERM');
-    await waitFor('readiness 503', async () => ((await fetch(`${node!.url}/v2/health/ready`)).status === 503 ? true : undefined), 20_000, 20);
+    await waitFor(
+      'readiness 503',
+      async () => ((await fetch(`${node!.url}/v2/health/ready`)).status === 503 ? true : undefined),
+      20_000,
+      20,
+    );
     kill(pool, 'SIGCONT');
     expect(await node.exited()).toEqual({ code: 0, signal: null });
 
@@ -221,7 +228,12 @@ describeWithProc('Graceful drain of a jobs node (e2e, real server process, real 
     const done = await redis.cli('HGET', `drain:infer:${ids[running]}`, 'finishedOn');
     expect(done).not.toBe('(nil)');
     // the stored outcome of the job it finished is right (read through a fresh node below)
-    const reader = new SwitchyardNode('drain-reader', { ...NODE_ENV, SWITCHYARD_REDIS_URL: redis.url, SWITCHYARD_JOBS_PREFIX: 'drain', SWITCHYARD_JOBS_WORKER: 'false' });
+    const reader = new SwitchyardNode('drain-reader', {
+      ...NODE_ENV,
+      SWITCHYARD_REDIS_URL: redis.url,
+      SWITCHYARD_JOBS_PREFIX: 'drain',
+      SWITCHYARD_JOBS_WORKER: 'false',
+    });
     try {
       await reader.start();
       const view = (await getJob(reader.url, ids[running])).body;

@@ -96,11 +96,16 @@ describe('heavy clients (e2e)', () => {
       const { socket, response } = openRawHttp(server.url, 60_000);
       socket.write(`POST ${ECHO} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n`);
       let answered = false;
-      void response.then(() => (answered = true), () => (answered = true));
+      void response.then(
+        () => (answered = true),
+        () => (answered = true),
+      );
       const chunk = Buffer.alloc(MB, 0x20);
       let sent = 0;
       while (!answered && sent < 40 * MB && !socket.destroyed) {
-        await new Promise<void>((resolve) => socket.write(`${chunk.length.toString(16)}\r\n${chunk.toString('latin1')}\r\n`, () => resolve()));
+        await new Promise<void>((resolve) =>
+          socket.write(`${chunk.length.toString(16)}\r\n${chunk.toString('latin1')}\r\n`, () => resolve()),
+        );
         sent += chunk.length;
       }
       const res = await response;

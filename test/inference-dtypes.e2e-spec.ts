@@ -49,7 +49,17 @@ describe('dtype_echo (e2e)', () => {
         ? { name: inName(c.dtype), datatype: c.dtype, shape: [2], bytes: bytesOf(big) }
         : { name: inName(c.dtype), datatype: c.dtype, shape: [c.bytes.length], bytes: bytesOf(c.bytes) },
     );
-    const json = Buffer.from(JSON.stringify({ inputs: inputs.map(({ name, datatype, shape, bytes }) => ({ name, datatype, shape, parameters: { binary_data_size: bytes.length } })), outputs: [{ name: 'out_int64' }] }));
+    const json = Buffer.from(
+      JSON.stringify({
+        inputs: inputs.map(({ name, datatype, shape, bytes }) => ({
+          name,
+          datatype,
+          shape,
+          parameters: { binary_data_size: bytes.length },
+        })),
+        outputs: [{ name: 'out_int64' }],
+      }),
+    );
     const res = await fetch(`${server.url}/v2/models/dtype_echo/infer`, {
       method: 'POST',
       headers: { 'inference-header-content-length': String(json.length) },

@@ -30,7 +30,9 @@ describe('Inference API on WebGPU (e2e)', () => {
     const { devices } = (await (await fetch(`${server.url}/v1/devices`)).json()) as { devices: DeviceRow[] };
     gpu = devices.find((d) => d.kind === 'gpu' && d.executionProvider === 'webgpu' && d.usable);
     const listed = devices.filter((d) => d.kind === 'gpu');
-    why = listed.length ? `gpu devices not usable: ${listed.map((d) => `${d.id} (${d.reason ?? 'no reason'})`).join(', ')}` : '/v1/devices lists no gpu device';
+    why = listed.length
+      ? `gpu devices not usable: ${listed.map((d) => `${d.id} (${d.reason ?? 'no reason'})`).join(', ')}`
+      : '/v1/devices lists no gpu device';
   }, 180_000);
 
   afterAll(async () => {

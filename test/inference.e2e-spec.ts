@@ -42,18 +42,21 @@ describe('Inference API (e2e, cpu:0)', () => {
       expect(await get('/v2/health/ready')).toEqual({ status: 200, body: { ready: true } });
     });
 
-    it.each([['/v2/models/mlp_tiny'], ['/v2/models/mlp_tiny/versions/1']])('GET %s gives the metadata with -1 for the batch dim', async (path) => {
-      expect(await get(path)).toEqual({
-        status: 200,
-        body: {
-          name: 'mlp_tiny',
-          versions: ['1'],
-          platform: 'onnxruntime_onnx',
-          inputs: [{ name: 'input', datatype: 'FP32', shape: [-1, 16] }],
-          outputs: [{ name: 'output', datatype: 'FP32', shape: [-1, 8] }],
-        },
-      });
-    });
+    it.each([['/v2/models/mlp_tiny'], ['/v2/models/mlp_tiny/versions/1']])(
+      'GET %s gives the metadata with -1 for the batch dim',
+      async (path) => {
+        expect(await get(path)).toEqual({
+          status: 200,
+          body: {
+            name: 'mlp_tiny',
+            versions: ['1'],
+            platform: 'onnxruntime_onnx',
+            inputs: [{ name: 'input', datatype: 'FP32', shape: [-1, 16] }],
+            outputs: [{ name: 'output', datatype: 'FP32', shape: [-1, 8] }],
+          },
+        });
+      },
+    );
 
     it('lists every dtype of dtype_echo with its variable dim', async () => {
       const { body } = await get('/v2/models/dtype_echo');
@@ -85,7 +88,8 @@ describe('Inference API (e2e, cpu:0)', () => {
       expect(loaded.map((m: { name: string }) => m.name).sort()).toEqual(['cnn_small', 'dtype_echo', 'mlp_tiny']);
       expect(loaded[0]).toEqual({ name: expect.any(String), version: '1', state: 'READY' });
       // the repository's other models are listed as Triton does, without a version
-      for (const other of all.json.filter((m: { version?: string }) => m.version === undefined)) expect(other).toEqual({ name: other.name, state: 'UNAVAILABLE', reason: 'not loaded' });
+      for (const other of all.json.filter((m: { version?: string }) => m.version === undefined))
+        expect(other).toEqual({ name: other.name, state: 'UNAVAILABLE', reason: 'not loaded' });
       const ready = await postJson(url, '/v2/repository/index', { ready: true });
       expect(ready.json).toHaveLength(3);
       const noBody = await fetch(`${url}/v2/repository/index`, { method: 'POST' });
@@ -136,7 +140,12 @@ describe('Inference API (e2e, cpu:0)', () => {
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toBe('application/octet-stream');
       expect(res.json.id).toBe('bin-1');
-      expect(res.json.outputs[0]).toEqual({ name: 'output', datatype: 'FP32', shape: [batch, 8], parameters: { binary_data_size: batch * 8 * 4 } });
+      expect(res.json.outputs[0]).toEqual({
+        name: 'output',
+        datatype: 'FP32',
+        shape: [batch, 8],
+        parameters: { binary_data_size: batch * 8 * 4 },
+      });
       expect(maxRelativeError(asFloat32(res.binary.get('output')!), expected)).toBeLessThan(TOLERANCE);
     });
 
@@ -176,7 +185,9 @@ describe('Inference API (e2e, cpu:0)', () => {
       const nested = Array.from({ length: batch }, (_, b) => [
         Array.from({ length: 28 }, (_, r) => Array.from(image.subarray(b * 784 + r * 28, b * 784 + r * 28 + 28))),
       ]);
-      const res = await postJson(url, '/v2/models/cnn_small/infer', { inputs: [{ name: 'image', datatype: 'FP32', shape: [batch, 1, 28, 28], data: nested }] });
+      const res = await postJson(url, '/v2/models/cnn_small/infer', {
+        inputs: [{ name: 'image', datatype: 'FP32', shape: [batch, 1, 28, 28], data: nested }],
+      });
       expect(res.status).toBe(200);
       expect(res.json.parameters.device).toBe('cpu:0');
       expect(res.json.outputs[0]).toMatchObject({ name: 'logits', datatype: 'FP32', shape: [batch, 10] });
@@ -184,9 +195,12 @@ describe('Inference API (e2e, cpu:0)', () => {
     });
 
     it('infers over binary tensor data with a per-output binary_data flag', async () => {
-      const res = await postBinary(url, '/v2/models/cnn_small/infer', { outputs: [{ name: 'logits', parameters: { binary_data: true } }] }, [
-        { name: 'image', datatype: 'FP32', shape: [batch, 1, 28, 28], bytes: bytesOf(image) },
-      ]);
+      const res = await postBinary(
+        url,
+        '/v2/models/cnn_small/infer',
+        { outputs: [{ name: 'logits', parameters: { binary_data: true } }] },
+        [{ name: 'image', datatype: 'FP32', shape: [batch, 1, 28, 28], bytes: bytesOf(image) }],
+      );
       expect(res.status).toBe(200);
       expect(maxRelativeError(asFloat32(res.binary.get('logits')!), expected)).toBeLessThan(TOLERANCE);
     });

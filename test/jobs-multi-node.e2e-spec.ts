@@ -18,7 +18,9 @@ describeWithRedis('Jobs across nodes (e2e, 3 server processes, real Redis)', () 
 
   beforeAll(async () => {
     await redis.start();
-    nodes = ['node-a', 'node-b', 'node-c'].map((id) => new SwitchyardNode(id, { SWITCHYARD_REDIS_URL: redis.url, SWITCHYARD_JOBS_PREFIX: PREFIX }));
+    nodes = ['node-a', 'node-b', 'node-c'].map(
+      (id) => new SwitchyardNode(id, { SWITCHYARD_REDIS_URL: redis.url, SWITCHYARD_JOBS_PREFIX: PREFIX }),
+    );
     await Promise.all(nodes.map((n) => n.start(150_000)));
   }, 180_000);
 
@@ -27,7 +29,8 @@ describeWithRedis('Jobs across nodes (e2e, 3 server processes, real Redis)', () 
     await redis.stop();
   });
 
-  const mixed = (n: number, seed: number): JobCase[] => Array.from({ length: n }, (_, i) => (i % 4 === 3 ? echoCase(seed + i) : mlpCase(seed + i, 1 + (i % 5))));
+  const mixed = (n: number, seed: number): JobCase[] =>
+    Array.from({ length: n }, (_, i) => (i % 4 === 3 ? echoCase(seed + i) : mlpCase(seed + i, 1 + (i % 5))));
 
   it('spreads a mixed batch over every node; each result records its node and device', async () => {
     const cases = mixed(300, 10_000);
@@ -53,7 +56,12 @@ describeWithRedis('Jobs across nodes (e2e, 3 server processes, real Redis)', () 
     const cases = Array.from({ length: 600 }, (_, i) => mlpCase(20_000 + i, 1 + (i % 8)));
     const { jobIds } = await client.submit({ requests: cases.map((c) => c.body) });
 
-    await waitFor(`${victim.nodeId} to finish some jobs`, async () => (results.filter((r) => r.node === victim.nodeId).length >= 10 ? true : undefined), 30_000, 10);
+    await waitFor(
+      `${victim.nodeId} to finish some jobs`,
+      async () => (results.filter((r) => r.node === victim.nodeId).length >= 10 ? true : undefined),
+      30_000,
+      10,
+    );
     await victim.stop('SIGKILL');
     // What the victim held when it died stays in Bull's active list until its locks expire (2 s
     // here), while the survivors' jobs come and go within milliseconds.
@@ -63,7 +71,9 @@ describeWithRedis('Jobs across nodes (e2e, 3 server processes, real Redis)', () 
     const held = (await redis.lines('LRANGE', `${PREFIX}:infer:active`, '0', '-1')).filter((id) => early.has(id));
     expect(held.length).toBeGreaterThan(0);
     // Those it had not finished (no outcome stored yet) are the ones another node must run.
-    const unfinished = (await Promise.all(held.map((id) => getJob(survivor.url, id)))).filter((v) => v.body.state === 'active').map((v) => v.body.id as string);
+    const unfinished = (await Promise.all(held.map((id) => getJob(survivor.url, id))))
+      .filter((v) => v.body.state === 'active')
+      .map((v) => v.body.id as string);
     expect(unfinished.length).toBeGreaterThan(0);
 
     await waitFor('every result on the stream', async () => (results.length >= jobIds.length ? true : undefined), 60_000, 50);
@@ -86,7 +96,12 @@ describeWithRedis('Jobs across nodes (e2e, 3 server processes, real Redis)', () 
     const { status, body } = await submitJobs(nodes[0].url, { requests: cases.map((c) => c.body) });
     expect(status).toBe(202);
     const ids: string[] = body.job_ids;
-    await waitFor('some jobs to finish', async () => ((await getJob(nodes[1].url, ids[40])).body?.state === 'completed' ? true : undefined), 30_000, 20);
+    await waitFor(
+      'some jobs to finish',
+      async () => ((await getJob(nodes[1].url, ids[40])).body?.state === 'completed' ? true : undefined),
+      30_000,
+      20,
+    );
     // One node shuts down gracefully (its running jobs finish), the others crash.
     await Promise.all([nodes[0].stop('SIGTERM'), nodes[1].stop('SIGKILL'), nodes[2].stop('SIGKILL')]);
     const left = Number((await redis.cli('LLEN', `${PREFIX}:infer:wait`)).replace('(integer) ', ''));

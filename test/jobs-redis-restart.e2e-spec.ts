@@ -17,7 +17,13 @@ describeWithRedis('Jobs across a Redis restart (e2e)', () => {
 
   beforeAll(async () => {
     await redis.start();
-    node = await startJobsApp({ REDIS_URL: redis.url, NODE_ID: 'restart-node', JOBS_WATCHDOG_MS: 3000, JOBS_LOCK_MS: 2000, JOBS_STALLED_INTERVAL_MS: 1000 });
+    node = await startJobsApp({
+      REDIS_URL: redis.url,
+      NODE_ID: 'restart-node',
+      JOBS_WATCHDOG_MS: 3000,
+      JOBS_LOCK_MS: 2000,
+      JOBS_STALLED_INTERVAL_MS: 1000,
+    });
   }, 120_000);
 
   afterAll(async () => {
@@ -30,7 +36,12 @@ describeWithRedis('Jobs across a Redis restart (e2e)', () => {
     const { status, body } = await submitJobs(node.url, { requests: cases.map((c) => c.body) });
     expect(status).toBe(202);
     const ids: string[] = body.job_ids;
-    await waitFor('some jobs to finish', async () => ((await getJob(node.url, ids[20])).body?.state === 'completed' ? true : undefined), 20_000, 20);
+    await waitFor(
+      'some jobs to finish',
+      async () => ((await getJob(node.url, ids[20])).body?.state === 'completed' ? true : undefined),
+      20_000,
+      20,
+    );
 
     await redis.kill();
     try {

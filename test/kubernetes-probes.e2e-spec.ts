@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { containersOf, renderKustomization } from '../libs/metrics/src/deploy/kustomize-render';
+import { containersOf, renderKustomization } from '../libs/metrics/src/testing/kustomize-render';
 import { RedisServer } from '../libs/jobs/src/testing/redis-server';
 import { startTestServer, type TestServer } from './support/inference-server';
 import { modelRepository, repoRoot } from './support/repo-paths';
@@ -21,8 +21,15 @@ describe.each([['cpu'], ['gpu']])('Kubernetes %s overlay against the real servic
   beforeAll(async () => {
     await redis.start();
     const env: Record<string, string> = {};
-    for (const e of container.env as { name: string; value?: string }[]) if (e.name.startsWith('SWITCHYARD_')) env[e.name.slice('SWITCHYARD_'.length)] = e.value ?? 'k8s-pod';
-    const here = { HOST: '127.0.0.1', PORT: '0', REDIS_URL: redis.url, MODEL_REPOSITORY: modelRepository(), PROFILES_DIR: mkdtempSync(join(tmpdir(), 'sy-k8s-')) };
+    for (const e of container.env as { name: string; value?: string }[])
+      if (e.name.startsWith('SWITCHYARD_')) env[e.name.slice('SWITCHYARD_'.length)] = e.value ?? 'k8s-pod';
+    const here = {
+      HOST: '127.0.0.1',
+      PORT: '0',
+      REDIS_URL: redis.url,
+      MODEL_REPOSITORY: modelRepository(),
+      PROFILES_DIR: mkdtempSync(join(tmpdir(), 'sy-k8s-')),
+    };
     // only what the cluster names differently is replaced; every other manifest setting applies as written
     expect(Object.keys(here).filter((k) => !(k in env))).toEqual([]);
     server = await startTestServer({ ...env, ...here, CALIBRATION: 'skip', DISABLED_DEVICES: 'gpu:0' });
@@ -35,7 +42,12 @@ describe.each([['cpu'], ['gpu']])('Kubernetes %s overlay against the real servic
 
   it('answers 200 on the liveness, readiness and startup probe paths and on the scraped metrics path', async () => {
     const monitor = objects.find((o) => o.kind === 'ServiceMonitor')!;
-    const paths = [container.livenessProbe.httpGet.path, container.readinessProbe.httpGet.path, container.startupProbe.httpGet.path, ...monitor.spec.endpoints.map((e: { path: string }) => e.path)];
+    const paths = [
+      container.livenessProbe.httpGet.path,
+      container.readinessProbe.httpGet.path,
+      container.startupProbe.httpGet.path,
+      ...monitor.spec.endpoints.map((e: { path: string }) => e.path),
+    ];
     for (const path of paths) {
       const res = await fetch(`${server.url}${path}`);
       expect({ path, status: res.status }).toEqual({ path, status: 200 });

@@ -63,7 +63,9 @@ describe('Metrics (e2e)', () => {
     }
     expect(delta('switchyard_inference_duration_seconds_sum', labels)).toBeGreaterThan(0);
     // Latency includes the run: its sum is at least the run time's.
-    expect(delta('switchyard_request_duration_seconds_sum', labels)).toBeGreaterThanOrEqual(delta('switchyard_inference_duration_seconds_sum', labels));
+    expect(delta('switchyard_request_duration_seconds_sum', labels)).toBeGreaterThanOrEqual(
+      delta('switchyard_inference_duration_seconds_sum', labels),
+    );
     // Sequential requests: every row of every request went through a session run on this device.
     expect(delta('switchyard_batch_requests_total', labels)).toBe(requests);
     expect(delta('switchyard_batch_size_sum', labels)).toBe(rows);
@@ -77,7 +79,10 @@ describe('Metrics (e2e)', () => {
 
   it('attributes WebGPU requests to gpu:0 and leaves the CPU series alone', async () => {
     const gpu = (await stats()).devices.find((d) => d.id === 'gpu:0');
-    if (!availableOrSkip('webgpu', gpu?.usable === true && gpu.workers > 0, `gpu:0 is ${gpu ? gpu.reason ?? 'without workers' : 'absent'}`)) return;
+    if (
+      !availableOrSkip('webgpu', gpu?.usable === true && gpu.workers > 0, `gpu:0 is ${gpu ? (gpu.reason ?? 'without workers') : 'absent'}`)
+    )
+      return;
     const before = await scrape();
     await checkDeviceCounters('gpu:0', 'gpu', 3);
     const delta = diff(before, await scrape());
@@ -87,7 +92,9 @@ describe('Metrics (e2e)', () => {
   it('reports pool state, host telemetry and device facts as gauges', async () => {
     await new Promise((resolve) => setTimeout(resolve, 600)); // at least one telemetry sample
     const samples = await scrape();
-    const scheduler = (await (await fetch(`${url}/v1/scheduler`)).json()) as { devices: Array<{ deviceId: string; pool: { workers: number; capacity: number } }> };
+    const scheduler = (await (await fetch(`${url}/v1/scheduler`)).json()) as {
+      devices: Array<{ deviceId: string; pool: { workers: number; capacity: number } }>;
+    };
     const cpuPool = scheduler.devices.find((d) => d.deviceId === 'cpu:0')!.pool;
     const cpu = { device: 'cpu:0', kind: 'cpu' };
 
@@ -116,7 +123,10 @@ describe('Metrics (e2e)', () => {
     });
     expect(res.status).toBe(429);
     const delta = diff(before, await scrape());
-    expect(delta('switchyard_rejected_requests_total', { reason: 'deadline' }) + delta('switchyard_rejected_requests_total', { reason: 'expired' })).toBe(1);
+    expect(
+      delta('switchyard_rejected_requests_total', { reason: 'deadline' }) +
+        delta('switchyard_rejected_requests_total', { reason: 'expired' }),
+    ).toBe(1);
     expect(delta('switchyard_requests_total', {})).toBe(0);
   });
 

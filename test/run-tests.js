@@ -30,21 +30,38 @@ function walk(dir, out) {
 
 const files = ['apps', 'libs', 'bench', 'scripts', 'test']
   .map((d) => join(dist, d))
-  .filter((d) => { try { return statSync(d).isDirectory(); } catch { return false; } })
+  .filter((d) => {
+    try {
+      return statSync(d).isDirectory();
+    } catch {
+      return false;
+    }
+  })
   .flatMap((d) => walk(d, []))
   .filter((f) => wanted.some((p) => p.test(f)))
   .filter((f) => filters.length === 0 || filters.some((s) => relative(dist, f).includes(s)))
   .sort((a, b) => Number(patterns.e2e.test(a)) - Number(patterns.e2e.test(b)) || a.localeCompare(b));
 
 if (files.length === 0) {
-  console.error(`no ${kind} specs found under ${dist}${filters.length ? ` matching ${filters.join(', ')}` : ''}: build first (npm run build)`);
+  console.error(
+    `no ${kind} specs found under ${dist}${filters.length ? ` matching ${filters.join(', ')}` : ''}: build first (npm run build)`,
+  );
   process.exit(1);
 }
 const result = spawnSync(
   process.execPath,
   // --test-force-exit: a spec whose tests are done exits even if it left a handle open (a client
   // of a failed test that keeps reconnecting), instead of holding the whole run forever
-  ['--require', join(__dirname, 'jest-compat.js'), '--enable-source-maps', '--test', '--test-concurrency=1', '--test-force-exit', '--test-reporter=spec', ...files],
+  [
+    '--require',
+    join(__dirname, 'jest-compat.js'),
+    '--enable-source-maps',
+    '--test',
+    '--test-concurrency=1',
+    '--test-force-exit',
+    '--test-reporter=spec',
+    ...files,
+  ],
   // the specs load the app's config, which refuses unknown SWITCHYARD_* variables
   { stdio: 'inherit', cwd: root, env: { ...process.env, SWITCHYARD_DIST_DIR: undefined } },
 );

@@ -42,7 +42,10 @@ function fastest(ms: Map<string, number>): string {
 /** One row of mlp_small, checked against the reference; returns the device that served it. */
 async function inferSmallRow(url: string, seed: number, parameters: Record<string, unknown> = {}): Promise<V2Response> {
   const input = seededFloats(1024, seed);
-  const res = await postJson(url, '/v2/models/mlp_small/infer', { parameters, inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 1024], data: Array.from(input) }] });
+  const res = await postJson(url, '/v2/models/mlp_small/infer', {
+    parameters,
+    inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 1024], data: Array.from(input) }],
+  });
   expect(res.status).toBe(200);
   expect(maxRelativeError(res.json.outputs[0].data, referenceMlp(MLP_SMALL, input, 1))).toBeLessThan(TOLERANCE);
   return res;
@@ -134,13 +137,17 @@ describe('Scheduler (e2e)', () => {
         expect(r.json.parameters.batch_size).toBeGreaterThanOrEqual(1);
       }
       expect(share(responses, faster)).toBeGreaterThanOrEqual(0.75);
-      console.log(`burst of 32 on mlp_small: ${status.devices.map((d) => `${d.deviceId} ${Math.round(share(responses, d.deviceId) * 100)}%`).join(', ')}`);
+      console.log(
+        `burst of 32 on mlp_small: ${status.devices.map((d) => `${d.deviceId} ${Math.round(share(responses, d.deviceId) * 100)}%`).join(', ')}`,
+      );
       const after = await schedulerStatus(server.url);
       const decided = after.recentDecisions.filter((d) => d.model === 'mlp_small@1' && d.policy === 'adaptive');
       expect(decided.length).toBeGreaterThanOrEqual(32);
       expect(decided[0]).toMatchObject({ outcome: 'ok', predictedMs: expect.any(Number), actualMs: expect.any(Number) });
       const learned = after.estimates.find((e) => e.model === 'mlp_small@1' && e.deviceId === faster)!;
-      expect(learned.points.reduce((n, p) => n + p.samples, 0)).toBeGreaterThan(status.estimates.find((e) => e.model === 'mlp_small@1' && e.deviceId === faster)!.points.reduce((n, p) => n + p.samples, 0));
+      expect(learned.points.reduce((n, p) => n + p.samples, 0)).toBeGreaterThan(
+        status.estimates.find((e) => e.model === 'mlp_small@1' && e.deviceId === faster)!.points.reduce((n, p) => n + p.samples, 0),
+      );
     }, 120_000);
 
     it('uses the other device for mlp_tiny while the faster one is backed up, and the faster one again once idle', async () => {
@@ -150,7 +157,9 @@ describe('Scheduler (e2e)', () => {
       const other = [...tinyMs.keys()].find((d) => d !== faster)!;
       const input = seededFloats(16, 9);
       const tiny = async () => {
-        const res = await postJson(server.url, '/v2/models/mlp_tiny/infer', { inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 16], data: Array.from(input) }] });
+        const res = await postJson(server.url, '/v2/models/mlp_tiny/infer', {
+          inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 16], data: Array.from(input) }],
+        });
         expect(res.status).toBe(200);
         expect(maxRelativeError(res.json.outputs[0].data, referenceMlp(MLP_TINY, input, 1))).toBeLessThan(TOLERANCE);
         expect(res.json.parameters.policy).toBe('adaptive');
@@ -186,7 +195,10 @@ describe('Scheduler (e2e)', () => {
       const ms = msPerRow(status, 'mlp_small@1');
       const slower = [...ms.entries()].sort((a, b) => b[1] - a[1])[0];
       const timeoutUs = Math.floor((slower[1] / 2) * 1000);
-      const body = (parameters: Record<string, unknown>) => ({ parameters, inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 1024], data: Array.from(seededFloats(1024, 4)) }] });
+      const body = (parameters: Record<string, unknown>) => ({
+        parameters,
+        inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 1024], data: Array.from(seededFloats(1024, 4)) }],
+      });
       const pinned = await postJson(server.url, '/v2/models/mlp_small/infer', body({ timeout: timeoutUs, device: slower[0] }));
       expect(pinned.status).toBe(429);
       expect(pinned.json.error).toContain(`${slower[0]}: cannot meet deadline`);
@@ -213,7 +225,8 @@ describe('Scheduler (e2e)', () => {
       expect(before.estimates.filter((e) => e.model === 'mlp_small@1')).toEqual([]);
       // a few requests pinned to each device are all the estimator gets to see
       for (const device of before.devices) {
-        for (let i = 0; i < 3; i++) expect((await inferSmallRow(server.url, 50 + i, { device: device.deviceId })).json.parameters.device).toBe(device.deviceId);
+        for (let i = 0; i < 3; i++)
+          expect((await inferSmallRow(server.url, 50 + i, { device: device.deviceId })).json.parameters.device).toBe(device.deviceId);
       }
       const learned = await schedulerStatus(server.url);
       const perRow = msPerRow(learned, 'mlp_small@1');
@@ -224,7 +237,9 @@ describe('Scheduler (e2e)', () => {
       }
       const faster = fastest(perRow);
       const burst = await Promise.all(Array.from({ length: 24 }, (_, i) => inferSmallRow(server.url, 2000 + i)));
-      console.log(`after learning online (${[...perRow].map(([d, ms]) => `${d} ${ms.toFixed(1)} ms`).join(', ')}): ${learned.devices.map((d) => `${d.deviceId} ${Math.round(share(burst, d.deviceId) * 100)}%`).join(', ')}`);
+      console.log(
+        `after learning online (${[...perRow].map(([d, ms]) => `${d} ${ms.toFixed(1)} ms`).join(', ')}): ${learned.devices.map((d) => `${d.deviceId} ${Math.round(share(burst, d.deviceId) * 100)}%`).join(', ')}`,
+      );
       expect(share(burst, faster)).toBeGreaterThanOrEqual(0.8);
     }, 180_000);
   });
@@ -234,7 +249,14 @@ describe('Scheduler (e2e)', () => {
 
     beforeAll(async () => {
       // one CPU slot in its own process; runs bounded at 60 s so that the freeze is not taken for a hang
-      server = await startTestServer({ MODELS, CALIBRATION: 'skip', DISABLED_DEVICES: 'gpu:0', CPU_WORKERS: 1, ISOLATE_CPU: 'process', RUN_TIMEOUT_MS: 60_000 });
+      server = await startTestServer({
+        MODELS,
+        CALIBRATION: 'skip',
+        DISABLED_DEVICES: 'gpu:0',
+        CPU_WORKERS: 1,
+        ISOLATE_CPU: 'process',
+        RUN_TIMEOUT_MS: 60_000,
+      });
     }, 180_000);
 
     afterAll(async () => {
@@ -250,7 +272,9 @@ describe('Scheduler (e2e)', () => {
       let ahead: Promise<V2Response> | undefined;
       try {
         ahead = inferSmallRow(server.url, 1, { device: 'cpu:0' });
-        await waitFor('a task running on cpu:0', async () => ((await schedulerStatus(server.url)).devices.find((d) => d.deviceId === 'cpu:0')!.inFlight > 0 ? true : undefined));
+        await waitFor('a task running on cpu:0', async () =>
+          (await schedulerStatus(server.url)).devices.find((d) => d.deviceId === 'cpu:0')!.inFlight > 0 ? true : undefined,
+        );
         // mlp_tiny has no estimate there yet, so nothing predicts the wait: it is admitted, then expires in the queue
         const res = await postJson(server.url, '/v2/models/mlp_tiny/infer', {
           parameters: { device: 'cpu:0', timeout: 20_000 },
@@ -265,7 +289,10 @@ describe('Scheduler (e2e)', () => {
       expect(aheadResponse.json.parameters).toMatchObject({ device: 'cpu:0', policy: 'pinned' });
       const after = await schedulerStatus(server.url);
       expect(after.calibration.status).toBe('skipped');
-      expect(after.recentDecisions.find((d) => d.model === 'mlp_tiny@1')).toMatchObject({ outcome: 'failed', error: 'timed out after 20 ms in the queue of cpu:0' });
+      expect(after.recentDecisions.find((d) => d.model === 'mlp_tiny@1')).toMatchObject({
+        outcome: 'failed',
+        error: 'timed out after 20 ms in the queue of cpu:0',
+      });
       expect(after.devices.find((d) => d.deviceId === 'cpu:0')).toMatchObject({ queuedJobs: 0, inFlight: 0 });
     }, 120_000);
   });

@@ -62,7 +62,9 @@ describeWith('browser', browserMissing(), 'Status page (e2e, headless Chromium)'
   const card = (id: string) => `[data-device-id="${id}"]`;
 
   it('lists every device with its kind, EP, utilisation and queue', async () => {
-    const { devices } = (await (await fetch(`${server.url}/v1/devices`)).json()) as { devices: Array<{ id: string; kind: string; executionProvider: string | null }> };
+    const { devices } = (await (await fetch(`${server.url}/v1/devices`)).json()) as {
+      devices: Array<{ id: string; kind: string; executionProvider: string | null }>;
+    };
     expect(devices.length).toBeGreaterThan(0);
     for (const d of devices) {
       await page.waitForSelector(card(d.id), { timeout: 10_000 });
@@ -110,7 +112,10 @@ describeWith('browser', browserMissing(), 'Status page (e2e, headless Chromium)'
     expect(Number(await page.getAttribute(chart, 'data-points'))).toBeGreaterThan(1);
     expect(Number(await page.getAttribute(`${card('cpu:0')} .latency-chart`, 'data-max'))).toBeGreaterThan(0);
     expect(Number(await page.getAttribute('body', 'data-updates'))).toBeGreaterThan(updatesBefore + 2);
-    expect(Number(await page.textContent(`${card('cpu:0')} .throughput`)) + Number(await page.textContent(`${card('gpu:0')} .throughput`).catch(() => '0'))).toBeGreaterThan(0);
+    expect(
+      Number(await page.textContent(`${card('cpu:0')} .throughput`)) +
+        Number(await page.textContent(`${card('gpu:0')} .throughput`).catch(() => '0')),
+    ).toBeGreaterThan(0);
   }, 60_000);
 
   it("shows the scheduler's policy and its recent decisions", async () => {

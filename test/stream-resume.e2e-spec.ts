@@ -26,7 +26,12 @@ class RawStream {
   }
 
   until(event: string, count: number, timeoutMs = 20_000): Promise<any[]> {
-    return waitFor(`${count} "${event}" frame(s)`, async () => (this.of(event).length >= count ? this.of(event) : undefined), timeoutMs, 10);
+    return waitFor(
+      `${count} "${event}" frame(s)`,
+      async () => (this.of(event).length >= count ? this.of(event) : undefined),
+      timeoutMs,
+      10,
+    );
   }
 
   send(event: string, data: unknown): void {
@@ -38,116 +43,119 @@ class RawStream {
  * The result stream over a real WebSocket: results as they finish, cut connections, resume; the
  * same cases on the embedded SQLite store and on a real redis-server.
  */
-describeEachStore((kind) => `Result stream (e2e, WebSocket, ${kind} store)`, (kind: StoreKind) => {
-  const store = storeHarness(kind);
-  let node: JobsApp;
-  let ws: string;
+describeEachStore(
+  (kind) => `Result stream (e2e, WebSocket, ${kind} store)`,
+  (kind: StoreKind) => {
+    const store = storeHarness(kind);
+    let node: JobsApp;
+    let ws: string;
 
-  beforeAll(async () => {
-    await store.start();
-    node = await startJobsApp({ ...store.options(), NODE_ID: 'stream-node' });
-    ws = node.url.replace('http', 'ws');
-  }, 120_000);
+    beforeAll(async () => {
+      await store.start();
+      node = await startJobsApp({ ...store.options(), NODE_ID: 'stream-node' });
+      ws = node.url.replace('http', 'ws');
+    }, 120_000);
 
-  afterAll(async () => {
-    await node?.close();
-    await store.stop();
-  });
-
-  const expectAllOnce = (results: StreamResult[], ids: string[], cases: JobCase[]) => {
-    expect(results.map((r) => r.seq)).toEqual(results.map((_, i) => i + 1));
-    expect(results.map((r) => r.job_id).sort()).toEqual([...ids].sort());
-    const byId = new Map(results.map((r) => [r.job_id, r]));
-    ids.forEach((id, i) => {
-      expect(byId.get(id)!.state).toBe('completed');
-      expect(resultMismatch(byId.get(id)!.result, cases[i].expected)).toBeUndefined();
+    afterAll(async () => {
+      await node?.close();
+      await store.stop();
     });
-  };
 
-  it('resumes after a cut from the last seq seen: the missed results in order, nothing lost or twice', async () => {
-    const first = new RawStream(`${ws}/v1/stream`);
-    await first.opened;
-    const [ready] = await first.until('ready', 1);
-    expect(ready).toEqual({ stream: expect.any(String), after: 0, last_seq: 0 });
-    const cases = Array.from({ length: 40 }, (_, i) => mlpCase(300 + i, 1 + (i % 3)));
-    first.send('submit', { ref: 'batch-1', requests: cases.map((c) => c.body) });
-    const [accepted] = await first.until('accepted', 1);
-    expect(accepted).toEqual({ ref: 'batch-1', job_ids: expect.any(Array), replayed: false });
-    await first.until('result', 10);
-    first.socket.terminate();
-    const seen = first.of('result') as StreamResult[];
-    const last = seen[seen.length - 1].seq;
-    expect(seen.map((r) => r.seq)).toEqual(seen.map((_, i) => i + 1));
+    const expectAllOnce = (results: StreamResult[], ids: string[], cases: JobCase[]) => {
+      expect(results.map((r) => r.seq)).toEqual(results.map((_, i) => i + 1));
+      expect(results.map((r) => r.job_id).sort()).toEqual([...ids].sort());
+      const byId = new Map(results.map((r) => [r.job_id, r]));
+      ids.forEach((id, i) => {
+        expect(byId.get(id)!.state).toBe('completed');
+        expect(resultMismatch(byId.get(id)!.result, cases[i].expected)).toBeUndefined();
+      });
+    };
 
-    await sleep(300); // results keep finishing while nobody listens
-    const second = new RawStream(`${ws}/v1/stream?stream=${ready.stream}&after=${last}`);
-    const rest = (await second.until('result', 40 - last)) as StreamResult[];
-    expect(second.of('ready')[0]).toMatchObject({ stream: ready.stream, after: last });
-    expect(rest[0].seq).toBe(last + 1);
-    expectAllOnce([...seen, ...rest], accepted.job_ids, cases);
-    expect(rest[0]).toMatchObject({ node: 'stream-node', device: 'cpu:0', model_name: 'mlp_tiny' });
-    second.socket.close();
-  }, 60_000);
+    it('resumes after a cut from the last seq seen: the missed results in order, nothing lost or twice', async () => {
+      const first = new RawStream(`${ws}/v1/stream`);
+      await first.opened;
+      const [ready] = await first.until('ready', 1);
+      expect(ready).toEqual({ stream: expect.any(String), after: 0, last_seq: 0 });
+      const cases = Array.from({ length: 40 }, (_, i) => mlpCase(300 + i, 1 + (i % 3)));
+      first.send('submit', { ref: 'batch-1', requests: cases.map((c) => c.body) });
+      const [accepted] = await first.until('accepted', 1);
+      expect(accepted).toEqual({ ref: 'batch-1', job_ids: expect.any(Array), replayed: false });
+      await first.until('result', 10);
+      first.socket.terminate();
+      const seen = first.of('result') as StreamResult[];
+      const last = seen[seen.length - 1].seq;
+      expect(seen.map((r) => r.seq)).toEqual(seen.map((_, i) => i + 1));
 
-  it('the client in clients/ reconnects through repeated cuts and gets every result once, in order', async () => {
-    const client = new SwitchyardStreamClient({ url: node.url, reconnectDelayMs: 20 });
-    client.on('error', () => undefined);
-    await client.connect();
-    const results: StreamResult[] = [];
-    client.on('result', (r: StreamResult) => {
-      results.push(r);
-      if (results.length % 7 === 0) client.dropConnection();
-    });
-    const cases: JobCase[] = [];
-    const ids: string[] = [];
-    for (let batch = 0; batch < 3; batch++) {
-      const batchCases = Array.from({ length: 15 }, (_, i) => mlpCase(700 + batch * 100 + i));
-      cases.push(...batchCases);
-      ids.push(...(await client.submit({ requests: batchCases.map((c) => c.body) })).jobIds);
-    }
-    await waitFor('45 results', async () => (results.length >= 45 ? true : undefined), 30_000, 20);
-    await sleep(200);
-    client.close();
-    expect(client.connections).toBeGreaterThan(3);
-    expectAllOnce(results, ids, cases);
-  }, 60_000);
+      await sleep(300); // results keep finishing while nobody listens
+      const second = new RawStream(`${ws}/v1/stream?stream=${ready.stream}&after=${last}`);
+      const rest = (await second.until('result', 40 - last)) as StreamResult[];
+      expect(second.of('ready')[0]).toMatchObject({ stream: ready.stream, after: last });
+      expect(rest[0].seq).toBe(last + 1);
+      expectAllOnce([...seen, ...rest], accepted.job_ids, cases);
+      expect(rest[0]).toMatchObject({ node: 'stream-node', device: 'cpu:0', model_name: 'mlp_tiny' });
+      second.socket.close();
+    }, 60_000);
 
-  it('sends a submission again after a cut without enqueuing it twice', async () => {
-    const client = new SwitchyardStreamClient({ url: node.url, reconnectDelayMs: 20 });
-    client.on('error', () => undefined);
-    await client.connect();
-    const results: StreamResult[] = [];
-    client.on('result', (r: StreamResult) => results.push(r));
-    const cases = Array.from({ length: 5 }, (_, i) => mlpCase(900 + i));
-    // Cut right after sending: the server may or may not have seen the submission.
-    const submitted = client.submit({ requests: cases.map((c) => c.body) });
-    await sleep(0);
-    client.dropConnection();
-    const { jobIds } = await submitted;
-    await waitFor('5 results', async () => (results.length >= 5 ? true : undefined), 20_000, 20);
-    await sleep(500);
-    client.close();
-    expectAllOnce(results, jobIds, cases);
-  }, 40_000);
+    it('the client in clients/ reconnects through repeated cuts and gets every result once, in order', async () => {
+      const client = new SwitchyardStreamClient({ url: node.url, reconnectDelayMs: 20 });
+      client.on('error', () => undefined);
+      await client.connect();
+      const results: StreamResult[] = [];
+      client.on('result', (r: StreamResult) => {
+        results.push(r);
+        if (results.length % 7 === 0) client.dropConnection();
+      });
+      const cases: JobCase[] = [];
+      const ids: string[] = [];
+      for (let batch = 0; batch < 3; batch++) {
+        const batchCases = Array.from({ length: 15 }, (_, i) => mlpCase(700 + batch * 100 + i));
+        cases.push(...batchCases);
+        ids.push(...(await client.submit({ requests: batchCases.map((c) => c.body) })).jobIds);
+      }
+      await waitFor('45 results', async () => (results.length >= 45 ? true : undefined), 30_000, 20);
+      await sleep(200);
+      client.close();
+      expect(client.connections).toBeGreaterThan(3);
+      expectAllOnce(results, ids, cases);
+    }, 60_000);
 
-  it('refuses a bad submission with its status and keeps the stream open; a new reader can replay from 0', async () => {
-    const raw = new RawStream(`${ws}/v1/stream`);
-    const [ready] = await raw.until('ready', 1);
-    raw.send('submit', { ref: 7, model_name: 'mlp_tiny', inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 3], data: [1, 2, 3] }] });
-    const [rejected] = await raw.until('rejected', 1);
-    expect(rejected).toMatchObject({ ref: 7, status: 400, error: expect.stringContaining("input 'input'") });
-    const cases = [mlpCase(990), mlpCase(991)];
-    raw.send('submit', { ref: 8, requests: cases.map((c) => c.body) });
-    const results = await raw.until('result', 2);
-    raw.socket.close();
+    it('sends a submission again after a cut without enqueuing it twice', async () => {
+      const client = new SwitchyardStreamClient({ url: node.url, reconnectDelayMs: 20 });
+      client.on('error', () => undefined);
+      await client.connect();
+      const results: StreamResult[] = [];
+      client.on('result', (r: StreamResult) => results.push(r));
+      const cases = Array.from({ length: 5 }, (_, i) => mlpCase(900 + i));
+      // Cut right after sending: the server may or may not have seen the submission.
+      const submitted = client.submit({ requests: cases.map((c) => c.body) });
+      await sleep(0);
+      client.dropConnection();
+      const { jobIds } = await submitted;
+      await waitFor('5 results', async () => (results.length >= 5 ? true : undefined), 20_000, 20);
+      await sleep(500);
+      client.close();
+      expectAllOnce(results, jobIds, cases);
+    }, 40_000);
 
-    const replay = new RawStream(`${ws}/v1/stream?stream=${ready.stream}&after=0`);
-    const again = await replay.until('result', 2);
-    expect(again).toEqual(results);
-    replay.socket.close();
+    it('refuses a bad submission with its status and keeps the stream open; a new reader can replay from 0', async () => {
+      const raw = new RawStream(`${ws}/v1/stream`);
+      const [ready] = await raw.until('ready', 1);
+      raw.send('submit', { ref: 7, model_name: 'mlp_tiny', inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 3], data: [1, 2, 3] }] });
+      const [rejected] = await raw.until('rejected', 1);
+      expect(rejected).toMatchObject({ ref: 7, status: 400, error: expect.stringContaining("input 'input'") });
+      const cases = [mlpCase(990), mlpCase(991)];
+      raw.send('submit', { ref: 8, requests: cases.map((c) => c.body) });
+      const results = await raw.until('result', 2);
+      raw.socket.close();
 
-    const badQuery = new RawStream(`${ws}/v1/stream?after=3`);
-    const [error] = await badQuery.until('error', 1);
-    expect(error).toEqual({ status: 400, error: expect.stringContaining('"after" needs "stream"') });
-  }, 30_000);
-});
+      const replay = new RawStream(`${ws}/v1/stream?stream=${ready.stream}&after=0`);
+      const again = await replay.until('result', 2);
+      expect(again).toEqual(results);
+      replay.socket.close();
+
+      const badQuery = new RawStream(`${ws}/v1/stream?after=3`);
+      const [error] = await badQuery.until('error', 1);
+      expect(error).toEqual({ status: 400, error: expect.stringContaining('"after" needs "stream"') });
+    }, 30_000);
+  },
+);

@@ -14,19 +14,47 @@ import type { DeviceInfo } from '@switchyard/devices';
 import { BufferPool, PiscinaDevicePool } from '@switchyard/runtime';
 import { modelRepository, repoRoot } from '../../test/support/repo-paths';
 
-interface Args { model: string; batch: number; requests: number; concurrency: number; block: number }
+interface Args {
+  model: string;
+  batch: number;
+  requests: number;
+  concurrency: number;
+  block: number;
+}
 
 function parseArgs(argv: string[]): Args {
   const get = (flag: string, fallback: string) => {
     const i = argv.indexOf(flag);
     return i >= 0 ? argv[i + 1] : fallback;
   };
-  return { model: get('--model', 'mlp_small'), batch: Number(get('--batch', '64')), requests: Number(get('--requests', '3000')), concurrency: Number(get('--concurrency', '2')), block: 100 };
+  return {
+    model: get('--model', 'mlp_small'),
+    batch: Number(get('--batch', '64')),
+    requests: Number(get('--requests', '3000')),
+    concurrency: Number(get('--concurrency', '2')),
+    block: 100,
+  };
 }
 
-const cpu: DeviceInfo = { id: 'cpu:0', kind: 'cpu', vendor: '', name: 'cpu', executionProvider: 'cpu', usable: true, costWeight: 1, details: {} };
+const cpu: DeviceInfo = {
+  id: 'cpu:0',
+  kind: 'cpu',
+  vendor: '',
+  name: 'cpu',
+  executionProvider: 'cpu',
+  usable: true,
+  costWeight: 1,
+  details: {},
+};
 
-interface Variant { name: string; pool: PiscinaDevicePool; buffers?: BufferPool; latencies: number[]; wallMs: number; gcMs: number }
+interface Variant {
+  name: string;
+  pool: PiscinaDevicePool;
+  buffers?: BufferPool;
+  latencies: number[];
+  wallMs: number;
+  gcMs: number;
+}
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
@@ -54,7 +82,10 @@ async function main(): Promise<void> {
         const t0 = performance.now();
         const data = v.buffers ? v.buffers.acquire(bytes) : new ArrayBuffer(bytes);
         new Float32Array(data).fill(0.25);
-        const result = await v.pool.run({ modelKey: spec.key, inputs: [{ name: 'input', datatype: 'FP32', shape: [args.batch, width], data }] });
+        const result = await v.pool.run({
+          modelKey: spec.key,
+          inputs: [{ name: 'input', datatype: 'FP32', shape: [args.batch, width], data }],
+        });
         // the response encoder is done with the outputs: they become free buffers too
         for (const out of result.outputs) v.buffers?.release(out.data);
         v.latencies.push(performance.now() - t0);
@@ -78,7 +109,14 @@ async function main(): Promise<void> {
   const rows = variants.map((v) => {
     const sorted = [...v.latencies].sort((a, b) => a - b);
     const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
-    return { name: v.name, throughput: (v.latencies.length / v.wallMs) * 1000, p50: q(0.5), p99: q(0.99), gcMs: v.gcMs, hits: v.buffers?.hits ?? 0 };
+    return {
+      name: v.name,
+      throughput: (v.latencies.length / v.wallMs) * 1000,
+      p50: q(0.5),
+      p99: q(0.99),
+      gcMs: v.gcMs,
+      hits: v.buffers?.hits ?? 0,
+    };
   });
   const [fresh, pooled] = rows;
   const date = new Date().toISOString().slice(0, 10);
@@ -92,7 +130,9 @@ async function main(): Promise<void> {
     '',
     '| variant | throughput (req/s) | p50 (ms) | p99 (ms) | main-thread GC (ms) | pool hits |',
     '| --- | ---: | ---: | ---: | ---: | ---: |',
-    ...rows.map((r) => `| ${r.name} | ${r.throughput.toFixed(1)} | ${r.p50.toFixed(3)} | ${r.p99.toFixed(3)} | ${r.gcMs.toFixed(1)} | ${r.hits} |`),
+    ...rows.map(
+      (r) => `| ${r.name} | ${r.throughput.toFixed(1)} | ${r.p50.toFixed(3)} | ${r.p99.toFixed(3)} | ${r.gcMs.toFixed(1)} | ${r.hits} |`,
+    ),
     '',
     `Pooled vs fresh: throughput x${(pooled.throughput / fresh.throughput).toFixed(3)}, p50 x${(pooled.p50 / fresh.p50).toFixed(3)}, GC time x${(pooled.gcMs / Math.max(fresh.gcMs, 1e-9)).toFixed(3)}.`,
     '',

@@ -3,7 +3,14 @@ import { BenchArgsError, parseBenchArgs } from './bench-args';
 describe(parseBenchArgs.name, () => {
   it('reads the scenario and the options', () => {
     const sut = parseBenchArgs(['s.yaml', '--target', 'sim', '--policies', 'adaptive,round-robin', '--duration', '5', '--no-scale']);
-    expect(sut).toMatchObject({ scenarioFile: 's.yaml', target: 'sim', policies: ['adaptive', 'round-robin'], durationS: 5, scale: false, compareSim: true });
+    expect(sut).toMatchObject({
+      scenarioFile: 's.yaml',
+      target: 'sim',
+      policies: ['adaptive', 'round-robin'],
+      durationS: 5,
+      scale: false,
+      compareSim: true,
+    });
   });
 
   it.each([

@@ -54,12 +54,21 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
         break;
       }
       case '--policies':
-        args.policies = value(i++, a).split(',').map((s) => s.trim()).filter(Boolean);
+        args.policies = value(i++, a)
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
         if (args.policies.length === 0) throw new BenchArgsError('--policies needs at least one policy name');
         break;
       case '--baselines': {
         const v = value(i++, a);
-        args.baselines = v === 'none' ? [] : v.split(',').map((x) => x.trim()).filter(Boolean);
+        args.baselines =
+          v === 'none'
+            ? []
+            : v
+                .split(',')
+                .map((x) => x.trim())
+                .filter(Boolean);
         break;
       }
       case '--rounds': {

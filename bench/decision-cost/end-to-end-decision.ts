@@ -13,6 +13,8 @@ import {
   type SchedulingPolicy,
 } from '@switchyard/scheduler';
 import { createPrng } from '@switchyard/simulator';
+// the dispatcher's own test clock: the bench drives real dispatchers on simulated time
+// eslint-disable-next-line no-restricted-imports
 import { ManualClock } from '../../libs/scheduler/src/dispatch/testing/manual-clock';
 import { percentileOfSorted } from '../stats/percentile';
 import { HeldPool } from './held-pool';
@@ -78,16 +80,39 @@ export function measureEndToEnd(framework: SchedulingFramework, policy: Scheduli
   const estimator = new EwmaServiceTimeEstimator();
   const events = new SwitchyardEvents();
   const ids = Array.from({ length: o.devices }, (_, i) => `${i % 4 === 0 ? 'cpu' : 'gpu'}:${i}`);
-  const models = MODELS.map((m) => servedModel(m, ids.filter(() => random() < 0.9)));
+  const models = MODELS.map((m) =>
+    servedModel(
+      m,
+      ids.filter(() => random() < 0.9),
+    ),
+  );
   const devices = ids.map((id, i): { info: DeviceInfo; dispatcher: DeviceDispatcher } => {
-    const info = { id, kind: i % 4 === 0 ? 'cpu' : 'gpu', vendor: 'bench', name: id, executionProvider: null, usable: true, costWeight: 0.5 + random() * 2 } as DeviceInfo;
+    const info = {
+      id,
+      kind: i % 4 === 0 ? 'cpu' : 'gpu',
+      vendor: 'bench',
+      name: id,
+      executionProvider: null,
+      usable: true,
+      costWeight: 0.5 + random() * 2,
+    } as DeviceInfo;
     for (const m of models) {
       const fixed = 0.2 + random() * 10;
       const perRow = 0.01 + random();
-      estimator.seed(m.key, id, [1, 4, 16, 64].map((b) => ({ batchSize: b, ms: fixed + perRow * b, samples: 5 })));
+      estimator.seed(
+        m.key,
+        id,
+        [1, 4, 16, 64].map((b) => ({ batchSize: b, ms: fixed + perRow * b, samples: 5 })),
+      );
     }
     const pool = new HeldPool(info, 1 + Math.floor(random() * 4));
-    const dispatcher = new DeviceDispatcher({ pool, clock, estimator, events, predictServiceMs: (model, rows) => predictServiceMs(estimator, model, id, rows, ids) });
+    const dispatcher = new DeviceDispatcher({
+      pool,
+      clock,
+      estimator,
+      events,
+      predictServiceMs: (model, rows) => predictServiceMs(estimator, model, id, rows, ids),
+    });
     return { info, dispatcher };
   });
   const decision = { policy: policy.name, deviceId: '' };
@@ -95,7 +120,15 @@ export function measureEndToEnd(framework: SchedulingFramework, policy: Scheduli
     const d = devices[i % devices.length];
     d.dispatcher.enqueue({ job: job(models[i % models.length], 1 + (i % 8), i), decision, level: 1 + (i % 3) * 2 }).catch(() => undefined); // refused at close()
   }
-  const ctx: SchedulingContext = { job: { modelKey: '', batchSize: 1, priority: 0 }, now: 0, devices: [], estimator, state: new Map(), sequence: 0, random };
+  const ctx: SchedulingContext = {
+    job: { modelKey: '', batchSize: 1, priority: 0 },
+    now: 0,
+    devices: [],
+    estimator,
+    state: new Map(),
+    sequence: 0,
+    random,
+  };
   const jobs = models.flatMap((m) => [1, 2, 8].map((rows, k) => job(m, rows, -1 - k)));
   const snapshotsFor = (j: InferenceJob) => {
     const runnable = modelDevices(j.model);
@@ -155,5 +188,8 @@ export function measureEndToEnd(framework: SchedulingFramework, policy: Scheduli
 }
 
 function median(values: readonly number[]): number {
-  return percentileOfSorted([...values].sort((a, b) => a - b), 0.5);
+  return percentileOfSorted(
+    [...values].sort((a, b) => a - b),
+    0.5,
+  );
 }

@@ -27,6 +27,15 @@ export class HeldPool implements DevicePool {
   }
 
   stats(): PoolStats {
-    return { deviceId: this.device.id, workers: this.capacity, capacity: this.capacity, inFlight: this.inFlight, completed: 0, failed: 0, restarts: 0, isolation: 'thread' };
+    return {
+      deviceId: this.device.id,
+      workers: this.capacity,
+      capacity: this.capacity,
+      inFlight: this.inFlight,
+      completed: 0,
+      failed: 0,
+      restarts: 0,
+      isolation: 'thread',
+    };
   }
 }

@@ -1,4 +1,10 @@
-import { EwmaServiceTimeEstimator, type DeviceSnapshot, type SchedulingContext, type SchedulingFramework, type SchedulingPolicy } from '@switchyard/scheduler';
+import {
+  EwmaServiceTimeEstimator,
+  type DeviceSnapshot,
+  type SchedulingContext,
+  type SchedulingFramework,
+  type SchedulingPolicy,
+} from '@switchyard/scheduler';
 import { createPrng } from '@switchyard/simulator';
 
 export interface DecisionCostRow {
@@ -28,7 +34,11 @@ function host(n: number, random: () => number): { devices: DeviceSnapshot[]; est
     for (const model of MODELS) {
       const fixed = 0.2 + random() * 10;
       const perRow = 0.01 + random();
-      estimator.seed(model, deviceId, [1, 4, 16, 64].map((b) => ({ batchSize: b, ms: fixed + perRow * b, samples: 5 })));
+      estimator.seed(
+        model,
+        deviceId,
+        [1, 4, 16, 64].map((b) => ({ batchSize: b, ms: fixed + perRow * b, samples: 5 })),
+      );
     }
     return {
       deviceId,

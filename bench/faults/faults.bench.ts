@@ -169,7 +169,12 @@ async function main(): Promise<void> {
   const clients = arg('--clients', 8);
   const hangS = arg('--hang-s', 10);
   const cpuS = arg('--cpu-s', 10);
-  const app = { MODELS: 'mlp_tiny', DEVICE_COSTS: 'cpu:0=50,gpu:0=1', CALIBRATION: 'skip', PROFILES_DIR: mkdtempSync(join(tmpdir(), 'sy-faults-')) };
+  const app = {
+    MODELS: 'mlp_tiny',
+    DEVICE_COSTS: 'cpu:0=50,gpu:0=1',
+    CALIBRATION: 'skip',
+    PROFILES_DIR: mkdtempSync(join(tmpdir(), 'sy-faults-')),
+  };
   const server = await ServerProcess.start(join(repoRoot(), 'dist'), app);
   const client = new HttpClient(server.url, clients + 4);
   const results: Round[] = [];
@@ -188,7 +193,10 @@ async function main(): Promise<void> {
   writeReport(results, { rounds, clients, hangS, cpuS, app });
 }
 
-function writeReport(results: Round[], opts: { rounds: number; clients: number; hangS: number; cpuS: number; app: Record<string, string> }): void {
+function writeReport(
+  results: Round[],
+  opts: { rounds: number; clients: number; hangS: number; cpuS: number; app: Record<string, string> },
+): void {
   const date = new Date().toISOString().slice(0, 10);
   const command = `node dist/bench/faults/faults.bench.js --rounds ${opts.rounds} --clients ${opts.clients} --hang-s ${opts.hangS} --cpu-s ${opts.cpuS}`;
   const span = (f: (r: Round) => number, digits = 0) => {
@@ -203,7 +211,10 @@ function writeReport(results: Round[], opts: { rounds: number; clients: number; 
     `# Faults: the GPU pool hangs for ${opts.hangS} s under load`,
     '',
     `Command: \`${command}\` on ${hostname()}, ${date} (load average at the end ${loadavg()[0].toFixed(1)} on ${cpus().length} cores; other work shared the host).`,
-    `Server options: ${Object.entries(opts.app).filter(([k]) => k !== 'PROFILES_DIR').map(([k, v]) => `SWITCHYARD_${k}=${v}`).join(' ')}; defaults otherwise (GPU pool in a child process, run bound max(5 s, 20 x predicted), probe backoff 1 s).`,
+    `Server options: ${Object.entries(opts.app)
+      .filter(([k]) => k !== 'PROFILES_DIR')
+      .map(([k, v]) => `SWITCHYARD_${k}=${v}`)
+      .join(' ')}; defaults otherwise (GPU pool in a child process, run bound max(5 s, 20 x predicted), probe backoff 1 s).`,
     `${opts.clients} closed-loop clients on mlp_tiny, batch 1, parameters.timeout = ${DEADLINE_MS} ms. Per round: ${opts.cpuS} s pinned to cpu:0 (cpu-only), then unpinned: 3 s normal, SIGSTOP of the GPU pool process, SIGCONT ${opts.hangS} s later if Switchyard has not replaced it, until the GPU is re-admitted.`,
     '',
     '| round | cpu-only /s | normal /s | during hang /s | hang / cpu-only | past deadline + 250 ms | answers | statuses | retried | on gpu during hang | freeze -> quarantine ms | quarantine -> re-admitted ms | max latency ms |',

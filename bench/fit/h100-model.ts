@@ -66,9 +66,11 @@ export function h100Config(m: MeasuredLanes, p: FittedParameters, setup: LaneSet
     switchMs: p.cpuSwitchMs,
     noise: FIXED.noise,
     serviceMs: (model, rows) =>
-      model === small.model ? (runMs(m.perClass['cpu:0'][small.model], FIXED.cpuSlots) * rows) / small.batchSize
-      : model === large.model ? (runMs(m.perClass['cpu:0'][large.model], FIXED.cpuSlots) * rows) / large.batchSize
-      : undefined,
+      model === small.model
+        ? (runMs(m.perClass['cpu:0'][small.model], FIXED.cpuSlots) * rows) / small.batchSize
+        : model === large.model
+          ? (runMs(m.perClass['cpu:0'][large.model], FIXED.cpuSlots) * rows) / large.batchSize
+          : undefined,
   };
   const gpuLarge = p.gpuLargeMs ?? runMs(m.perClass['gpu:0'][large.model], FIXED.gpuSlots);
   const gpu: SimDeviceSpec = {
@@ -78,18 +80,26 @@ export function h100Config(m: MeasuredLanes, p: FittedParameters, setup: LaneSet
     hostCores: FIXED.gpuRunCores,
     noise: FIXED.noise,
     serviceMs: (model, rows) =>
-      model === small.model ? (runMs(m.perClass['gpu:0'][small.model], FIXED.gpuSlots) * rows) / small.batchSize
-      : model === large.model ? (gpuLarge * rows) / large.batchSize
-      : undefined,
+      model === small.model
+        ? (runMs(m.perClass['gpu:0'][small.model], FIXED.gpuSlots) * rows) / small.batchSize
+        : model === large.model
+          ? (gpuLarge * rows) / large.batchSize
+          : undefined,
   };
   cpu.costWeight = setup.costWeights?.['cpu:0'] ?? 1;
   gpu.costWeight = setup.costWeights?.['gpu:0'] ?? 1;
-  const only = (d: SimDeviceSpec, model: string): SimDeviceSpec => ({ ...d, serviceMs: (k, rows) => (k === model ? d.serviceMs(k, rows) : undefined) });
+  const only = (d: SimDeviceSpec, model: string): SimDeviceSpec => ({
+    ...d,
+    serviceMs: (k, rows) => (k === model ? d.serviceMs(k, rows) : undefined),
+  });
   const devices =
-    setup.lane === 'cpu-only' ? [cpu]
-    : setup.lane === 'gpu-only' ? [gpu]
-    : setup.lane === 'static-split' ? [only(cpu, small.model), only(gpu, large.model)]
-    : [cpu, gpu];
+    setup.lane === 'cpu-only'
+      ? [cpu]
+      : setup.lane === 'gpu-only'
+        ? [gpu]
+        : setup.lane === 'static-split'
+          ? [only(cpu, small.model), only(gpu, large.model)]
+          : [cpu, gpu];
   return {
     devices,
     host: FIXED.host,
@@ -98,6 +108,9 @@ export function h100Config(m: MeasuredLanes, p: FittedParameters, setup: LaneSet
     durationMs: setup.durationMs,
     warmupMs: setup.warmupMs,
     seed: setup.seed,
-    calibration: setup.lane === 'adaptive-oracle' ? { mode: 'oracle', batchSizes: [1, 2, 4, 8, 16, 32, 64] } : { mode: 'sweep', budgetMs: 3000, maxBatch: 32, modelMaxBatch: MODEL_MAX_BATCH },
+    calibration:
+      setup.lane === 'adaptive-oracle'
+        ? { mode: 'oracle', batchSizes: [1, 2, 4, 8, 16, 32, 64] }
+        : { mode: 'sweep', budgetMs: 3000, maxBatch: 32, modelMaxBatch: MODEL_MAX_BATCH },
   };
 }

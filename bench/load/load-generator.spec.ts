@@ -31,7 +31,13 @@ function busyWait(ms: number): void {
 
 describe(runLoad.name, () => {
   it('open loop: a stalled target shows as queueing latency counted from the intended send time', async () => {
-    const sut = await runLoad({ arrival: { mode: 'open', ratePerSecond: 200 }, durationMs: 800, sampler: sampler(), send: stallingTarget(200, 500), seed: 3 });
+    const sut = await runLoad({
+      arrival: { mode: 'open', ratePerSecond: 200 },
+      durationMs: 800,
+      sampler: sampler(),
+      send: stallingTarget(200, 500),
+      seed: 3,
+    });
     const duringStall = sut.filter((r) => r.intendedMs >= 220 && r.intendedMs < 480);
     // the schedule does not back off while the target stalls: ~52 requests are still sent
     expect(duringStall.length).toBeGreaterThan(25);
@@ -47,7 +53,13 @@ describe(runLoad.name, () => {
 
   it('open loop: a stall of the load generator itself is charged to the requests it delayed', async () => {
     setTimeout(() => busyWait(300), 200);
-    const sut = await runLoad({ arrival: { mode: 'open', ratePerSecond: 200 }, durationMs: 800, sampler: sampler(), send: stallingTarget(0, 0), seed: 4 });
+    const sut = await runLoad({
+      arrival: { mode: 'open', ratePerSecond: 200 },
+      durationMs: 800,
+      sampler: sampler(),
+      send: stallingTarget(0, 0),
+      seed: 4,
+    });
     const delayed = sut.filter((r) => r.intendedMs >= 230 && r.intendedMs < 470);
     expect(delayed.length).toBeGreaterThan(20);
     for (const r of delayed) {
@@ -57,7 +69,12 @@ describe(runLoad.name, () => {
   }, 10_000);
 
   it('closed loop: one client meets the same stall once (why open loop is needed to see queueing)', async () => {
-    const sut = await runLoad({ arrival: { mode: 'closed', clients: 1 }, durationMs: 800, sampler: sampler(), send: stallingTarget(200, 500) });
+    const sut = await runLoad({
+      arrival: { mode: 'closed', clients: 1 },
+      durationMs: 800,
+      sampler: sampler(),
+      send: stallingTarget(200, 500),
+    });
     for (const r of sut) expect(r.sentMs - r.intendedMs).toBeLessThan(SLACK_MS);
     const slow = sut.filter((r) => r.latencyMs > 100);
     expect(slow.length).toBe(1);
@@ -72,7 +89,14 @@ describe(runLoad.name, () => {
       if (n === 3) return new Promise(() => {}); // never answers
       return Promise.resolve({ deviceId: 'd' });
     };
-    const sut = await runLoad({ arrival: { mode: 'open', ratePerSecond: 50 }, durationMs: 300, sampler: sampler(), send, seed: 9, drainMs: 100 });
+    const sut = await runLoad({
+      arrival: { mode: 'open', ratePerSecond: 50 },
+      durationMs: 300,
+      sampler: sampler(),
+      send,
+      seed: 9,
+      drainMs: 100,
+    });
     expect(sut[1]).toMatchObject({ ok: false, error: 'HTTP 429: overloaded' });
     expect(sut[2]).toMatchObject({ ok: false, unfinished: true });
     expect(sut[2].latencyMs).toBeGreaterThanOrEqual(300 + 100 - sut[2].intendedMs - SLACK_MS);

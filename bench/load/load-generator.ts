@@ -85,7 +85,8 @@ export async function runLoad(options: LoadRunOptions): Promise<RequestRecord[]>
   }
   const stop = clock();
   for (const r of records) {
-    if (Number.isNaN(r.doneMs)) Object.assign(r, { doneMs: stop, latencyMs: stop - r.intendedMs, ok: false, unfinished: true, error: 'unfinished' });
+    if (Number.isNaN(r.doneMs))
+      Object.assign(r, { doneMs: stop, latencyMs: stop - r.intendedMs, ok: false, unfinished: true, error: 'unfinished' });
   }
   options.onProgress?.(1, answered);
   return records;
@@ -100,7 +101,9 @@ async function closedLoop(
   const backoff = options.errorBackoffMs ?? 5;
   // a request that never answers must not hold its client past the lane's end plus the drain time
   let timer: NodeJS.Timeout | undefined;
-  const giveUp = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), options.durationMs + (options.drainMs ?? 30_000))));
+  const giveUp = new Promise<'late'>(
+    (resolve) => (timer = setTimeout(() => resolve('late'), options.durationMs + (options.drainMs ?? 30_000))),
+  );
   const client = async () => {
     while (clock() < options.durationMs) {
       const { record, done } = fire(options.sampler.next(), clock());

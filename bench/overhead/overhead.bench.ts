@@ -23,7 +23,16 @@ import { HttpClient } from '../targets/http-client';
 import { ServerProcess } from '../targets/server-process';
 
 const WIDTH: Record<string, number> = { mlp_tiny: 16, mlp_small: 1024, mlp_large: 4096 };
-const cpu: DeviceInfo = { id: 'cpu:0', kind: 'cpu', vendor: '', name: 'cpu', executionProvider: 'cpu', usable: true, costWeight: 1, details: {} };
+const cpu: DeviceInfo = {
+  id: 'cpu:0',
+  kind: 'cpu',
+  vendor: '',
+  name: 'cpu',
+  executionProvider: 'cpu',
+  usable: true,
+  costWeight: 1,
+  details: {},
+};
 
 function arg(flag: string, fallback: string): string {
   const i = process.argv.indexOf(flag);
@@ -40,7 +49,12 @@ async function main(): Promise<void> {
   const values = Float32Array.from({ length: batch * width }, (_, i) => Math.sin(i));
   const tensor = (): WireTensor => ({ name: 'input', datatype: 'FP32', shape: [batch, width], data: values.slice().buffer });
 
-  const session = await ort.InferenceSession.create(path, { executionProviders: ['cpu'], intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
+  const session = await ort.InferenceSession.create(path, {
+    executionProviders: ['cpu'],
+    intraOpNumThreads: 1,
+    interOpNumThreads: 1,
+    graphOptimizationLevel: 'all',
+  });
   const pool = new PiscinaDevicePool({ device: cpu, workers: 1, concurrentTasksPerWorker: 1, intraOpThreads: 1 });
   await pool.start();
   await pool.loadModel({ key: `${model}@1`, path });
@@ -52,7 +66,8 @@ async function main(): Promise<void> {
     CALIBRATION: 'skip',
   });
   const client = new HttpClient(server.url, 1);
-  for (let i = 0; i < 100 && (await client.send('GET', '/v2/health/ready')).status !== 200; i++) await new Promise((r) => setTimeout(r, 200));
+  for (let i = 0; i < 100 && (await client.send('GET', '/v2/health/ready')).status !== 200; i++)
+    await new Promise((r) => setTimeout(r, 200));
 
   const layers = {
     direct: async () => {
@@ -88,7 +103,10 @@ async function main(): Promise<void> {
   await pool.close();
   await session.release();
 
-  const stats = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, latencyStats(v)])) as Record<keyof typeof layers, ReturnType<typeof latencyStats>>;
+  const stats = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, latencyStats(v)])) as Record<
+    keyof typeof layers,
+    ReturnType<typeof latencyStats>
+  >;
   const base = stats.direct.p50;
   const row = (name: keyof typeof layers, what: string) =>
     `| ${name} | ${what} | ${stats[name].p50.toFixed(3)} | ${stats[name].p99.toFixed(3)} | ${(stats[name].p50 - base).toFixed(3)} | ${(((stats[name].p50 - base) / base) * 100).toFixed(1)} % |`;

@@ -23,14 +23,26 @@ export function headlineRows(lanes: readonly LaneResult[]): HeadlineRow[] {
   return lanes
     .filter((l) => l.kind === 'policy')
     .map((l) => {
-      const same = best(singles.filter((s) => (l.source === 'sim' ? Boolean(s.batching) === Boolean(l.batching) : s.kind === 'single-device')));
+      const same = best(
+        singles.filter((s) => (l.source === 'sim' ? Boolean(s.batching) === Boolean(l.batching) : s.kind === 'single-device')),
+      );
       const any = best(singles);
       return {
         lane: l.lane,
         jobsPerS: l.throughputJobsPerS,
         ...(l.fractionOfIdeal !== undefined ? { fractionOfIdeal: l.fractionOfIdeal } : {}),
-        ...(same ? { bestSingleSame: { lane: same.lane, jobsPerS: same.throughputJobsPerS }, speedupSame: l.throughputJobsPerS / same.throughputJobsPerS } : {}),
-        ...(any ? { bestSingleAny: { lane: any.lane, jobsPerS: any.throughputJobsPerS }, speedupAny: l.throughputJobsPerS / any.throughputJobsPerS } : {}),
+        ...(same
+          ? {
+              bestSingleSame: { lane: same.lane, jobsPerS: same.throughputJobsPerS },
+              speedupSame: l.throughputJobsPerS / same.throughputJobsPerS,
+            }
+          : {}),
+        ...(any
+          ? {
+              bestSingleAny: { lane: any.lane, jobsPerS: any.throughputJobsPerS },
+              speedupAny: l.throughputJobsPerS / any.throughputJobsPerS,
+            }
+          : {}),
       };
     });
 }

@@ -1,5 +1,9 @@
 /** A GitHub markdown table; cells are escaped for pipes. */
-export function markdownTable(header: readonly string[], rows: ReadonlyArray<ReadonlyArray<string | number>>, align?: readonly ('l' | 'r')[]): string {
+export function markdownTable(
+  header: readonly string[],
+  rows: ReadonlyArray<ReadonlyArray<string | number>>,
+  align?: readonly ('l' | 'r')[],
+): string {
   const cell = (v: string | number) => String(v).replace(/\|/g, '\\|').replace(/\n/g, ' ');
   const sep = header.map((_, i) => ((align?.[i] ?? (i === 0 ? 'l' : 'r')) === 'r' ? '---:' : ':---'));
   return [`| ${header.map(cell).join(' | ')} |`, `| ${sep.join(' | ')} |`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n');

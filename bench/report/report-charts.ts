@@ -59,7 +59,10 @@ function scaleCharts(report: BenchReport): Record<string, string> {
       yLabel: 'µs per decision',
       xs: counts,
       logX: true,
-      series: policies.map((policy) => ({ name: policy, ys: counts.map((n) => median(points.filter((p) => p.devices === n && p.policy === policy).map((p) => p.decisionUs))) })),
+      series: policies.map((policy) => ({
+        name: policy,
+        ys: counts.map((n) => median(points.filter((p) => p.devices === n && p.policy === policy).map((p) => p.decisionUs))),
+      })),
     }),
   };
   const top = loads.filter((l) => l >= 1);
@@ -69,7 +72,10 @@ function scaleCharts(report: BenchReport): Record<string, string> {
     yLabel: 'throughput / LP ideal',
     xs: counts,
     logX: true,
-    series: policies.map((policy) => ({ name: policy, ys: counts.map((n) => Math.max(...(top.length ? top : loads).map((l) => find(n, policy, l)?.fractionOfIdeal ?? NaN))) })),
+    series: policies.map((policy) => ({
+      name: policy,
+      ys: counts.map((n) => Math.max(...(top.length ? top : loads).map((l) => find(n, policy, l)?.fractionOfIdeal ?? NaN))),
+    })),
     references: [{ value: 0.9, label: '90 % target' }],
   });
   for (const n of counts) {

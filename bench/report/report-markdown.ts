@@ -18,11 +18,22 @@ export function reportMarkdown(report: BenchReport, charts: readonly string[]): 
     `- Devices: ${report.devices.map((d) => `${d.id} (${d.kind}, ${d.slots} slot${d.slots > 1 ? 's' : ''}, cost ${d.costWeight})`).join('; ') || 'n/a'}`,
     ...(report.profile ? [`- Device model: ${report.profile.description} (\`${report.profile.file}\`)`] : []),
     `- Arrival: ${s.arrival.mode === 'closed' ? `closed loop, ${s.arrival.clients} clients` : `open loop, Poisson ${s.arrival.ratePerSecond}/s, latency from the intended send time`}; ` +
-      (report.target === 'sim' ? `${s.sim.durationS} s simulated per lane` : `${s.durationS} s per lane${s.rounds > 1 ? ` x ${s.rounds} rounds (odd rounds in reverse lane order, pooled)` : ''}, first ${s.warmupS} s of each left out`),
+      (report.target === 'sim'
+        ? `${s.sim.durationS} s simulated per lane`
+        : `${s.durationS} s per lane${s.rounds > 1 ? ` x ${s.rounds} rounds (odd rounds in reverse lane order, pooled)` : ''}, first ${s.warmupS} s of each left out`),
     '',
     '## Workload',
     '',
-    markdownTable(['model', 'batch', 'share', 'priority', 'timeout'], report.classes.map((c) => [c.model, c.batchSize, pct(c.share, 1), c.priority ?? '-', c.timeoutMs !== undefined ? `${c.timeoutMs} ms` : '-'])),
+    markdownTable(
+      ['model', 'batch', 'share', 'priority', 'timeout'],
+      report.classes.map((c) => [
+        c.model,
+        c.batchSize,
+        pct(c.share, 1),
+        c.priority ?? '-',
+        c.timeoutMs !== undefined ? `${c.timeoutMs} ms` : '-',
+      ]),
+    ),
     '',
     ...headline(report),
     '## Results',
@@ -54,7 +65,17 @@ function headline(report: BenchReport): string[] {
     `Project targets: adaptive >= ${pct(t.fractionOfIdeal)} of the LP ideal and >= ${t.speedupOverBestSingle}x the best single device.`,
     '',
     markdownTable(
-      ['policy lane', 'jobs/s', 'of LP ideal', 'best single device (same mode)', 'speed-up', 'best single device (any)', 'speed-up', `>= ${pct(t.fractionOfIdeal)} ideal`, `>= ${t.speedupOverBestSingle}x`],
+      [
+        'policy lane',
+        'jobs/s',
+        'of LP ideal',
+        'best single device (same mode)',
+        'speed-up',
+        'best single device (any)',
+        'speed-up',
+        `>= ${pct(t.fractionOfIdeal)} ideal`,
+        `>= ${t.speedupOverBestSingle}x`,
+      ],
       rows.map((r) => [
         r.lane,
         num(r.jobsPerS),
@@ -75,7 +96,21 @@ function laneTable(report: BenchReport): string {
   const byRound = report.lanes.some((l) => l.jobsPerSByRound?.length);
   const devices = [...new Set(report.lanes.flatMap((l) => Object.keys(l.deviceShare)))].sort();
   return markdownTable(
-    ['lane', 'kind', 'jobs/s', ...(byRound ? ['jobs/s by round'] : []), 'inferences/s', 'of ideal', 'p50 ms', 'p95 ms', 'p99 ms', 'cost / 1k', 'rows/run', 'errors', ...devices.map((d) => `share ${d}`)],
+    [
+      'lane',
+      'kind',
+      'jobs/s',
+      ...(byRound ? ['jobs/s by round'] : []),
+      'inferences/s',
+      'of ideal',
+      'p50 ms',
+      'p95 ms',
+      'p99 ms',
+      'cost / 1k',
+      'rows/run',
+      'errors',
+      ...devices.map((d) => `share ${d}`),
+    ],
     report.lanes.map((l) => [
       l.lane,
       l.kind + (l.batching === undefined ? '' : l.batching ? ' (batching)' : ' (no batching)'),
@@ -121,13 +156,22 @@ function simVsRealSection(report: BenchReport): string[] {
   return [
     '## Simulator vs this host',
     '',
-    `The same scenario in the simulator, fed with this host's calibration profile${cmp.host ? ' and the serving thread\'s cost below' : ''}. Stated tolerance: simulated throughput ` +
+    `The same scenario in the simulator, fed with this host's calibration profile${cmp.host ? " and the serving thread's cost below" : ''}. Stated tolerance: simulated throughput ` +
       `within ±${pct(cmp.tolerance)} of the measured one. ${inside} of ${cmp.rows.length} lanes are within it.`,
     '',
     ...hostFitLines(cmp.host),
     markdownTable(
       ['real lane', 'sim lane', 'real jobs/s', 'sim jobs/s', 'gap', 'real p50 ms', 'sim p50 ms', 'within'],
-      cmp.rows.map((r) => [r.realLane, r.simLane, num(r.realJobsPerS), num(r.simJobsPerS), pct(r.throughputGap, 1), ms(r.realP50Ms), ms(r.simP50Ms), r.withinTolerance ? 'yes' : 'NO']),
+      cmp.rows.map((r) => [
+        r.realLane,
+        r.simLane,
+        num(r.realJobsPerS),
+        num(r.simJobsPerS),
+        pct(r.throughputGap, 1),
+        ms(r.realP50Ms),
+        ms(r.simP50Ms),
+        r.withinTolerance ? 'yes' : 'NO',
+      ]),
     ),
     '',
   ];
@@ -139,12 +183,18 @@ function hostFitLines(host: NonNullable<BenchReport['simVsReal']>['host']): stri
   if (fits.length === 0) return [];
   const perRun = Object.entries(host.coresPerRun ?? {});
   return [
-    'The serving thread (this process\'s main thread: load generator, scheduler, pool messaging) is one FIFO server in the twin, ' +
+    "The serving thread (this process's main thread: load generator, scheduler, pool messaging) is one FIFO server in the twin, " +
       'its cost per job and per session run fitted once per path to its CPU time measured in every lane (least squares over the lanes):',
     '',
     markdownTable(
       ['path', 'ms per job', 'ms per run', 'lanes fitted', 'worst fit error'],
-      fits.map(([path, f]) => [path === 'direct' ? 'raw pools' : 'scheduler', f.perJobMs.toFixed(3), f.perRunMs.toFixed(3), String(f.lanes), pct(f.worstError, 1)]),
+      fits.map(([path, f]) => [
+        path === 'direct' ? 'raw pools' : 'scheduler',
+        f.perJobMs.toFixed(3),
+        f.perRunMs.toFixed(3),
+        String(f.lanes),
+        pct(f.worstError, 1),
+      ]),
     ),
     '',
     ...(host.cores
@@ -163,8 +213,8 @@ function scaleSection(report: BenchReport, charts: readonly string[]): string[] 
   return [
     '## Scale (simulator)',
     '',
-    'Fleets of 1 to 64 devices cycling through the profile\'s devices (copies at 1, 0.7, 1.3, 0.85, 1.15x speed), ' +
-      'open-loop Poisson load at fractions of each fleet\'s LP ideal. Decision cost is the wall-clock time of the ' +
+    "Fleets of 1 to 64 devices cycling through the profile's devices (copies at 1, 0.7, 1.3, 0.85, 1.15x speed), " +
+      "open-loop Poisson load at fractions of each fleet's LP ideal. Decision cost is the wall-clock time of the " +
       'scheduling framework call on this machine.',
     '',
     scaleTable(points),
@@ -176,6 +226,17 @@ function scaleSection(report: BenchReport, charts: readonly string[]): string[] 
 function scaleTable(points: readonly ScalePoint[]): string {
   return markdownTable(
     ['devices', 'policy', 'load', 'ideal jobs/s', 'jobs/s', 'of ideal', 'served', 'p50 ms', 'p99 ms', 'µs/decision'],
-    points.map((p) => [p.devices, p.policy, pct(p.load), num(p.idealJobsPerS, 0), num(p.throughputJobsPerS, 0), pct(p.fractionOfIdeal, 1), pct(p.served, 1), ms(p.p50Ms), ms(p.p99Ms), num(p.decisionUs, 2)]),
+    points.map((p) => [
+      p.devices,
+      p.policy,
+      pct(p.load),
+      num(p.idealJobsPerS, 0),
+      num(p.throughputJobsPerS, 0),
+      pct(p.fractionOfIdeal, 1),
+      pct(p.served, 1),
+      ms(p.p50Ms),
+      ms(p.p99Ms),
+      num(p.decisionUs, 2),
+    ]),
   );
 }

@@ -15,12 +15,20 @@ export const SIM_THROUGHPUT_TOLERANCE = 0.25;
  * dynamically) with the "+batching" sim lane of the same policy or device, a direct pool lane
  * with the sim's single device without batching.
  */
-export function compareSimToReal(real: readonly LaneResult[], sim: readonly LaneResult[], tolerance = SIM_THROUGHPUT_TOLERANCE): SimVsRealRow[] {
+export function compareSimToReal(
+  real: readonly LaneResult[],
+  sim: readonly LaneResult[],
+  tolerance = SIM_THROUGHPUT_TOLERANCE,
+): SimVsRealRow[] {
   const byName = new Map(sim.map((l) => [l.lane, l]));
   const rows: SimVsRealRow[] = [];
   for (const r of real) {
     const twin =
-      r.kind === 'direct' ? byName.get(`only:${r.subject}`) : r.kind === 'single-device' ? byName.get(`only:${r.subject}+batching`) : byName.get(`${r.subject}+batching`) ?? byName.get(r.subject);
+      r.kind === 'direct'
+        ? byName.get(`only:${r.subject}`)
+        : r.kind === 'single-device'
+          ? byName.get(`only:${r.subject}+batching`)
+          : (byName.get(`${r.subject}+batching`) ?? byName.get(r.subject));
     if (!twin || r.throughputJobsPerS <= 0) continue;
     const gap = twin.throughputJobsPerS / r.throughputJobsPerS - 1;
     rows.push({

@@ -29,14 +29,23 @@ export function barChart(spec: BarChartSpec): string {
   const max = niceMax(Math.max(0, ...all));
   const x = (v: number) => LABEL_W + (Math.max(0, v) / max) * PLOT_W;
   const body: string[] = [];
-  if (spec.series.length > 1) body.push(...legend(LABEL_W, 38, spec.series.map((s) => s.name)));
+  if (spec.series.length > 1)
+    body.push(
+      ...legend(
+        LABEL_W,
+        38,
+        spec.series.map((s) => s.name),
+      ),
+    );
   spec.categories.forEach((category, c) => {
     const y0 = top + c * rowH;
     body.push(text(LABEL_W - 8, y0 + rowH / 2 + 3, category, 'text-anchor="end"'));
     spec.series.forEach((s, k) => {
       const v = s.values[c];
       const y = y0 + 5 + k * barH;
-      body.push(rect(LABEL_W, y, x(v) - LABEL_W, barH - 2, PALETTE[k % PALETTE.length], `${category} ${s.name}: ${shortNumber(v)} ${spec.unit}`));
+      body.push(
+        rect(LABEL_W, y, x(v) - LABEL_W, barH - 2, PALETTE[k % PALETTE.length], `${category} ${s.name}: ${shortNumber(v)} ${spec.unit}`),
+      );
       body.push(text(x(v) + 4, y + barH - 4, shortNumber(v), 'font-size="10"'));
     });
   });
@@ -62,7 +71,13 @@ export function stackedShareChart(spec: StackedBarSpec): string {
   const top = 48;
   const height = top + spec.categories.length * rowH + 40;
   const x = (v: number) => LABEL_W + v * PLOT_W;
-  const body: string[] = [...legend(LABEL_W, 38, spec.segments.map((s) => s.name))];
+  const body: string[] = [
+    ...legend(
+      LABEL_W,
+      38,
+      spec.segments.map((s) => s.name),
+    ),
+  ];
   spec.categories.forEach((category, c) => {
     const y = top + c * rowH + 3;
     body.push(text(LABEL_W - 8, y + 12, category, 'text-anchor="end"'));
@@ -70,11 +85,20 @@ export function stackedShareChart(spec: StackedBarSpec): string {
     spec.segments.forEach((s, k) => {
       const v = Number.isFinite(s.values[c]) ? s.values[c] : 0;
       body.push(rect(x(acc), y, v * PLOT_W, rowH - 6, PALETTE[k % PALETTE.length], `${category} ${s.name}: ${(v * 100).toFixed(1)} %`));
-      if (v >= 0.08) body.push(text(x(acc + v / 2), y + 12, `${Math.round(v * 100)}%`, 'text-anchor="middle" fill="#ffffff" font-size="10"'));
+      if (v >= 0.08)
+        body.push(text(x(acc + v / 2), y + 12, `${Math.round(v * 100)}%`, 'text-anchor="middle" fill="#ffffff" font-size="10"'));
       acc += v;
     });
   });
-  body.push(...axis(top + spec.categories.length * rowH, 1, 'share of jobs', (v) => x(v), (v) => `${Math.round(v * 100)}%`));
+  body.push(
+    ...axis(
+      top + spec.categories.length * rowH,
+      1,
+      'share of jobs',
+      (v) => x(v),
+      (v) => `${Math.round(v * 100)}%`,
+    ),
+  );
   return svgDocument(WIDTH, height, spec.title, body);
 }
 
@@ -99,12 +123,20 @@ export function lineChart(spec: LineChartSpec): string {
   const right = 20;
   const top = 52;
   const bottom = 50;
-  const ys = [...spec.series.flatMap((s) => s.ys), ...(spec.references ?? []).map((r) => r.value)].filter((v) => Number.isFinite(v) && (!spec.logY || v > 0));
+  const ys = [...spec.series.flatMap((s) => s.ys), ...(spec.references ?? []).map((r) => r.value)].filter(
+    (v) => Number.isFinite(v) && (!spec.logY || v > 0),
+  );
   const tx = scale(spec.xs, left, width - right, spec.logX);
   const yMin = spec.logY ? Math.min(...ys) : 0;
   const yMax = spec.logY ? Math.max(...ys) : niceMax(Math.max(0, ...ys));
   const ty = scale([yMin, yMax], height - bottom, top, spec.logY);
-  const body: string[] = [...legend(left, 38, spec.series.map((s) => s.name))];
+  const body: string[] = [
+    ...legend(
+      left,
+      38,
+      spec.series.map((s) => s.name),
+    ),
+  ];
   body.push(line(left, height - bottom, width - right, height - bottom, '#333333'), line(left, top, left, height - bottom, '#333333'));
   for (const v of spec.xs) {
     body.push(line(tx(v), height - bottom, tx(v), height - bottom + 4, '#333333'));
@@ -115,7 +147,9 @@ export function lineChart(spec: LineChartSpec): string {
     body.push(text(left - 6, ty(v) + 3, shortNumber(v), 'text-anchor="end" font-size="10"'));
   }
   body.push(text((left + width - right) / 2, height - 12, spec.xLabel, 'text-anchor="middle"'));
-  body.push(`<text x="16" y="${fmt((top + height - bottom) / 2)}" text-anchor="middle" transform="rotate(-90 16 ${fmt((top + height - bottom) / 2)})">${escapeXml(spec.yLabel)}</text>`);
+  body.push(
+    `<text x="16" y="${fmt((top + height - bottom) / 2)}" text-anchor="middle" transform="rotate(-90 16 ${fmt((top + height - bottom) / 2)})">${escapeXml(spec.yLabel)}</text>`,
+  );
   for (const ref of spec.references ?? []) {
     body.push(line(left, ty(ref.value), width - right, ty(ref.value), '#cc0000', 'stroke-dasharray="5,3"'));
     body.push(text(width - right - 4, ty(ref.value) - 4, ref.label, 'text-anchor="end" fill="#cc0000" font-size="10"'));
@@ -123,8 +157,14 @@ export function lineChart(spec: LineChartSpec): string {
   spec.series.forEach((s, k) => {
     const colour = PALETTE[k % PALETTE.length];
     const pts = spec.xs.map((x, i) => [x, s.ys[i]] as const).filter(([, y]) => Number.isFinite(y) && (!spec.logY || y > 0));
-    if (pts.length > 1) body.push(`<polyline fill="none" stroke="${colour}" stroke-width="2" points="${pts.map(([x, y]) => `${fmt(tx(x))},${fmt(ty(y))}`).join(' ')}"/>`);
-    for (const [x, y] of pts) body.push(`<circle cx="${fmt(tx(x))}" cy="${fmt(ty(y))}" r="3" fill="${colour}"><title>${escapeXml(`${s.name}: ${shortNumber(x)} -> ${shortNumber(y)}`)}</title></circle>`);
+    if (pts.length > 1)
+      body.push(
+        `<polyline fill="none" stroke="${colour}" stroke-width="2" points="${pts.map(([x, y]) => `${fmt(tx(x))},${fmt(ty(y))}`).join(' ')}"/>`,
+      );
+    for (const [x, y] of pts)
+      body.push(
+        `<circle cx="${fmt(tx(x))}" cy="${fmt(ty(y))}" r="3" fill="${colour}"><title>${escapeXml(`${s.name}: ${shortNumber(x)} -> ${shortNumber(y)}`)}</title></circle>`,
+      );
   });
   return svgDocument(width, height, spec.title, body);
 }

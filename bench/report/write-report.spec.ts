@@ -21,15 +21,36 @@ function fixedRecords(slowOn: string): RequestRecord[] {
   return Array.from({ length: 20 }, (_, i) => {
     const deviceId = i % 3 === 0 ? slowOn : 'cpu:0';
     const latencyMs = deviceId === 'gpu:0' ? 40 + i : 5 + i;
-    return { seq: i, classIndex: 0, model: 'mlp_tiny', batchSize: 1, intendedMs: i * 50, sentMs: i * 50, doneMs: i * 50 + latencyMs, latencyMs, ok: true, deviceId, executedBatchSize: 1, computeMs: latencyMs / 2 };
+    return {
+      seq: i,
+      classIndex: 0,
+      model: 'mlp_tiny',
+      batchSize: 1,
+      intendedMs: i * 50,
+      sentMs: i * 50,
+      doneMs: i * 50 + latencyMs,
+      latencyMs,
+      ok: true,
+      deviceId,
+      executedBatchSize: 1,
+      computeMs: latencyMs / 2,
+    };
   });
 }
 
 function fixedReport(): BenchReport {
-  const scenario = parseScenario({ duration_s: 1, workload: [{ model: 'mlp_tiny', batch: 1 }], arrival: { mode: 'closed', clients: 2 } }, 'fixed <run> & "quotes"');
+  const scenario = parseScenario(
+    { duration_s: 1, workload: [{ model: 'mlp_tiny', batch: 1 }], arrival: { mode: 'closed', clients: 2 } },
+    'fixed <run> & "quotes"',
+  );
   const window = { warmupMs: 0, durationMs: 1000 };
   const lanes = [
-    summariseLane({ lane: 'only:gpu:0', kind: 'single-device', subject: 'gpu:0' }, fixedRecords('gpu:0').map((r) => ({ ...r, deviceId: 'gpu:0' })), window, devices),
+    summariseLane(
+      { lane: 'only:gpu:0', kind: 'single-device', subject: 'gpu:0' },
+      fixedRecords('gpu:0').map((r) => ({ ...r, deviceId: 'gpu:0' })),
+      window,
+      devices,
+    ),
     summariseLane({ lane: 'adaptive', kind: 'policy', subject: 'adaptive' }, fixedRecords('gpu:0'), window, devices),
     summariseLane({ lane: 'round-robin', kind: 'policy', subject: 'round-robin' }, fixedRecords('cpu:0'), window, devices),
   ];
@@ -43,8 +64,30 @@ function fixedReport(): BenchReport {
     host: { hostname: 'h', cpuModel: 'cpu', cores: 2, memoryGiB: 4, node: 'v20', platform: 'linux-x64', onnxruntime: '1.30.0' },
     devices,
     lanes,
-    ideal: { jobsPerS: 25, rowsPerS: 25, assignment: { 'cpu:0': { '0:mlp_tiny@1': 15 }, 'gpu:0': { '0:mlp_tiny@1': 10 } }, utilisation: { 'cpu:0': 1, 'gpu:0': 1 }, fullBatchingJobsPerS: 40, source: 'fixed' },
-    scale: [1, 4].flatMap((n) => [0.5, 1].map((load) => ({ devices: n, policy: 'adaptive', load, idealJobsPerS: 25 * n, offeredJobsPerS: 25 * n * load, throughputJobsPerS: 24 * n * load, fractionOfIdeal: 0.96 * load, served: 0.96, p50Ms: 3 * load, p99Ms: 30 * load, decisionUs: n, simulatedS: 10 }))),
+    ideal: {
+      jobsPerS: 25,
+      rowsPerS: 25,
+      assignment: { 'cpu:0': { '0:mlp_tiny@1': 15 }, 'gpu:0': { '0:mlp_tiny@1': 10 } },
+      utilisation: { 'cpu:0': 1, 'gpu:0': 1 },
+      fullBatchingJobsPerS: 40,
+      source: 'fixed',
+    },
+    scale: [1, 4].flatMap((n) =>
+      [0.5, 1].map((load) => ({
+        devices: n,
+        policy: 'adaptive',
+        load,
+        idealJobsPerS: 25 * n,
+        offeredJobsPerS: 25 * n * load,
+        throughputJobsPerS: 24 * n * load,
+        fractionOfIdeal: 0.96 * load,
+        served: 0.96,
+        p50Ms: 3 * load,
+        p99Ms: 30 * load,
+        decisionUs: n,
+        simulatedS: 10,
+      })),
+    ),
     notes: ['a note'],
   };
 }
@@ -56,7 +99,16 @@ describe(writeReport.name, () => {
 
   it('writes well-formed SVG charts that name every lane', async () => {
     const charts = readdirSync(join(dir, 'charts'));
-    expect(charts).toEqual(expect.arrayContaining(['throughput.svg', 'latency.svg', 'cost.svg', 'device-share.svg', 'scale-decision-cost.svg', 'scale-quality.svg']));
+    expect(charts).toEqual(
+      expect.arrayContaining([
+        'throughput.svg',
+        'latency.svg',
+        'cost.svg',
+        'device-share.svg',
+        'scale-decision-cost.svg',
+        'scale-quality.svg',
+      ]),
+    );
     for (const name of charts) {
       const svg = readFileSync(join(dir, 'charts', name), 'utf8');
       const doc = await parseStringPromise(svg, { strict: true }); // throws on malformed XML

@@ -14,7 +14,10 @@ export function writeReport(dir: string, report: BenchReport): string[] {
     files.push(join(dir, 'charts', name));
   }
   writeFileSync(join(dir, 'report.md'), reportMarkdown(report, Object.keys(charts)));
-  writeFileSync(join(dir, 'summary.json'), JSON.stringify(report, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2) + '\n');
+  writeFileSync(
+    join(dir, 'summary.json'),
+    JSON.stringify(report, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2) + '\n',
+  );
   files.push(join(dir, 'report.md'), join(dir, 'summary.json'));
   return files;
 }

@@ -10,7 +10,8 @@ export function planLanes(scenario: Scenario, target: 'inproc' | 'http' | 'direc
   const direct = target === 'direct' || (target === 'inproc' && scenario.baselines.includes('direct'));
   if (direct) for (const id of deviceIds) lanes.push({ lane: `direct:${id}`, kind: 'direct', subject: id });
   if (target === 'direct') return lanes;
-  if (scenario.baselines.includes('single-device')) for (const id of deviceIds) lanes.push({ lane: `only:${id}`, kind: 'single-device', subject: id });
+  if (scenario.baselines.includes('single-device'))
+    for (const id of deviceIds) lanes.push({ lane: `only:${id}`, kind: 'single-device', subject: id });
   for (const policy of scenario.policies) lanes.push({ lane: policy, kind: 'policy', subject: policy });
   return lanes;
 }

@@ -52,10 +52,16 @@ export async function runRealBenchmark(o: RealRunOptions): Promise<BenchReport> 
   const { target, scenario, classes } = o;
   const facts = hostFacts();
   const host = target.host();
-  const lanes = planLanes(scenario, target.name, host.devices.map((d) => d.id));
+  const lanes = planLanes(
+    scenario,
+    target.name,
+    host.devices.map((d) => d.id),
+  );
   mkdirSync(join(o.dir, 'raw'), { recursive: true });
   await warmUp(o, lanes[lanes.length - 1]);
-  const collected = new Map(lanes.map((l): [string, LaneTotals] => [l.lane, { records: [], decisionUs: [], busyMs: 0, cpu: { mainMs: 0, othersMs: 0 } }]));
+  const collected = new Map(
+    lanes.map((l): [string, LaneTotals] => [l.lane, { records: [], decisionUs: [], busyMs: 0, cpu: { mainMs: 0, othersMs: 0 } }]),
+  );
   const total = lanes.length * scenario.rounds;
   let step = 0;
   for (let round = 0; round < scenario.rounds; round++) {
@@ -70,7 +76,8 @@ export async function runRealBenchmark(o: RealRunOptions): Promise<BenchReport> 
       const used = cpuSince(cpu);
       into.cpu = into.cpu && used ? { mainMs: into.cpu.mainMs + used.mainMs, othersMs: into.cpu.othersMs + used.othersMs } : undefined;
       if (target instanceof InprocTarget) into.decisionUs.push(...target.takeDecisionTimes());
-      if (target.diagnose && into.records.some((r) => r.unfinished)) o.progress.message(`${lane.lane}: requests unanswered after the drain; target state: ${JSON.stringify(target.diagnose())}`);
+      if (target.diagnose && into.records.some((r) => r.unfinished))
+        o.progress.message(`${lane.lane}: requests unanswered after the drain; target state: ${JSON.stringify(target.diagnose())}`);
     }
   }
   const window = { warmupMs: scenario.warmupS * 1000, durationMs: scenario.durationS * 1000 };
@@ -80,7 +87,9 @@ export async function runRealBenchmark(o: RealRunOptions): Promise<BenchReport> 
     const result = summariseLane(lane, records, window, host.devices, scenario.rounds);
     if (lane.kind !== 'direct' && decisionUs.length) result.decisionUs = latencyStats(decisionUs).mean;
     if (target.servesInProcess) result.host = hostSample(records, busyMs, cpu);
-    o.progress.message(`${lane.lane}: ${result.throughputJobsPerS.toFixed(1)} jobs/s, p50 ${result.latencyMs.p50.toFixed(1)} ms, p99 ${result.latencyMs.p99.toFixed(1)} ms, ${result.errors} errors`);
+    o.progress.message(
+      `${lane.lane}: ${result.throughputJobsPerS.toFixed(1)} jobs/s, p50 ${result.latencyMs.p50.toFixed(1)} ms, p99 ${result.latencyMs.p99.toFixed(1)} ms, ${result.errors} errors`,
+    );
     return result;
   });
   const report: BenchReport = {
@@ -103,16 +112,38 @@ export async function runRealBenchmark(o: RealRunOptions): Promise<BenchReport> 
 function attachModel(report: BenchReport, profileFile: string, workers: Record<string, number>, o: RealRunOptions): void {
   const model = loadHostModel(profileFile, { slots: { ...workers, ...o.scenario.sim.capacity }, app: o.scenario.app });
   const devices = model.devices.filter((d) => report.devices.some((r) => r.id === d.id));
-  report.profile = { file: relative(process.cwd(), profileFile), name: model.name, source: model.source, description: model.description, notes: model.notes };
-  const ideal = idealOf(simulationConfig({ devices, classes: o.classes, arrival: o.scenario.arrival, durationMs: 1, warmupMs: 0, noise: 0, batching: false, seed: 1 }));
-  report.ideal = { ...ideal, source: `from this host's calibration profile (slots per device = pool workers: ${devices.map((d) => `${d.id} ${d.slots}`).join(', ')})` };
+  report.profile = {
+    file: relative(process.cwd(), profileFile),
+    name: model.name,
+    source: model.source,
+    description: model.description,
+    notes: model.notes,
+  };
+  const ideal = idealOf(
+    simulationConfig({
+      devices,
+      classes: o.classes,
+      arrival: o.scenario.arrival,
+      durationMs: 1,
+      warmupMs: 0,
+      noise: 0,
+      batching: false,
+      seed: 1,
+    }),
+  );
+  report.ideal = {
+    ...ideal,
+    source: `from this host's calibration profile (slots per device = pool workers: ${devices.map((d) => `${d.id} ${d.slots}`).join(', ')})`,
+  };
   for (const lane of report.lanes) lane.fractionOfIdeal = lane.throughputJobsPerS / ideal.jobsPerS;
   if (!o.compareSim) return;
   if (!o.target.servesInProcess) {
-    report.notes.push('No simulated twin: the server runs in another process, whose serving thread this harness does not measure (the twin needs its cost); run the in-process target for the comparison.');
+    report.notes.push(
+      'No simulated twin: the server runs in another process, whose serving thread this harness does not measure (the twin needs its cost); run the in-process target for the comparison.',
+    );
     return;
   }
-  o.progress.message('simulating the same scenario on this host\'s calibration profile');
+  o.progress.message("simulating the same scenario on this host's calibration profile");
   // The serving thread's cost, fitted once over the lanes of each path (raw pools; the scheduler),
   // and the host cores each device's runs take: both share this host's cores in the twin.
   const samples = report.lanes.filter((l) => l.host).map((l) => ({ kind: l.kind, ...l.host! }));
@@ -130,10 +161,17 @@ function attachModel(report: BenchReport, profileFile: string, workers: Record<s
   const twins = (which: 'direct' | 'scheduler') => {
     const fitted = host[which];
     const model = fitted ? { perJobMs: fitted.perJobMs, perRunMs: fitted.perRunMs, ...(cores ? { cores } : {}) } : undefined;
-    return runSimLanes(o.scenario, o.classes, twinDevices, (name, i, n) => o.progress.update(`simulated twin (${which})`, (i + 1) / n, name), model).lanes;
+    return runSimLanes(
+      o.scenario,
+      o.classes,
+      twinDevices,
+      (name, i, n) => o.progress.update(`simulated twin (${which})`, (i + 1) / n, name),
+      model,
+    ).lanes;
   };
   const lanes = report.lanes.some((l) => l.kind === 'direct') ? twins('direct').filter((l) => !l.batching) : [];
-  if (report.lanes.some((l) => l.kind !== 'direct')) lanes.push(...twins('scheduler').filter((l) => l.batching || !o.scenario.sim.batching));
+  if (report.lanes.some((l) => l.kind !== 'direct'))
+    lanes.push(...twins('scheduler').filter((l) => l.batching || !o.scenario.sim.batching));
   report.simVsReal = { tolerance: SIM_THROUGHPUT_TOLERANCE, rows: compareSimToReal(report.lanes, lanes), simLanes: lanes, host };
 }
 
@@ -190,7 +228,9 @@ function hostSample(records: readonly RequestRecord[], busyMs: number, cpu: Thre
     busyMsByDevice[device] = (busyMsByDevice[device] ?? 0) + unionLength(list);
   }
   const shared = { jobs, runs, runMsByDevice, busyMsByDevice };
-  return cpu ? { busyMs: cpu.mainMs, measuredBy: 'thread-cpu', othersCpuMs: cpu.othersMs, ...shared } : { busyMs, measuredBy: 'event-loop', ...shared };
+  return cpu
+    ? { busyMs: cpu.mainMs, measuredBy: 'thread-cpu', othersCpuMs: cpu.othersMs, ...shared }
+    : { busyMs, measuredBy: 'event-loop', ...shared };
 }
 
 /** One JSON line per request, gzipped (committed with the report: every number can be recomputed). */
@@ -204,12 +244,12 @@ function realNotes(target: string, rounds: number, calibration?: string): string
       target === 'http'
         ? 'POST /v2/models/{m}/infer with binary tensor data from this process to the server in another process.'
         : target === 'direct'
-          ? 'each device\'s worker pool called directly (onnxruntime-node in the pool workers), no scheduler.'
+          ? "each device's worker pool called directly (onnxruntime-node in the pool workers), no scheduler."
           : 'the real SchedulerService and pools in this process, without HTTP.'
     }`,
     `Start-up calibration: ${calibration ?? 'unknown'}; every scheduler lane starts from the calibrated estimator${target === 'http' ? ' (over HTTP it cannot be reset: later lanes start from what earlier ones learnt)' : ''}.`,
     'Latency counts from the intended send time (closed loop: the moment the client sent it; open loop: its Poisson time).',
-    'Cost per 1k inferences: each job is charged its share of the session run that served it (batch / executed batch), busy time is divided by the pool\'s slots and weighted by the device\'s cost weight.',
+    "Cost per 1k inferences: each job is charged its share of the session run that served it (batch / executed batch), busy time is divided by the pool's slots and weighted by the device's cost weight.",
     `Before the first lane, ${WARM_UP_MS / 1000} s of untimed traffic warms the path up; every lane then runs ${rounds === 1 ? 'once' : `${rounds} times (odd rounds in reverse order, pooled)`}. On a host shared with other work, lane-to-lane differences of tens of percent are noise (compare the load average above; raw/*.jsonl.gz keeps each job's compute time, which shows the contention).`,
     'single-device lanes pin every job to one device through the scheduler (with its dynamic batching); direct lanes bypass the scheduler.',
   ];

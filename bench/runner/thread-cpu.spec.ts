@@ -13,7 +13,7 @@ const spin = (ms: number) => {
 describe('threadCpu', () => {
   const linux = process.platform === 'linux';
 
-  it('charges work on the main thread to the main thread and a worker\'s to the others', async () => {
+  it("charges work on the main thread to the main thread and a worker's to the others", async () => {
     if (!linux) return expect(threadCpu()).toBeUndefined();
     const before = threadCpu();
     spin(300);

@@ -32,8 +32,22 @@ function errorOf(doc: unknown): ScenarioValidationError {
 describe(parseScenario.name, () => {
   it('reads a valid scenario with defaults filled in', () => {
     const sut = parseScenario(valid(), 'from-file');
-    expect(sut).toMatchObject({ name: 'from-file', durationS: 10, warmupS: 2, arrival: { mode: 'open', ratePerSecond: 100 }, baselines: [], seed: 1, rounds: 1 });
-    expect(sut.sim).toMatchObject({ profile: 'host', durationS: 60, noise: 0.05, batching: true, scale: { devices: [1, 4], loads: [0.5, 1] } });
+    expect(sut).toMatchObject({
+      name: 'from-file',
+      durationS: 10,
+      warmupS: 2,
+      arrival: { mode: 'open', ratePerSecond: 100 },
+      baselines: [],
+      seed: 1,
+      rounds: 1,
+    });
+    expect(sut.sim).toMatchObject({
+      profile: 'host',
+      durationS: 60,
+      noise: 0.05,
+      batching: true,
+      scale: { devices: [1, 4], loads: [0.5, 1] },
+    });
     expect(workloadClasses(sut.workload)).toEqual([
       { model: 'mlp_tiny', batchSize: 1, share: 0.375 },
       { model: 'mlp_tiny', batchSize: 4, share: 0.375 },

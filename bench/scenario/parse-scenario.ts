@@ -12,7 +12,20 @@ const positiveInt = (n: number) => Number.isInteger(n) && n >= 1;
  */
 export function parseScenario(doc: unknown, defaultName: string, file?: string): Scenario {
   const r = FieldReader.root(doc, file);
-  r.onlyKeys(['name', 'description', 'duration_s', 'warmup_s', 'rounds', 'policies', 'baselines', 'workload', 'arrival', 'app', 'sim', 'seed']);
+  r.onlyKeys([
+    'name',
+    'description',
+    'duration_s',
+    'warmup_s',
+    'rounds',
+    'policies',
+    'baselines',
+    'workload',
+    'arrival',
+    'app',
+    'sim',
+    'seed',
+  ]);
   const durationS = r.number('duration_s', undefined, positive, 'a number of seconds > 0');
   const warmupS = r.number('warmup_s', 0, nonNegative, 'a number of seconds >= 0');
   if (warmupS >= durationS) r.fail('warmup_s', `must be shorter than duration_s (${durationS})`);

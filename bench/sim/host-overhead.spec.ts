@@ -49,9 +49,11 @@ describe('hostCoresPerRun', () => {
     othersCpuMs,
   });
 
-  it('divides the other threads\' CPU time by the run time of the one device that ran, pooled over lanes', () => {
+  it("divides the other threads' CPU time by the run time of the one device that ran, pooled over lanes", () => {
     // cpu:0: 2 workers mostly busy together (3,000 ms of runs in 1,600 ms busy), 2 slots in the simulator
-    const sut = hostCoresPerRun([sample({ 'cpu:0': 2000 }, { 'cpu:0': 1000 }, 2400), sample({ 'cpu:0': 1000 }, { 'cpu:0': 600 }, 1200)], { 'cpu:0': 2 });
+    const sut = hostCoresPerRun([sample({ 'cpu:0': 2000 }, { 'cpu:0': 1000 }, 2400), sample({ 'cpu:0': 1000 }, { 'cpu:0': 600 }, 1200)], {
+      'cpu:0': 2,
+    });
     expect(sut['cpu:0']).toBeCloseTo(3600 / 3000, 9);
   });
 
@@ -62,13 +64,26 @@ describe('hostCoresPerRun', () => {
   });
 
   it('skips lanes that used several devices or have no thread CPU time', () => {
-    expect(hostCoresPerRun([sample({ 'cpu:0': 100, 'gpu:0': 100 }, { 'cpu:0': 100, 'gpu:0': 100 }, 500), sample({ 'cpu:0': 100 }, { 'cpu:0': 100 })], {})).toEqual({});
+    expect(
+      hostCoresPerRun(
+        [sample({ 'cpu:0': 100, 'gpu:0': 100 }, { 'cpu:0': 100, 'gpu:0': 100 }, 500), sample({ 'cpu:0': 100 }, { 'cpu:0': 100 })],
+        {},
+      ),
+    ).toEqual({});
   });
 });
 
 describe('unionLength', () => {
   it('counts overlapping intervals once and gaps not at all', () => {
-    expect(unionLength([[0, 10], [5, 15], [20, 25], [21, 22], [30, 30]])).toBe(20);
+    expect(
+      unionLength([
+        [0, 10],
+        [5, 15],
+        [20, 25],
+        [21, 22],
+        [30, 30],
+      ]),
+    ).toBe(20);
     expect(unionLength([])).toBe(0);
   });
 });

@@ -27,7 +27,18 @@ describe(loadHostModel.name, () => {
 
   it('gives the LP ideal of the 50/50 mix that the project guide states (~470/s)', () => {
     const sut = loadHostModel(profile);
-    const ideal = idealOf(simulationConfig({ devices: sut.devices, classes, arrival: { mode: 'closed', clients: 1 }, durationMs: 1, warmupMs: 0, noise: 0, batching: false, seed: 1 }));
+    const ideal = idealOf(
+      simulationConfig({
+        devices: sut.devices,
+        classes,
+        arrival: { mode: 'closed', clients: 1 },
+        durationMs: 1,
+        warmupMs: 0,
+        noise: 0,
+        batching: false,
+        seed: 1,
+      }),
+    );
     // by hand: the GPU runs only large jobs (148/s); the CPU the small ones and the other large:
     // X/2/5041 + (X/2 - 148)/94 = 1
     const byHand = (1 + 148 / 94) / (1 / (2 * 5041) + 1 / (2 * 94));
@@ -53,11 +64,37 @@ describe('loadHostModel (calibration profile)', () => {
       version: 1,
       fingerprint: 'abc',
       createdAt: '2025-01-01T00:00:00.000Z',
-      host: { cpuModel: 'cpu', devices: [{ id: 'cpu:0', name: 'c', executionProvider: 'cpu' }, { id: 'gpu:0', name: 'g', executionProvider: 'webgpu' }], ortVersion: '1.30.0', models: [] },
+      host: {
+        cpuModel: 'cpu',
+        devices: [
+          { id: 'cpu:0', name: 'c', executionProvider: 'cpu' },
+          { id: 'gpu:0', name: 'g', executionProvider: 'webgpu' },
+        ],
+        ortVersion: '1.30.0',
+        models: [],
+      },
       pairs: [
-        { model: 'mlp_small@1', deviceId: 'cpu:0', points: [{ batchSize: 1, ms: 1, runs: 3 }, { batchSize: 4, ms: 2.5, runs: 3 }], elapsedMs: 1, truncated: false },
+        {
+          model: 'mlp_small@1',
+          deviceId: 'cpu:0',
+          points: [
+            { batchSize: 1, ms: 1, runs: 3 },
+            { batchSize: 4, ms: 2.5, runs: 3 },
+          ],
+          elapsedMs: 1,
+          truncated: false,
+        },
         // noisy lavapipe sweep cut short by its budget: batch 2 measured faster than batch 1
-        { model: 'mlp_small@1', deviceId: 'gpu:0', points: [{ batchSize: 1, ms: 174, runs: 3 }, { batchSize: 2, ms: 131, runs: 3 }], elapsedMs: 1, truncated: true },
+        {
+          model: 'mlp_small@1',
+          deviceId: 'gpu:0',
+          points: [
+            { batchSize: 1, ms: 174, runs: 3 },
+            { batchSize: 2, ms: 131, runs: 3 },
+          ],
+          elapsedMs: 1,
+          truncated: true,
+        },
       ],
       estimator: { version: 1, curves: [] },
     }),

@@ -86,7 +86,9 @@ function fromCalibration(doc: CalibrationProfile, file: string, options: HostMod
     file,
     source: 'calibration',
     description: `calibration profile of ${doc.host.cpuModel} (${doc.host.devices.map((d) => `${d.id} ${d.name}`).join(', ')}), onnxruntime ${doc.host.ortVersion}, measured ${doc.createdAt}`,
-    notes: [`profile ${basename(file)}: run times per batch size from start-up calibration (one run at a time per device, run + marshalling)`],
+    notes: [
+      `profile ${basename(file)}: run times per batch size from start-up calibration (one run at a time per device, run + marshalling)`,
+    ],
     devices,
   };
 }

@@ -49,7 +49,18 @@ export function runScaleStudy(
   const points: ScalePoint[] = [];
   for (const n of scale.devices) {
     const fleet = buildFleet(base, n);
-    const ideal = idealOf(simulationConfig({ devices: fleet, classes, arrival: { mode: 'open', ratePerSecond: 1 }, durationMs: 1, warmupMs: 0, noise: 0, batching: false, seed: 1 }));
+    const ideal = idealOf(
+      simulationConfig({
+        devices: fleet,
+        classes,
+        arrival: { mode: 'open', ratePerSecond: 1 },
+        durationMs: 1,
+        warmupMs: 0,
+        noise: 0,
+        batching: false,
+        seed: 1,
+      }),
+    );
     for (const load of scale.loads) {
       const rate = load * ideal.jobsPerS;
       const durationMs = Math.min(scenario.sim.durationS * 1000, Math.max(2000, (ARRIVALS_PER_RUN / rate) * 1000));

@@ -53,7 +53,10 @@ export function simulationConfig(shape: SimRunShape): SimulationConfig {
       ...(c.priority !== undefined ? { priority: c.priority } : {}),
     })),
     ...(shape.batching ? { maxBatchSize: maxBatchSizes(models) } : {}),
-    arrival: shape.arrival.mode === 'closed' ? { kind: 'closed', clients: shape.arrival.clients } : { kind: 'open', ratePerSecond: shape.arrival.ratePerSecond },
+    arrival:
+      shape.arrival.mode === 'closed'
+        ? { kind: 'closed', clients: shape.arrival.clients }
+        : { kind: 'open', ratePerSecond: shape.arrival.ratePerSecond },
     durationMs: shape.durationMs,
     warmupMs: shape.warmupMs,
     seed: shape.seed,

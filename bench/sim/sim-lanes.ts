@@ -39,11 +39,21 @@ export function runSimLanes(
     seed: scenario.seed,
   };
   const modes = scenario.sim.batching ? [false, true] : [false];
-  const jobs: Array<{ lane: string; kind: LaneKind; subject: string; batching: boolean; devices: readonly DeviceModel[]; policy: string }> = [];
+  const jobs: Array<{ lane: string; kind: LaneKind; subject: string; batching: boolean; devices: readonly DeviceModel[]; policy: string }> =
+    [];
   for (const batching of modes) {
     const suffix = batching ? '+batching' : '';
-    for (const d of devices) jobs.push({ lane: `only:${d.id}${suffix}`, kind: 'single-device', subject: d.id, batching, devices: [d], policy: scenario.policies[0] });
-    for (const policy of scenario.policies) jobs.push({ lane: `${policy}${suffix}`, kind: 'policy', subject: policy, batching, devices, policy });
+    for (const d of devices)
+      jobs.push({
+        lane: `only:${d.id}${suffix}`,
+        kind: 'single-device',
+        subject: d.id,
+        batching,
+        devices: [d],
+        policy: scenario.policies[0],
+      });
+    for (const policy of scenario.policies)
+      jobs.push({ lane: `${policy}${suffix}`, kind: 'policy', subject: policy, batching, devices, policy });
   }
   const full = simulationConfig({ ...shape, devices, batching: false });
   const ideal = idealOf(full);

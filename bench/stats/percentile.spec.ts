@@ -12,9 +12,7 @@ function referencePercentile(values: readonly number[], p: number): number {
 
 describe(percentileOfSorted.name, () => {
   const random = createPrng(5);
-  const arrays = [1, 2, 3, 7, 10, 99, 100, 101, 1000].map((n) =>
-    Array.from({ length: n }, () => Math.round(random() * 500) / 10),
-  );
+  const arrays = [1, 2, 3, 7, 10, 99, 100, 101, 1000].map((n) => Array.from({ length: n }, () => Math.round(random() * 500) / 10));
 
   it.each(arrays.map((a) => [a.length, a] as const))('matches the definition on %d random values (ties included)', (_n, values) => {
     const sorted = Float64Array.from(values).sort();

@@ -21,7 +21,12 @@ describe(summariseLane.name, () => {
   ];
 
   it('counts throughput in the window, latency of requests intended in it, errors apart', () => {
-    const sut = summariseLane({ lane: 'adaptive', kind: 'policy', subject: 'adaptive' }, records, { warmupMs: 1000, durationMs: 3000 }, devices);
+    const sut = summariseLane(
+      { lane: 'adaptive', kind: 'policy', subject: 'adaptive' },
+      records,
+      { warmupMs: 1000, durationMs: 3000 },
+      devices,
+    );
     expect(sut.windowS).toBe(2);
     expect(sut.requests).toBe(6);
     expect(sut.completed).toBe(3);

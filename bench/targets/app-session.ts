@@ -22,7 +22,13 @@ export class AppSession {
   /** Boots the app with `overrides` (SWITCHYARD_* names without the prefix) and waits for models and calibration. */
   static async boot(overrides: Record<string, string | number | boolean>): Promise<AppSession> {
     // each session its own jobs store: several sessions may live in one process
-    const app = await createApp({ PORT: 0, LOG_LEVEL: 'warn', TELEMETRY_INTERVAL_MS: 0, DATA_DIR: mkdtempSync(join(tmpdir(), 'sy-bench-data-')), ...overrides });
+    const app = await createApp({
+      PORT: 0,
+      LOG_LEVEL: 'warn',
+      TELEMETRY_INTERVAL_MS: 0,
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'sy-bench-data-')),
+      ...overrides,
+    });
     await app.init();
     const session = new AppSession(app);
     await app.get(ModelRepositoryService).whenLoaded();
@@ -64,7 +70,12 @@ export class AppSession {
     const pools = this.runtime.pools();
     const calibration = this.app.get(CalibrationService).state();
     return {
-      devices: pools.map((p) => ({ id: p.device.id, kind: p.device.kind, costWeight: p.device.costWeight, slots: Math.max(1, p.stats().capacity) })),
+      devices: pools.map((p) => ({
+        id: p.device.id,
+        kind: p.device.kind,
+        costWeight: p.device.costWeight,
+        slots: Math.max(1, p.stats().capacity),
+      })),
       workers: Object.fromEntries(pools.map((p) => [p.device.id, Math.max(1, p.stats().workers)])),
       calibrationStatus: calibration.status,
       ...(calibration.profileFile ? { calibrationProfile: calibration.profileFile } : {}),

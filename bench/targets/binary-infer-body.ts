@@ -5,11 +5,20 @@ import type { WireTensor } from '@switchyard/common';
  * clients send for speed): the JSON header, then each input's raw bytes. Returns the body and
  * the value of Inference-Header-Content-Length.
  */
-export function encodeBinaryInferRequest(id: string, inputs: readonly WireTensor[], parameters: Record<string, unknown>): { body: Buffer; headerLength: number } {
+export function encodeBinaryInferRequest(
+  id: string,
+  inputs: readonly WireTensor[],
+  parameters: Record<string, unknown>,
+): { body: Buffer; headerLength: number } {
   const header = Buffer.from(
     JSON.stringify({
       id,
-      inputs: inputs.map((t) => ({ name: t.name, datatype: t.datatype, shape: t.shape, parameters: { binary_data_size: t.data.byteLength } })),
+      inputs: inputs.map((t) => ({
+        name: t.name,
+        datatype: t.datatype,
+        shape: t.shape,
+        parameters: { binary_data_size: t.data.byteLength },
+      })),
       parameters: { ...parameters, binary_data_output: true },
     }),
   );

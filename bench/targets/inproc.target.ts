@@ -51,7 +51,12 @@ export class InprocTarget implements RealTarget {
       if (!pool) throw new Error(`no pool for device ${lane.subject}`);
       return async ({ classIndex }) => {
         const { timings } = await pool.run({ modelKey: models[classIndex].key, inputs: tensors[classIndex].fresh() });
-        return { deviceId: pool.device.id, executedBatchSize: classes[classIndex].batchSize, queueMs: timings.queueMs, computeMs: timings.runMs };
+        return {
+          deviceId: pool.device.id,
+          executedBatchSize: classes[classIndex].batchSize,
+          queueMs: timings.queueMs,
+          computeMs: timings.runMs,
+        };
       };
     }
     const scheduler = this.session.scheduler;

@@ -18,7 +18,14 @@ export class ServerProcess {
 
   static start(distRoot: string, options: Record<string, string | number | boolean>, timeoutMs = 180_000): Promise<ServerProcess> {
     const env: NodeJS.ProcessEnv = { ...process.env };
-    for (const [key, value] of Object.entries({ HOST: '127.0.0.1', PORT: 0, LOG_LEVEL: 'log', TELEMETRY_INTERVAL_MS: 0, DATA_DIR: mkdtempSync(join(tmpdir(), 'sy-bench-data-')), ...options })) {
+    for (const [key, value] of Object.entries({
+      HOST: '127.0.0.1',
+      PORT: 0,
+      LOG_LEVEL: 'log',
+      TELEMETRY_INTERVAL_MS: 0,
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'sy-bench-data-')),
+      ...options,
+    })) {
       env[`SWITCHYARD_${key}`] = String(value);
     }
     const child = spawn(process.execPath, [join(distRoot, 'apps', 'server', 'src', 'main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -19,7 +19,10 @@ export const E2E_MODELS = 'mlp_tiny,cnn_small,dtype_echo';
  * Boots the real app on a free port (the demo repository, calibration off, profiles in a temp
  * folder) and waits until /v2/health/ready says 200, so every model is pinned.
  */
-export async function startTestServer(overrides: Record<string, string | number | boolean> = {}, readyTimeoutMs = 90_000): Promise<TestServer> {
+export async function startTestServer(
+  overrides: Record<string, string | number | boolean> = {},
+  readyTimeoutMs = 90_000,
+): Promise<TestServer> {
   const { app, url } = await startServer({
     HOST: '127.0.0.1',
     PORT: 0,

@@ -32,7 +32,12 @@ export async function startJobsApp(overrides: Record<string, string | number | b
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   const jobsApp = { app, url, close: () => app.close() };
   try {
-    await waitFor('the app to be ready', async () => ((await fetch(`${url}/v2/health/ready`)).status === 200 ? true : undefined), 90_000, 200);
+    await waitFor(
+      'the app to be ready',
+      async () => ((await fetch(`${url}/v2/health/ready`)).status === 200 ? true : undefined),
+      90_000,
+      200,
+    );
   } catch (err) {
     await app.close();
     throw err;

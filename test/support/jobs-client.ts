@@ -34,7 +34,10 @@ export function echoCase(seed: number, length = 4): JobCase {
     ['bool', 'BOOL', ints.map((v) => v % 2 === 0)],
   ];
   return {
-    body: { model_name: 'dtype_echo', inputs: tensors.map(([n, dtype, data]) => ({ name: `in_${n}`, datatype: dtype, shape: [length], data })) },
+    body: {
+      model_name: 'dtype_echo',
+      inputs: tensors.map(([n, dtype, data]) => ({ name: `in_${n}`, datatype: dtype, shape: [length], data })),
+    },
     expected: Object.fromEntries(tensors.map(([n, , data]) => [`out_${n}`, data])),
   };
 }
@@ -75,7 +78,8 @@ export async function request(method: string, url: string, body?: unknown, heade
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }
 
-export const submitJobs = (base: string, body: unknown, headers?: Record<string, string>) => request('POST', `${base}/v1/jobs`, body, headers);
+export const submitJobs = (base: string, body: unknown, headers?: Record<string, string>) =>
+  request('POST', `${base}/v1/jobs`, body, headers);
 export const getJob = (base: string, id: string) => request('GET', `${base}/v1/jobs/${id}`);
 export const cancelJob = (base: string, id: string) => request('DELETE', `${base}/v1/jobs/${id}`);
 

@@ -52,7 +52,11 @@ function sqliteHarness(): StoreHarness {
     start: async () => undefined,
     stop: async () => undefined,
     options: () => ({ DATA_DIR: dataDir }),
-    size: async (app) => count(app.get(SqliteJobsDatabase), 'SELECT (SELECT COUNT(*) FROM jobs) + (SELECT COUNT(*) FROM outcomes) + (SELECT COUNT(*) FROM idempotency_keys)'),
+    size: async (app) =>
+      count(
+        app.get(SqliteJobsDatabase),
+        'SELECT (SELECT COUNT(*) FROM jobs) + (SELECT COUNT(*) FROM outcomes) + (SELECT COUNT(*) FROM idempotency_keys)',
+      ),
     leftRunning: async () => {
       const db = new SqliteJobsDatabase(dataDir);
       try {

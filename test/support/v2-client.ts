@@ -67,7 +67,8 @@ export function splitV2Body(body: Buffer, headerLength?: number): { json: any; b
     binary.set(output.name, body.subarray(offset, offset + size));
     offset += size;
   }
-  if (offset !== body.length) throw new Error(`binary section is ${body.length - headerLength} bytes, outputs claim ${offset - headerLength}`);
+  if (offset !== body.length)
+    throw new Error(`binary section is ${body.length - headerLength} bytes, outputs claim ${offset - headerLength}`);
   return { json, binary };
 }
 

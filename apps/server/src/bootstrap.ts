@@ -26,7 +26,9 @@ export async function createApp(overrides: Record<string, string | number | bool
 }
 
 /** Starts the app on the configured host and port; returns it and its URL. */
-export async function startServer(overrides: Record<string, string | number | boolean> = {}): Promise<{ app: NestFastifyApplication; url: string; config: SwitchyardConfig }> {
+export async function startServer(
+  overrides: Record<string, string | number | boolean> = {},
+): Promise<{ app: NestFastifyApplication; url: string; config: SwitchyardConfig }> {
   const app = await createApp(overrides);
   const config = app.get<SwitchyardConfig>(SWITCHYARD_CONFIG);
   await app.listen(config.http.port, config.http.host);

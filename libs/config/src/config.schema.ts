@@ -1,13 +1,19 @@
 import { z } from 'zod';
 
-const list = z
-  .string()
-  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+const list = z.string().transform((s) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean),
+);
 
 /** "cpu:0=1,gpu:0=2.5" -> { "cpu:0": 1, "gpu:0": 2.5 } */
 const costMap = z.string().transform((s, ctx) => {
   const out: Record<string, number> = {};
-  for (const pair of s.split(',').map((x) => x.trim()).filter(Boolean)) {
+  for (const pair of s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean)) {
     const [id, value] = pair.split('=');
     const n = Number(value);
     if (!id || !(n > 0)) {
@@ -95,13 +101,19 @@ export const envSchema = z.object({
   CALIBRATION_MAX_BATCH: int(1, 65_536).default(32),
   REDIS_URL: z.string().url().optional(),
   /** This node's name in job records (default <hostname>-<pid>). */
-  NODE_ID: z.string().regex(/^[\w.:-]{1,128}$/, 'letters, digits, ".", ":", "-" or "_" (at most 128)').optional(),
+  NODE_ID: z
+    .string()
+    .regex(/^[\w.:-]{1,128}$/, 'letters, digits, ".", ":", "-" or "_" (at most 128)')
+    .optional(),
   /** Consume jobs from the Redis queue on this node (false: an API-only node that only enqueues). */
   JOBS_WORKER: bool.default(true),
   /** Jobs this node runs at once; 0 = the total capacity of its device pools. */
   JOBS_CONCURRENCY: int(0, 4096).default(0),
   /** Redis key prefix of the jobs queue, results and streams. */
-  JOBS_PREFIX: z.string().regex(/^[\w.-]{1,64}$/, 'letters, digits, ".", "-" or "_" (at most 64)').default('switchyard'),
+  JOBS_PREFIX: z
+    .string()
+    .regex(/^[\w.-]{1,64}$/, 'letters, digits, ".", "-" or "_" (at most 64)')
+    .default('switchyard'),
   /** How long finished jobs, their results and stream entries are kept, seconds. */
   JOBS_RESULT_TTL_S: int(1, 30 * 24 * 3600).default(3600),
   /** Bull lock duration: a node that stops renewing its job's lock for this long loses the job, ms. */

@@ -39,7 +39,11 @@ describe(loadConfig.name, () => {
 
   it('reads the dispatch and calibration options of the scheduler', () => {
     expect(loadConfig({}).scheduler).toMatchObject({ defaultPriorityLevel: 5, calibrationBudgetMs: 3000, calibrationMaxBatch: 32 });
-    const sut = loadConfig({ SWITCHYARD_DEFAULT_PRIORITY_LEVEL: '2', SWITCHYARD_CALIBRATION_BUDGET_MS: '800', SWITCHYARD_CALIBRATION_MAX_BATCH: '8' });
+    const sut = loadConfig({
+      SWITCHYARD_DEFAULT_PRIORITY_LEVEL: '2',
+      SWITCHYARD_CALIBRATION_BUDGET_MS: '800',
+      SWITCHYARD_CALIBRATION_MAX_BATCH: '8',
+    });
     expect(sut.scheduler).toMatchObject({ defaultPriorityLevel: 2, calibrationBudgetMs: 800, calibrationMaxBatch: 8 });
     expect(() => loadConfig({ SWITCHYARD_DEFAULT_PRIORITY_LEVEL: '0' })).toThrow('SWITCHYARD_DEFAULT_PRIORITY_LEVEL');
   });

@@ -11,7 +11,10 @@ const PREFIX = 'SWITCHYARD_';
  * Builds the typed config from a config file (SWITCHYARD_CONFIG_FILE), then the environment,
  * then explicit overrides (tests, benchmarks), validated in one pass.
  */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Record<string, string | number | boolean> = {}): SwitchyardConfig {
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  overrides: Record<string, string | number | boolean> = {},
+): SwitchyardConfig {
   const raw: Record<string, unknown> = {};
   const file = env[`${PREFIX}CONFIG_FILE`];
   if (file) Object.assign(raw, readConfigFile(file));

@@ -8,7 +8,13 @@ import { CUDA_LIBRARIES_MISSING } from './inventory/execution-provider-plan';
 import { FAKE_CPU, type FakeHost, fakeDeviceAdapters } from './testing/fake-device-adapters';
 
 const GiB = 2 ** 30;
-const H100: NvidiaGpuStatus = { index: 0, uuid: 'GPU-aaa', name: 'NVIDIA H100 80GB HBM3', driverVersion: '550.54.15', memoryTotalBytes: 80 * GiB };
+const H100: NvidiaGpuStatus = {
+  index: 0,
+  uuid: 'GPU-aaa',
+  name: 'NVIDIA H100 80GB HBM3',
+  driverVersion: '550.54.15',
+  memoryTotalBytes: 80 * GiB,
+};
 const A10: NvidiaGpuStatus = { index: 1, uuid: 'GPU-bbb', name: 'NVIDIA A10', driverVersion: '550.54.15', memoryTotalBytes: 23 * GiB };
 const WITH_CUDA_LIBS: OrtBackend[] = [
   { name: 'cpu', bundled: true, missingLibraries: [] },
@@ -22,7 +28,15 @@ const WITHOUT_CUDA_LIBS: OrtBackend[] = WITH_CUDA_LIBS.map((b) =>
 
 async function discover(host: FakeHost, env: Record<string, string> = {}) {
   const fakes = fakeDeviceAdapters(host);
-  const sut = new DeviceInventoryService(loadConfig(env), fakes.cpu, fakes.nvidia, fakes.backends, fakes.prober, fakes.npus, fakes.platform);
+  const sut = new DeviceInventoryService(
+    loadConfig(env),
+    fakes.cpu,
+    fakes.nvidia,
+    fakes.backends,
+    fakes.prober,
+    fakes.npus,
+    fakes.platform,
+  );
   await sut.onModuleInit();
   return { sut, probed: fakes.probed };
 }
@@ -47,7 +61,10 @@ describe(DeviceInventoryService.name, () => {
       },
     ]);
     expect(probed.sort()).toEqual(['cpu', 'webgpu']);
-    expect(sut.executionProviders().find((s) => s.ep === 'cuda')).toMatchObject({ applicable: false, reason: expect.stringContaining('no cuda EP') });
+    expect(sut.executionProviders().find((s) => s.ep === 'cuda')).toMatchObject({
+      applicable: false,
+      reason: expect.stringContaining('no cuda EP'),
+    });
   });
 
   it('lists a working WebGPU adapter as gpu:0 when there is no NVIDIA GPU', async () => {
@@ -62,13 +79,21 @@ describe(DeviceInventoryService.name, () => {
 
   it('marks the CPU unusable with the probe error when the cpu probe fails', async () => {
     const { sut } = await discover({ probes: { cpu: { ok: false, error: 'probe process was killed by SIGSEGV before answering' } } });
-    expect(sut.get('cpu:0')).toMatchObject({ usable: false, reason: 'cpu probe failed: probe process was killed by SIGSEGV before answering' });
+    expect(sut.get('cpu:0')).toMatchObject({
+      usable: false,
+      reason: 'cpu probe failed: probe process was killed by SIGSEGV before answering',
+    });
     expect(sut.usable()).toEqual([]);
   });
 
   it('still lists the CPU when systeminformation fails', async () => {
     const { sut } = await discover({ cpu: new Error('no /proc/cpuinfo'), probes: { cpu: {} } });
-    expect(sut.get('cpu:0')).toMatchObject({ name: 'CPU', vendor: 'unknown', usable: true, details: { inventoryError: 'no /proc/cpuinfo' } });
+    expect(sut.get('cpu:0')).toMatchObject({
+      name: 'CPU',
+      vendor: 'unknown',
+      usable: true,
+      details: { inventoryError: 'no /proc/cpuinfo' },
+    });
   });
 
   it('applies SWITCHYARD_DISABLED_DEVICES and SWITCHYARD_DEVICE_COSTS', async () => {
@@ -81,7 +106,11 @@ describe(DeviceInventoryService.name, () => {
 
   it('keeps the earlier reason of a disabled device that was unusable anyway', async () => {
     const { sut } = await discover({ probes: { cpu: { ok: false, error: 'boom' } } }, { SWITCHYARD_DISABLED_DEVICES: 'cpu:0' });
-    expect(sut.get('cpu:0')).toMatchObject({ usable: false, reason: DISABLED_REASON, details: { unusableReason: 'cpu probe failed: boom' } });
+    expect(sut.get('cpu:0')).toMatchObject({
+      usable: false,
+      reason: DISABLED_REASON,
+      details: { unusableReason: 'cpu probe failed: boom' },
+    });
   });
 
   it('lists one NVIDIA GPU once, served by WebGPU, when the CUDA libraries are not installed', async () => {
@@ -94,7 +123,13 @@ describe(DeviceInventoryService.name, () => {
       vendor: 'NVIDIA',
       name: 'NVIDIA H100 80GB HBM3',
       memoryBytes: 80 * GiB,
-      details: { uuid: 'GPU-aaa', cudaDeviceId: 0, ordinal: 0, alternativeExecutionProviders: [], executionProviders: { cuda: CUDA_LIBRARIES_MISSING } },
+      details: {
+        uuid: 'GPU-aaa',
+        cudaDeviceId: 0,
+        ordinal: 0,
+        alternativeExecutionProviders: [],
+        executionProviders: { cuda: CUDA_LIBRARIES_MISSING },
+      },
     });
     expect(probed.sort()).toEqual(['cpu', 'webgpu']);
   });
@@ -105,7 +140,11 @@ describe(DeviceInventoryService.name, () => {
       backends: WITH_CUDA_LIBS,
       probes: { cpu: {}, webgpu: {}, 'cuda:0': {}, 'tensorrt:0': {} },
     });
-    expect(sut.get('gpu:0')).toMatchObject({ executionProvider: 'tensorrt', usable: true, details: { alternativeExecutionProviders: ['cuda', 'webgpu'] } });
+    expect(sut.get('gpu:0')).toMatchObject({
+      executionProvider: 'tensorrt',
+      usable: true,
+      details: { alternativeExecutionProviders: ['cuda', 'webgpu'] },
+    });
     expect(sut.list()).toHaveLength(2);
     expect(probed.sort()).toEqual(['cpu', 'cuda:0', 'tensorrt:0', 'webgpu']);
   });
@@ -164,7 +203,11 @@ describe(DeviceInventoryService.name, () => {
       ['npu:0', null, false, "Intel NPUs are served by ORT's OpenVINO execution provider, which onnxruntime-node does not include"],
       ['npu:1', null, false, 'no onnxruntime execution provider is known for the habanalabs driver'],
     ]);
-    expect(sut.get('npu:0')).toMatchObject({ vendor: 'Intel', name: 'Intel NPU', details: { servedBy: 'OpenVINO', pciDeviceId: '0x7d1d' } });
+    expect(sut.get('npu:0')).toMatchObject({
+      vendor: 'Intel',
+      name: 'Intel NPU',
+      details: { servedBy: 'OpenVINO', pciDeviceId: '0x7d1d' },
+    });
     expect(sut.get('npu:1')).toMatchObject({ vendor: 'Habana Labs', name: 'habanalabs accelerator' });
   });
 
@@ -174,7 +217,11 @@ describe(DeviceInventoryService.name, () => {
       { name: 'webgpu', bundled: true, missingLibraries: [] },
       { name: 'coreml', bundled: true, missingLibraries: [] },
     ];
-    const { sut, probed } = await discover({ platform: { platform: 'darwin', arch: 'arm64' }, backends, probes: { cpu: {}, webgpu: {}, coreml: {} } });
+    const { sut, probed } = await discover({
+      platform: { platform: 'darwin', arch: 'arm64' },
+      backends,
+      probes: { cpu: {}, webgpu: {}, coreml: {} },
+    });
     expect(sut.list().map(summary)).toEqual([
       ['cpu:0', 'cpu', true, undefined],
       ['gpu:0', 'webgpu', true, undefined],
@@ -185,7 +232,11 @@ describe(DeviceInventoryService.name, () => {
   });
 
   it('lists a Qualcomm NPU on Linux with FastRPC nodes, unusable when this build has no QNN EP', async () => {
-    const { sut, probed } = await discover({ platform: { platform: 'linux', arch: 'arm64' }, fastRpc: ['fastrpc-cdsp'], probes: { cpu: {} } });
+    const { sut, probed } = await discover({
+      platform: { platform: 'linux', arch: 'arm64' },
+      fastRpc: ['fastrpc-cdsp'],
+      probes: { cpu: {} },
+    });
     expect(sut.get('npu:0')).toMatchObject({
       vendor: 'Qualcomm',
       executionProvider: 'qnn',

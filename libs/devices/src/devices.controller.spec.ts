@@ -49,7 +49,12 @@ describe(DevicesController.name, () => {
 
     const webgpu = body.executionProviders.find((s) => s.ep === 'webgpu');
     if (!availableOrSkip('webgpu', !!webgpu?.probe?.ok, `webgpu probe: ${webgpu?.probe?.error ?? webgpu?.reason}`)) return;
-    expect(body.devices.find((d) => d.executionProvider === 'webgpu')).toMatchObject({ id: 'gpu:0', kind: 'gpu', usable: true, costWeight: 1 });
+    expect(body.devices.find((d) => d.executionProvider === 'webgpu')).toMatchObject({
+      id: 'gpu:0',
+      kind: 'gpu',
+      usable: true,
+      costWeight: 1,
+    });
   }, 120_000);
 
   it('serves a disabled device as unusable with the reason', async () => {

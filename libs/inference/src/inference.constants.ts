@@ -2,6 +2,13 @@
 export const DEFAULT_MAX_TENSOR_ELEMENTS = 1 << 26;
 
 /** Protocol extensions this server implements, as GET /v2 lists them. */
-export const SERVER_EXTENSIONS = ['binary_tensor_data', 'model_repository', 'model_configuration', 'schedule_policy', 'parameters', 'statistics'];
+export const SERVER_EXTENSIONS = [
+  'binary_tensor_data',
+  'model_repository',
+  'model_configuration',
+  'schedule_policy',
+  'parameters',
+  'statistics',
+];
 
 export const SERVER_NAME = 'switchyard';

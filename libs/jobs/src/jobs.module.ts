@@ -26,6 +26,7 @@ import { SqliteResultStreams } from './sqlite/sqlite-result-streams.adapter';
 import { SqliteStoreLifecycleService } from './sqlite/sqlite-store-lifecycle.service';
 import { JobsStreamGateway } from './stream/jobs-stream.gateway';
 import { JobRequestValidator } from './submission/job-request.validator';
+import type { JobPayload } from './interfaces/job-payload.interface';
 
 const QUEUE = getQueueToken(JOBS_QUEUE);
 
@@ -34,9 +35,13 @@ const redisProviders: Provider[] = [
   {
     provide: JOB_STORE,
     inject: [QUEUE, SWITCHYARD_CONFIG],
-    useFactory: (queue: Queue, config: SwitchyardConfig) => {
+    useFactory: (queue: Queue<JobPayload>, config: SwitchyardConfig) => {
       const j = config.jobs;
-      const outcomes = new JobOutcomeStore(queue.client, { prefix: j.prefix, resultTtlSeconds: j.resultTtlSeconds, streamMaxLength: j.streamMaxLength });
+      const outcomes = new JobOutcomeStore(queue.client, {
+        prefix: j.prefix,
+        resultTtlSeconds: j.resultTtlSeconds,
+        streamMaxLength: j.streamMaxLength,
+      });
       return new BullJobStore(queue, outcomes, new IdempotencyKeys(queue.client, j.prefix, j.resultTtlSeconds));
     },
   },
@@ -53,11 +58,16 @@ const redisProviders: Provider[] = [
 
 /** The embedded store of a single node: one SQLite file under SWITCHYARD_DATA_DIR. */
 const sqliteProviders: Provider[] = [
-  { provide: SqliteJobsDatabase, inject: [SWITCHYARD_CONFIG], useFactory: (config: SwitchyardConfig) => new SqliteJobsDatabase(config.jobs.dataDir) },
+  {
+    provide: SqliteJobsDatabase,
+    inject: [SWITCHYARD_CONFIG],
+    useFactory: (config: SwitchyardConfig) => new SqliteJobsDatabase(config.jobs.dataDir),
+  },
   {
     provide: SqliteJobStore,
     inject: [SqliteJobsDatabase, SWITCHYARD_CONFIG],
-    useFactory: (db: SqliteJobsDatabase, config: SwitchyardConfig) => new SqliteJobStore(db, { attempts: config.jobs.attempts, ttlMs: config.jobs.resultTtlSeconds * 1000 }),
+    useFactory: (db: SqliteJobsDatabase, config: SwitchyardConfig) =>
+      new SqliteJobStore(db, { attempts: config.jobs.attempts, ttlMs: config.jobs.resultTtlSeconds * 1000 }),
   },
   { provide: JOB_STORE, useExisting: SqliteJobStore },
   {

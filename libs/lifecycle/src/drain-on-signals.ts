@@ -14,13 +14,15 @@ export function drainOnSignals(app: INestApplication, signals: NodeJS.Signals[] 
   const onSignal = (signal: NodeJS.Signals): void => {
     if (started) return drain.hurry();
     started = true;
-    drain.shutdown(signal, () => app.close()).then(
-      () => process.exit(0),
-      (err: unknown) => {
-        console.error(err);
-        process.exit(1);
-      },
-    );
+    drain
+      .shutdown(signal, () => app.close())
+      .then(
+        () => process.exit(0),
+        (err: unknown) => {
+          console.error(err);
+          process.exit(1);
+        },
+      );
   };
   for (const signal of signals) process.on(signal, onSignal);
 }

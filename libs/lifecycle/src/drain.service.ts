@@ -53,7 +53,9 @@ export class DrainService {
     const { drainGraceMs, exitTimeoutMs } = this.config.shutdown;
     const deadline = startedAt + exitTimeoutMs;
     this.serving.startDraining();
-    this.logger.log(`${reason}: draining; readiness is 503, new inference requests are taken for ${drainGraceMs} ms more, work in hand gets ${exitTimeoutMs} ms`);
+    this.logger.log(
+      `${reason}: draining; readiness is 503, new inference requests are taken for ${drainGraceMs} ms more, work in hand gets ${exitTimeoutMs} ms`,
+    );
     const jobsStopped = this.jobsConsumer()?.stop(exitTimeoutMs) ?? Promise.resolve();
 
     await this.waitUntil(() => false, Math.min(startedAt + drainGraceMs, deadline));
@@ -63,7 +65,9 @@ export class DrainService {
     const finished = await this.waitUntil(() => this.idle(), deadline);
     const left = this.pending();
     if (!finished) {
-      this.logger.warn(`${left.requests} request(s) and ${left.queuedJobs} queued / ${left.runningTasks} running task(s) not done ${Date.now() - startedAt} ms after ${reason}: answering them 503 and exiting`);
+      this.logger.warn(
+        `${left.requests} request(s) and ${left.queuedJobs} queued / ${left.runningTasks} running task(s) not done ${Date.now() - startedAt} ms after ${reason}: answering them 503 and exiting`,
+      );
       this.serving.abandonWaiting();
     }
     await jobsStopped;
@@ -71,7 +75,9 @@ export class DrainService {
     const closed = await Promise.race([close().then(() => true), delay(CLOSE_MS).then(() => false)]);
     if (!closed) this.logger.warn(`the app did not close within ${CLOSE_MS} ms: exiting anyway`);
     const report: DrainReport = { reason, finished, abandonedRequests: finished ? 0 : left.requests, closed, ms: Date.now() - startedAt };
-    this.logger.log(`drained in ${report.ms} ms (${finished ? 'all work finished' : `${report.abandonedRequests} request(s) answered 503`})`);
+    this.logger.log(
+      `drained in ${report.ms} ms (${finished ? 'all work finished' : `${report.abandonedRequests} request(s) answered 503`})`,
+    );
     return report;
   }
 

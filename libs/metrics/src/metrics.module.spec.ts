@@ -9,8 +9,28 @@ import type { StatsSnapshot } from './interfaces/stats-snapshot.interface';
 import { MetricsModule } from './metrics.module';
 import { parseExposition, sampleSum, sampleValue } from './testing/parse-exposition';
 
-const cpu: DeviceInfo = { id: 'cpu:0', kind: 'cpu', vendor: 'GenuineIntel', name: 'Test CPU', executionProvider: 'cpu', usable: true, costWeight: 1, details: {}, memoryBytes: 8 * 2 ** 30 };
-const npu: DeviceInfo = { id: 'npu:0', kind: 'npu', vendor: 'Intel', name: 'NPU', executionProvider: null, usable: false, reason: 'no EP', costWeight: 1, details: {} };
+const cpu: DeviceInfo = {
+  id: 'cpu:0',
+  kind: 'cpu',
+  vendor: 'GenuineIntel',
+  name: 'Test CPU',
+  executionProvider: 'cpu',
+  usable: true,
+  costWeight: 1,
+  details: {},
+  memoryBytes: 8 * 2 ** 30,
+};
+const npu: DeviceInfo = {
+  id: 'npu:0',
+  kind: 'npu',
+  vendor: 'Intel',
+  name: 'NPU',
+  executionProvider: null,
+  usable: false,
+  reason: 'no EP',
+  costWeight: 1,
+  details: {},
+};
 
 /** The devices lib's inventory is not part of this lib; a fixed list stands in for its list(). */
 class FixedInventory {
@@ -138,7 +158,14 @@ describe(MetricsModule.name, () => {
     const stats = res.json<StatsSnapshot>();
     expect(stats.devices.map((d) => d.id)).toEqual(['cpu:0', 'npu:0']);
     const cpuView = stats.devices.find((d) => d.id === 'cpu:0')!;
-    expect(cpuView).toMatchObject({ kind: 'cpu', executionProvider: 'cpu', usable: true, completedTotal: 2, errorsTotal: 1, utilizationSource: 'busy-ratio' });
+    expect(cpuView).toMatchObject({
+      kind: 'cpu',
+      executionProvider: 'cpu',
+      usable: true,
+      completedTotal: 2,
+      errorsTotal: 1,
+      utilizationSource: 'busy-ratio',
+    });
     // Three jobs of 0.5, 40 and 3 ms in the 10 s window.
     expect(cpuView.throughputPerSecond).toBeCloseTo(0.3, 10);
     expect(cpuView.latencyMs).toEqual({ p50: 3, p99: 40 });

@@ -11,7 +11,13 @@ import { StatsController } from './controllers/stats.controller';
 import type { MetricsModuleOptions, SourceBinding } from './interfaces/metrics-module-options.interface';
 import { DeviceDirectory } from './labels/device-directory.service';
 import { EventMetricsListener } from './listeners/event-metrics.listener';
-import { METRICS_DEVICE_SOURCE, METRICS_GPU_TELEMETRY, METRICS_HOST_TELEMETRY, METRICS_POOL_SOURCE, METRICS_SCHEDULER_SOURCE } from './metrics.tokens';
+import {
+  METRICS_DEVICE_SOURCE,
+  METRICS_GPU_TELEMETRY,
+  METRICS_HOST_TELEMETRY,
+  METRICS_POOL_SOURCE,
+  METRICS_SCHEDULER_SOURCE,
+} from './metrics.tokens';
 import { MetricsService } from './registry/metrics.service';
 import { SchedulerStateAdapter } from './stats/scheduler-state.adapter';
 import { StatsService } from './stats/stats.service';

@@ -22,7 +22,9 @@ export class RuntimeService implements OnModuleInit, OnApplicationShutdown {
         await pool.start();
         this.byDevice.set(device.id, pool);
         const s = pool.stats();
-        this.logger.log(`${device.id}: capacity ${s.capacity} task(s) on ${s.workers} worker(s), ${s.isolation} isolation, EP ${device.executionProvider}`);
+        this.logger.log(
+          `${device.id}: capacity ${s.capacity} task(s) on ${s.workers} worker(s), ${s.isolation} isolation, EP ${device.executionProvider}`,
+        );
       } catch (err) {
         this.logger.error(`${device.id}: its pool failed to start and the device is left out: ${(err as Error).message}`);
       }

@@ -48,7 +48,10 @@ describe(SchedulerService.name, () => {
 
   beforeAll(async () => {
     // no queue delay: the manual clock does not move unless a test moves it
-    served = await demoServedModel(root, 'mlp_tiny', { devices: ['cpu:0', 'cpu:1'], configPatch: { dynamic_batching: { max_queue_delay_microseconds: 0 } } });
+    served = await demoServedModel(root, 'mlp_tiny', {
+      devices: ['cpu:0', 'cpu:1'],
+      configPatch: { dynamic_batching: { max_queue_delay_microseconds: 0 } },
+    });
   });
 
   beforeEach(async () => {
@@ -63,7 +66,17 @@ describe(SchedulerService.name, () => {
     health = new DeviceHealthService(config, events);
     const models = { list: () => [served.model] } as unknown as ModelRepositoryService;
     const prober = new DeviceProber(config, runtime, models, estimator, health, clock);
-    sut = new SchedulerService(config, runtime, new PolicyRegistry(DEFAULT_POLICY_FACTORIES), new SchedulingFramework(), estimator, events, clock, health, prober);
+    sut = new SchedulerService(
+      config,
+      runtime,
+      new PolicyRegistry(DEFAULT_POLICY_FACTORIES),
+      new SchedulingFramework(),
+      estimator,
+      events,
+      clock,
+      health,
+      prober,
+    );
     sut.onModuleInit();
   });
 
@@ -174,7 +187,9 @@ describe(SchedulerService.name, () => {
     events.on('job.rejected', (e) => rejected.push(e));
     const error = await sut.submit(mlpJob(served.model, 1, clock.now(), { timeoutMs: 20 }).job).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OverloadedError);
-    expect((error as Error).message).toMatch(/^no device can finish mlp_tiny@1 within its timeout of 20 ms: cpu:0: cannot meet deadline: predicted 45\.0 ms > 20\.0 ms left; cpu:1: cannot meet deadline/);
+    expect((error as Error).message).toMatch(
+      /^no device can finish mlp_tiny@1 within its timeout of 20 ms: cpu:0: cannot meet deadline: predicted 45\.0 ms > 20\.0 ms left; cpu:1: cannot meet deadline/,
+    );
     expect((error as OverloadedError).retryAfterSeconds).toBe(1);
     expect(rejected).toEqual([{ model: 'mlp_tiny@1', reason: 'deadline' }]);
     expect(fast.runs.length + slow.runs.length).toBe(0);
@@ -272,7 +287,10 @@ describe(SchedulerService.name, () => {
       const outcome = await sut.submit(job);
       expect(outcome).toMatchObject({ attempts: 2, retriedFrom: 'cpu:0', decision: { deviceId: 'cpu:1' } });
       expect(maxRelativeError(new Float32Array(outcome.outputs[0].data), mlpTinyReference(values, 2))).toBeLessThan(1e-5);
-      expect(health.get('cpu:0')).toMatchObject({ state: 'degraded', reason: 'a run failed: inference on cpu:0 failed: injected device error' });
+      expect(health.get('cpu:0')).toMatchObject({
+        state: 'degraded',
+        reason: 'a run failed: inference on cpu:0 failed: injected device error',
+      });
       expect(health.get('cpu:1').state).toBe('healthy');
     });
 
@@ -329,7 +347,9 @@ describe(SchedulerService.name, () => {
       expect(moved).toMatchObject({ attempts: 2, retriedFrom: 'cpu:0', decision: { deviceId: 'cpu:1' } });
       expect(maxRelativeError(new Float32Array(ran.outputs[0].data), mlpTinyReference(runningJob.values, 1))).toBeLessThan(1e-5);
       expect(health.get('cpu:0')).toMatchObject({ state: 'quarantined' });
-      expect(health.get('cpu:0').reason).toMatch(/^the run on cpu:0 was abandoned as hung \(no answer after 1000 ms \(predicted 22\.5 ms\)\)/);
+      expect(health.get('cpu:0').reason).toMatch(
+        /^the run on cpu:0 was abandoned as hung \(no answer after 1000 ms \(predicted 22\.5 ms\)\)/,
+      );
       // no new work for it, not even a pinned job; the model stays servable on cpu:1
       const next = await sut.submit(mlpJob(served.model, 1, clock.now()).job);
       expect(next.decision.deviceId).toBe('cpu:1');

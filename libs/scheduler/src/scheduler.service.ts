@@ -76,7 +76,9 @@ export class SchedulerService implements OnModuleInit, OnApplicationShutdown {
         this.prober.schedule(deviceId);
       }),
       // a worker or pool process that died, even with no job in it, is a crash of its device
-      this.events.on('worker.restarted', ({ deviceId, reason }) => this.health.report(deviceId, 'crashed', `a worker of ${deviceId} died: ${reason}`)),
+      this.events.on('worker.restarted', ({ deviceId, reason }) =>
+        this.health.report(deviceId, 'crashed', `a worker of ${deviceId} died: ${reason}`),
+      ),
     );
   }
 
@@ -101,7 +103,8 @@ export class SchedulerService implements OnModuleInit, OnApplicationShutdown {
         const done = await this.withinDeadline(outcome, job, deadlineAt, deviceId);
         if (!first) return done;
         // the retry worked: the first device was at fault when the job had its run to itself
-        if (first.error instanceof RunFailedError && first.error.alone && failures === 1) this.health.report(first.deviceId, 'error', first.error.message);
+        if (first.error instanceof RunFailedError && first.error.alone && failures === 1)
+          this.health.report(first.deviceId, 'error', first.error.message);
         return { ...done, attempts: attempt, retriedFrom: first.deviceId };
       } catch (err) {
         const left = deadlineAt === undefined ? Infinity : deadlineAt - this.clock.now();
@@ -132,7 +135,11 @@ export class SchedulerService implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** Places the job (never on a device in `exclude`) and queues it there. */
-  private placeAndEnqueue(job: InferenceJob, deadlineAt: number | undefined, exclude: ReadonlySet<string>): { deviceId: string; outcome: Promise<JobOutcome> } {
+  private placeAndEnqueue(
+    job: InferenceJob,
+    deadlineAt: number | undefined,
+    exclude: ReadonlySet<string>,
+  ): { deviceId: string; outcome: Promise<JobOutcome> } {
     const { decision, decidedAt, decisionUs } = this.place(job, deadlineAt, exclude);
     const record = this.decisions.add({
       at: new Date().toISOString(),
@@ -166,11 +173,17 @@ export class SchedulerService implements OnModuleInit, OnApplicationShutdown {
    * The job's outcome, or a 504 at its deadline when its run is still going (the run is left to
    * finish or to hit its bound; its result is dropped).
    */
-  private withinDeadline(outcome: Promise<JobOutcome>, job: InferenceJob, deadlineAt: number | undefined, deviceId: string): Promise<JobOutcome> {
+  private withinDeadline(
+    outcome: Promise<JobOutcome>,
+    job: InferenceJob,
+    deadlineAt: number | undefined,
+    deviceId: string,
+  ): Promise<JobOutcome> {
     if (deadlineAt === undefined) return outcome;
     return new Promise<JobOutcome>((resolve, reject) => {
       const timer = this.clock.setTimer(
-        () => reject(new DeadlineExceededError(`no answer within its timeout of ${job.timeoutMs} ms: its run on ${deviceId} is still going`)),
+        () =>
+          reject(new DeadlineExceededError(`no answer within its timeout of ${job.timeoutMs} ms: its run on ${deviceId} is still going`)),
         Math.max(0, deadlineAt - this.clock.now()),
       );
       outcome.then(resolve, reject).finally(() => this.clock.clearTimer(timer));
@@ -193,7 +206,11 @@ export class SchedulerService implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** Runs the policy on a snapshot of the devices; throws the typed refusals. */
-  private place(job: InferenceJob, deadlineAt: number | undefined, exclude: ReadonlySet<string>): { decision: PlacementDecision; decidedAt: number; decisionUs: number } {
+  private place(
+    job: InferenceJob,
+    deadlineAt: number | undefined,
+    exclude: ReadonlySet<string>,
+  ): { decision: PlacementDecision; decidedAt: number; decisionUs: number } {
     const started = performance.now();
     const policy = this.policies.get(job.policy ?? this.config.scheduler.policy);
     const now = this.clock.now();
@@ -247,7 +264,12 @@ export class SchedulerService implements OnModuleInit, OnApplicationShutdown {
     }
     const open = pool.filter((d) => d.queuedJobs < this.config.scheduler.maxQueuedPerDevice);
     if (open.length === 0) {
-      this.refuse(job, 'overload', `queues are full (${this.config.scheduler.maxQueuedPerDevice} jobs) on ${pool.map((d) => d.deviceId).join(', ')}`, pool);
+      this.refuse(
+        job,
+        'overload',
+        `queues are full (${this.config.scheduler.maxQueuedPerDevice} jobs) on ${pool.map((d) => d.deviceId).join(', ')}`,
+        pool,
+      );
     }
     return open;
   }

@@ -49,7 +49,7 @@ export class CoreShare<T> {
   takeDone(now: number): T[] {
     this.advance(now);
     const done: T[] = [];
-    for (let i = 0; i < this.tasks.length; ) {
+    for (let i = 0; i < this.tasks.length;) {
       const t = this.tasks[i];
       if (t.remaining <= 1e-9 * Math.max(1, now)) {
         done.push(t.payload);
@@ -68,7 +68,8 @@ export class CoreShare<T> {
   private rerate(): void {
     const running = new Map<number, number>();
     for (const t of this.tasks) if (t.device >= 0) running.set(t.device, (running.get(t.device) ?? 0) + 1);
-    const deviceRate = (t: SharedTask<T>) => (t.device < 0 ? 1 : Math.min(1, (this.parallel[t.device] ?? Infinity) / running.get(t.device)!));
+    const deviceRate = (t: SharedTask<T>) =>
+      t.device < 0 ? 1 : Math.min(1, (this.parallel[t.device] ?? Infinity) / running.get(t.device)!);
     let demand = 0;
     for (const t of this.tasks) demand += t.cores * deviceRate(t);
     const hostRate = this.cores !== undefined && demand > this.cores ? this.cores / demand : 1;

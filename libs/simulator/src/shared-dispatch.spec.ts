@@ -9,7 +9,8 @@ const device = (id: string, ms: Record<string, number>, extra: Partial<SimDevice
   ...extra,
 });
 
-const run = (config: SimulationConfig) => new Simulator(config).run({ policy: adaptivePolicy, estimator: new EwmaServiceTimeEstimator(), wallClock: () => 0 });
+const run = (config: SimulationConfig) =>
+  new Simulator(config).run({ policy: adaptivePolicy, estimator: new EwmaServiceTimeEstimator(), wallClock: () => 0 });
 
 /** What the simulator now shares with the dispatcher: priorities, expiry, queue delay, calibration. */
 describe('Simulator with the dispatcher planning code', () => {

@@ -51,7 +51,12 @@ export class SimDevice {
     estimator: ServiceTimeEstimator,
   ) {
     this.capacity = spec.capacity ?? 1;
-    this.loadSource = { running: this.running, queues: this.queues, serviceMs: predictMs, estimator: deviceEstimatorVersion(estimator, spec.id) };
+    this.loadSource = {
+      running: this.running,
+      queues: this.queues,
+      serviceMs: predictMs,
+      estimator: deviceEstimatorVersion(estimator, spec.id),
+    };
     this.idleSlots = Array.from({ length: this.capacity }, () => undefined);
     this.snapshot = {
       deviceId: spec.id,

@@ -59,8 +59,6 @@ describe(solveLinearProgram.name, () => {
   });
 
   it('refuses a negative bound (its origin is not feasible)', () => {
-    expect(() => solveLinearProgram({ objective: [1], constraints: [{ coefficients: [-1], bound: -1 }] })).toThrow(
-      'bound must be >= 0',
-    );
+    expect(() => solveLinearProgram({ objective: [1], constraints: [{ coefficients: [-1], bound: -1 }] })).toThrow('bound must be >= 0');
   });
 });

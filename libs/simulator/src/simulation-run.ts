@@ -68,7 +68,11 @@ export class SimulationRun {
     const batchingOf = (modelKey: string): BatchingSettings => {
       let b = batching.get(modelKey);
       if (!b) {
-        b = { maxBatchSize: config.maxBatchSize?.[modelKey] ?? 0, maxQueueDelayMs: config.maxQueueDelayMs?.[modelKey] ?? 0, preferredBatchSizes: [] };
+        b = {
+          maxBatchSize: config.maxBatchSize?.[modelKey] ?? 0,
+          maxQueueDelayMs: config.maxQueueDelayMs?.[modelKey] ?? 0,
+          preferredBatchSizes: [],
+        };
         batching.set(modelKey, b);
       }
       return b;
@@ -76,7 +80,8 @@ export class SimulationRun {
     const ids = config.devices.map((d) => d.id);
     // production's rule for a pair not known yet (the slowest known device's estimate)
     this.devices = config.devices.map(
-      (spec, i) => new SimDevice(spec, i, batchingOf, (modelKey, rows) => predictServiceMs(estimator, modelKey, spec.id, rows, ids), estimator),
+      (spec, i) =>
+        new SimDevice(spec, i, batchingOf, (modelKey, rows) => predictServiceMs(estimator, modelKey, spec.id, rows, ids), estimator),
     );
     this.snapshots = this.devices.map((d) => d.snapshot);
     // Shared progress only where something is shared: host cores, or a device's speed among its runs.
@@ -142,7 +147,11 @@ export class SimulationRun {
     let runs = 0;
     const seen = new Set<number>();
     const sizes = sweepSizes(c.modelMaxBatch?.[model] ?? this.config.maxBatchSize?.[model] ?? 0, c.maxBatch ?? 32);
-    const sweep = calibrationSweep(sizes, { budgetMs: c.budgetMs ?? 3000, maxBatch: c.maxBatch ?? 32, repeats: c.repeats, warmupRuns: c.warmupRuns }, () => elapsed);
+    const sweep = calibrationSweep(
+      sizes,
+      { budgetMs: c.budgetMs ?? 3000, maxBatch: c.maxBatch ?? 32, repeats: c.repeats, warmupRuns: c.warmupRuns },
+      () => elapsed,
+    );
     let step = sweep.next();
     while (!step.done) {
       const b = step.value;
@@ -181,7 +190,8 @@ export class SimulationRun {
     this.hostBusy = work !== undefined;
     if (!work) return;
     const host = this.config.host!;
-    const ms = work.kind === 'admit' ? host.perJobMs + (host.perKiBMs ?? 0) * (this.config.classes[work.job.classIndex].kib ?? 0) : host.perRunMs;
+    const ms =
+      work.kind === 'admit' ? host.perJobMs + (host.perKiBMs ?? 0) * (this.config.classes[work.job.classIndex].kib ?? 0) : host.perRunMs;
     this.occupy(ms, -1, 1, { kind: 'host', work });
   }
 

@@ -35,7 +35,14 @@ describe(Simulator.name, () => {
   });
 
   it('closed loop obeys Little: clients = throughput x (latency + think time)', () => {
-    const sut = run(base({ devices: [linearDevice('cpu:0', 10, 0, { capacity: 2, noise: 0.3 })], arrival: { kind: 'closed', clients: 5, thinkMs: 20 }, warmupMs: 1000, durationMs: 60_000 }));
+    const sut = run(
+      base({
+        devices: [linearDevice('cpu:0', 10, 0, { capacity: 2, noise: 0.3 })],
+        arrival: { kind: 'closed', clients: 5, thinkMs: 20 },
+        warmupMs: 1000,
+        durationMs: 60_000,
+      }),
+    );
     const littles = (sut.throughputJobsPerSecond / 1000) * (sut.latencyMs.mean + 20);
     expect(littles).toBeCloseTo(5, 1);
   });
@@ -46,28 +53,57 @@ describe(Simulator.name, () => {
     expect(one.latencyMs.p50).toBeCloseTo(11.5, 6);
     expect(one.throughputJobsPerSecond).toBeCloseTo(1000 / 11.5, 0);
     // 8 clients on an 8-slot 1 ms device: the thread (0.25 + 0.25 ms per job) allows 2000 jobs/s
-    const many = run(base({ devices: [linearDevice('cpu:0', 1, 0, { capacity: 8 })], arrival: { kind: 'closed', clients: 8 }, host: { perJobMs: 0.25, perRunMs: 0.25 }, warmupMs: 1000 }));
+    const many = run(
+      base({
+        devices: [linearDevice('cpu:0', 1, 0, { capacity: 8 })],
+        arrival: { kind: 'closed', clients: 8 },
+        host: { perJobMs: 0.25, perRunMs: 0.25 },
+        warmupMs: 1000,
+      }),
+    );
     expect(many.throughputJobsPerSecond).toBeCloseTo(2000, -1);
     // merging queued jobs shares the per-run cost: more than 2000 jobs/s, at most 1/perJobMs
-    const merged = run(base({ devices: [linearDevice('cpu:0', 1, 0)], arrival: { kind: 'closed', clients: 8 }, host: { perJobMs: 0.25, perRunMs: 0.25 }, maxBatchSize: { m: 8 }, warmupMs: 1000 }));
+    const merged = run(
+      base({
+        devices: [linearDevice('cpu:0', 1, 0)],
+        arrival: { kind: 'closed', clients: 8 },
+        host: { perJobMs: 0.25, perRunMs: 0.25 },
+        maxBatchSize: { m: 8 },
+        warmupMs: 1000,
+      }),
+    );
     expect(merged.throughputJobsPerSecond).toBeGreaterThan(2500);
     expect(merged.throughputJobsPerSecond).toBeLessThanOrEqual(4000 + 1e-6);
   });
 
   it('runs that share the host cores slow each other down; work on a device that uses none does not', () => {
     // 2 clients on a 2-slot 10 ms CPU device whose runs take a core each, on a 1-core host: 100 jobs/s, 20 ms each
-    const shared = run(base({ devices: [linearDevice('cpu:0', 10, 0, { capacity: 2, hostCores: 1 })], arrival: { kind: 'closed', clients: 2 }, host: { perJobMs: 0, perRunMs: 0, cores: 1 } }));
+    const shared = run(
+      base({
+        devices: [linearDevice('cpu:0', 10, 0, { capacity: 2, hostCores: 1 })],
+        arrival: { kind: 'closed', clients: 2 },
+        host: { perJobMs: 0, perRunMs: 0, cores: 1 },
+      }),
+    );
     expect(shared.throughputJobsPerSecond).toBeCloseTo(100, 0);
     expect(shared.latencyMs.p50).toBeCloseTo(20, 6);
     expect(shared.devices[0].utilisation).toBeCloseTo(1, 2);
     // the same without hostCores (a real GPU): 200 jobs/s
-    const apart = run(base({ devices: [linearDevice('gpu:0', 10, 0, { capacity: 2 })], arrival: { kind: 'closed', clients: 2 }, host: { perJobMs: 0, perRunMs: 0, cores: 1 } }));
+    const apart = run(
+      base({
+        devices: [linearDevice('gpu:0', 10, 0, { capacity: 2 })],
+        arrival: { kind: 'closed', clients: 2 },
+        host: { perJobMs: 0, perRunMs: 0, cores: 1 },
+      }),
+    );
     expect(apart.throughputJobsPerSecond).toBeCloseTo(200, 0);
   });
 
   it('a device that overlaps more runs than it runs at once shares its speed among them', () => {
     // a GPU worker taking 2 tasks on one queue: 2 clients, each run at half speed, 100 jobs/s
-    const sut = run(base({ devices: [linearDevice('gpu:0', 10, 0, { capacity: 2, parallel: 1 })], arrival: { kind: 'closed', clients: 2 } }));
+    const sut = run(
+      base({ devices: [linearDevice('gpu:0', 10, 0, { capacity: 2, parallel: 1 })], arrival: { kind: 'closed', clients: 2 } }),
+    );
     expect(sut.throughputJobsPerSecond).toBeCloseTo(100, 0);
     expect(sut.latencyMs.p50).toBeCloseTo(20, 6);
     expect(() => run(base({ devices: [linearDevice('gpu:0', 10, 0, { capacity: 2, parallel: 0 })] }))).toThrow(SimulationConfigError);
@@ -81,7 +117,7 @@ describe(Simulator.name, () => {
     // Poisson at 50/s on a 10 ms server: rho = 0.5, mean wait = rho / (2 mu (1 - rho)) = 5 ms
     const sut = run(base({ arrival: { kind: 'open', ratePerSecond: 50 }, durationMs: 400_000, warmupMs: 1000 }));
     const rho = 50 / 100;
-    const reference = 10 + (rho / (2 * 0.1 * (1 - rho)));
+    const reference = 10 + rho / (2 * 0.1 * (1 - rho));
     expect(Math.abs(sut.latencyMs.mean - reference) / reference).toBeLessThan(0.05);
     expect(Math.abs(sut.throughputJobsPerSecond - 50) / 50).toBeLessThan(0.03);
   });
@@ -111,7 +147,9 @@ describe(Simulator.name, () => {
   });
 
   it('refuses jobs up front when no device can meet their deadline', () => {
-    const sut = run(base({ classes: [{ modelKey: 'm', batchSize: 1, share: 1, timeoutMs: 5 }], calibration: { mode: 'oracle', batchSizes: [1] } }));
+    const sut = run(
+      base({ classes: [{ modelKey: 'm', batchSize: 1, share: 1, timeoutMs: 5 }], calibration: { mode: 'oracle', batchSizes: [1] } }),
+    );
     expect(sut.jobs).toBe(0);
     expect(sut.rejected).toBeGreaterThan(1000);
   });

@@ -46,12 +46,14 @@ function validate(c: SimulationConfig): void {
     if (!((d.costWeight ?? 1) >= 0)) fail(`devices[${d.id}].costWeight must be >= 0`);
     if (!((d.noise ?? 0) >= 0)) fail(`devices[${d.id}].noise must be >= 0`);
   }
-  if (c.host && !(c.host.perJobMs >= 0 && c.host.perRunMs >= 0 && (c.host.perKiBMs ?? 0) >= 0)) fail('host.perJobMs, perRunMs and perKiBMs must be >= 0');
+  if (c.host && !(c.host.perJobMs >= 0 && c.host.perRunMs >= 0 && (c.host.perKiBMs ?? 0) >= 0))
+    fail('host.perJobMs, perRunMs and perKiBMs must be >= 0');
   for (const d of c.devices) if (!((d.switchMs ?? 0) >= 0)) fail(`devices[${d.id}].switchMs must be >= 0`);
   if (c.host?.cores !== undefined && !(c.host.cores > 0)) fail('host.cores must be > 0');
   for (const d of c.devices) {
     if (!((d.hostCores ?? 0) >= 0)) fail(`devices[${d.id}].hostCores must be >= 0`);
-    if (d.parallel !== undefined && !(Number.isInteger(d.parallel) && d.parallel >= 1)) fail(`devices[${d.id}].parallel must be an integer >= 1`);
+    if (d.parallel !== undefined && !(Number.isInteger(d.parallel) && d.parallel >= 1))
+      fail(`devices[${d.id}].parallel must be an integer >= 1`);
   }
   if (c.classes.length === 0) fail('classes must not be empty');
   c.classes.forEach((k, i) => {

@@ -40,7 +40,15 @@ export interface SwitchyardEventMap {
     totalNs: number;
   };
   /** A rollout analysis decided something (also audited in the log). */
-  'rollout.decision': { model: string; primary: string; candidate: string; decision: string; status: string; weight: number; reason: string };
+  'rollout.decision': {
+    model: string;
+    primary: string;
+    candidate: string;
+    decision: string;
+    status: string;
+    weight: number;
+    reason: string;
+  };
   /** A caller judged an answer (POST /v1/feedback). */
   'feedback.recorded': { model: string; version: string; correct: boolean };
   /** A job was refused before dispatch; `client_gone`: its client disconnected while it was queued. */
@@ -54,7 +62,12 @@ export interface SwitchyardEventMap {
   /** A (possibly merged) batch was handed to a device's pool. */
   'batch.dispatched': { deviceId: string; model: string; batchSize: number; requests: number };
   /** A device's health state changed (see DeviceHealthService). */
-  'device.health': { deviceId: string; from: 'healthy' | 'degraded' | 'quarantined'; to: 'healthy' | 'degraded' | 'quarantined'; reason: string };
+  'device.health': {
+    deviceId: string;
+    from: 'healthy' | 'degraded' | 'quarantined';
+    to: 'healthy' | 'degraded' | 'quarantined';
+    reason: string;
+  };
   /** A job's run failed or hung on one device and the job was placed again on another. */
   'job.retried': { jobId: string; model: string; fromDeviceId: string; reason: string };
   /** A worker died and was replaced. */

@@ -58,7 +58,8 @@ export class ServingState {
     this.active++;
     let stop: (() => void) | undefined;
     const abandoned = new Promise<never>((_, reject) => {
-      const fail = () => reject(new UnavailableError('the server is shutting down and stopped waiting for this request', { retryAfterSeconds: 1 }));
+      const fail = () =>
+        reject(new UnavailableError('the server is shutting down and stopped waiting for this request', { retryAfterSeconds: 1 }));
       if (this.abandon.signal.aborted) return fail();
       this.abandon.signal.addEventListener('abort', fail, { once: true });
       stop = () => this.abandon.signal.removeEventListener('abort', fail);

@@ -2,7 +2,11 @@
  * Settles as `promise` does, or rejects with `timeoutError()` after `ms`; an outcome of
  * `promise` after that is ignored (a rejection too: it is not left unhandled).
  */
-export function withTimeout<T>(promise: Promise<T>, ms: number, timeoutError: () => Error = () => new Error(`no answer within ${ms} ms`)): Promise<T> {
+export function withTimeout<T>(
+  promise: Promise<T>,
+  ms: number,
+  timeoutError: () => Error = () => new Error(`no answer within ${ms} ms`),
+): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => reject(timeoutError()), ms);
     promise.then(

@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { availableOrSkip } from '../../../../test/support/requirements';
 import { ExecutionProviderProbeAdapter } from './execution-provider-probe.adapter';
 
-
 const config = (timeoutMs = 60_000) => loadConfig({}, { PROBE_TIMEOUT_MS: timeoutMs });
 const testingScript = (name: string) => join(__dirname, '..', 'testing', name);
 

@@ -44,13 +44,19 @@ export class ExecutionProviderProbeAdapter {
       };
       const timer = setTimeout(() => {
         child.kill('SIGKILL');
-        finish({ ok: false, error: `probe timed out after ${timeoutMs} ms (SWITCHYARD_PROBE_TIMEOUT_MS)`, ms: performance.now() - started });
+        finish({
+          ok: false,
+          error: `probe timed out after ${timeoutMs} ms (SWITCHYARD_PROBE_TIMEOUT_MS)`,
+          ms: performance.now() - started,
+        });
       }, timeoutMs);
       child.stderr?.on('data', (chunk: Buffer) => {
         stderr = (stderr + chunk.toString()).slice(-STDERR_KEEP);
       });
       child.on('message', (result: ProbeResult) => finish(result));
-      child.on('error', (err) => finish({ ok: false, error: `probe process failed to start: ${err.message}`, ms: performance.now() - started }));
+      child.on('error', (err) =>
+        finish({ ok: false, error: `probe process failed to start: ${err.message}`, ms: performance.now() - started }),
+      );
       child.on('exit', (code, signal) => {
         // 'exit' may come before the stderr pipe is drained: read the tail once it closes.
         child.stderr?.once('close', () => finish(crashed(code, signal, stderr, performance.now() - started)));

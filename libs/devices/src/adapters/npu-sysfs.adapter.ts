@@ -40,5 +40,8 @@ export class NpuSysfsAdapter {
 }
 
 function readTrimmed(path: string): Promise<string | undefined> {
-  return readFile(path, 'utf8').then((s) => s.trim() || undefined, () => undefined);
+  return readFile(path, 'utf8').then(
+    (s) => s.trim() || undefined,
+    () => undefined,
+  );
 }

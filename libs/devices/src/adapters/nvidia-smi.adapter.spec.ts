@@ -74,7 +74,10 @@ describe(NvidiaSmiAdapter.name, () => {
   it('is unavailable when nvidia-smi exists but cannot reach a driver', async () => {
     const dir = writeFakeNvidiaSmi('', []);
     // What the real binary does on a host whose driver is not loaded.
-    writeFileSync(join(dir, 'nvidia-smi'), "#!/bin/sh\necho 'NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver.'\nexit 9\n");
+    writeFileSync(
+      join(dir, 'nvidia-smi'),
+      "#!/bin/sh\necho 'NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver.'\nexit 9\n",
+    );
     await expect(callWithPath(dir, 'available')).resolves.toBe(false);
   });
 

@@ -28,7 +28,14 @@ export class OrtBackendsAdapter {
     return Promise.all(
       ort.listSupportedBackends().map(async ({ name, bundled }) => {
         const needed = LIBRARIES[name]?.[process.platform] ?? [];
-        const missing = await Promise.all(needed.map((lib) => access(join(dir, lib)).then(() => null, () => lib)));
+        const missing = await Promise.all(
+          needed.map((lib) =>
+            access(join(dir, lib)).then(
+              () => null,
+              () => lib,
+            ),
+          ),
+        );
         return { name, bundled, missingLibraries: missing.filter((l): l is string => l !== null) };
       }),
     );

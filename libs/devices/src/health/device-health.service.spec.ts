@@ -10,7 +10,16 @@ describe(DeviceHealthService.name, () => {
     const events = new SwitchyardEvents();
     changes = [];
     events.on('device.health', (e) => changes.push(e));
-    const config = loadConfig({}, { HEALTH_SLOW_RUNS: 3, HEALTH_RECOVERY_RUNS: 4, HEALTH_ERRORS_TO_QUARANTINE: 3, HEALTH_PROBE_BACKOFF_MS: 100, HEALTH_PROBE_MAX_BACKOFF_MS: 350 });
+    const config = loadConfig(
+      {},
+      {
+        HEALTH_SLOW_RUNS: 3,
+        HEALTH_RECOVERY_RUNS: 4,
+        HEALTH_ERRORS_TO_QUARANTINE: 3,
+        HEALTH_PROBE_BACKOFF_MS: 100,
+        HEALTH_PROBE_MAX_BACKOFF_MS: 350,
+      },
+    );
     sut = new DeviceHealthService(config, events);
   });
 

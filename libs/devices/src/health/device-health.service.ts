@@ -79,7 +79,8 @@ export class DeviceHealthService {
       case 'slow':
         t.goodInARow = 0;
         t.errorsInARow = 0;
-        if (++t.slowInARow >= s.slowRuns && state === 'healthy') this.move(t, deviceId, 'degraded', `${t.slowInARow} slow runs in a row: ${detail}`);
+        if (++t.slowInARow >= s.slowRuns && state === 'healthy')
+          this.move(t, deviceId, 'degraded', `${t.slowInARow} slow runs in a row: ${detail}`);
         return;
       case 'error':
         t.goodInARow = 0;

@@ -2,16 +2,41 @@ import type { DeviceInfo } from '../interfaces/device.interface';
 import { formatDeviceTable, formatProviderTable } from './device-table.formatter';
 
 const device = (over: Partial<DeviceInfo>): DeviceInfo => ({
-  id: 'cpu:0', kind: 'cpu', vendor: 'AMD', name: 'EPYC', executionProvider: 'cpu', usable: true, costWeight: 1, details: {}, ...over,
+  id: 'cpu:0',
+  kind: 'cpu',
+  vendor: 'AMD',
+  name: 'EPYC',
+  executionProvider: 'cpu',
+  usable: true,
+  costWeight: 1,
+  details: {},
+  ...over,
 });
 
 describe(formatDeviceTable.name, () => {
   it('aligns one row per device and says why a device is unusable', () => {
     const table = formatDeviceTable([
       device({}),
-      device({ id: 'gpu:0', kind: 'gpu', vendor: 'NVIDIA', name: 'NVIDIA H100 80GB HBM3', executionProvider: 'cuda', usable: false, reason: 'no CUDA', costWeight: 2.5 }),
+      device({
+        id: 'gpu:0',
+        kind: 'gpu',
+        vendor: 'NVIDIA',
+        name: 'NVIDIA H100 80GB HBM3',
+        executionProvider: 'cuda',
+        usable: false,
+        reason: 'no CUDA',
+        costWeight: 2.5,
+      }),
       device({ id: 'gpu:1', kind: 'gpu', vendor: 'unknown', name: 'WebGPU adapter', executionProvider: 'webgpu' }),
-      device({ id: 'npu:0', kind: 'npu', vendor: 'Intel', name: 'Intel NPU', executionProvider: null, usable: false, reason: 'needs OpenVINO' }),
+      device({
+        id: 'npu:0',
+        kind: 'npu',
+        vendor: 'Intel',
+        name: 'Intel NPU',
+        executionProvider: null,
+        usable: false,
+        reason: 'needs OpenVINO',
+      }),
     ]);
     expect(table.split('\n')).toEqual([
       'ID     KIND  NAME                   EP      COST  STATUS',

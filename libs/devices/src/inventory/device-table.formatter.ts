@@ -4,7 +4,14 @@ import { whyNot, works } from './execution-provider-plan';
 
 /** The start-up device table: one aligned row per device. */
 export function formatDeviceTable(devices: DeviceInfo[]): string {
-  const rows = devices.map((d) => [d.id, d.kind, displayName(d), d.executionProvider ?? '-', String(d.costWeight), d.usable ? 'usable' : `unusable: ${d.reason}`]);
+  const rows = devices.map((d) => [
+    d.id,
+    d.kind,
+    displayName(d),
+    d.executionProvider ?? '-',
+    String(d.costWeight),
+    d.usable ? 'usable' : `unusable: ${d.reason}`,
+  ]);
   return formatRows([['ID', 'KIND', 'NAME', 'EP', 'COST', 'STATUS'], ...rows]);
 }
 

@@ -2,14 +2,18 @@ import type { HostPlatform } from '../interfaces/host-platform.interface';
 import type { OrtBackend } from '../interfaces/ort-backend.interface';
 import { CUDA_LIBRARIES_MISSING, planExecutionProviders } from './execution-provider-plan';
 
-const backend = (name: string, missingLibraries: string[] = []): OrtBackend => ({ name, bundled: missingLibraries.length === 0, missingLibraries });
+const backend = (name: string, missingLibraries: string[] = []): OrtBackend => ({
+  name,
+  bundled: missingLibraries.length === 0,
+  missingLibraries,
+});
 const EVERY_BACKEND = ['cpu', 'webgpu', 'cuda', 'tensorrt', 'coreml', 'qnn', 'dml'].map((n) => backend(n));
 const GPU = { index: 0, uuid: 'GPU-1', name: 'NVIDIA L4' };
 
 /** "ep" when probed, "ep: reason" when not applicable. */
 function plan(host: HostPlatform, backends: OrtBackend[] = EVERY_BACKEND, gpus = [GPU]): string[] {
-  return planExecutionProviders(host, backends, gpus).map((s) =>
-    `${s.ep}${s.deviceId === undefined ? '' : `[${s.deviceId}]`}${s.applicable ? '' : `: ${s.reason}`}`,
+  return planExecutionProviders(host, backends, gpus).map(
+    (s) => `${s.ep}${s.deviceId === undefined ? '' : `[${s.deviceId}]`}${s.applicable ? '' : `: ${s.reason}`}`,
   );
 }
 
@@ -25,7 +29,12 @@ describe(planExecutionProviders.name, () => {
   });
 
   it('says why each EP is not probed on Linux x64 without the CUDA libraries', () => {
-    const backends = [backend('cpu'), backend('webgpu'), backend('cuda', ['libonnxruntime_providers_cuda.so']), backend('tensorrt', ['x.so'])];
+    const backends = [
+      backend('cpu'),
+      backend('webgpu'),
+      backend('cuda', ['libonnxruntime_providers_cuda.so']),
+      backend('tensorrt', ['x.so']),
+    ];
     expect(plan({ platform: 'linux', arch: 'x64' }, backends)).toEqual([
       'cpu',
       'webgpu',

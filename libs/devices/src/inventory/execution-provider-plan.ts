@@ -26,7 +26,11 @@ const ORDER: ExecutionProviderName[] = ['cpu', 'webgpu', 'cuda', 'tensorrt', 'co
  */
 export function planExecutionProviders(host: HostPlatform, backends: OrtBackend[], nvidia: NvidiaGpuStatus[]): ExecutionProviderStatus[] {
   return ORDER.flatMap((ep): ExecutionProviderStatus[] => {
-    const reason = notApplicable(ep, host, backends.find((b) => b.name === ep));
+    const reason = notApplicable(
+      ep,
+      host,
+      backends.find((b) => b.name === ep),
+    );
     const perGpu = ep === 'cuda' || ep === 'tensorrt';
     if (perGpu && !reason && nvidia.length === 0) {
       return [{ ep, applicable: false, reason: 'no NVIDIA GPU found (nvidia-smi is not on PATH or lists none)' }];
@@ -45,7 +49,9 @@ function notApplicable(ep: ExecutionProviderName, host: HostPlatform, backend: O
   if (!platform.fits(host)) return `the ${ep} EP exists only on ${platform.where} (this is ${host.platform}/${host.arch})`;
   if (!backend) return `this onnxruntime-node build has no ${ep} EP (listSupportedBackends)`;
   if (backend.missingLibraries.length) {
-    return ep === 'cuda' || ep === 'tensorrt' ? CUDA_LIBRARIES_MISSING : `${ep} EP libraries missing: ${backend.missingLibraries.join(', ')}`;
+    return ep === 'cuda' || ep === 'tensorrt'
+      ? CUDA_LIBRARIES_MISSING
+      : `${ep} EP libraries missing: ${backend.missingLibraries.join(', ')}`;
   }
   return undefined;
 }
@@ -55,7 +61,11 @@ function isX64LinuxOrWindows(h: HostPlatform): boolean {
 }
 
 /** The status of `ep` (for `deviceId`, when given), or undefined when it was not planned. */
-export function findStatus(statuses: ExecutionProviderStatus[], ep: ExecutionProviderName, deviceId?: number): ExecutionProviderStatus | undefined {
+export function findStatus(
+  statuses: ExecutionProviderStatus[],
+  ep: ExecutionProviderName,
+  deviceId?: number,
+): ExecutionProviderStatus | undefined {
   return statuses.find((s) => s.ep === ep && (deviceId === undefined || s.deviceId === undefined || s.deviceId === deviceId));
 }
 

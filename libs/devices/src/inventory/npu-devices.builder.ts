@@ -5,7 +5,13 @@ import type { HostPlatform } from '../interfaces/host-platform.interface';
 import type { DeviceDraft } from './device-draft.interface';
 import { findStatus, whyNot, works } from './execution-provider-plan';
 
-const PCI_VENDORS: Record<string, string> = { '0x8086': 'Intel', '0x1022': 'AMD', '0x17cb': 'Qualcomm', '0x10de': 'NVIDIA', '0x1da3': 'Habana Labs' };
+const PCI_VENDORS: Record<string, string> = {
+  '0x8086': 'Intel',
+  '0x1022': 'AMD',
+  '0x17cb': 'Qualcomm',
+  '0x10de': 'NVIDIA',
+  '0x1da3': 'Habana Labs',
+};
 
 /** Accel drivers whose NPUs an ORT EP outside this onnxruntime-node build would serve. */
 const KNOWN_ACCEL: Record<string, { vendor: string; name: string; servedBy: string; reason: string }> = {
@@ -24,13 +30,26 @@ const KNOWN_ACCEL: Record<string, { vendor: string; name: string; servedBy: stri
 };
 
 /** NPUs: Linux accel devices, the Apple Neural Engine (CoreML) and Qualcomm Hexagon (QNN). */
-export function buildNpuDevices(host: HostPlatform, accel: AccelDevice[], fastRpc: string[], statuses: ExecutionProviderStatus[]): DeviceDraft[] {
+export function buildNpuDevices(
+  host: HostPlatform,
+  accel: AccelDevice[],
+  fastRpc: string[],
+  statuses: ExecutionProviderStatus[],
+): DeviceDraft[] {
   const devices = accel.map(accelDevice);
   if (host.platform === 'darwin' && host.arch === 'arm64') {
     devices.push(epDevice('Apple', 'Apple Neural Engine', 'coreml', statuses, { note: 'CoreML places each op on the ANE, GPU or CPU' }));
   }
   if ((host.platform === 'win32' && host.arch === 'arm64') || (host.platform === 'linux' && fastRpc.length > 0)) {
-    devices.push(epDevice('Qualcomm', 'Qualcomm Hexagon NPU', 'qnn', statuses, fastRpc.length ? { fastRpcNodes: fastRpc.map((n) => `/dev/${n}`) } : {}));
+    devices.push(
+      epDevice(
+        'Qualcomm',
+        'Qualcomm Hexagon NPU',
+        'qnn',
+        statuses,
+        fastRpc.length ? { fastRpcNodes: fastRpc.map((n) => `/dev/${n}`) } : {},
+      ),
+    );
   }
   return devices;
 }
@@ -49,7 +68,13 @@ function accelDevice(dev: AccelDevice): DeviceDraft {
   };
 }
 
-function epDevice(vendor: string, name: string, ep: ExecutionProviderName, statuses: ExecutionProviderStatus[], details: Record<string, unknown>): DeviceDraft {
+function epDevice(
+  vendor: string,
+  name: string,
+  ep: ExecutionProviderName,
+  statuses: ExecutionProviderStatus[],
+  details: Record<string, unknown>,
+): DeviceDraft {
   const status = findStatus(statuses, ep);
   return {
     kind: 'npu',

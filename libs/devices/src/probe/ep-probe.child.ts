@@ -23,7 +23,7 @@ async function probe(req: ProbeRequest): Promise<ProbeResult> {
     // stderr, which the parent reads: onnxruntime-node exposes no WebGPU adapter info otherwise.
     ort.env.logLevel = 'info';
     const provider: InferenceSession.ExecutionProviderConfig =
-      req.deviceId === undefined ? req.ep : ({ name: req.ep, deviceId: req.deviceId });
+      req.deviceId === undefined ? req.ep : { name: req.ep, deviceId: req.deviceId };
     const session = await ort.InferenceSession.create(req.model, {
       executionProviders: [provider],
       enableProfiling: true,

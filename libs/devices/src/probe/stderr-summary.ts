@@ -1,4 +1,16 @@
-const NOISE = [/^\d+: /, /^at /, /^Node\.js v/, /^-+ .* -+$/, /^\^+$/, /^throw /, /^node:internal\//, /^- /, /^Require stack:/, /^\{ code:/, /^=== /];
+const NOISE = [
+  /^\d+: /,
+  /^at /,
+  /^Node\.js v/,
+  /^-+ .* -+$/,
+  /^\^+$/,
+  /^throw /,
+  /^node:internal\//,
+  /^- /,
+  /^Require stack:/,
+  /^\{ code:/,
+  /^=== /,
+];
 const TELLING = /error|fail|abort|assert|fatal|cannot|segmentation|no such|not found/i;
 
 /**

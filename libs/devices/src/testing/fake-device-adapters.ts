@@ -24,7 +24,14 @@ export interface FakeHost {
   probes?: Partial<Record<string, Partial<ProbeResult>>>;
 }
 
-export const FAKE_CPU: CpuFacts = { vendor: 'AMD', model: 'EPYC 7B13', physicalCores: 1, logicalCores: 2, speedGHz: 2.45, memoryTotalBytes: 24 * 2 ** 30 };
+export const FAKE_CPU: CpuFacts = {
+  vendor: 'AMD',
+  model: 'EPYC 7B13',
+  physicalCores: 1,
+  logicalCores: 2,
+  speedGHz: 2.45,
+  memoryTotalBytes: 24 * 2 ** 30,
+};
 
 const BUNDLED: OrtBackend[] = [
   { name: 'cpu', bundled: true, missingLibraries: [] },
@@ -35,10 +42,18 @@ const BUNDLED: OrtBackend[] = [
 export function fakeDeviceAdapters(host: FakeHost) {
   const probed: string[] = [];
   const key = (ep: ExecutionProviderName, deviceId?: number) => (deviceId === undefined ? ep : `${ep}:${deviceId}`);
-  const cpu = { read: async () => { if (host.cpu instanceof Error) throw host.cpu; return host.cpu ?? FAKE_CPU; } };
+  const cpu = {
+    read: async () => {
+      if (host.cpu instanceof Error) throw host.cpu;
+      return host.cpu ?? FAKE_CPU;
+    },
+  };
   const nvidia = {
     available: async () => Array.isArray(host.nvidia) && host.nvidia.length > 0,
-    query: async () => { if (host.nvidia instanceof Error) throw host.nvidia; return host.nvidia ?? []; },
+    query: async () => {
+      if (host.nvidia instanceof Error) throw host.nvidia;
+      return host.nvidia ?? [];
+    },
   };
   const backends = { list: async () => host.backends ?? BUNDLED };
   const prober = {

@@ -36,7 +36,10 @@ export function encodeInferResponse(
       binary.push(Buffer.from(tensor.data));
       parts.push(Buffer.from(`${meta},"parameters":{"binary_data_size":${tensor.data.byteLength}}}`, 'utf8'));
     } else {
-      const data = tensor.datatype === 'BYTES' ? Buffer.from(bytesBufferToJsonText(tensor.data), 'utf8') : bufferToJsonBytes(tensor.data, tensor.datatype);
+      const data =
+        tensor.datatype === 'BYTES'
+          ? Buffer.from(bytesBufferToJsonText(tensor.data), 'utf8')
+          : bufferToJsonBytes(tensor.data, tensor.datatype);
       parts.push(Buffer.from(`${meta},"data":`, 'utf8'), data, CLOSE_OBJECT);
     }
   });

@@ -4,24 +4,41 @@ import { bufferToJsonText } from './tensor-json.encoder';
 
 /** Expected little-endian bytes, written with DataView (independent of the typed-array code). */
 function expectedBytes(datatype: TensorDataType, values: Array<number | boolean>): Uint8Array {
-  const size = ({ BOOL: 1, INT8: 1, UINT8: 1, INT16: 2, UINT16: 2, FP16: 2, INT32: 4, UINT32: 4, FP32: 4, INT64: 8, UINT64: 8, FP64: 8 } as Record<string, number>)[datatype];
+  const size = (
+    { BOOL: 1, INT8: 1, UINT8: 1, INT16: 2, UINT16: 2, FP16: 2, INT32: 4, UINT32: 4, FP32: 4, INT64: 8, UINT64: 8, FP64: 8 } as Record<
+      string,
+      number
+    >
+  )[datatype];
   const view = new DataView(new ArrayBuffer(values.length * size));
   values.forEach((v, i) => {
     const n = Number(v);
     const at = i * size;
     switch (datatype) {
-      case 'BOOL': return view.setUint8(at, v ? 1 : 0);
-      case 'INT8': return view.setInt8(at, n);
-      case 'UINT8': return view.setUint8(at, n);
-      case 'INT16': return view.setInt16(at, n, true);
-      case 'UINT16': return view.setUint16(at, n, true);
-      case 'INT32': return view.setInt32(at, n, true);
-      case 'UINT32': return view.setUint32(at, n, true);
-      case 'INT64': return view.setBigInt64(at, BigInt(n), true);
-      case 'UINT64': return view.setBigUint64(at, BigInt(n), true);
-      case 'FP32': return view.setFloat32(at, n, true);
-      case 'FP64': return view.setFloat64(at, n, true);
-      case 'FP16': return view.setUint16(at, HALVES.get(n)!, true);
+      case 'BOOL':
+        return view.setUint8(at, v ? 1 : 0);
+      case 'INT8':
+        return view.setInt8(at, n);
+      case 'UINT8':
+        return view.setUint8(at, n);
+      case 'INT16':
+        return view.setInt16(at, n, true);
+      case 'UINT16':
+        return view.setUint16(at, n, true);
+      case 'INT32':
+        return view.setInt32(at, n, true);
+      case 'UINT32':
+        return view.setUint32(at, n, true);
+      case 'INT64':
+        return view.setBigInt64(at, BigInt(n), true);
+      case 'UINT64':
+        return view.setBigUint64(at, BigInt(n), true);
+      case 'FP32':
+        return view.setFloat32(at, n, true);
+      case 'FP64':
+        return view.setFloat64(at, n, true);
+      case 'FP16':
+        return view.setUint16(at, HALVES.get(n)!, true);
     }
   });
   return new Uint8Array(view.buffer);
@@ -131,13 +148,28 @@ describe('tensor JSON codec', () => {
     });
 
     it('flattens nested row-major data', () => {
-      expect(flattenJsonData([[[1, 2], [3, 4]], [[5, 6], [7, 8]]], 3, 'x')).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+      expect(
+        flattenJsonData(
+          [
+            [
+              [1, 2],
+              [3, 4],
+            ],
+            [
+              [5, 6],
+              [7, 8],
+            ],
+          ],
+          3,
+          'x',
+        ),
+      ).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     });
 
     it('refuses nesting deeper than the rank, without recursion', () => {
       let deep: unknown[] = [1];
       for (let i = 0; i < 100_000; i++) deep = [deep];
-      expect(() => flattenJsonData(deep, 4, 'x')).toThrow('nested deeper than the tensor\'s rank 4');
+      expect(() => flattenJsonData(deep, 4, 'x')).toThrow("nested deeper than the tensor's rank 4");
     });
   });
 });

@@ -71,7 +71,8 @@ export function jsonValuesToBuffer(
       for (let i = 0; i < n; i++) {
         const v = values[i];
         if (v === true || v === 1) view[i] = 1;
-        else if (v === false || v === 0) view[i] = 0; // recycled buffers are not zeroed
+        else if (v === false || v === 0)
+          view[i] = 0; // recycled buffers are not zeroed
         else bad(i);
       }
       return buffer;

@@ -64,7 +64,8 @@ describe('bufferToJsonBytes', () => {
   it('prints FP64 as JSON.stringify does (shortest round trip)', () => {
     const random = seededRandom(11);
     const values = [0, 1, -1, 0.1, Math.PI, 1e21, 1e-7, 2 ** 53, -(2 ** 53) + 1, Number.MAX_VALUE, Number.MIN_VALUE];
-    for (let i = 0; i < 20_000; i++) values.push((random() - 0.5) * 10 ** Math.floor(random() * 40 - 20), Math.floor((random() - 0.5) * 2 ** 40));
+    for (let i = 0; i < 20_000; i++)
+      values.push((random() - 0.5) * 10 ** Math.floor(random() * 40 - 20), Math.floor((random() - 0.5) * 2 ** 40));
     const floats = Float64Array.from(values);
     expect(bufferToJsonText(floats.buffer, 'FP64')).toBe(JSON.stringify(values));
     expect(bufferToJsonText(new Float64Array([-0, NaN, -Infinity]).buffer, 'FP64')).toBe('[-0,null,null]');
@@ -85,7 +86,9 @@ describe('bufferToJsonBytes', () => {
   it.each(['INT8', 'UINT8', 'INT16', 'UINT16', 'INT32', 'UINT32'] as const)('prints %s as JSON.stringify does', (datatype) => {
     const words = randomWords(10_000, 5);
     words.set([0, 1, 0xffffffff, 0x80000000, 0x7fffffff, 10, 100, 99_999_999, 100_000_000]);
-    const view = { INT8: Int8Array, UINT8: Uint8Array, INT16: Int16Array, UINT16: Uint16Array, INT32: Int32Array, UINT32: Uint32Array }[datatype];
+    const view = { INT8: Int8Array, UINT8: Uint8Array, INT16: Int16Array, UINT16: Uint16Array, INT32: Int32Array, UINT32: Uint32Array }[
+      datatype
+    ];
     expect(bufferToJsonText(words.buffer, datatype)).toBe(JSON.stringify(Array.from(new view(words.buffer))));
   });
 

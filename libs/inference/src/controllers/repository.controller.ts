@@ -47,7 +47,8 @@ function readLoadParameters(body: unknown): { config?: string } {
   if (!isPlainObject(request.parameters)) throw new InvalidRequestError('"parameters" must be a JSON object');
   const { config, ...rest } = request.parameters;
   const files = Object.keys(rest).filter((k) => k.startsWith('file:'));
-  if (files.length) throw new InvalidRequestError(`model files in the load request (${files.join(', ')}) are not supported: put them in the repository`);
+  if (files.length)
+    throw new InvalidRequestError(`model files in the load request (${files.join(', ')}) are not supported: put them in the repository`);
   if (config === undefined) return {};
   if (typeof config !== 'string') throw new InvalidRequestError('"parameters.config" must be the model config as a JSON string');
   return { config };

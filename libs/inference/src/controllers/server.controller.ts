@@ -33,12 +33,15 @@ export class ServerController {
   @Get('health/ready')
   @HttpCode(200)
   ready(): { ready: true } {
-    if (!this.serving.ready) throw new UnavailableError('the server is shutting down (draining): send new work elsewhere', { retryAfterSeconds: 1 });
+    if (!this.serving.ready)
+      throw new UnavailableError('the server is shutting down (draining): send new work elsewhere', { retryAfterSeconds: 1 });
     if (!this.models.ready()) throw new UnavailableError('the server is not ready: models are still loading or none is usable');
     // only READY versions: one loading, unloading or refused at run time has no devices yet
     const stranded = this.models.list().filter((m) => m.state === 'READY' && !this.scheduler.servable(m));
     if (stranded.length) {
-      throw new UnavailableError(`the server is not ready: every device of ${stranded.map((m) => m.key).join(', ')} is quarantined`, { retryAfterSeconds: 5 });
+      throw new UnavailableError(`the server is not ready: every device of ${stranded.map((m) => m.key).join(', ')} is quarantined`, {
+        retryAfterSeconds: 5,
+      });
     }
     return { ready: true };
   }

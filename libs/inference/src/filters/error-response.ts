@@ -37,7 +37,10 @@ export function toErrorResponse(error: unknown, ctx: ErrorContext): ErrorRespons
   }
   const code = fastifyCode(error);
   if (code && isClientStatus((error as { statusCode: unknown }).statusCode)) {
-    return { status: (error as { statusCode: number }).statusCode, message: fastifyMessage(error as { code: string; message: string }, ctx) };
+    return {
+      status: (error as { statusCode: number }).statusCode,
+      message: fastifyMessage(error as { code: string; message: string }, ctx),
+    };
   }
   return { status: 500, message: 'internal server error' };
 }

@@ -35,6 +35,9 @@ export class SwitchyardExceptionFilter implements ExceptionFilter {
     if (retryAfterSeconds !== undefined) reply.header('retry-after', String(Math.max(0, Math.ceil(retryAfterSeconds))));
     // Exactly "application/json", which Fastify leaves alone only on a Buffer: KServe's client
     // reads "error" only from that type.
-    reply.status(status).header('content-type', 'application/json').send(Buffer.from(JSON.stringify({ error: message })));
+    reply
+      .status(status)
+      .header('content-type', 'application/json')
+      .send(Buffer.from(JSON.stringify({ error: message })));
   }
 }

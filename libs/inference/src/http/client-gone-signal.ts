@@ -11,8 +11,9 @@ export function clientGoneSignal(reply: FastifyReply): AbortSignal {
   const controller = new AbortController();
   const response = reply.raw;
   if (response.destroyed && !response.writableFinished) controller.abort();
-  else response.once('close', () => {
-    if (!response.writableFinished) controller.abort();
-  });
+  else
+    response.once('close', () => {
+      if (!response.writableFinished) controller.abort();
+    });
   return controller.signal;
 }

@@ -76,15 +76,14 @@ describe(configureInferenceHttp.name, () => {
     });
 
     it('keeps JSON with Inference-Header-Content-Length as raw bytes for the binary split', async () => {
-      const res = await post(Buffer.from('{"a":1}\x01\x02'), { 'content-type': 'application/json', 'inference-header-content-length': '7' });
+      const res = await post(Buffer.from('{"a":1}\x01\x02'), {
+        'content-type': 'application/json',
+        'inference-header-content-length': '7',
+      });
       expect(res.json()).toEqual({ kind: 'buffer', length: 9 });
     });
 
-    it.each([
-      ['application/octet-stream'],
-      ['text/plain'],
-      ['application/x-whatever'],
-    ])('keeps %s bodies as raw bytes', async (type) => {
+    it.each([['application/octet-stream'], ['text/plain'], ['application/x-whatever']])('keeps %s bodies as raw bytes', async (type) => {
       const res = await post(Buffer.from([1, 2, 3]), { 'content-type': type });
       expect(res.json()).toEqual({ kind: 'buffer', length: 3 });
     });
@@ -108,9 +107,21 @@ describe(configureInferenceHttp.name, () => {
     it.each([
       ['malformed JSON', '{"a":', { 'content-type': 'application/json' }, 400, 'malformed JSON body'],
       ['an empty JSON body (as no body)', '', { 'content-type': 'application/json' }, 201, undefined],
-      ['a body over the limit', 'x'.repeat(5000), { 'content-type': 'application/octet-stream' }, 413, 'larger than the limit of 4096 bytes'],
+      [
+        'a body over the limit',
+        'x'.repeat(5000),
+        { 'content-type': 'application/octet-stream' },
+        413,
+        'larger than the limit of 4096 bytes',
+      ],
       ['JSON over the limit', `[${'1,'.repeat(3000)}1]`, { 'content-type': 'application/json' }, 413, 'larger than the limit'],
-      ['a gzip bomb', gzipSync(Buffer.alloc(100_000)), { 'content-encoding': 'gzip' }, 413, 'decompressed request body is larger than the limit of 4096'],
+      [
+        'a gzip bomb',
+        gzipSync(Buffer.alloc(100_000)),
+        { 'content-encoding': 'gzip' },
+        413,
+        'decompressed request body is larger than the limit of 4096',
+      ],
       ['corrupt gzip', Buffer.from('not gzip'), { 'content-encoding': 'gzip' }, 400, 'cannot decompress the gzip request body'],
       ['an unknown Content-Encoding', Buffer.from('x'), { 'content-encoding': 'br' }, 400, 'unsupported Content-Encoding "br"'],
       ['a malformed Content-Type', Buffer.from('x'), { 'content-type': '/' }, 415, 'unsupported or malformed Content-Type'],

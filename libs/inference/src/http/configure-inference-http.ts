@@ -20,7 +20,9 @@ export function configureInferenceHttp(app: NestFastifyApplication, config: Swit
   const bodyLimit = config.http.bodyLimitBytes;
   const parser = createInferenceBodyParser(bodyLimit, config.http.codecOffloadBytes);
   // Fastify has built-in parsers for these two; '*' alone would not replace them.
-  app.useBodyParser(['application/json', 'text/plain', '*'], { bodyLimit }, (request: FastifyRequest, body: Buffer) => parser(request, body));
+  app.useBodyParser(['application/json', 'text/plain', '*'], { bodyLimit }, (request: FastifyRequest, body: Buffer) =>
+    parser(request, body),
+  );
   registerBytesAdmission(app.getHttpAdapter().getInstance(), new InflightBytesGate(config.http.maxInflightBytes));
   app.useGlobalFilters(new SwitchyardExceptionFilter({ bodyLimitBytes: bodyLimit, logLevel: config.logLevel }));
 }

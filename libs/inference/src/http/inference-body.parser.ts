@@ -37,7 +37,9 @@ export function createInferenceBodyParser(bodyLimitBytes: number, rawFromBytes =
 }
 
 async function decode(raw: Buffer, encoding: string | string[] | undefined, limit: number): Promise<Buffer> {
-  const name = String(encoding ?? 'identity').trim().toLowerCase();
+  const name = String(encoding ?? 'identity')
+    .trim()
+    .toLowerCase();
   if (name === 'identity' || name === '') return raw;
   if (name !== 'gzip' && name !== 'deflate') throw new InvalidRequestError(`unsupported Content-Encoding "${name.slice(0, 20)}"`);
   try {

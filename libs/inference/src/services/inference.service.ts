@@ -54,7 +54,13 @@ export class InferenceService {
    * `options.signal` aborts when the client has gone (its job is then dropped if still queued).
    * Counted by the drain until encoded.
    */
-  infer(modelName: string, version: string | undefined, body: unknown, headerLength: string | undefined, options: InferOptions = {}): Promise<EncodedInferResponse> {
+  infer(
+    modelName: string,
+    version: string | undefined,
+    body: unknown,
+    headerLength: string | undefined,
+    options: InferOptions = {},
+  ): Promise<EncodedInferResponse> {
     return this.serving.whileServing(this.inferAndEncode(modelName, version, body, headerLength, options));
   }
 
@@ -63,7 +69,13 @@ export class InferenceService {
     return this.serving.whileServing(this.runUnencoded(modelName, version, body, headerLength));
   }
 
-  private async inferAndEncode(modelName: string, version: string | undefined, body: unknown, headerLength: string | undefined, options: InferOptions): Promise<EncodedInferResponse> {
+  private async inferAndEncode(
+    modelName: string,
+    version: string | undefined,
+    body: unknown,
+    headerLength: string | undefined,
+    options: InferOptions,
+  ): Promise<EncodedInferResponse> {
     const receivedAt = performance.now();
     const route = this.route(modelName, version, options.session);
     const use = route?.shadow ? { remember: true, labels: true } : ANSWER;
@@ -76,7 +88,12 @@ export class InferenceService {
     return encoded;
   }
 
-  private async runUnencoded(modelName: string, version: string | undefined, body: unknown, headerLength: string | undefined): Promise<InferResult> {
+  private async runUnencoded(
+    modelName: string,
+    version: string | undefined,
+    body: unknown,
+    headerLength: string | undefined,
+  ): Promise<InferResult> {
     const receivedAt = performance.now();
     const route = this.route(modelName, version, undefined);
     const done = await this.execute(modelName, route?.version ?? version, body, headerLength, receivedAt, ANSWER);
@@ -89,7 +106,13 @@ export class InferenceService {
   }
 
   /** Shadow mode: the candidate gets its own decode of the same body; its answer is compared, never sent. */
-  private shadow(modelName: string, route: RouteDecision, primary: Promise<Executed>, body: unknown, headerLength: string | undefined): void {
+  private shadow(
+    modelName: string,
+    route: RouteDecision,
+    primary: Promise<Executed>,
+    body: unknown,
+    headerLength: string | undefined,
+  ): void {
     const mirror = this.execute(modelName, route.shadow, body, headerLength, performance.now(), { remember: false, labels: true }).then(
       (done) => {
         this.encoder.release(done.result);
@@ -166,7 +189,18 @@ export class InferenceService {
       if (model) {
         const status = err instanceof SwitchyardError ? err.status : 500;
         const totalNs = ns(performance.now() - receivedAt);
-        this.events.emit('inference.finished', { model: model.name, version: model.version, outcome: 'error', status, batchSize, queueNs: 0, inputNs: 0, inferNs: 0, outputNs: 0, totalNs });
+        this.events.emit('inference.finished', {
+          model: model.name,
+          version: model.version,
+          outcome: 'error',
+          status,
+          batchSize,
+          queueNs: 0,
+          inputNs: 0,
+          inferNs: 0,
+          outputNs: 0,
+          totalNs,
+        });
       }
       throw err;
     }

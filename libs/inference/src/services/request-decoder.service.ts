@@ -34,11 +34,18 @@ export class RequestDecoderService {
   ) {
     this.offloadBytes = config.http.codecOffloadBytes;
     // decoded tensors take recycled memory: workers return input buffers after each run
-    this.validator = new InferRequestValidator({ maxTensorElements: config.http.maxTensorElements ?? DEFAULT_MAX_TENSOR_ELEMENTS }, (n) => memory.acquire(n));
+    this.validator = new InferRequestValidator({ maxTensorElements: config.http.maxTensorElements ?? DEFAULT_MAX_TENSOR_ELEMENTS }, (n) =>
+      memory.acquire(n),
+    );
   }
 
   /** `body` is the raw Buffer or an already parsed JSON object; `headerLength` the Inference-Header-Content-Length header. */
-  async decode(modelName: string, version: string | undefined, body: unknown, headerLength: string | undefined): Promise<DecodedInferRequest> {
+  async decode(
+    modelName: string,
+    version: string | undefined,
+    body: unknown,
+    headerLength: string | undefined,
+  ): Promise<DecodedInferRequest> {
     const model = this.models.get(modelName, version);
     assertReady(model);
     const request =

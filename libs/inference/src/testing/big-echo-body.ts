@@ -23,7 +23,14 @@ export function bigEchoBody(targetBytes: number, seed = 1): { body: Buffer; valu
   const probe = Object.fromEntries(Object.entries(DRAW).map(([dtype, draw]) => [dtype, Array.from({ length: 1000 }, () => draw(random))]));
   const bytesPerElement = JSON.stringify(probe).length / 1000;
   const elements = Math.max(1, Math.floor(targetBytes / bytesPerElement));
-  const values: EchoValues = Object.fromEntries(Object.entries(DRAW).map(([dtype, draw]) => [dtype, Array.from({ length: elements }, () => draw(random))]));
-  const inputs = Object.entries(values).map(([dtype, data]) => ({ name: `in_${dtype.toLowerCase()}`, datatype: dtype, shape: [elements], data }));
+  const values: EchoValues = Object.fromEntries(
+    Object.entries(DRAW).map(([dtype, draw]) => [dtype, Array.from({ length: elements }, () => draw(random))]),
+  );
+  const inputs = Object.entries(values).map(([dtype, data]) => ({
+    name: `in_${dtype.toLowerCase()}`,
+    datatype: dtype,
+    shape: [elements],
+    data,
+  }));
   return { body: Buffer.from(JSON.stringify({ inputs })), values, elements };
 }

@@ -14,7 +14,9 @@ export function checkShape(
   maxElements: number,
 ): { elements: number; batch?: number } {
   if (shape.length !== modelShape.length) {
-    throw new InvalidRequestError(`input '${name}': shape ${shown(shape)} has rank ${shape.length}, the model expects ${shown(modelShape)}`);
+    throw new InvalidRequestError(
+      `input '${name}': shape ${shown(shape)} has rank ${shape.length}, the model expects ${shown(modelShape)}`,
+    );
   }
   let batch: number | undefined;
   if (maxBatchSize > 0) {

@@ -90,14 +90,24 @@ describe(InferRequestValidator.name, () => {
   });
 
   it('passes the request options through', () => {
-    const result = sut.validate(MLP, request({ inputs: [mlpInput(1)], parameters: { priority: 2, timeout: 10_000, policy: 'random' } }), NONE);
+    const result = sut.validate(
+      MLP,
+      request({ inputs: [mlpInput(1)], parameters: { priority: 2, timeout: 10_000, policy: 'random' } }),
+      NONE,
+    );
     expect(result.options).toEqual({ priority: 2, timeoutMs: 10, policy: 'random', binaryDataOutput: false });
   });
 
   const f32 = (n: number) => Buffer.alloc(n * 4);
   it.each([
     ['a missing input', PAIR, { inputs: [pairInputs(1, 1)[0]] }, NONE, "missing input(s) 'b' of model pair"],
-    ['an unknown input', MLP, { inputs: [mlpInput(1), { ...mlpInput(1), name: 'extra' }] }, NONE, "unexpected input 'extra': model mlp takes input"],
+    [
+      'an unknown input',
+      MLP,
+      { inputs: [mlpInput(1), { ...mlpInput(1), name: 'extra' }] },
+      NONE,
+      "unexpected input 'extra': model mlp takes input",
+    ],
     ['a duplicate input', MLP, { inputs: [mlpInput(1), mlpInput(1)] }, NONE, "input 'input' is given twice"],
     ['a wrong datatype', MLP, { inputs: [mlpInput(1, { datatype: 'FP64' })] }, NONE, "datatype FP64 does not match the model's FP32"],
     ['an unsupported datatype', MLP, { inputs: [mlpInput(1, { datatype: 'BF16' })] }, NONE, 'datatype "BF16" is not supported'],
@@ -109,20 +119,92 @@ describe(InferRequestValidator.name, () => {
     ['too few values', MLP, { inputs: [mlpInput(1, { data: range(15) })] }, NONE, '"data" has 15 values but shape [1,16] needs 16'],
     ['too many values', MLP, { inputs: [mlpInput(1, { data: range(17) })] }, NONE, '"data" has 17 values'],
     ['a bad value', MLP, { inputs: [mlpInput(1, { data: [...range(15), 'x'] })] }, NONE, 'data[15] = "x" is not a valid FP32 value'],
-    ['too many elements', ECHO, { inputs: [{ name: 'in_int8', datatype: 'INT8', shape: [2 ** 21], data: [] }] }, NONE, 'more than 1048576 elements'],
+    [
+      'too many elements',
+      ECHO,
+      { inputs: [{ name: 'in_int8', datatype: 'INT8', shape: [2 ** 21], data: [] }] },
+      NONE,
+      'more than 1048576 elements',
+    ],
     ['neither data nor binary', MLP, { inputs: [mlpInput(1, { data: undefined })] }, NONE, 'has neither "data" nor binary_data_size'],
-    ['both data and binary', MLP, { inputs: [mlpInput(1, { parameters: { binary_data_size: 64 } })] }, f32(16), 'has both "data" and binary_data_size'],
-    ['binary size not matching the shape', MLP, { inputs: [mlpInput(1, { data: undefined, parameters: { binary_data_size: 60 } })] }, f32(15), 'binary_data_size is 60 bytes but shape [1,16] of FP32 needs 64'],
-    ['binary sizes not adding up', MLP, { inputs: [mlpInput(1, { data: undefined, parameters: { binary_data_size: 64 } })] }, f32(17), 'is 68 bytes but the inputs\' binary_data_size add up to 64'],
-    ['binary data without a binary section', MLP, { inputs: [mlpInput(1, { data: undefined, parameters: { binary_data_size: 64 } })] }, NONE, 'no binary data'],
-    ['trailing bytes with JSON data', MLP, { inputs: [mlpInput(1)] }, f32(1), 'is 4 bytes but the inputs\' binary_data_size add up to 0'],
-    ['a bad binary_data_size', MLP, { inputs: [mlpInput(1, { data: undefined, parameters: { binary_data_size: -4 } })] }, NONE, 'binary_data_size -4 is not a byte count'],
-    ['shared memory input', MLP, { inputs: [mlpInput(1, { parameters: { shared_memory_region: 'r' } })] }, NONE, 'shared memory ("shared_memory_region") is not supported'],
-    ['an unknown output', MLP, { inputs: [mlpInput(1)], outputs: [{ name: 'nope' }] }, NONE, "unknown output 'nope': model mlp gives output"],
-    ['a duplicate output', MLP, { inputs: [mlpInput(1)], outputs: [{ name: 'output' }, { name: 'output' }] }, NONE, "output 'output' is requested twice"],
-    ['classification', MLP, { inputs: [mlpInput(1)], outputs: [{ name: 'output', parameters: { classification: 3 } }] }, NONE, 'classification extension is not supported'],
-    ['a non-boolean binary_data', MLP, { inputs: [mlpInput(1)], outputs: [{ name: 'output', parameters: { binary_data: 1 } }] }, NONE, 'binary_data must be true or false'],
-    ['a bad priority', MLP, { inputs: [mlpInput(1)], parameters: { priority: -3 } }, NONE, 'parameter "priority" must be a non-negative integer'],
+    [
+      'both data and binary',
+      MLP,
+      { inputs: [mlpInput(1, { parameters: { binary_data_size: 64 } })] },
+      f32(16),
+      'has both "data" and binary_data_size',
+    ],
+    [
+      'binary size not matching the shape',
+      MLP,
+      { inputs: [mlpInput(1, { data: undefined, parameters: { binary_data_size: 60 } })] },
+      f32(15),
+      'binary_data_size is 60 bytes but shape [1,16] of FP32 needs 64',
+    ],
+    [
+      'binary sizes not adding up',
+      MLP,
+      { inputs: [mlpInput(1, { data: undefined, parameters: { binary_data_size: 64 } })] },
+      f32(17),
+      "is 68 bytes but the inputs' binary_data_size add up to 64",
+    ],
+    [
+      'binary data without a binary section',
+      MLP,
+      { inputs: [mlpInput(1, { data: undefined, parameters: { binary_data_size: 64 } })] },
+      NONE,
+      'no binary data',
+    ],
+    ['trailing bytes with JSON data', MLP, { inputs: [mlpInput(1)] }, f32(1), "is 4 bytes but the inputs' binary_data_size add up to 0"],
+    [
+      'a bad binary_data_size',
+      MLP,
+      { inputs: [mlpInput(1, { data: undefined, parameters: { binary_data_size: -4 } })] },
+      NONE,
+      'binary_data_size -4 is not a byte count',
+    ],
+    [
+      'shared memory input',
+      MLP,
+      { inputs: [mlpInput(1, { parameters: { shared_memory_region: 'r' } })] },
+      NONE,
+      'shared memory ("shared_memory_region") is not supported',
+    ],
+    [
+      'an unknown output',
+      MLP,
+      { inputs: [mlpInput(1)], outputs: [{ name: 'nope' }] },
+      NONE,
+      "unknown output 'nope': model mlp gives output",
+    ],
+    [
+      'a duplicate output',
+      MLP,
+      { inputs: [mlpInput(1)], outputs: [{ name: 'output' }, { name: 'output' }] },
+      NONE,
+      "output 'output' is requested twice",
+    ],
+    [
+      'classification',
+      MLP,
+      { inputs: [mlpInput(1)], outputs: [{ name: 'output', parameters: { classification: 3 } }] },
+      NONE,
+      'classification extension is not supported',
+    ],
+    [
+      'a non-boolean binary_data',
+      MLP,
+      { inputs: [mlpInput(1)], outputs: [{ name: 'output', parameters: { binary_data: 1 } }] },
+      NONE,
+      'binary_data must be true or false',
+    ],
+    [
+      'a bad priority',
+      MLP,
+      { inputs: [mlpInput(1)], parameters: { priority: -3 } },
+      NONE,
+      'parameter "priority" must be a non-negative integer',
+    ],
   ])('refuses %s with a 400', (_what, model, header, binary, message) => {
     const run = () => sut.validate(model, request(header), binary);
     expect(run).toThrow(InvalidRequestError);

@@ -47,7 +47,12 @@ export class InferRequestValidator {
         }
         batchSize = batch;
       }
-      return { name: spec.name, datatype: spec.datatype, shape: [...input.shape], data: decodeData(input, spec, elements, binary, offsets, this.allocate) };
+      return {
+        name: spec.name,
+        datatype: spec.datatype,
+        shape: [...input.shape],
+        data: decodeData(input, spec, elements, binary, offsets, this.allocate),
+      };
     });
     return {
       id: request.id,
@@ -73,7 +78,8 @@ export class InferRequestValidator {
       byName.set(input.name, input);
     }
     const missing = expected.filter((name) => !byName.has(name));
-    if (missing.length > 0) throw new InvalidRequestError(`missing input(s) ${missing.map((m) => `'${m}'`).join(', ')} of model ${model.name}`);
+    if (missing.length > 0)
+      throw new InvalidRequestError(`missing input(s) ${missing.map((m) => `'${m}'`).join(', ')} of model ${model.name}`);
     return byName;
   }
 }
@@ -131,7 +137,9 @@ function decodeData(
   if (input.data === undefined) throw new InvalidRequestError(`input '${input.name}' has neither "data" nor binary_data_size`);
   const values = flattenJsonData(input.data, Math.max(1, input.shape.length), input.name);
   if (values.length !== elements) {
-    throw new InvalidRequestError(`input '${input.name}': "data" has ${values.length} values but shape ${shown(input.shape)} needs ${elements}`);
+    throw new InvalidRequestError(
+      `input '${input.name}': "data" has ${values.length} values but shape ${shown(input.shape)} needs ${elements}`,
+    );
   }
   if (spec.datatype === 'BYTES') return jsonValuesToBytesBuffer(values, input.name);
   return jsonValuesToBuffer(values, spec.datatype, input.name, allocate);

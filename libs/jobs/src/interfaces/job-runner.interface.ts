@@ -1,7 +1,11 @@
 import type { JobPayload } from './job-payload.interface';
 
 /** A KServe v2 inference response as JSON. */
-export type InferResponseJson = Record<string, unknown> & { model_name?: string; model_version?: string; parameters?: Record<string, unknown> };
+export type InferResponseJson = Record<string, unknown> & {
+  model_name?: string;
+  model_version?: string;
+  parameters?: Record<string, unknown>;
+};
 
 /**
  * Runs one job's inference request (token JOB_RUNNER). Throws the /v2 path's typed errors;

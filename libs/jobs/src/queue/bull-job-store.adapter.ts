@@ -63,8 +63,14 @@ export class BullJobStore implements JobStore {
   async guard<T>(unsure: string | undefined, op: () => Promise<T>): Promise<T> {
     await this.ensureConnected();
     // a late answer (once Redis is back) is ignored
-    return withTimeout(op(), ANSWER_WAIT_MS, () =>
-      new UnavailableError(`the jobs queue's Redis did not answer within ${ANSWER_WAIT_MS} ms${unsure ? ` (${unsure})` : ''}; try again shortly`, { retryAfterSeconds: 2 }),
+    return withTimeout(
+      op(),
+      ANSWER_WAIT_MS,
+      () =>
+        new UnavailableError(
+          `the jobs queue's Redis did not answer within ${ANSWER_WAIT_MS} ms${unsure ? ` (${unsure})` : ''}; try again shortly`,
+          { retryAfterSeconds: 2 },
+        ),
     );
   }
 
@@ -82,7 +88,9 @@ export class BullJobStore implements JobStore {
       client.on('ready', onReady);
     });
     if (!ready) {
-      throw new UnavailableError(`the jobs queue's Redis is unreachable (connection ${client.status}); try again shortly`, { retryAfterSeconds: 2 });
+      throw new UnavailableError(`the jobs queue's Redis is unreachable (connection ${client.status}); try again shortly`, {
+        retryAfterSeconds: 2,
+      });
     }
   }
 }

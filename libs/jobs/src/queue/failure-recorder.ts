@@ -1,6 +1,5 @@
 import type { Job } from 'bull';
 import type { JobPayload } from '../interfaces/job-payload.interface';
-import type { JobProgress } from '../interfaces/job-progress.interface';
 import type { JobRecord } from '../interfaces/job-record.interface';
 import type { OutcomeStore, StoredJob } from '../interfaces/job-store.interface';
 
@@ -17,7 +16,11 @@ export function finalFailureRecord(id: string, job: StoredJob, nodeId: string): 
     version: payload.version,
     node: job.progress.node ?? nodeId,
     attempt: job.attemptsMade,
-    timings: { submittedAt: payload.submittedAt, startedAt: job.progress.startedAt ?? job.processedOn, finishedAt: job.finishedOn ?? Date.now() },
+    timings: {
+      submittedAt: payload.submittedAt,
+      startedAt: job.progress.startedAt ?? job.processedOn,
+      finishedAt: job.finishedOn ?? Date.now(),
+    },
     error: job.failedReason ?? 'unknown reason',
     errors: job.reasons.length > 0 ? job.reasons : job.failedReason ? [job.failedReason] : [],
   };
@@ -41,7 +44,7 @@ export function storedBullJob(job: Job<JobPayload>, state: StoredJob['state']): 
     ...(job.opts.priority !== undefined ? { priority: job.opts.priority } : {}),
     attemptsMade: job.attemptsMade,
     maxAttempts: job.opts.attempts ?? 1,
-    progress: (raw && typeof raw === 'object' ? raw : {}) as Partial<JobProgress>,
+    progress: raw && typeof raw === 'object' ? raw : {},
     ...(job.processedOn ? { processedOn: job.processedOn } : {}),
     ...(job.finishedOn ? { finishedOn: job.finishedOn } : {}),
     ...(job.failedReason ? { failedReason: job.failedReason } : {}),

@@ -101,7 +101,8 @@ export class JobConsumerService implements JobConsumer, OnApplicationBootstrap, 
       else if (Date.now() - quietSince >= QUIET_MS) break;
       await delay(20);
     }
-    if (this.unsettled > 0) this.logger.warn(`${this.unsettled} job(s) still running after ${waitMs} ms (Redis away?): leaving them to be redelivered`);
+    if (this.unsettled > 0)
+      this.logger.warn(`${this.unsettled} job(s) still running after ${waitMs} ms (Redis away?): leaving them to be redelivered`);
     // a job that failed for good has its outcome record written after Bull's 'failed' event:
     // closing the connection before that would leave a failed job without its reasons
     if (this.recordings.size > 0) await Promise.race([Promise.allSettled([...this.recordings]), delay(Math.max(0, until - Date.now()))]);
@@ -151,7 +152,9 @@ export class JobConsumerService implements JobConsumer, OnApplicationBootstrap, 
         .finally(() => this.recordings.delete(recording));
       this.recordings.add(recording);
     });
-    queue.on('stalled', (job: Job<JobPayload>) => this.logger.warn(`job ${job.id} stalled (its node stopped renewing the lock): delivering it again`));
+    queue.on('stalled', (job: Job<JobPayload>) =>
+      this.logger.warn(`job ${job.id} stalled (its node stopped renewing the lock): delivering it again`),
+    );
     queue
       .process(this.concurrency, async (job: Job<JobPayload>) => {
         this.inFlight++;
@@ -193,7 +196,9 @@ export class JobConsumerService implements JobConsumer, OnApplicationBootstrap, 
       lastStartedAt: this.lastStartedAt,
     });
     if (action === 'none') return;
-    this.logger.warn(`${waiting} job(s) wait but this node started none for ${this.config.jobs.watchdogMs} ms with free slots: ${action === 'kick' ? 'reconnecting its blocking Redis connection' : 'recreating its queue client'}`);
+    this.logger.warn(
+      `${waiting} job(s) wait but this node started none for ${this.config.jobs.watchdogMs} ms with free slots: ${action === 'kick' ? 'reconnecting its blocking Redis connection' : 'recreating its queue client'}`,
+    );
     if (action === 'kick') {
       await queue.pause(true, true);
       await queue.resume(true);

@@ -21,7 +21,10 @@ class ScriptedRunner implements JobRunner {
   calls = 0;
   readonly callTimes: number[] = [];
 
-  constructor(private readonly failures: ((attempt: number) => Error | undefined) = () => undefined, private readonly delayMs = 0) {}
+  constructor(
+    private readonly failures: (attempt: number) => Error | undefined = () => undefined,
+    private readonly delayMs = 0,
+  ) {}
 
   async run(payload: JobPayload): Promise<InferResponseJson> {
     const attempt = ++this.calls;
@@ -29,7 +32,12 @@ class ScriptedRunner implements JobRunner {
     if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
     const failure = this.failures(attempt);
     if (failure) throw failure;
-    return { model_name: payload.model, model_version: '1', parameters: { device: 'cpu:0' }, outputs: [{ name: 'y', datatype: 'FP32', shape: [1], data: [attempt] }] };
+    return {
+      model_name: payload.model,
+      model_version: '1',
+      parameters: { device: 'cpu:0' },
+      outputs: [{ name: 'y', datatype: 'FP32', shape: [1], data: [attempt] }],
+    };
   }
 }
 
@@ -55,7 +63,13 @@ describeWithRedis(JobProcessor.name, () => {
     return sut;
   }
 
-  const payload = (over: Partial<JobPayload> = {}): JobPayload => ({ model: 'm', request: { inputs: [] }, submittedAt: Date.now(), acceptedBy: 'node-0', ...over });
+  const payload = (over: Partial<JobPayload> = {}): JobPayload => ({
+    model: 'm',
+    request: { inputs: [] },
+    submittedAt: Date.now(),
+    acceptedBy: 'node-0',
+    ...over,
+  });
 
   async function outcome(jobId: string): Promise<JobRecord> {
     const until = Date.now() + 10_000;
@@ -90,7 +104,9 @@ describeWithRedis(JobProcessor.name, () => {
   });
 
   it('waits for a usable device (503) within the same attempt instead of spending attempts', async () => {
-    const runner = new ScriptedRunner((n) => (n <= 3 ? new UnavailableError('no usable device can run m@1 (quarantined: cpu:0)') : undefined));
+    const runner = new ScriptedRunner((n) =>
+      n <= 3 ? new UnavailableError('no usable device can run m@1 (quarantined: cpu:0)') : undefined,
+    );
     setUp(runner);
     await queue.add(payload(), { jobId: 'wait-1' });
     const record = await outcome('wait-1');
@@ -108,7 +124,9 @@ describeWithRedis(JobProcessor.name, () => {
     await expect(sut.process(delivery)).rejects.toThrow('no usable device');
     expect(runner.calls).toBe(2); // 0 ms, then 250 ms; the next pause would pass 300 ms
     const late = new ScriptedRunner(() => new UnavailableError('no usable device'));
-    await expect(new JobProcessor(late, outcomes, 'node-1').process({ ...delivery, id: 'w3', data: payload({ deadlineAt: Date.now() + 100 }) })).rejects.toThrow('no usable device');
+    await expect(
+      new JobProcessor(late, outcomes, 'node-1').process({ ...delivery, id: 'w3', data: payload({ deadlineAt: Date.now() + 100 }) }),
+    ).rejects.toThrow('no usable device');
     expect(late.calls).toBe(1);
   });
 

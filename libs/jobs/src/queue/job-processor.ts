@@ -43,8 +43,10 @@ export class JobProcessor {
     const attempt = job.attemptsMade + 1;
     const startedAt = Date.now();
     if (payload.deadlineAt !== undefined && startedAt > payload.deadlineAt) {
-      await job.discard();
-      throw attemptError(new DeadlineExceededError(`the job did not start before its deadline ${new Date(payload.deadlineAt).toISOString()}`));
+      job.discard();
+      throw attemptError(
+        new DeadlineExceededError(`the job did not start before its deadline ${new Date(payload.deadlineAt).toISOString()}`),
+      );
     }
     await job.progress({ stage: 'running', node: this.nodeId, attempt, startedAt } satisfies JobProgress);
     let response;
@@ -52,7 +54,7 @@ export class JobProcessor {
       response = await this.runWhenADeviceIsUsable(id, payload, startedAt);
     } catch (err) {
       const retry = isRetryable(err);
-      if (!retry) await job.discard();
+      if (!retry) job.discard();
       this.logger.warn(`job ${id} attempt ${attempt} failed (${retry ? 'transient' : 'permanent'}): ${(err as Error).message}`);
       throw attemptError(err);
     }
@@ -89,7 +91,8 @@ export class JobProcessor {
         return await this.runner.run(payload, payload.deadlineAt !== undefined ? payload.deadlineAt - Date.now() : undefined);
       } catch (err) {
         if (!(err instanceof UnavailableError) || Date.now() + pause > until) throw err;
-        if (tries === 1) this.logger.warn(`job ${id}: ${err.message}; waiting up to ${Math.round((until - Date.now()) / 1000)} s for a usable device`);
+        if (tries === 1)
+          this.logger.warn(`job ${id}: ${err.message}; waiting up to ${Math.round((until - Date.now()) / 1000)} s for a usable device`);
         await new Promise((resolve) => setTimeout(resolve, pause));
         pause = Math.min(pause * 2, MAX_PAUSE_MS);
       }

@@ -30,7 +30,9 @@ describeWithRedis(RedisRequirementsService.name, () => {
   it('refuses to start with an evicting policy when strict, naming the policy and the fix', async () => {
     await redis.cli('CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lru');
     try {
-      await expect(sut(true).onModuleInit()).rejects.toThrow(/maxmemory-policy allkeys-lru.*noeviction.*SWITCHYARD_JOBS_REQUIRE_NOEVICTION=true/s);
+      await expect(sut(true).onModuleInit()).rejects.toThrow(
+        /maxmemory-policy allkeys-lru.*noeviction.*SWITCHYARD_JOBS_REQUIRE_NOEVICTION=true/s,
+      );
       // Not strict: start-up goes on (the problem is logged as a warning).
       await expect(sut(false).onModuleInit()).resolves.toBeUndefined();
     } finally {

@@ -54,7 +54,12 @@ describeWithRedis(JobOutcomeStore.name, () => {
   it('delivers a stream from after a given seq, then live entries, in order', async () => {
     for (const id of ['1', '2', '3']) await sut.store(record(`live-${id}`, 'n'), 'stream-live');
     const seen: StreamEntry[] = [];
-    const follower = streams.follow('stream-live', 1, async (e) => void seen.push(e), () => undefined);
+    const follower = streams.follow(
+      'stream-live',
+      1,
+      async (e) => void seen.push(e),
+      () => undefined,
+    );
     try {
       await sut.store(record('live-4', 'n'), 'stream-live');
       const until = Date.now() + 5000;

@@ -27,7 +27,11 @@ export function toJobView(id: string, job: StoredJob | undefined, record: JobRec
     ...(version !== undefined ? { model_version: version } : {}),
     ...(job?.priority !== undefined ? { priority: job.priority } : {}),
     ...(deadlineAt !== undefined ? { deadline_at: iso(deadlineAt) } : {}),
-    progress: final ? { stage: 'done', percent: 100 } : state === 'active' ? { stage: 'running', percent: 50 } : { stage: 'queued', percent: 0 },
+    progress: final
+      ? { stage: 'done', percent: 100 }
+      : state === 'active'
+        ? { stage: 'running', percent: 50 }
+        : { stage: 'queued', percent: 0 },
     attempts: record?.attempt ?? job?.attemptsMade ?? 0,
     max_attempts: job?.maxAttempts ?? 1,
     ...(node !== undefined ? { node } : {}),

@@ -45,7 +45,11 @@ export class JobsService implements JobsApi {
     return this.store.guard('the job was maybe cancelled: ask for it again', () => this.remove(id));
   }
 
-  private async enqueue(requests: JobRequestSpec[], idempotencyKey: string | undefined, streamId: string | undefined): Promise<SubmitResult> {
+  private async enqueue(
+    requests: JobRequestSpec[],
+    idempotencyKey: string | undefined,
+    streamId: string | undefined,
+  ): Promise<SubmitResult> {
     const ids = jobIds(requests.length, idempotencyKey);
     let replayed = false;
     if (idempotencyKey !== undefined) {
@@ -60,7 +64,9 @@ export class JobsService implements JobsApi {
     // that exist, and jobs whose outcome is stored are not added back.
     const done = replayed ? await this.store.outcomes.exists(ids) : [];
     const now = Date.now();
-    const jobs = requests.map((spec, i) => ({ id: ids[i], payload: this.payload(spec, now, streamId), priority: spec.priority })).filter((_, i) => !done[i]);
+    const jobs = requests
+      .map((spec, i) => ({ id: ids[i], payload: this.payload(spec, now, streamId), priority: spec.priority }))
+      .filter((_, i) => !done[i]);
     await this.store.add(jobs);
     return { jobIds: ids, replayed };
   }
@@ -78,7 +84,8 @@ export class JobsService implements JobsApi {
     if (record?.state === 'cancelled') return toJobView(id, job, record, 'cancelled');
     if (record) throw new JobConflictError(`job ${id} is ${record.state}; only a job that has not started can be cancelled`);
     const removal = await this.store.removeWaiting(id);
-    if (!removal.removed) throw new JobConflictError(`job ${id} is ${removal.state ?? 'gone'}; only a job that has not started can be cancelled`);
+    if (!removal.removed)
+      throw new JobConflictError(`job ${id} is ${removal.state ?? 'gone'}; only a job that has not started can be cancelled`);
     const data = removal.job.payload;
     const cancelled: JobRecord = {
       jobId: id,

@@ -27,7 +27,14 @@ describe(SqliteJobsDatabase.name, () => {
   it('refuses a second store on the same folder, in this process and in another, until the first closes', () => {
     const { sut, dir } = fresh();
     expect(() => new SqliteJobsDatabase(dir)).toThrow(/already open in this process.*one Switchyard process per SWITCHYARD_DATA_DIR/);
-    const other = spawnSync(process.execPath, ['-e', `const { SqliteJobsDatabase } = require(${JSON.stringify(require.resolve('./sqlite-database.adapter'))}); new SqliteJobsDatabase(${JSON.stringify(dir)});`], { encoding: 'utf8' });
+    const other = spawnSync(
+      process.execPath,
+      [
+        '-e',
+        `const { SqliteJobsDatabase } = require(${JSON.stringify(require.resolve('./sqlite-database.adapter'))}); new SqliteJobsDatabase(${JSON.stringify(dir)});`,
+      ],
+      { encoding: 'utf8' },
+    );
     expect(other.status).not.toBe(0);
     expect(other.stderr).toContain(`is used by process ${process.pid}`);
     sut.close();
@@ -43,7 +50,9 @@ describe(SqliteJobsDatabase.name, () => {
 
   it('lets a reader back the file up while the store is open (online backup)', async () => {
     const { sut, dir } = fresh();
-    await new SqliteJobStore(sut, { attempts: 1, ttlMs: 60_000 }).add([{ id: 'b1', payload: { model: 'm', request: {}, submittedAt: 1, acceptedBy: 'n' }, priority: 1 }]);
+    await new SqliteJobStore(sut, { attempts: 1, ttlMs: 60_000 }).add([
+      { id: 'b1', payload: { model: 'm', request: {}, submittedAt: 1, acceptedBy: 'n' }, priority: 1 },
+    ]);
     const reader = open(sut.path, true);
     const copy = join(dir, 'backup.sqlite');
     await reader.backup(copy);

@@ -38,7 +38,9 @@ export class SqliteJobsDatabase {
     try {
       this.lock = SqliteFileLock.acquire(this.path);
     } catch (err) {
-      throw new Error(`${(err as Error).message}: one Switchyard process per SWITCHYARD_DATA_DIR (set SWITCHYARD_REDIS_URL for many nodes)`);
+      throw new Error(
+        `${(err as Error).message}: one Switchyard process per SWITCHYARD_DATA_DIR (set SWITCHYARD_REDIS_URL for many nodes)`,
+      );
     }
     const nativeBinding = sqliteNativeBinding();
     try {
@@ -61,7 +63,9 @@ export class SqliteJobsDatabase {
   sweep(now = Date.now()): number {
     let removed = 0;
     for (const table of EXPIRING_TABLES) {
-      removed += this.db.prepare(`DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE expires_at < ? LIMIT ${SWEEP_BATCH})`).run(now).changes;
+      removed += this.db
+        .prepare(`DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE expires_at < ? LIMIT ${SWEEP_BATCH})`)
+        .run(now).changes;
     }
     return removed;
   }

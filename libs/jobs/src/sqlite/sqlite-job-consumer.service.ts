@@ -1,3 +1,4 @@
+import type { JobPayload } from '../interfaces/job-payload.interface';
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '@switchyard/config';
 import { ModelRepositoryService } from '@switchyard/models';
@@ -88,12 +89,15 @@ export class SqliteJobConsumerService implements JobConsumer, OnApplicationBoots
     this.concurrency = concurrency;
     const { requeued, failed } = this.queue.recover(this.config.jobs.maxStalledCount);
     for (const row of failed) await this.recordFailure(row);
-    if (requeued + failed.length > 0) this.logger.warn(`${requeued} job(s) cut by the last exit run again; ${failed.length} cut too often failed`);
+    if (requeued + failed.length > 0)
+      this.logger.warn(`${requeued} job(s) cut by the last exit run again; ${failed.length} cut too often failed`);
     this.started = true;
     this.database.events.on('added', this.onAdded);
     this.timer = setInterval(this.onAdded, POLL_MS);
     this.timer.unref();
-    this.logger.log(`node ${this.config.jobs.nodeId} takes up to ${concurrency} job(s) at once from ${this.database.path} (device capacity ${capacity})`);
+    this.logger.log(
+      `node ${this.config.jobs.nodeId} takes up to ${concurrency} job(s) at once from ${this.database.path} (device capacity ${capacity})`,
+    );
     this.pump();
   }
 
@@ -117,7 +121,7 @@ export class SqliteJobConsumerService implements JobConsumer, OnApplicationBoots
     let discarded = false;
     const delivery: JobDelivery = {
       id: row.id,
-      data: JSON.parse(row.payload),
+      data: JSON.parse(row.payload) as JobPayload,
       attemptsMade: row.attempts_made,
       discard: () => void (discarded = true),
       progress: async (value) => this.database.open && this.queue.progress(row.id, value),
@@ -126,7 +130,9 @@ export class SqliteJobConsumerService implements JobConsumer, OnApplicationBoots
       await this.processor.process(delivery);
       if (this.database.open) this.queue.complete(row.id);
     } catch (err) {
-      await this.failed(row, err as Error, discarded).catch((e: Error) => this.logger.warn(`job ${row.id}: its failure could not be recorded: ${e.message}`));
+      await this.failed(row, err as Error, discarded).catch((e: Error) =>
+        this.logger.warn(`job ${row.id}: its failure could not be recorded: ${e.message}`),
+      );
     } finally {
       this.inFlight--;
       this.pump();

@@ -93,6 +93,7 @@ export class SqliteJobQueue {
 
   /** Ends a job as failed; `attempted`: the failure was an attempt (not a stall). */
   fail(id: string, error: AttemptError, attempted: boolean, now = Date.now()): SqliteJobRow | undefined {
-    return this.setFailed.get(attempted ? 1 : 0, `${error.name}: ${error.message}`, error.message, now, now + this.ttlMs, id) as SqliteJobRow | undefined;
+    return this.setFailed.get(attempted ? 1 : 0, `${error.name}: ${error.message}`, error.message, now, now + this.ttlMs, id) as
+      SqliteJobRow | undefined;
   }
 }

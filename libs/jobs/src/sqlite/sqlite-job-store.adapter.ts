@@ -28,7 +28,9 @@ export class SqliteJobStore implements JobStore {
   ) {
     const db = database.db;
     this.outcomes = new SqliteOutcomeStore(database, options.ttlMs);
-    this.insertJob = db.prepare('INSERT INTO jobs (id, state, priority, run_at, payload, max_attempts) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING');
+    this.insertJob = db.prepare(
+      'INSERT INTO jobs (id, state, priority, run_at, payload, max_attempts) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
+    );
     this.selectJob = db.prepare('SELECT * FROM jobs WHERE id = ?');
     this.deleteWaiting = db.prepare("DELETE FROM jobs WHERE id = ? AND state = 'waiting' RETURNING *");
     // a key whose claim expired (not yet swept) is claimed again
@@ -38,7 +40,8 @@ export class SqliteJobStore implements JobStore {
     this.heldKey = db.prepare('SELECT fingerprint FROM idempotency_keys WHERE key_hash = ?').pluck();
     this.addAll = db.transaction((jobs: readonly NewJob[], now: number) => {
       let added = 0;
-      for (const j of jobs) added += this.insertJob.run(j.id, 'waiting', j.priority, now, JSON.stringify(j.payload), this.options.attempts).changes;
+      for (const j of jobs)
+        added += this.insertJob.run(j.id, 'waiting', j.priority, now, JSON.stringify(j.payload), this.options.attempts).changes;
       return added;
     });
   }
@@ -71,7 +74,9 @@ export class SqliteJobStore implements JobStore {
       return await op();
     } catch (err) {
       if (!(err instanceof Error) || !('code' in err) || !String(err.code).startsWith('SQLITE_')) throw err;
-      throw new UnavailableError(`the jobs store ${this.database.path} failed: ${err.message}${unsure ? ` (${unsure})` : ''}`, { retryAfterSeconds: 2 });
+      throw new UnavailableError(`the jobs store ${this.database.path} failed: ${err.message}${unsure ? ` (${unsure})` : ''}`, {
+        retryAfterSeconds: 2,
+      });
     }
   }
 }

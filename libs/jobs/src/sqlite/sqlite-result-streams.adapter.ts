@@ -43,7 +43,7 @@ export class SqliteResultStreams implements ResultStreams {
     const idle = (): Promise<void> =>
       new Promise((resolve) => {
         if (signalled) return resolve();
-        const timer = setTimeout(() => (wake = undefined, resolve()), IDLE_READ_MS);
+        const timer = setTimeout(() => ((wake = undefined), resolve()), IDLE_READ_MS);
         wake = () => {
           clearTimeout(timer);
           wake = undefined;

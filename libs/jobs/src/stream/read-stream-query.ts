@@ -16,7 +16,8 @@ export function readStreamQuery(url: string | undefined): StreamPosition {
   if (stream !== null && !STREAM_ID.test(stream)) {
     throw new InvalidRequestError('"stream" must be 8 to 128 letters, digits, "-" or "_" (the id the server gave in "ready")');
   }
-  if (after !== null && !/^\d{1,15}$/.test(after)) throw new InvalidRequestError('"after" must be the last sequence number received (0 or more)');
+  if (after !== null && !/^\d{1,15}$/.test(after))
+    throw new InvalidRequestError('"after" must be the last sequence number received (0 or more)');
   if (after !== null && stream === null) throw new InvalidRequestError('"after" needs "stream", the stream to resume');
   return { streamId: stream ?? randomUUID(), after: after === null ? 0 : Number(after) };
 }

@@ -6,7 +6,9 @@ import { InvalidRequestError } from '@switchyard/common';
  */
 export function jobBody(body: unknown, headerLength: string | undefined): unknown {
   if (headerLength !== undefined) {
-    throw new InvalidRequestError('the jobs API takes JSON tensors; the binary tensor data extension (Inference-Header-Content-Length) is not supported');
+    throw new InvalidRequestError(
+      'the jobs API takes JSON tensors; the binary tensor data extension (Inference-Header-Content-Length) is not supported',
+    );
   }
   if (!Buffer.isBuffer(body)) {
     if (body === undefined || body === null) throw new InvalidRequestError('the request has no body');

@@ -19,7 +19,9 @@ export class JobRequestValidator {
       this.decoder.release(request); // only checked here: the consumer decodes it again when it runs
       const binaryOutput = request.outputs.find((o) => o.binary);
       if (binaryOutput) {
-        throw new InvalidRequestError(`output '${binaryOutput.name}': the jobs API returns JSON results; binary_data outputs are not supported`);
+        throw new InvalidRequestError(
+          `output '${binaryOutput.name}': the jobs API returns JSON results; binary_data outputs are not supported`,
+        );
       }
     } catch (err) {
       if (where !== undefined && err instanceof Error) err.message = `${where}: ${err.message}`;

@@ -14,7 +14,15 @@ describe(readJobSubmission.name, () => {
 
   it('reads a batch whose items inherit the batch priority and deadline unless they set their own', () => {
     const sut = readJobSubmission(
-      { priority: 2, deadline_ms: 1000, idempotency_key: 'k-1', requests: [{ model_name: 'a', inputs }, { model_name: 'b', inputs, priority: 1, deadline_ms: 50 }] },
+      {
+        priority: 2,
+        deadline_ms: 1000,
+        idempotency_key: 'k-1',
+        requests: [
+          { model_name: 'a', inputs },
+          { model_name: 'b', inputs, priority: 1, deadline_ms: 50 },
+        ],
+      },
       limits,
     );
     expect(sut.idempotencyKey).toBe('k-1');
@@ -47,7 +55,10 @@ describe(readJobSubmission.name, () => {
     [{ requests: [] }, '"requests" must be a non-empty array'],
     [{ requests: [{ model_name: 'a' }, {}, {}, {}] }, 'the limit is 3'],
     [{ model_name: 'a', requests: [{ model_name: 'a' }] }, 'inside each of "requests"'],
-    [{ requests: [{ model_name: 'a' }, { model_name: 'b', idempotency_key: 'k' }] }, 'requests[1]: "idempotency_key" belongs to the whole batch'],
+    [
+      { requests: [{ model_name: 'a' }, { model_name: 'b', idempotency_key: 'k' }] },
+      'requests[1]: "idempotency_key" belongs to the whole batch',
+    ],
     [{ requests: [{ model_name: 'a' }, 'text'] }, 'requests[1] must be a JSON object'],
   ])('refuses %j with a 400 saying %s', (body, message) => {
     expect(() => readJobSubmission(body, limits)).toThrow(InvalidRequestError);

@@ -26,7 +26,8 @@ export function readJobSubmission(body: unknown, limits: SubmissionLimits, heade
   const defaults = { priority: readPriority(top.priority, 'priority'), deadlineMs: readDeadline(top.deadline_ms, 'deadline_ms') };
   let items: unknown[];
   if (top.requests !== undefined) {
-    if (!Array.isArray(top.requests) || top.requests.length === 0) throw new InvalidRequestError('"requests" must be a non-empty array of inference requests');
+    if (!Array.isArray(top.requests) || top.requests.length === 0)
+      throw new InvalidRequestError('"requests" must be a non-empty array of inference requests');
     if (top.requests.length > limits.maxBatch) {
       throw new InvalidRequestError(`"requests" holds ${top.requests.length} requests; the limit is ${limits.maxBatch}`);
     }
@@ -56,14 +57,21 @@ function readRequest(
   if (version !== undefined && (typeof version !== 'string' || !/^\d{1,18}$/.test(version))) {
     throw new InvalidRequestError(`${where}: "model_version" must be a version number as a string, got ${shown(version)}`);
   }
-  const priority = readPriority(item.priority, `${where}: priority`) ?? defaults.priority ?? parameterPriority(item) ?? limits.defaultPriority;
+  const priority =
+    readPriority(item.priority, `${where}: priority`) ?? defaults.priority ?? parameterPriority(item) ?? limits.defaultPriority;
   const deadlineMs = readDeadline(item.deadline_ms, `${where}: deadline_ms`) ?? defaults.deadlineMs;
   if (item.idempotency_key !== undefined && where !== 'the request') {
     throw new InvalidRequestError(`${where}: "idempotency_key" belongs to the whole batch, not to one request`);
   }
   const request: Record<string, unknown> = { ...item };
   for (const field of JOB_FIELDS) delete request[field];
-  return { model, ...(version !== undefined ? { version: version } : {}), request, priority, ...(deadlineMs !== undefined ? { deadlineMs } : {}) };
+  return {
+    model,
+    ...(version !== undefined ? { version: version } : {}),
+    request,
+    priority,
+    ...(deadlineMs !== undefined ? { deadlineMs } : {}),
+  };
 }
 
 /** The KServe request's own `parameters.priority`, when positive, orders the queue too. */
@@ -92,11 +100,12 @@ function readKey(field: unknown, header: string | undefined): string | undefined
   if (field !== undefined && (typeof field !== 'string' || !validKey(field))) {
     throw new InvalidRequestError(`"idempotency_key" must be a string of 1 to 255 printable characters, got ${shown(field)}`);
   }
-  if (header !== undefined && !validKey(header)) throw new InvalidRequestError('the Idempotency-Key header must be 1 to 255 printable characters');
+  if (header !== undefined && !validKey(header))
+    throw new InvalidRequestError('the Idempotency-Key header must be 1 to 255 printable characters');
   if (header !== undefined && field !== undefined && header !== field) {
     throw new InvalidRequestError('the Idempotency-Key header and "idempotency_key" differ');
   }
-  return header ?? (field);
+  return header ?? field;
 }
 
 function validKey(key: string): boolean {

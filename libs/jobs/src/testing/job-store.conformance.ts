@@ -10,7 +10,13 @@ export interface StoreUnderTest {
   close(): Promise<void>;
 }
 
-const payload = (over: Partial<JobPayload> = {}): JobPayload => ({ model: 'mlp_tiny', request: { inputs: [] }, submittedAt: 1_700_000_000_000, acceptedBy: 'node-a', ...over });
+const payload = (over: Partial<JobPayload> = {}): JobPayload => ({
+  model: 'mlp_tiny',
+  request: { inputs: [] },
+  submittedAt: 1_700_000_000_000,
+  acceptedBy: 'node-a',
+  ...over,
+});
 const record = (jobId: string, over: Partial<JobRecord> = {}): JobRecord => ({
   jobId,
   state: 'completed',
@@ -98,7 +104,12 @@ export function describeJobStoreConformance(name: string, open: () => Promise<St
     it('follows a stream from a position: the entries after it in order, then new ones as they come', async () => {
       for (const id of ['f1', 'f2', 'f3']) await sut.store.outcomes.store(record(id), 'follow-1');
       const seen: StreamEntry[] = [];
-      const follower = sut.streams.follow('follow-1', 1, async (e) => void seen.push(e), () => undefined);
+      const follower = sut.streams.follow(
+        'follow-1',
+        1,
+        async (e) => void seen.push(e),
+        () => undefined,
+      );
       try {
         await waitFor('two entries', () => (seen.length >= 2 ? true : undefined));
         await sut.store.outcomes.store(record('f4'), 'follow-1');
@@ -118,7 +129,12 @@ export function describeJobStoreConformance(name: string, open: () => Promise<St
 
     it('stops delivering once a follower is closed', async () => {
       const seen: StreamEntry[] = [];
-      const follower = sut.streams.follow('closing', 0, async (e) => void seen.push(e), () => undefined);
+      const follower = sut.streams.follow(
+        'closing',
+        0,
+        async (e) => void seen.push(e),
+        () => undefined,
+      );
       await sut.store.outcomes.store(record('x1'), 'closing');
       await waitFor('the first entry', () => (seen.length >= 1 ? true : undefined));
       await follower.close();

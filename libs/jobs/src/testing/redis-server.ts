@@ -31,7 +31,23 @@ export class RedisServer {
   async start(): Promise<this> {
     if (this.port === 0) this.port = await freePort();
     const persistence = this.options.persistent ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
-    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', ...persistence, '--dir', this.dir, '--maxmemory-policy', 'noeviction', '--enable-debug-command', 'local', '--daemonize', 'no'];
+    const args = [
+      '--port',
+      String(this.port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      ...persistence,
+      '--dir',
+      this.dir,
+      '--maxmemory-policy',
+      'noeviction',
+      '--enable-debug-command',
+      'local',
+      '--daemonize',
+      'no',
+    ];
     const child = spawn('redis-server', args, { stdio: 'ignore' });
     this.child = child;
     const until = Date.now() + 10_000;

@@ -20,7 +20,21 @@ export class DeviceGaugesCollector implements OnModuleInit {
 
   collect(): void {
     const m = this.metricsService.metrics;
-    const gauges = [m.queueDepth, m.queueLimit, m.inFlight, m.capacity, m.workers, m.busyRatio, m.utilization, m.memoryUsed, m.memoryTotal, m.temperature, m.power, m.info, m.health];
+    const gauges = [
+      m.queueDepth,
+      m.queueLimit,
+      m.inFlight,
+      m.capacity,
+      m.workers,
+      m.busyRatio,
+      m.utilization,
+      m.memoryUsed,
+      m.memoryTotal,
+      m.temperature,
+      m.power,
+      m.info,
+      m.health,
+    ];
     for (const g of gauges) g.reset();
     for (const d of this.stats.deviceViews()) {
       const labels = { device: d.id, kind: d.kind };

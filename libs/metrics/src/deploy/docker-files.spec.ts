@@ -160,7 +160,15 @@ describe('docker files', () => {
     });
 
     it('links every alert to its runbook section in docs/operations.md', () => {
-      const headings = new Set([...readFileSync(join(root, 'docs/operations.md'), 'utf8').matchAll(/^#+ (.+)$/gm)].map((m) => m[1].trim().toLowerCase().replace(/[^\w\- ]/g, '').replace(/ /g, '-')));
+      const headings = new Set(
+        [...readFileSync(join(root, 'docs/operations.md'), 'utf8').matchAll(/^#+ (.+)$/gm)].map((m) =>
+          m[1]
+            .trim()
+            .toLowerCase()
+            .replace(/[^\w\- ]/g, '')
+            .replace(/ /g, '-'),
+        ),
+      );
       for (const rule of all) {
         const url = rule.annotations?.runbook_url ?? '';
         expect({ alert: rule.alert, url }).toEqual({ alert: rule.alert, url: `docs/operations.md#${rule.alert.toLowerCase()}` });
@@ -191,9 +199,14 @@ describe('docker files', () => {
 
     it('alerts on utilisation over 90 % for 5 minutes, errors, p99, queue saturation and worker restarts', () => {
       const byName = new Map(all.map((r) => [r.alert, r]));
-      expect(byName.get('SwitchyardDeviceSaturated')).toMatchObject({ for: '5m', expr: expect.stringMatching(/switchyard_device_utilization_ratio.*> 0\.9$/) });
+      expect(byName.get('SwitchyardDeviceSaturated')).toMatchObject({
+        for: '5m',
+        expr: expect.stringMatching(/switchyard_device_utilization_ratio.*> 0\.9$/),
+      });
       expect(byName.get('SwitchyardErrorRatioHigh')?.expr).toContain('outcome="error"');
-      expect(byName.get('SwitchyardLatencyP99High')?.expr).toMatch(/histogram_quantile\(0\.99, .*switchyard_request_duration_seconds_bucket/);
+      expect(byName.get('SwitchyardLatencyP99High')?.expr).toMatch(
+        /histogram_quantile\(0\.99, .*switchyard_request_duration_seconds_bucket/,
+      );
       expect(byName.get('SwitchyardQueueSaturated')?.expr).toContain('switchyard_queue_depth / switchyard_queue_limit');
       expect(byName.get('SwitchyardWorkerRestarts')?.expr).toContain('switchyard_worker_restarts_total');
     });
@@ -217,7 +230,9 @@ describe('docker files', () => {
         for (const t of p.targets ?? []) expect(t.datasource?.uid).toBe(uid);
       }
       const compose = readYaml(join(docker, 'compose.yaml'));
-      expect(compose.services.grafana.volumes).toContain(`./grafana/dashboards/switchyard.json:${provider.providers[0].options.path}/switchyard.json:ro`);
+      expect(compose.services.grafana.volumes).toContain(
+        `./grafana/dashboards/switchyard.json:${provider.providers[0].options.path}/switchyard.json:ro`,
+      );
     });
 
     it('repeats a row per device with throughput, latency, queue, utilisation, memory, errors and share of work', () => {
@@ -227,12 +242,23 @@ describe('docker files', () => {
       expect(start).toBeGreaterThanOrEqual(0);
       const end = panels.findIndex((p, i) => i > start && p.type === 'row');
       const row = panels.slice(start + 1, end);
-      for (const title of ['Throughput', 'Latency p50 / p99', 'Queue depth and in flight', 'Utilisation', 'Memory', 'Errors and refusals', 'Share of work']) {
+      for (const title of [
+        'Throughput',
+        'Latency p50 / p99',
+        'Queue depth and in flight',
+        'Utilisation',
+        'Memory',
+        'Errors and refusals',
+        'Share of work',
+      ]) {
         const panel = row.find((p) => p.title === title);
         expect({ title, found: Boolean(panel) }).toEqual({ title, found: true });
         for (const t of panel!.targets ?? []) expect(t.expr).toContain('device="$device"');
       }
-      const latency = row.find((p) => p.title === 'Latency p50 / p99')!.targets!.map((t) => t.expr).join('\n');
+      const latency = row
+        .find((p) => p.title === 'Latency p50 / p99')!
+        .targets!.map((t) => t.expr)
+        .join('\n');
       expect(latency).toContain('histogram_quantile(0.5,');
       expect(latency).toContain('histogram_quantile(0.99,');
     });
@@ -244,7 +270,10 @@ describe('docker files', () => {
     });
 
     it('queries only metrics the service registers', () => {
-      const queries = [...panels.flatMap((p) => (p.targets ?? []).map((t) => ({ panel: p.title, expr: t.expr }))), ...dashboard.templating.list.map((v: { name: string; definition: string }) => ({ panel: `$${v.name}`, expr: v.definition }))];
+      const queries = [
+        ...panels.flatMap((p) => (p.targets ?? []).map((t) => ({ panel: p.title, expr: t.expr }))),
+        ...dashboard.templating.list.map((v: { name: string; definition: string }) => ({ panel: `$${v.name}`, expr: v.definition })),
+      ];
       for (const { panel, expr } of queries) {
         const unknown = unknownNames(expr).filter((n) => !(panel === '$device' && n === 'device'));
         expect({ panel, unknown }).toEqual({ panel, unknown: [] });

@@ -11,9 +11,9 @@ import { ConfigMap, LimitRange, Namespace, PersistentVolumeClaim, ResourceQuota,
 import { parse } from 'yaml';
 import { repoRoot } from '../../../../test/support/repo-paths';
 import { MetricsService } from '../registry/metrics.service';
-import { containersOf, type KubeObject, renderKustomization } from './kustomize-render';
+import { containersOf, type KubeObject, renderKustomization } from '../testing/kustomize-render';
 import { exposedSeriesNames, metricNamesIn } from './metric-series';
-import { checkCustomResource, cpuCores, memoryBytes } from './kubernetes-checks';
+import { checkCustomResource, cpuCores, memoryBytes } from '../testing/kubernetes-checks';
 
 const root = repoRoot();
 const kube = join(root, 'deploy/kubernetes');
@@ -37,15 +37,20 @@ const NVIDIA_ENV = new Set(['NVIDIA_DRIVER_CAPABILITIES', 'NVIDIA_VISIBLE_DEVICE
 /** Start-up calibration and model loading may take this long before the pod must be ready. */
 const STARTUP_BUDGET_S = 600;
 
-const rendered = Object.fromEntries(OVERLAYS.map((o) => [o, renderKustomization(join(kube, 'overlays', o))])) as Record<(typeof OVERLAYS)[number], KubeObject[]>;
-const find = (objects: KubeObject[], kind: string, name?: string) => objects.filter((o) => o.kind === kind && (name === undefined || o.metadata.name === name));
+const rendered = Object.fromEntries(OVERLAYS.map((o) => [o, renderKustomization(join(kube, 'overlays', o))])) as Record<
+  (typeof OVERLAYS)[number],
+  KubeObject[]
+>;
+const find = (objects: KubeObject[], kind: string, name?: string) =>
+  objects.filter((o) => o.kind === kind && (name === undefined || o.metadata.name === name));
 const one = (objects: KubeObject[], kind: string, name: string) => {
   const found = find(objects, kind, name);
   if (found.length !== 1) throw new Error(`${found.length} ${kind}/${name}`);
   return found[0];
 };
 const server = (objects: KubeObject[]) => one(objects, 'Deployment', 'switchyard');
-const matches = (selector: Record<string, string>, labels: Record<string, string> = {}) => Object.entries(selector).every(([k, v]) => labels[k] === v);
+const matches = (selector: Record<string, string>, labels: Record<string, string> = {}) =>
+  Object.entries(selector).every(([k, v]) => labels[k] === v);
 
 /** deploy/kubernetes rendered with kustomize semantics (kustomize-render.ts), checked without a cluster. */
 describe('kubernetes manifests', () => {
@@ -65,11 +70,16 @@ describe('kubernetes manifests', () => {
         const key = `${o.apiVersion}/${o.kind}`;
         const Model = MODELS[key];
         const Custom = customModels[key];
-        const problems = Model ? validate(Model, o) : Custom ? [...validate(Custom, o), ...checkCustomResource(o)] : [`no schema for ${key}`];
+        const problems = Model
+          ? validate(Model, o)
+          : Custom
+            ? [...validate(Custom, o), ...checkCustomResource(o)]
+            : [`no schema for ${key}`];
         expect({ object: `${o.kind}/${o.metadata.name}`, problems }).toEqual({ object: `${o.kind}/${o.metadata.name}`, problems: [] });
       }
       const namespaced = objects.filter((o) => o.kind !== 'Namespace' && o.kind !== 'ConfigMap');
-      for (const o of namespaced) expect({ o: o.metadata.name, ns: o.metadata.namespace }).toEqual({ o: o.metadata.name, ns: 'switchyard' });
+      for (const o of namespaced)
+        expect({ o: o.metadata.name, ns: o.metadata.namespace }).toEqual({ o: o.metadata.name, ns: 'switchyard' });
     });
 
     it('probes live, ready and startup paths on the named HTTP port; startup covers loading and calibration', () => {
@@ -79,7 +89,8 @@ describe('kubernetes manifests', () => {
       expect(container.livenessProbe.httpGet.path).toBe('/v2/health/live');
       expect(container.readinessProbe.httpGet.path).toBe('/v2/health/ready');
       expect(container.startupProbe.httpGet.path).toBe('/v2/health/ready');
-      for (const probe of [container.livenessProbe, container.readinessProbe, container.startupProbe]) expect(ports.has(probe.httpGet.port)).toBe(true);
+      for (const probe of [container.livenessProbe, container.readinessProbe, container.startupProbe])
+        expect(ports.has(probe.httpGet.port)).toBe(true);
       expect(container.startupProbe.periodSeconds * container.startupProbe.failureThreshold).toBeGreaterThanOrEqual(STARTUP_BUDGET_S);
       const config = loadConfig(serverEnv(container), {});
       expect(ports.get('http')).toBe(config.http.port);
@@ -99,8 +110,15 @@ describe('kubernetes manifests', () => {
       for (const w of objects.filter((o) => o.spec?.template)) {
         expect(w.spec.template.spec.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
         for (const c of containersOf(w)) {
-          expect({ c: c.name, sc: c.securityContext }).toEqual({ c: c.name, sc: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } } });
-          expect({ c: c.name, requests: Boolean(c.resources?.requests?.cpu && c.resources?.requests?.memory), limits: Boolean(c.resources?.limits?.cpu && c.resources?.limits?.memory) }).toEqual({ c: c.name, requests: true, limits: true });
+          expect({ c: c.name, sc: c.securityContext }).toEqual({
+            c: c.name,
+            sc: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+          });
+          expect({
+            c: c.name,
+            requests: Boolean(c.resources?.requests?.cpu && c.resources?.requests?.memory),
+            limits: Boolean(c.resources?.limits?.cpu && c.resources?.limits?.memory),
+          }).toEqual({ c: c.name, requests: true, limits: true });
         }
       }
     });
@@ -141,15 +159,24 @@ describe('kubernetes manifests', () => {
     it('fits the largest scale-out, during a rolling update, in the namespace quota', () => {
       const quota = one(objects, 'ResourceQuota', 'switchyard-quota').spec.hard;
       const surge = server(objects).spec.strategy.rollingUpdate.maxSurge as number;
-      const maxReplicas = (find(objects, 'ScaledObject')[0]?.spec.maxReplicaCount ?? find(objects, 'HorizontalPodAutoscaler')[0].spec.maxReplicas) + surge;
-      const pod = (w: KubeObject, what: 'requests' | 'limits', res: string, parse: (q: string | number) => number) => containersOf(w).reduce((s, c) => s + parse(c.resources[what][res] ?? 0), 0);
+      const maxReplicas =
+        (find(objects, 'ScaledObject')[0]?.spec.maxReplicaCount ?? find(objects, 'HorizontalPodAutoscaler')[0].spec.maxReplicas) + surge;
+      const pod = (w: KubeObject, what: 'requests' | 'limits', res: string, parse: (q: string | number) => number) =>
+        containersOf(w).reduce((s, c) => s + parse(c.resources[what][res] ?? 0), 0);
       const d = server(objects);
       const redis = one(objects, 'StatefulSet', 'switchyard-redis');
-      for (const [what, res, parse] of [['requests', 'cpu', cpuCores], ['requests', 'memory', memoryBytes], ['limits', 'cpu', cpuCores], ['limits', 'memory', memoryBytes]] as const) {
+      for (const [what, res, parse] of [
+        ['requests', 'cpu', cpuCores],
+        ['requests', 'memory', memoryBytes],
+        ['limits', 'cpu', cpuCores],
+        ['limits', 'memory', memoryBytes],
+      ] as const) {
         const total = maxReplicas * pod(d, what, res, parse) + pod(redis, what, res, parse);
         expect({ [`${what}.${res}`]: total <= parse(quota[`${what}.${res}`]) }).toEqual({ [`${what}.${res}`]: true });
       }
-      expect(maxReplicas * Number(d.spec.template.spec.containers[0].resources.limits['nvidia.com/gpu'] ?? 0)).toBeLessThanOrEqual(Number(quota['requests.nvidia.com/gpu']));
+      expect(maxReplicas * Number(d.spec.template.spec.containers[0].resources.limits['nvidia.com/gpu'] ?? 0)).toBeLessThanOrEqual(
+        Number(quota['requests.nvidia.com/gpu']),
+      );
       expect(maxReplicas + 1).toBeLessThanOrEqual(Number(quota.pods));
     });
 
@@ -164,7 +191,12 @@ describe('kubernetes manifests', () => {
     it('scales on metrics the service registers', () => {
       const queries = [
         ...find(objects, 'ScaledObject').flatMap((s) => s.spec.triggers.map((t: { metadata: { query: string } }) => t.metadata.query)),
-        ...find(objects, 'ConfigMap', 'switchyard-prometheus-adapter-rules').flatMap((c) => parse(c.data['config.yaml']).externalRules.flatMap((r: { seriesQuery: string; metricsQuery: string }) => [r.seriesQuery, r.metricsQuery])),
+        ...find(objects, 'ConfigMap', 'switchyard-prometheus-adapter-rules').flatMap((c) =>
+          parse(c.data['config.yaml']).externalRules.flatMap((r: { seriesQuery: string; metricsQuery: string }) => [
+            r.seriesQuery,
+            r.metricsQuery,
+          ]),
+        ),
       ];
       expect(queries.length).toBeGreaterThan(0);
       for (const q of queries) expect({ q, unknown: unknown(q.replace(/<<[^>]*>>/g, '')) }).toEqual({ q, unknown: [] });
@@ -185,7 +217,9 @@ describe('kubernetes manifests', () => {
     expect(container.resources.limits['nvidia.com/gpu']).toBe(1);
     expect(container.resources.requests['nvidia.com/gpu']).toBe(1);
     expect(container.image).toBe('switchyard:0.1.0-gpu');
-    expect(container.env.find((e: { name: string }) => e.name === 'NVIDIA_DRIVER_CAPABILITIES').value.split(',')).toEqual(expect.arrayContaining(['compute', 'utility', 'graphics']));
+    expect(container.env.find((e: { name: string }) => e.name === 'NVIDIA_DRIVER_CAPABILITIES').value.split(',')).toEqual(
+      expect.arrayContaining(['compute', 'utility', 'graphics']),
+    );
     // the base's env survives the patch (merged by name)
     expect(container.env.map((e: { name: string }) => e.name)).toContain('SWITCHYARD_REDIS_URL');
     expect(d.spec.template.spec.tolerations[0].key).toBe('nvidia.com/gpu');
@@ -197,8 +231,12 @@ describe('kubernetes manifests', () => {
   it('gpu-hpa: the HPA on prometheus-adapter metrics replaces the ScaledObject', () => {
     expect(find(rendered['gpu-hpa'], 'ScaledObject')).toEqual([]);
     const hpa = one(rendered['gpu-hpa'], 'HorizontalPodAutoscaler', 'switchyard');
-    const rules = parse(one(rendered['gpu-hpa'], 'ConfigMap', 'switchyard-prometheus-adapter-rules').data['config.yaml']).externalRules.map((r: { name: { as: string } }) => r.name.as);
-    expect(hpa.spec.metrics.map((m: { external: { metric: { name: string } } }) => m.external.metric.name).sort()).toEqual([...rules].sort());
+    const rules = parse(one(rendered['gpu-hpa'], 'ConfigMap', 'switchyard-prometheus-adapter-rules').data['config.yaml']).externalRules.map(
+      (r: { name: { as: string } }) => r.name.as,
+    );
+    expect(hpa.spec.metrics.map((m: { external: { metric: { name: string } } }) => m.external.metric.name).sort()).toEqual(
+      [...rules].sort(),
+    );
     expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'switchyard' });
   });
 
@@ -218,10 +256,16 @@ function serverEnv(container: { env: { name: string; value?: string; valueFrom?:
  * @kubernetes-models/keda.
  */
 async function customResourceModels(): Promise<Record<string, new (data: any) => { validate(): void }>> {
+  // a real import(): tsc would compile import() to require(), which these ES-only packages refuse
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
   const importEsm = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<any>;
   const { ServiceMonitor } = await importEsm('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor');
   const { PrometheusRule } = await importEsm('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule');
-  return { 'monitoring.coreos.com/v1/ServiceMonitor': ServiceMonitor, 'monitoring.coreos.com/v1/PrometheusRule': PrometheusRule, 'keda.sh/v1alpha1/ScaledObject': ScaledObject };
+  return {
+    'monitoring.coreos.com/v1/ServiceMonitor': ServiceMonitor,
+    'monitoring.coreos.com/v1/PrometheusRule': PrometheusRule,
+    'keda.sh/v1alpha1/ScaledObject': ScaledObject,
+  };
 }
 
 function validate(Model: new (data: any) => { validate(): void }, o: KubeObject): string[] {

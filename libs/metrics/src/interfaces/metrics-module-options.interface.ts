@@ -5,9 +5,13 @@ import type { DeviceSource, PoolSource, SchedulerStateSource } from './metrics-s
  * Where a source comes from: a provider that already satisfies the interface (useExisting), or a
  * factory that adapts other providers to it.
  */
-export type SourceBinding<T> = InjectionToken | { inject: InjectionToken[]; // Nest passes the injected providers in order, each of its own type: any is the contract here
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  useFactory: (...deps: any[]) => T };
+export type SourceBinding<T> =
+  | InjectionToken
+  | {
+      inject: InjectionToken[]; // Nest passes the injected providers in order, each of its own type: any is the contract here
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      useFactory: (...deps: any[]) => T;
+    };
 
 /**
  * MetricsModule.forRoot() options. By default the sources are the app's own (RuntimeService,

@@ -35,7 +35,9 @@ export class EventMetricsListener implements OnModuleInit, OnModuleDestroy {
     this.listen('device.health', (e) => this.m.healthChanges.inc({ ...this.directory.labels(e.deviceId), state: e.to }));
     this.listen('inference.finished', (e) => this.onInferenceFinished(e));
     this.listen('rollout.decision', (e) => this.onRolloutDecision(e));
-    this.listen('feedback.recorded', (e) => this.m.feedback.inc({ model: this.directory.model(e.model), version: e.version, correct: String(e.correct) }));
+    this.listen('feedback.recorded', (e) =>
+      this.m.feedback.inc({ model: this.directory.model(e.model), version: e.version, correct: String(e.correct) }),
+    );
   }
 
   onModuleDestroy(): void {
@@ -58,7 +60,10 @@ export class EventMetricsListener implements OnModuleInit, OnModuleDestroy {
     const busyMs = this.activity.recordCompletion(labels.device, performance.now(), ok ? e.runMs : 0, e.totalMs, ok);
     if (busyMs > 0) this.m.busySeconds.inc(labels, busyMs / 1000);
     if (ok && e.predictedMs !== undefined && e.totalMs > 0) {
-      this.m.predictionError.observe({ policy: this.directory.policy(e.policy), device: labels.device }, Math.abs(e.predictedMs - e.totalMs) / e.totalMs);
+      this.m.predictionError.observe(
+        { policy: this.directory.policy(e.policy), device: labels.device },
+        Math.abs(e.predictedMs - e.totalMs) / e.totalMs,
+      );
     }
   }
 
@@ -72,7 +77,14 @@ export class EventMetricsListener implements OnModuleInit, OnModuleDestroy {
     const { device } = this.directory.labels(e.deviceId);
     this.m.decisions.inc({ policy, device });
     this.m.decisionDuration.observe({ policy }, e.decisionUs / 1e6);
-    this.decisions.record({ at: Date.now(), policy: e.policy, model: e.model, deviceId: e.deviceId, predictedMs: e.predictedMs ?? null, decisionUs: e.decisionUs });
+    this.decisions.record({
+      at: Date.now(),
+      policy: e.policy,
+      model: e.model,
+      deviceId: e.deviceId,
+      predictedMs: e.predictedMs ?? null,
+      decisionUs: e.decisionUs,
+    });
   }
 
   private onBatch(e: SwitchyardEventMap['batch.dispatched']): void {

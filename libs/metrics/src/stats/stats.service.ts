@@ -56,13 +56,34 @@ export class StatsService {
     for (const g of this.telemetry.nvidiaGpus()) {
       if (seen.has(g.deviceId)) continue;
       seen.add(g.deviceId);
-      const info: DeviceInfo = { id: g.deviceId, kind: 'gpu', vendor: 'NVIDIA', name: g.gpu.name, executionProvider: null, usable: false, reason: 'not in the device inventory', costWeight: 1, details: {} };
+      const info: DeviceInfo = {
+        id: g.deviceId,
+        kind: 'gpu',
+        vendor: 'NVIDIA',
+        name: g.gpu.name,
+        executionProvider: null,
+        usable: false,
+        reason: 'not in the device inventory',
+        costWeight: 1,
+        details: {},
+      };
       views.push(view(info));
     }
     for (const id of this.activity.deviceIds()) {
       if (seen.has(id)) continue;
       const kind = this.directory.labels(id).kind;
-      views.push(view({ id, kind: kind as DeviceInfo['kind'], vendor: '', name: id, executionProvider: null, usable: true, costWeight: 1, details: {} }));
+      views.push(
+        view({
+          id,
+          kind: kind as DeviceInfo['kind'],
+          vendor: '',
+          name: id,
+          executionProvider: null,
+          usable: true,
+          costWeight: 1,
+          details: {},
+        }),
+      );
     }
     return views;
   }

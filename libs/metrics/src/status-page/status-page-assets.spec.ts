@@ -10,7 +10,8 @@ describe(StatusPageAssets.name, () => {
     expect(html).toContain('<script src="/status-page/status-page.js"></script>');
     expect(html).toContain('href="/status-page/status-page.css"');
     // Self-contained: nothing is fetched from another origin.
-    for (const file of ['index.html', 'status-page.js', 'status-page.css'] as const) expect(sut.get(file)).not.toMatch(/(src|href)=["']?(https?:)?\/\//);
+    for (const file of ['index.html', 'status-page.js', 'status-page.css'] as const)
+      expect(sut.get(file)).not.toMatch(/(src|href)=["']?(https?:)?\/\//);
     expect(sut.get('status-page.js')).toContain("fetch('/v1/stats'");
   });
 

@@ -25,7 +25,9 @@ describe(matchNvidiaDevice.name, () => {
 
   it('then by the nvidia-smi index, then by a unique name', () => {
     expect(matchNvidiaDevice(a10, [device('gpu:0', 'x', { nvidiaIndex: 0 }), device('gpu:1', 'y', { nvidiaIndex: 1 })])).toBe('gpu:1');
-    expect(matchNvidiaDevice(h100, [device('gpu:0', 'Intel Arc', {}, 'Intel'), device('gpu:1', 'NVIDIA H100 80GB HBM3', {})])).toBe('gpu:1');
+    expect(matchNvidiaDevice(h100, [device('gpu:0', 'Intel Arc', {}, 'Intel'), device('gpu:1', 'NVIDIA H100 80GB HBM3', {})])).toBe(
+      'gpu:1',
+    );
   });
 
   it('falls back to nvidia:<index> when no device or several match', () => {

@@ -9,7 +9,9 @@ export function matchNvidiaDevice(gpu: NvidiaGpuStatus, devices: readonly Device
   const gpus = devices.filter((d) => d.kind === 'gpu');
   const byUuid = gpus.find((d) => Object.values(d.details).includes(gpu.uuid));
   if (byUuid) return byUuid.id;
-  const byIndex = gpus.find((d) => /nvidia/i.test(d.vendor) && [d.details.nvidiaIndex, d.details.nvidiaSmiIndex, d.details.cudaDeviceId].includes(gpu.index));
+  const byIndex = gpus.find(
+    (d) => /nvidia/i.test(d.vendor) && [d.details.nvidiaIndex, d.details.nvidiaSmiIndex, d.details.cudaDeviceId].includes(gpu.index),
+  );
   if (byIndex) return byIndex.id;
   const byName = gpus.filter((d) => d.name !== '' && (d.name.includes(gpu.name) || gpu.name.includes(d.name)));
   if (byName.length === 1) return byName[0].id;

@@ -9,12 +9,30 @@ import { SystemInformationHostAdapter } from './systeminformation-host.adapter';
 import { TelemetrySampler } from './telemetry-sampler.service';
 
 const MiB = 2 ** 20;
-const H100: NvidiaGpuStatus = { index: 0, uuid: 'GPU-5d1c', name: 'NVIDIA H100 80GB HBM3', memoryTotalBytes: 81559 * MiB, memoryUsedBytes: 1024 * MiB, utilizationPercent: 37, temperatureC: 41, powerWatts: 119.41 };
+const H100: NvidiaGpuStatus = {
+  index: 0,
+  uuid: 'GPU-5d1c',
+  name: 'NVIDIA H100 80GB HBM3',
+  memoryTotalBytes: 81559 * MiB,
+  memoryUsedBytes: 1024 * MiB,
+  utilizationPercent: 37,
+  temperatureC: 41,
+  powerWatts: 119.41,
+};
 const A10: NvidiaGpuStatus = { index: 1, uuid: 'GPU-0e2f', name: 'NVIDIA A10', memoryTotalBytes: 23028 * MiB, temperatureC: 33 };
 
 const inventory: DeviceInfo[] = [
   { id: 'cpu:0', kind: 'cpu', vendor: 'x', name: 'CPU', executionProvider: 'cpu', usable: true, costWeight: 1, details: {} },
-  { id: 'gpu:0', kind: 'gpu', vendor: 'NVIDIA', name: 'NVIDIA H100 80GB HBM3', executionProvider: 'webgpu', usable: true, costWeight: 1, details: { uuid: 'GPU-5d1c' } },
+  {
+    id: 'gpu:0',
+    kind: 'gpu',
+    vendor: 'NVIDIA',
+    name: 'NVIDIA H100 80GB HBM3',
+    executionProvider: 'webgpu',
+    usable: true,
+    costWeight: 1,
+    details: { uuid: 'GPU-5d1c' },
+  },
 ];
 
 /**
@@ -52,7 +70,13 @@ class FakeNvidiaSmi implements GpuTelemetrySource {
 function build(nvidia: FakeNvidiaSmi, intervalMs = 0) {
   const metrics = new MetricsService();
   const directory = new DeviceDirectory({ list: () => inventory });
-  const sut = new TelemetrySampler(loadConfig({}, { TELEMETRY_INTERVAL_MS: intervalMs }), new SystemInformationHostAdapter(), nvidia, directory, metrics);
+  const sut = new TelemetrySampler(
+    loadConfig({}, { TELEMETRY_INTERVAL_MS: intervalMs }),
+    new SystemInformationHostAdapter(),
+    nvidia,
+    directory,
+    metrics,
+  );
   return { sut, metrics };
 }
 
@@ -68,7 +92,13 @@ describe(TelemetrySampler.name, () => {
     expect(cpu.utilization).toBeGreaterThanOrEqual(0);
     expect(cpu.utilization).toBeLessThanOrEqual(1);
 
-    expect(sut.telemetry('gpu:0', 'gpu')).toMatchObject({ utilization: 0.37, memoryUsedBytes: 1024 * MiB, memoryTotalBytes: 81559 * MiB, temperatureC: 41, powerWatts: 119.41 });
+    expect(sut.telemetry('gpu:0', 'gpu')).toMatchObject({
+      utilization: 0.37,
+      memoryUsedBytes: 1024 * MiB,
+      memoryTotalBytes: 81559 * MiB,
+      temperatureC: 41,
+      powerWatts: 119.41,
+    });
     expect(sut.nvidiaGpus().map((g) => g.deviceId)).toEqual(['gpu:0', 'nvidia:1']);
     expect(sut.telemetry('nvidia:1', 'gpu')).toMatchObject({ utilization: undefined, temperatureC: 33, powerWatts: undefined });
     const samples = parseExposition(await metrics.registry.metrics());

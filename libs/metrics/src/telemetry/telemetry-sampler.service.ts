@@ -55,7 +55,13 @@ export class TelemetrySampler implements OnApplicationBootstrap, OnModuleDestroy
     if (gpu) return gpu;
     if (kind !== 'cpu' || !this.hostSample) return undefined;
     const h = this.hostSample;
-    return { deviceId, utilization: h.cpuUtilization, memoryUsedBytes: h.memoryUsedBytes, memoryTotalBytes: h.memoryTotalBytes, sampledAt: h.sampledAt };
+    return {
+      deviceId,
+      utilization: h.cpuUtilization,
+      memoryUsedBytes: h.memoryUsedBytes,
+      memoryTotalBytes: h.memoryTotalBytes,
+      sampledAt: h.sampledAt,
+    };
   }
 
   /** The latest sample of every NVIDIA GPU, with the device id it was matched to. */

@@ -38,5 +38,7 @@ export function sampleValue(samples: ExpositionSample[], name: string, labels: R
 
 /** Sum of every sample with this name whose labels include `labels` (0 if none). */
 export function sampleSum(samples: ExpositionSample[], name: string, labels: Record<string, string> = {}): number {
-  return samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v)).reduce((a, s) => a + s.value, 0);
+  return samples
+    .filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))
+    .reduce((a, s) => a + s.value, 0);
 }

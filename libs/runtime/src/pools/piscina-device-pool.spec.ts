@@ -17,7 +17,16 @@ const tinySpec = (key = 'mlp_tiny@1') => ({ key, path: join(REPO, 'mlp_tiny', '1
 const FIXTURES = join(__dirname, '..', 'testing');
 
 function device(id: string, ep: 'cpu' | 'webgpu'): DeviceInfo {
-  return { id, kind: ep === 'cpu' ? 'cpu' : 'gpu', vendor: 'test', name: id, executionProvider: ep, usable: true, costWeight: 1, details: {} };
+  return {
+    id,
+    kind: ep === 'cpu' ? 'cpu' : 'gpu',
+    vendor: 'test',
+    name: id,
+    executionProvider: ep,
+    usable: true,
+    costWeight: 1,
+    details: {},
+  };
 }
 
 function input(batch: number, seed: number): { tensor: WireTensor; values: Float32Array } {
@@ -25,7 +34,12 @@ function input(batch: number, seed: number): { tensor: WireTensor; values: Float
   return { tensor: { name: 'input', datatype: 'FP32', shape: [batch, 16], data: values.slice().buffer }, values };
 }
 
-async function expectMatchesReference(pool: { run: PiscinaDevicePool['run'] }, key = 'mlp_tiny@1', batch = 3, transferred = true): Promise<number> {
+async function expectMatchesReference(
+  pool: { run: PiscinaDevicePool['run'] },
+  key = 'mlp_tiny@1',
+  batch = 3,
+  transferred = true,
+): Promise<number> {
   const { tensor, values } = input(batch, batch);
   const result = await pool.run({ modelKey: key, inputs: [tensor] });
   // threads: transferred, not copied; a child process gets a structured clone
@@ -50,7 +64,7 @@ describe(PiscinaDevicePool.name, () => {
     expect(sut.stats()).toMatchObject({ workers: 2, capacity: 2, inFlight: 0, completed: 8, failed: 0, restarts: 0 });
   });
 
-  it('returns input buffers to the caller\'s buffer pool after each run', async () => {
+  it("returns input buffers to the caller's buffer pool after each run", async () => {
     const buffers = new BufferPool(2 ** 20);
     sut = new PiscinaDevicePool({ device: device('cpu:0', 'cpu'), workers: 1, concurrentTasksPerWorker: 1, intraOpThreads: 1, buffers });
     await sut.start();
@@ -88,14 +102,22 @@ describe(PiscinaDevicePool.name, () => {
     await sut.start();
     await sut.loadModel(tinySpec());
     await sut.loadModel(tinySpec('exit@1'));
-    await expect(sut.run({ modelKey: 'exit@1', inputs: [input(1, 0).tensor] })).rejects.toThrow(/worker of cpu:0 died while running this job/);
+    await expect(sut.run({ modelKey: 'exit@1', inputs: [input(1, 0).tensor] })).rejects.toThrow(
+      /worker of cpu:0 died while running this job/,
+    );
     await expectMatchesReference(sut);
     expect(sut.stats().restarts).toBe(1);
     expect(restarts).toHaveLength(1);
   });
 
   it('abandons a hung run when its caller aborts it, recycles that worker, and keeps serving', async () => {
-    sut = new PiscinaDevicePool({ device: device('cpu:0', 'cpu'), workers: 1, concurrentTasksPerWorker: 1, intraOpThreads: 1, workerFile: join(FIXTURES, 'crashing.worker.js') });
+    sut = new PiscinaDevicePool({
+      device: device('cpu:0', 'cpu'),
+      workers: 1,
+      concurrentTasksPerWorker: 1,
+      intraOpThreads: 1,
+      workerFile: join(FIXTURES, 'crashing.worker.js'),
+    });
     await sut.start();
     await sut.loadModel(tinySpec());
     await sut.loadModel(tinySpec('hang@1'));
@@ -146,7 +168,13 @@ describe(ProcessDevicePool.name, () => {
   });
 
   it('recycles a frozen pool process (SIGSTOP) when a run is declared hung: SIGKILL, restart, serve again', async () => {
-    sut = new ProcessDevicePool({ device: device('cpu:0', 'cpu'), workers: 1, concurrentTasksPerWorker: 2, intraOpThreads: 1, restartBackoffMs: 50 });
+    sut = new ProcessDevicePool({
+      device: device('cpu:0', 'cpu'),
+      workers: 1,
+      concurrentTasksPerWorker: 2,
+      intraOpThreads: 1,
+      restartBackoffMs: 50,
+    });
     await sut.start();
     await sut.loadModel(tinySpec());
     await expectMatchesReference(sut, 'mlp_tiny@1', 3, false);

@@ -143,7 +143,8 @@ export class PiscinaDevicePool implements DevicePool {
       this.failed++;
       const message = (err as Error)?.message ?? String(err);
       if (options.signal?.aborted) throw new RunAbortedError(this.device.id, options.signal.reason);
-      if (this.restarts > restartsBefore || /worker exited|Terminating worker/.test(message)) throw new WorkerDiedError(this.device.id, err);
+      if (this.restarts > restartsBefore || /worker exited|Terminating worker/.test(message))
+        throw new WorkerDiedError(this.device.id, err);
       throw new InferenceFailedError(`${this.device.id} failed to run ${task.modelKey}: ${message}`, { cause: err });
     } finally {
       this.inFlight--;

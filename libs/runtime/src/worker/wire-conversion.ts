@@ -52,5 +52,9 @@ export function fromOrtTensor(name: string, tensor: OrtTensor, pool: BufferPool)
 function toOrtStringTensor(ort: OrtModule, t: WireTensor): OrtTensor {
   const elements = decodeBytesElements(t.data);
   if ('problem' in elements) throw new Error(`input "${t.name}": ${elements.problem}`);
-  return new ort.Tensor('string', elements.map((e) => Buffer.from(e.buffer, e.byteOffset, e.byteLength).toString('utf8')), t.shape);
+  return new ort.Tensor(
+    'string',
+    elements.map((e) => Buffer.from(e.buffer, e.byteOffset, e.byteLength).toString('utf8')),
+    t.shape,
+  );
 }

@@ -15,7 +15,11 @@ export function sweepBatchSizes(model: ServedModel, maxBatch: number): number[] 
  * warm-up, a few runs per batch size, a budget) and synthetic inputs; each point is the median
  * of session run + marshalling time (what the online estimator observes too).
  */
-export async function calibratePair(pool: DevicePool, model: ServedModel, options: CalibrationSweepOptions): Promise<CalibrationPairResult> {
+export async function calibratePair(
+  pool: DevicePool,
+  model: ServedModel,
+  options: CalibrationSweepOptions,
+): Promise<CalibrationPairResult> {
   const started = performance.now();
   const elapsed = () => performance.now() - started;
   const result: CalibrationPairResult = { model: model.key, deviceId: pool.device.id, points: [], elapsedMs: 0, truncated: false };

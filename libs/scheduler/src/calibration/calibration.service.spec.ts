@@ -27,7 +27,11 @@ describe(CalibrationService.name, () => {
     for (const s of served) await pool.loadModel({ key: s.model.key, path: s.path });
     const config = loadConfig({}, { CALIBRATION: mode, PROFILES_DIR: profilesDir, CALIBRATION_BUDGET_MS: 5000, CALIBRATION_MAX_BATCH: 8 });
     const runtime = { pools: (): DevicePool[] => [pool] } as unknown as RuntimeService;
-    const repository = { whenLoaded: async () => undefined, list: () => models, addReadinessGate: () => undefined } as unknown as ModelRepositoryService;
+    const repository = {
+      whenLoaded: async () => undefined,
+      list: () => models,
+      addReadinessGate: () => undefined,
+    } as unknown as ModelRepositoryService;
     const estimator = new EwmaServiceTimeEstimator();
     const sut = new CalibrationService(config, runtime, repository, estimator, new ProfileStoreAdapter(), new HostFactsAdapter());
     sut.onApplicationBootstrap();
@@ -65,7 +69,11 @@ describe(CalibrationService.name, () => {
     const dir = mkdtempSync(join(tmpdir(), 'sy-profiles-'));
     const first = await start('auto', dir);
     const second = await start('auto', dir);
-    expect(second.sut.state()).toMatchObject({ status: 'reused', fingerprint: first.sut.state().fingerprint, calibratedAt: first.sut.state().calibratedAt });
+    expect(second.sut.state()).toMatchObject({
+      status: 'reused',
+      fingerprint: first.sut.state().fingerprint,
+      calibratedAt: first.sut.state().calibratedAt,
+    });
     expect(second.pool.runs).toEqual([]);
     expect(second.estimator.toJSON()).toEqual(JSON.parse(JSON.stringify(first.estimator.toJSON())));
   });

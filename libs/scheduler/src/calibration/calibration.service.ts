@@ -50,7 +50,11 @@ export class CalibrationService implements OnApplicationBootstrap {
       const pair = await calibratePair(pool, model, skip ? { budgetMs: 0, maxBatch: 1, repeats: 1 } : { budgetMs, maxBatch });
       if (pair.error) throw new Error(`${pool.device.id}: ${pair.error}`);
       if (!skip && pair.points.length) {
-        this.estimator.seed(model.key, pool.device.id, pair.points.map((p) => ({ batchSize: p.batchSize, ms: p.ms, samples: p.runs })));
+        this.estimator.seed(
+          model.key,
+          pool.device.id,
+          pair.points.map((p) => ({ batchSize: p.batchSize, ms: p.ms, samples: p.runs })),
+        );
       }
       this.logger.log(`${model.key} ${skip ? 'warmed up' : 'calibrated'} on ${pool.device.id}: ${describePair(pair)}`);
     }
@@ -92,7 +96,12 @@ export class CalibrationService implements OnApplicationBootstrap {
       });
       if (stored) {
         this.estimator.load(stored.estimator);
-        Object.assign(this.current, { status: 'reused', calibratedAt: stored.createdAt, pairsDone: stored.pairs.length, pairsTotal: stored.pairs.length });
+        Object.assign(this.current, {
+          status: 'reused',
+          calibratedAt: stored.createdAt,
+          pairsDone: stored.pairs.length,
+          pairsTotal: stored.pairs.length,
+        });
         this.logger.log(`reusing calibration profile ${this.current.profileFile} of ${stored.createdAt}`);
         return;
       }
@@ -106,7 +115,9 @@ export class CalibrationService implements OnApplicationBootstrap {
       pairs,
       estimator: this.estimator.toJSON(),
     };
-    profile.estimator.curves = profile.estimator.curves.filter((c) => pairs.some((p) => p.model === c.modelKey && p.deviceId === c.deviceId && p.points.length));
+    profile.estimator.curves = profile.estimator.curves.filter((c) =>
+      pairs.some((p) => p.model === c.modelKey && p.deviceId === c.deviceId && p.points.length),
+    );
     const file = await this.store.write(dir, profile);
     Object.assign(this.current, { status: 'calibrated', calibratedAt: profile.createdAt, profileFile: file });
   }
@@ -121,7 +132,11 @@ export class CalibrationService implements OnApplicationBootstrap {
       for (const model of onDevice) {
         const pair = await calibratePair(pool, model, { budgetMs, maxBatch });
         if (pair.points.length) {
-          this.estimator.seed(model.key, pool.device.id, pair.points.map((p) => ({ batchSize: p.batchSize, ms: p.ms, samples: p.runs })));
+          this.estimator.seed(
+            model.key,
+            pool.device.id,
+            pair.points.map((p) => ({ batchSize: p.batchSize, ms: p.ms, samples: p.runs })),
+          );
         }
         results.push(pair);
         this.current.pairsDone++;

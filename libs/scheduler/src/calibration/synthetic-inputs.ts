@@ -36,7 +36,8 @@ function fill(dtype: TensorDataType, data: ArrayBuffer, n: number, random: () =>
     case 'FP16': {
       const view = new Uint16Array(data);
       // sign | exponent 9..14 (2^-6 .. <1) | random mantissa
-      for (let i = 0; i < n; i++) view[i] = ((random() < 0.5 ? 1 : 0) << 15) | ((9 + Math.floor(random() * 6)) << 10) | Math.floor(random() * 1024);
+      for (let i = 0; i < n; i++)
+        view[i] = ((random() < 0.5 ? 1 : 0) << 15) | ((9 + Math.floor(random() * 6)) << 10) | Math.floor(random() * 1024);
       return;
     }
     case 'INT64':

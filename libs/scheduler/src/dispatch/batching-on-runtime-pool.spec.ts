@@ -13,7 +13,16 @@ import { SystemClock } from './system-clock';
 import { demoServedModel } from './testing/demo-served-model';
 import { mlpJob, mlpTinyReference } from './testing/mlp-job.fixture';
 
-const cpu: DeviceInfo = { id: 'cpu:0', kind: 'cpu', vendor: 'test', name: 'cpu', executionProvider: 'cpu', usable: true, costWeight: 1, details: {} };
+const cpu: DeviceInfo = {
+  id: 'cpu:0',
+  kind: 'cpu',
+  vendor: 'test',
+  name: 'cpu',
+  executionProvider: 'cpu',
+  usable: true,
+  costWeight: 1,
+  details: {},
+};
 const root = mkdtempSync(join(tmpdir(), 'sy-batch-pool-'));
 
 /**
@@ -38,13 +47,17 @@ describe('dynamic batching on a runtime pool', () => {
   }
 
   it('gives every request of a merged batch the result of its unbatched run (mlp_tiny, random inputs)', async () => {
-    const { model, path } = await demoServedModel(root, 'mlp_tiny', { configPatch: { dynamic_batching: { max_queue_delay_microseconds: 200_000 } } });
+    const { model, path } = await demoServedModel(root, 'mlp_tiny', {
+      configPatch: { dynamic_batching: { max_queue_delay_microseconds: 200_000 } },
+    });
     await pool.loadModel({ key: model.key, path });
     const sut = dispatcher();
     const random = seededRandom(42);
     const jobs = Array.from({ length: 7 }, (_, i) => mlpJob(model, 1 + Math.floor(random() * 9), performance.now(), {}, 100 + i));
     const completedBefore = pool.stats().completed;
-    const outcomes = await Promise.all(jobs.map(({ job }) => sut.enqueue({ job, decision: { policy: 'test', deviceId: 'cpu:0' }, level: 5 })));
+    const outcomes = await Promise.all(
+      jobs.map(({ job }) => sut.enqueue({ job, decision: { policy: 'test', deviceId: 'cpu:0' }, level: 5 })),
+    );
     const rows = jobs.reduce((n, j) => n + j.job.batchSize, 0);
     expect(pool.stats().completed - completedBefore).toBe(1);
     for (const [i, outcome] of outcomes.entries()) {
@@ -81,7 +94,9 @@ describe('dynamic batching on a runtime pool', () => {
       }),
     });
     const jobs = [3, 1, 5, 2].map(makeJob);
-    const expected = jobs.map((j) => j.inputs.map((t) => ({ name: t.name.replace('in_', 'out_'), bytes: [...new Uint8Array(t.data.slice(0))] })));
+    const expected = jobs.map((j) =>
+      j.inputs.map((t) => ({ name: t.name.replace('in_', 'out_'), bytes: [...new Uint8Array(t.data.slice(0))] })),
+    );
     const completedBefore = pool.stats().completed;
     const outcomes = await Promise.all(jobs.map((job) => sut.enqueue({ job, decision: { policy: 'test', deviceId: 'cpu:0' }, level: 5 })));
     expect(pool.stats().completed - completedBefore).toBe(1);

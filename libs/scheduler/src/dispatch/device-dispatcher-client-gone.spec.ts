@@ -42,7 +42,9 @@ describe(`${DeviceDispatcher.name} (clients that leave)`, () => {
     const running = mlpJob(unbatched.model, 1, clock.now());
     const first = sut.enqueue({ job: running.job, decision, level: 5 });
     const client = new AbortController();
-    const gone = sut.enqueue({ job: mlpJob(unbatched.model, 2, clock.now(), { signal: client.signal }).job, decision, level: 5 }).catch((e: unknown) => e);
+    const gone = sut
+      .enqueue({ job: mlpJob(unbatched.model, 2, clock.now(), { signal: client.signal }).job, decision, level: 5 })
+      .catch((e: unknown) => e);
     const after = mlpJob(unbatched.model, 3, clock.now());
     const third = sut.enqueue({ job: after.job, decision, level: 5, deadlineAt: clock.now() + 1000 });
     expect(sut.queuedJobs).toBe(2);
@@ -64,7 +66,9 @@ describe(`${DeviceDispatcher.name} (clients that leave)`, () => {
 
   it('refuses a job whose client has already left when it arrives', async () => {
     const { sut, pool, clock, rejected } = await rig();
-    const error = await sut.enqueue({ job: mlpJob(unbatched.model, 1, clock.now(), { signal: AbortSignal.abort() }).job, decision, level: 5 }).catch((e: unknown) => e);
+    const error = await sut
+      .enqueue({ job: mlpJob(unbatched.model, 1, clock.now(), { signal: AbortSignal.abort() }).job, decision, level: 5 })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ClientClosedRequestError);
     expect(rejected.map((e) => e.reason)).toEqual(['client_gone']);
     expect(pool.runs).toEqual([]);
@@ -90,7 +94,14 @@ describe(`${DeviceDispatcher.name} (clients that leave)`, () => {
     pool.hold();
     const first = sut.enqueue({ job: mlpJob(unbatched.model, 1, clock.now()).job, decision, level: 5 });
     const client = new AbortController();
-    const gone = sut.enqueue({ job: mlpJob(unbatched.model, 1, clock.now(), { signal: client.signal }).job, decision, level: 5, deadlineAt: clock.now() + 10 }).catch((e: unknown) => e);
+    const gone = sut
+      .enqueue({
+        job: mlpJob(unbatched.model, 1, clock.now(), { signal: client.signal }).job,
+        decision,
+        level: 5,
+        deadlineAt: clock.now() + 10,
+      })
+      .catch((e: unknown) => e);
     client.abort();
     expect(await gone).toBeInstanceOf(ClientClosedRequestError);
     clock.advance(20);

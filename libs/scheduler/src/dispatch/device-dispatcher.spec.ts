@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EwmaServiceTimeEstimator } from '../estimator/ewma-service-time-estimator';
-import type { InferenceJob, JobOutcome } from '../interfaces/inference-job.interface';
+import type { JobOutcome } from '../interfaces/inference-job.interface';
 import { DeviceDispatcher } from './device-dispatcher';
 import { remainingRunMs } from './device-load';
 import { ManualClock } from './testing/manual-clock';
@@ -50,7 +50,10 @@ describe(DeviceDispatcher.name, () => {
   let otherModel: { model: ServedModel; path: string };
 
   beforeAll(async () => {
-    batching = await demoServedModel(root, 'mlp_tiny', { version: '5', configPatch: { dynamic_batching: { max_queue_delay_microseconds: 0 } } });
+    batching = await demoServedModel(root, 'mlp_tiny', {
+      version: '5',
+      configPatch: { dynamic_batching: { max_queue_delay_microseconds: 0 } },
+    });
     unbatched = await demoServedModel(root, 'mlp_tiny', { configPatch: { max_batch_size: 0 } });
     unbatched.model.inputs[0].shape = [-1, 16];
     otherModel = await demoServedModel(root, 'mlp_tiny', { version: '2', configPatch: { max_batch_size: 0 } });
@@ -103,7 +106,12 @@ describe(DeviceDispatcher.name, () => {
     pool.hold();
     const running = mlpJob(unbatched.model, 2, clock.now());
     const first = sut.enqueue({ job: running.job, decision, level: 5 });
-    const doomed = sut.enqueue({ job: mlpJob(unbatched.model, 1, clock.now(), { timeoutMs: 30 }).job, decision, level: 5, deadlineAt: clock.now() + 30 });
+    const doomed = sut.enqueue({
+      job: mlpJob(unbatched.model, 1, clock.now(), { timeoutMs: 30 }).job,
+      decision,
+      level: 5,
+      deadlineAt: clock.now() + 30,
+    });
     const failure = doomed.catch((e: unknown) => e);
     clock.advance(29);
     expect(sut.queuedJobs).toBe(1);
@@ -135,7 +143,10 @@ describe(DeviceDispatcher.name, () => {
     expect(pool.runs.map((r) => r.rows)).toEqual([1, 22, 60]);
     expect(results.map((r) => r.executedBatchSize)).toEqual([22, 22, 22, 22, 22, 60, 22]);
     for (const [i, r] of results.entries()) {
-      const alone = await pool.run({ modelKey: batching.model.key, inputs: [{ ...jobs[i].job.inputs[0], data: jobs[i].values.slice().buffer }] });
+      const alone = await pool.run({
+        modelKey: batching.model.key,
+        inputs: [{ ...jobs[i].job.inputs[0], data: jobs[i].values.slice().buffer }],
+      });
       expect(r.outputs[0].shape).toEqual([rows[i], 8]);
       expect(maxRelativeError(output(r), new Float32Array(alone.outputs[0].data))).toBeLessThan(1e-6);
       expect(maxRelativeError(output(r), mlpTinyReference(jobs[i].values, rows[i]))).toBeLessThan(1e-5);
@@ -143,7 +154,9 @@ describe(DeviceDispatcher.name, () => {
   });
 
   it('holds a batch that is not full for max_queue_delay while a slot is free, then sends what arrived', async () => {
-    const delayed = await demoServedModel(root, 'mlp_tiny', { configPatch: { max_batch_size: 8, dynamic_batching: { max_queue_delay_microseconds: 5000 } } });
+    const delayed = await demoServedModel(root, 'mlp_tiny', {
+      configPatch: { max_batch_size: 8, dynamic_batching: { max_queue_delay_microseconds: 5000 } },
+    });
     const { sut, pool, clock } = await rig(1, [delayed]);
     const a = sut.enqueue({ job: mlpJob(delayed.model, 2, clock.now()).job, decision, level: 5 });
     clock.advance(3);
@@ -181,7 +194,9 @@ describe(DeviceDispatcher.name, () => {
   it('fails every job of a batch the pool cannot run, and keeps serving', async () => {
     const { sut, pool, clock } = await rig(1, [batching]);
     await pool.unloadModel(batching.model.key);
-    const failing = [1, 2].map(() => sut.enqueue({ job: mlpJob(batching.model, 1, clock.now()).job, decision, level: 5 }).catch((e: unknown) => e));
+    const failing = [1, 2].map(() =>
+      sut.enqueue({ job: mlpJob(batching.model, 1, clock.now()).job, decision, level: 5 }).catch((e: unknown) => e),
+    );
     for (const error of await Promise.all(failing)) {
       expect(error).toBeInstanceOf(InferenceFailedError);
       expect((error as Error).message).toContain('is not loaded on cpu:0');
@@ -211,7 +226,10 @@ describe(DeviceDispatcher.name, () => {
   it('reports the backlog without the open batch of the model being placed', async () => {
     const { sut, pool, clock, estimator } = await rig(1, [unbatched, batching]);
     estimator.seed(unbatched.model.key, 'cpu:0', [{ batchSize: 1, ms: 10, samples: 3 }]);
-    estimator.seed(batching.model.key, 'cpu:0', [{ batchSize: 1, ms: 4, samples: 3 }, { batchSize: 8, ms: 8, samples: 3 }]);
+    estimator.seed(batching.model.key, 'cpu:0', [
+      { batchSize: 1, ms: 4, samples: 3 },
+      { batchSize: 8, ms: 8, samples: 3 },
+    ]);
     pool.hold();
     const all: Promise<unknown>[] = [];
     const add = (m: ServedModel, rows: number) => all.push(sut.enqueue({ job: mlpJob(m, rows, clock.now()).job, decision, level: 5 }));

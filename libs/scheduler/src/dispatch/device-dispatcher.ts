@@ -1,4 +1,12 @@
-import { ClientClosedRequestError, DeadlineExceededError, InferenceFailedError, SwitchyardError, type SwitchyardEvents, UnavailableError, type WireTensor } from '@switchyard/common';
+import {
+  ClientClosedRequestError,
+  DeadlineExceededError,
+  InferenceFailedError,
+  SwitchyardError,
+  type SwitchyardEvents,
+  UnavailableError,
+  type WireTensor,
+} from '@switchyard/common';
 import { RunAbortedError, WorkerDiedError, type DevicePool, type TaskResult } from '@switchyard/runtime';
 import type { InferenceJob, JobOutcome, PlacementDecision } from '../interfaces/inference-job.interface';
 import type { ServiceTimeEstimator } from '../interfaces/service-time-estimator.interface';
@@ -32,7 +40,7 @@ export interface DeviceDispatcherOptions {
   estimator: ServiceTimeEstimator;
   events: SwitchyardEvents;
   /** Predicted ms of one session run of `rows` rows of the model on this device (never undefined: fallbacks applied). */
-  predictServiceMs(modelKey: string, rows: number): number;
+  predictServiceMs: (modelKey: string, rows: number) => number;
   /** Bound of a run predicted to take `predictedMs`: past it the run is declared hung and its worker recycled. Unbounded when absent. */
   runBoundMs?(predictedMs: number): number;
   health?: RunHealthSink;
@@ -87,7 +95,12 @@ export class DeviceDispatcher {
 
   constructor(private readonly opts: DeviceDispatcherOptions) {
     this.deviceId = opts.pool.device.id;
-    this.loadSource = { running: this.running, queues: this.queues, serviceMs: opts.predictServiceMs, estimator: deviceEstimatorVersion(opts.estimator, this.deviceId) };
+    this.loadSource = {
+      running: this.running,
+      queues: this.queues,
+      serviceMs: opts.predictServiceMs,
+      estimator: deviceEstimatorVersion(opts.estimator, this.deviceId),
+    };
   }
 
   get queuedJobs(): number {
@@ -245,7 +258,11 @@ export class DeviceDispatcher {
     try {
       // a thread pool transfers (detaches) the tensors it gets, and a retry elsewhere needs them: a lone job's are copied
       const lone = jobs.length === 1 ? jobs[0].job.inputs : undefined;
-      const inputs: WireTensor[] = lone ? (pool.stats().isolation === 'thread' ? copyInputs(lone) : lone) : mergeInputs(jobs.map((j) => j.job.inputs));
+      const inputs: WireTensor[] = lone
+        ? pool.stats().isolation === 'thread'
+          ? copyInputs(lone)
+          : lone
+        : mergeInputs(jobs.map((j) => j.job.inputs));
       result = pool.run({ modelKey: queue.modelKey, inputs, outputNames: jobs[0].job.outputNames }, { signal: batch.hung.signal });
     } catch (err) {
       // a synchronous throw of run(), passed on unchanged: fail() takes any value
@@ -269,7 +286,10 @@ export class DeviceDispatcher {
   private onStall(batch: RunningBatch): void {
     if (!this.running.has(batch) || this.queued === 0) return;
     const stalledMs = Math.round(this.opts.clock.now() - batch.startedAt);
-    this.rejectQueued(() => new DeviceStallingError(this.deviceId, stalledMs), (job) => job.device === undefined);
+    this.rejectQueued(
+      () => new DeviceStallingError(this.deviceId, stalledMs),
+      (job) => job.device === undefined,
+    );
   }
 
   private complete(batch: RunningBatch, jobs: QueuedJob[], res: TaskResult): void {
@@ -278,7 +298,13 @@ export class DeviceDispatcher {
     this.opts.health?.reportRun(this.deviceId, runMs + marshalMs, batch.predictedMs);
     let parts: WireTensor[][];
     try {
-      parts = jobs.length === 1 ? [res.outputs] : splitOutputs(res.outputs, jobs.map((j) => j.job.batchSize));
+      parts =
+        jobs.length === 1
+          ? [res.outputs]
+          : splitOutputs(
+              res.outputs,
+              jobs.map((j) => j.job.batchSize),
+            );
     } catch (err) {
       this.fail(batch, jobs, err);
       return;
@@ -299,7 +325,13 @@ export class DeviceDispatcher {
         totalMs,
         predictedMs: entry.decision.predictedMs,
       });
-      entry.resolve({ outputs: parts[i], decision: entry.decision, executedBatchSize: batch.rows, timings: { queueMs, runMs, totalMs }, attempts: 1 });
+      entry.resolve({
+        outputs: parts[i],
+        decision: entry.decision,
+        executedBatchSize: batch.rows,
+        timings: { queueMs, runMs, totalMs },
+        attempts: 1,
+      });
     });
   }
 
@@ -314,7 +346,10 @@ export class DeviceDispatcher {
     } else if (err instanceof SwitchyardError && !(err instanceof InferenceFailedError)) error = err;
     else {
       // maybe the input's fault: the scheduler blames the device only when a retry elsewhere succeeds
-      const message = err instanceof InferenceFailedError ? err.message : `inference on ${this.deviceId} failed: ${err instanceof Error ? err.message : String(err)}`;
+      const message =
+        err instanceof InferenceFailedError
+          ? err.message
+          : `inference on ${this.deviceId} failed: ${err instanceof Error ? err.message : String(err)}`;
       error = new RunFailedError(this.deviceId, jobs.length === 1, message, err);
     }
     const end = this.opts.clock.now();
@@ -354,7 +389,11 @@ export class DeviceDispatcher {
 
   private dropGone(entry: QueuedJob): void {
     this.opts.events.emit('job.rejected', { model: entry.job.model.key, reason: 'client_gone', deviceId: this.deviceId });
-    entry.reject(new ClientClosedRequestError(`the client of job ${entry.job.id} closed its connection while it waited in the queue of ${this.deviceId}`));
+    entry.reject(
+      new ClientClosedRequestError(
+        `the client of job ${entry.job.id} closed its connection while it waited in the queue of ${this.deviceId}`,
+      ),
+    );
   }
 
   private expire(entry: QueuedJob): void {

@@ -28,7 +28,7 @@ export interface DeviceLoadSource<T extends BatchEntry> {
   running: Iterable<RunningBatchLoad>;
   queues: ReadonlyMap<string, ModelBatchQueue<T>>;
   /** Predicted ms of one run of `rows` rows of a model on this device (predictServiceMs()). */
-  serviceMs(modelKey: string, rows: number): number;
+  serviceMs: (modelKey: string, rows: number) => number;
   /** Queued work is recomputed only when its `version` changes (never cached without one). */
   estimator: { readonly version?: number };
 }
@@ -59,7 +59,13 @@ export function remainingRunMs(predictedMs: number, elapsedMs: number): number {
  * batch its queue would form, which the job may join) left out, as backlogPerSlotMs() expects.
  * Cost: one step per running batch and per model queue, never per queued job.
  */
-export function deviceLoad<T extends BatchEntry>(source: DeviceLoadSource<T>, modelKey: string, now: number, capacity: number, inFlight: number): DeviceLoad {
+export function deviceLoad<T extends BatchEntry>(
+  source: DeviceLoadSource<T>,
+  modelKey: string,
+  now: number,
+  capacity: number,
+  inFlight: number,
+): DeviceLoad {
   let workMs = 0;
   for (const run of source.running) workMs += remainingRunMs(run.predictedMs, now - run.startedAt);
   let waitingBatches = 0;
@@ -77,7 +83,13 @@ export function deviceLoad<T extends BatchEntry>(source: DeviceLoadSource<T>, mo
     }
   }
   const slots = capacity > 1 ? capacity : 1;
-  return { backlogMs: backlogPerSlotMs(workMs, inFlight, waitingBatches, slots), openBatchRows, workMs: workMs / slots, capacity, inFlight };
+  return {
+    backlogMs: backlogPerSlotMs(workMs, inFlight, waitingBatches, slots),
+    openBatchRows,
+    workMs: workMs / slots,
+    capacity,
+    inFlight,
+  };
 }
 
 /**

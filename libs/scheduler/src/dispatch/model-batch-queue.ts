@@ -20,7 +20,9 @@ export function batchingSettings(model: ServedModel): BatchingSettings {
   const db = model.config.dynamic_batching;
   return {
     // BYTES rows vary in size: such a model's requests run one at a time (never merged)
-    maxBatchSize: [...(model.inputs ?? []), ...(model.outputs ?? [])].some((t) => t.datatype === 'BYTES') ? 0 : Math.max(0, model.maxBatchSize),
+    maxBatchSize: [...(model.inputs ?? []), ...(model.outputs ?? [])].some((t) => t.datatype === 'BYTES')
+      ? 0
+      : Math.max(0, model.maxBatchSize),
     maxQueueDelayMs: db ? (db.max_queue_delay_microseconds ?? 0) / 1000 : 0,
     preferredBatchSizes: db?.preferred_batch_size ?? [],
   };

@@ -130,12 +130,15 @@ describe(EwmaServiceTimeEstimator.name, () => {
     }
   });
 
-  it.each([null, {}, { version: 2, curves: [] }, { version: 1, curves: [{ modelKey: 'm' }] }, { version: 1, curves: [{ modelKey: 'm', deviceId: 'd', points: [{ batchSize: 0, ms: 1 }] }] }])(
-    'refuses the malformed snapshot %j',
-    (snapshot) => {
-      expect(() => EwmaServiceTimeEstimator.fromJSON(snapshot)).toThrow(EstimatorSnapshotError);
-    },
-  );
+  it.each([
+    null,
+    {},
+    { version: 2, curves: [] },
+    { version: 1, curves: [{ modelKey: 'm' }] },
+    { version: 1, curves: [{ modelKey: 'm', deviceId: 'd', points: [{ batchSize: 0, ms: 1 }] }] },
+  ])('refuses the malformed snapshot %j', (snapshot) => {
+    expect(() => EwmaServiceTimeEstimator.fromJSON(snapshot)).toThrow(EstimatorSnapshotError);
+  });
 
   it('writes the same estimate into a caller object without allocating one', () => {
     sut.seed('m', 'cpu:0', [

@@ -52,7 +52,9 @@ describe(predictFinishMs.name, () => {
       const b = predictFinishMs(schedulingContext([device], { estimator, job: { batchSize } }), device);
       expect(a).toBeCloseTo(b as number, 10);
     }
-    expect(predictFinishMs(schedulingContext([deviceSnapshot({ deviceId: 'x' })], { estimator: plain }), deviceSnapshot({ deviceId: 'x' }))).toBeUndefined();
+    expect(
+      predictFinishMs(schedulingContext([deviceSnapshot({ deviceId: 'x' })], { estimator: plain }), deviceSnapshot({ deviceId: 'x' })),
+    ).toBeUndefined();
   });
 
   it('is undefined when nothing is known of the pair', () => {

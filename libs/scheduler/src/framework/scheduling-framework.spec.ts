@@ -34,9 +34,12 @@ describe(SchedulingFramework.name, () => {
   it('returns unschedulable with a reason per device instead of throwing', () => {
     const list = devices('a', 'b', 'c');
     list[0].canRun = false;
-    const policy = tablePolicy({ a: 1, b: 1, c: NaN }, {
-      filter: (_ctx, d) => (d.deviceId === 'b' ? { ok: false, reason: 'too hot' } : { ok: true }),
-    });
+    const policy = tablePolicy(
+      { a: 1, b: 1, c: NaN },
+      {
+        filter: (_ctx, d) => (d.deviceId === 'b' ? { ok: false, reason: 'too hot' } : { ok: true }),
+      },
+    );
     const result = sut.schedule(policy, schedulingContext(list));
     expect(result).toEqual({
       status: 'unschedulable',

@@ -1,8 +1,4 @@
-import type {
-  ScheduleResult,
-  SchedulingContext,
-  SchedulingPolicy,
-} from '../interfaces/scheduling-policy.interface';
+import type { ScheduleResult, SchedulingContext, SchedulingPolicy } from '../interfaces/scheduling-policy.interface';
 
 export interface SchedulingFrameworkOptions {
   /**
@@ -54,7 +50,8 @@ export class SchedulingFramework {
     if (withDeadline) this.checked.fill(0, 0, n);
     let best = this.bestScore(n);
     for (let round = 1; withDeadline && !Number.isNaN(best); round++) {
-      const passed = round > LAZY_DEADLINE_ROUNDS ? this.checkDeadlines(policy, ctx, -Infinity) : this.checkDeadlines(policy, ctx, this.floor(best));
+      const passed =
+        round > LAZY_DEADLINE_ROUNDS ? this.checkDeadlines(policy, ctx, -Infinity) : this.checkDeadlines(policy, ctx, this.floor(best));
       if (passed) break;
       best = this.bestScore(n);
     }

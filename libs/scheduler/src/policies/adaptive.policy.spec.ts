@@ -9,7 +9,11 @@ import { adaptivePolicy, createAdaptivePolicy } from './adaptive.policy';
 function estimatorFor(curves: Record<string, { fixed: number; perRow: number; samples?: number }>): EwmaServiceTimeEstimator {
   const estimator = new EwmaServiceTimeEstimator();
   for (const [id, c] of Object.entries(curves)) {
-    estimator.seed('m', id, [1, 64].map((b) => ({ batchSize: b, ms: c.fixed + c.perRow * b, samples: c.samples ?? 10 })));
+    estimator.seed(
+      'm',
+      id,
+      [1, 64].map((b) => ({ batchSize: b, ms: c.fixed + c.perRow * b, samples: c.samples ?? 10 })),
+    );
   }
   return estimator;
 }

@@ -48,8 +48,7 @@ export function createAdaptivePolicy(options: Partial<AdaptivePolicyOptions> = {
   if (!(o.explorationRate >= 0 && o.explorationRate < 1)) {
     throw new RangeError(`explorationRate must be in [0, 1), got ${o.explorationRate}`);
   }
-  const cost = (device: DeviceSnapshot): number =>
-    o.costAware ? (device.costWeight > MIN_COST ? device.costWeight : MIN_COST) : 1;
+  const cost = (device: DeviceSnapshot): number => (o.costAware ? (device.costWeight > MIN_COST ? device.costWeight : MIN_COST) : 1);
 
   return {
     name: o.name,

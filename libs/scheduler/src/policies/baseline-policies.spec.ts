@@ -48,8 +48,14 @@ describe('baseline policies', () => {
 
   it('fastest-device picks the best service time at the batch size, whatever is queued', () => {
     const estimator = new EwmaServiceTimeEstimator();
-    estimator.seed('m', 'a', [{ batchSize: 1, ms: 1 }, { batchSize: 64, ms: 100 }]);
-    estimator.seed('m', 'b', [{ batchSize: 1, ms: 10 }, { batchSize: 64, ms: 20 }]);
+    estimator.seed('m', 'a', [
+      { batchSize: 1, ms: 1 },
+      { batchSize: 64, ms: 100 },
+    ]);
+    estimator.seed('m', 'b', [
+      { batchSize: 1, ms: 10 },
+      { batchSize: 64, ms: 20 },
+    ]);
     const devices = [deviceSnapshot({ deviceId: 'a', backlogMs: 1e6 }), deviceSnapshot({ deviceId: 'b' })];
     expect(framework.schedule(fastestDevicePolicy, schedulingContext(devices, { estimator, job: { batchSize: 1 } }))).toMatchObject({
       deviceId: 'a',

@@ -15,7 +15,11 @@ function randomHost(n: number, seed: number): { devices: DeviceSnapshot[]; estim
     if (random() < 0.8) {
       const fixed = 0.5 + random() * 20;
       const perRow = 0.05 + random() * 2;
-      estimator.seed('m', deviceId, [1, 8, 64].map((b) => ({ batchSize: b, ms: fixed + perRow * b, samples: random() < 0.5 ? 1 : 5 })));
+      estimator.seed(
+        'm',
+        deviceId,
+        [1, 8, 64].map((b) => ({ batchSize: b, ms: fixed + perRow * b, samples: random() < 0.5 ? 1 : 5 })),
+      );
     }
     return deviceSnapshot({
       deviceId,

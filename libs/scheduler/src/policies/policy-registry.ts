@@ -18,9 +18,7 @@ export class PolicyRegistry {
       }
       const policy = factory.create();
       if (policy.name !== factory.name) {
-        throw new DuplicatePolicyError(
-          `scheduling policy factory "${factory.name}" created a policy named "${policy.name}"`,
-        );
+        throw new DuplicatePolicyError(`scheduling policy factory "${factory.name}" created a policy named "${policy.name}"`);
       }
       this.policies.set(factory.name, policy);
     }

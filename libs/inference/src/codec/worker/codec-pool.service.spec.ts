@@ -14,7 +14,11 @@ const echo = servedModel(
   DTYPES.map((d) => ({ name: `in_${d.toLowerCase()}`, datatype: d, shape: [-1] })),
   DTYPES.map((d) => ({ name: `out_${d.toLowerCase()}`, datatype: d, shape: [-1] })),
 );
-const head = { model_name: 'dtype_echo', model_version: '1', parameters: { device: 'cpu:0', policy: 'p', batch_size: 1, queue_ms: 0, compute_ms: 0 } };
+const head = {
+  model_name: 'dtype_echo',
+  model_version: '1',
+  parameters: { device: 'cpu:0', policy: 'p', batch_size: 1, queue_ms: 0, compute_ms: 0 },
+};
 
 /** The codec pool on real worker threads: the same results as the inline path, the same typed errors. */
 describe(CodecPoolService.name, () => {

@@ -56,7 +56,13 @@ export class CodecPoolService implements OnModuleDestroy {
   private pool(): Piscina {
     if (!this.piscina) {
       const workerData: CodecWorkerConfig = { maxTensorElements: this.config.http.maxTensorElements ?? DEFAULT_MAX_TENSOR_ELEMENTS };
-      this.piscina = new Piscina({ filename: CODEC_WORKER_FILE, minThreads: this.threads, maxThreads: this.threads, idleTimeout: 60_000, workerData });
+      this.piscina = new Piscina({
+        filename: CODEC_WORKER_FILE,
+        minThreads: this.threads,
+        maxThreads: this.threads,
+        idleTimeout: 60_000,
+        workerData,
+      });
     }
     return this.piscina;
   }

@@ -134,7 +134,10 @@
     var health = device.health;
     el.dataset.health = health ? health.state : 'none';
     text($('.badge.health', el), health ? health.state : '');
-    text($('.health-reason', el), health && health.state !== 'healthy' ? health.reason + ' (since ' + new Date(health.since).toLocaleTimeString() + ')' : '');
+    text(
+      $('.health-reason', el),
+      health && health.state !== 'healthy' ? health.reason + ' (since ' + new Date(health.since).toLocaleTimeString() + ')' : '',
+    );
     var util = device.utilization;
     var pct = util === null ? null : Math.round(util * 100);
     text($('.util-value', el), pct === null ? '-' : pct + '% (' + device.utilizationSource + ')');
@@ -147,7 +150,10 @@
     text($('.throughput', el), device.throughputPerSecond.toFixed(1));
     text($('.p50', el), ms(device.latencyMs.p50));
     text($('.p99', el), ms(device.latencyMs.p99));
-    var mem = device.memoryUsedBytes === null ? bytes(device.memoryTotalBytes) : bytes(device.memoryUsedBytes) + ' / ' + bytes(device.memoryTotalBytes);
+    var mem =
+      device.memoryUsedBytes === null
+        ? bytes(device.memoryTotalBytes)
+        : bytes(device.memoryUsedBytes) + ' / ' + bytes(device.memoryTotalBytes);
     text($('.memory', el), mem);
     text($('.device-errors', el), device.errorsTotal);
 
@@ -171,7 +177,16 @@
     var rows = scheduler.recentDecisions.map(function (d) {
       var tr = document.createElement('tr');
       var actual = d.actualMs === undefined || d.actualMs === null ? '-' : ms(d.actualMs);
-      var cells = [new Date(d.at).toLocaleTimeString(), d.model, d.deviceId, d.policy, ms(d.predictedMs), actual, d.outcome || '-', d.decisionUs.toFixed(1) + ' µs'];
+      var cells = [
+        new Date(d.at).toLocaleTimeString(),
+        d.model,
+        d.deviceId,
+        d.policy,
+        ms(d.predictedMs),
+        actual,
+        d.outcome || '-',
+        d.decisionUs.toFixed(1) + ' µs',
+      ];
       cells.forEach(function (v) {
         var td = document.createElement('td');
         td.textContent = v;

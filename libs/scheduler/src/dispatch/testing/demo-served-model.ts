@@ -30,7 +30,9 @@ export async function demoServedModel(
     maxBatchSize: config.max_batch_size,
     state: 'READY',
     devices: options.devices ?? ['cpu:0'],
-    sha256: createHash('sha256').update(await readFile(path)).digest('hex'),
+    sha256: createHash('sha256')
+      .update(await readFile(path))
+      .digest('hex'),
   };
   return { model, path };
 }

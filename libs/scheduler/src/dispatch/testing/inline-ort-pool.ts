@@ -1,7 +1,15 @@
 import type { WireTensor } from '@switchyard/common';
 import type { DeviceInfo, DeviceKind } from '@switchyard/devices';
 import { BufferPool, fromOrtTensor, RunAbortedError, toOrtTensor } from '@switchyard/runtime';
-import type { DevicePool, InferenceTask, ModelLoadSpec, ModelSessionMetadata, PoolStats, RunOptions, TaskResult } from '@switchyard/runtime';
+import type {
+  DevicePool,
+  InferenceTask,
+  ModelLoadSpec,
+  ModelSessionMetadata,
+  PoolStats,
+  RunOptions,
+  TaskResult,
+} from '@switchyard/runtime';
 
 /** Keeps nothing: every output gets buffers of its own. */
 const NO_REUSE = new BufferPool(0);

@@ -32,11 +32,13 @@ spec:
 describe(renderKustomization.name, () => {
   it('applies resources, namespace, labels, images and strategic-merge patches as kustomize does', () => {
     const root = tree({
-      'base/kustomization.yaml': 'resources: [deployment.yaml, ns.yaml]\nnamespace: shop\nlabels:\n  - pairs: {team: a}\n    includeTemplates: true\n',
+      'base/kustomization.yaml':
+        'resources: [deployment.yaml, ns.yaml]\nnamespace: shop\nlabels:\n  - pairs: {team: a}\n    includeTemplates: true\n',
       'base/deployment.yaml': DEPLOYMENT,
       'base/ns.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n',
       'overlay/kustomization.yaml': 'resources: [../base]\npatches: [{path: patch.yaml}]\nimages: [{name: shop/web, newTag: "2.0"}]\n',
-      'overlay/patch.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          env: [{name: B, value: "3"}, {name: C, value: "4"}]\n          args: [z]\n',
+      'overlay/patch.yaml':
+        'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          env: [{name: B, value: "3"}, {name: C, value: "4"}]\n          args: [z]\n',
     });
     const [deployment, ns] = renderKustomization(join(root, 'overlay'));
     expect(ns.metadata).toEqual({ name: 'shop', labels: { team: 'a' } });
@@ -44,7 +46,16 @@ describe(renderKustomization.name, () => {
     expect(deployment.spec.selector.matchLabels).toEqual({ app: 'web' }); // includeSelectors: false
     expect(deployment.spec.template.metadata.labels).toEqual({ app: 'web', team: 'a' });
     const [web, sidecar] = deployment.spec.template.spec.containers;
-    expect(web).toEqual({ name: 'web', image: 'shop/web:2.0', env: [{ name: 'A', value: '1' }, { name: 'B', value: '3' }, { name: 'C', value: '4' }], args: ['z'] });
+    expect(web).toEqual({
+      name: 'web',
+      image: 'shop/web:2.0',
+      env: [
+        { name: 'A', value: '1' },
+        { name: 'B', value: '3' },
+        { name: 'C', value: '4' },
+      ],
+      args: ['z'],
+    });
     expect(sidecar).toEqual({ name: 'sidecar', image: 'proxy:2' });
   });
 
@@ -67,6 +78,9 @@ describe(renderKustomization.name, () => {
   });
 
   it('merges maps deeply, replaces plain lists and removes fields patched to null', () => {
-    expect(strategicMerge({ a: { b: 1, c: 2 }, l: [1, 2], gone: 1 }, { a: { c: 3 }, l: [3], gone: null })).toEqual({ a: { b: 1, c: 3 }, l: [3] });
+    expect(strategicMerge({ a: { b: 1, c: 2 }, l: [1, 2], gone: 1 }, { a: { c: 3 }, l: [3], gone: null })).toEqual({
+      a: { b: 1, c: 3 },
+      l: [3],
+    });
   });
 });

@@ -3,7 +3,11 @@ import { dirname, join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 
 /** A Kubernetes object as parsed YAML. */
-export type KubeObject = Record<string, any> & { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> } };
+export type KubeObject = Record<string, any> & {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string> };
+};
 
 interface Kustomization {
   resources?: string[];
@@ -18,7 +22,14 @@ const SUPPORTED = new Set(['apiVersion', 'kind', 'resources', 'namespace', 'labe
 /** Kinds without a namespace (of those the manifests use). */
 const CLUSTER_SCOPED = new Set(['Namespace']);
 /** List fields merged element by element on this key, as Kubernetes' strategic merge does. */
-const MERGE_KEYS: Record<string, string> = { containers: 'name', initContainers: 'name', env: 'name', volumes: 'name', volumeMounts: 'mountPath', ports: 'containerPort' };
+const MERGE_KEYS: Record<string, string> = {
+  containers: 'name',
+  initContainers: 'name',
+  env: 'name',
+  volumes: 'name',
+  volumeMounts: 'mountPath',
+  ports: 'containerPort',
+};
 
 /**
  * Renders a kustomization the way `kustomize build` does, for the subset the manifests under
@@ -42,7 +53,8 @@ export function renderKustomization(dir: string): KubeObject[] {
   }
   for (const p of k.patches ?? []) {
     const path = resolve(dir, p.path);
-    if (!path.startsWith(resolve(dir) + '/')) throw new Error(`${file}: patch ${p.path} lies outside the kustomization (kustomize refuses it)`);
+    if (!path.startsWith(resolve(dir) + '/'))
+      throw new Error(`${file}: patch ${p.path} lies outside the kustomization (kustomize refuses it)`);
     for (const patch of readYaml(path) as KubeObject[]) objects = applyPatch(objects, patch, path);
   }
   if (k.namespace) for (const o of objects) if (!CLUSTER_SCOPED.has(o.kind)) o.metadata.namespace = k.namespace;
@@ -66,7 +78,10 @@ export function containersOf(o: KubeObject): Record<string, any>[] {
 }
 
 function applyPatch(objects: KubeObject[], patch: KubeObject, path: string): KubeObject[] {
-  const same = (o: KubeObject) => o.kind === patch.kind && o.metadata.name === patch.metadata.name && (patch.metadata.namespace === undefined || o.metadata.namespace === patch.metadata.namespace);
+  const same = (o: KubeObject) =>
+    o.kind === patch.kind &&
+    o.metadata.name === patch.metadata.name &&
+    (patch.metadata.namespace === undefined || o.metadata.namespace === patch.metadata.namespace);
   const matches = objects.filter(same);
   if (matches.length !== 1) throw new Error(`${path}: the patch of ${patch.kind}/${patch.metadata.name} matches ${matches.length} objects`);
   if (patch.$patch === 'delete') return objects.filter((o) => !same(o));

@@ -4,11 +4,19 @@ import type { KubeObject } from './kustomize-render';
 const CUSTOM: Record<string, (spec: any) => string[]> = {
   'monitoring.coreos.com/v1/ServiceMonitor': (spec) => [
     ...need(spec.selector?.matchLabels, 'spec.selector.matchLabels'),
-    ...(Array.isArray(spec.endpoints) && spec.endpoints.length > 0 ? spec.endpoints.flatMap((e: any, i: number) => need(e.port, `spec.endpoints[${i}].port`)) : ['spec.endpoints is empty']),
+    ...(Array.isArray(spec.endpoints) && spec.endpoints.length > 0
+      ? spec.endpoints.flatMap((e: any, i: number) => need(e.port, `spec.endpoints[${i}].port`))
+      : ['spec.endpoints is empty']),
   ],
   'monitoring.coreos.com/v1/PrometheusRule': (spec) =>
     Array.isArray(spec.groups) && spec.groups.length > 0
-      ? spec.groups.flatMap((g: any, i: number) => [...need(g.name, `spec.groups[${i}].name`), ...(g.rules ?? []).flatMap((r: any, j: number) => [...need(r.alert ?? r.record, `spec.groups[${i}].rules[${j}].alert`), ...need(r.expr, `spec.groups[${i}].rules[${j}].expr`)])])
+      ? spec.groups.flatMap((g: any, i: number) => [
+          ...need(g.name, `spec.groups[${i}].name`),
+          ...(g.rules ?? []).flatMap((r: any, j: number) => [
+            ...need(r.alert ?? r.record, `spec.groups[${i}].rules[${j}].alert`),
+            ...need(r.expr, `spec.groups[${i}].rules[${j}].expr`),
+          ]),
+        ])
       : ['spec.groups is empty'],
   'keda.sh/v1alpha1/ScaledObject': (spec) => [
     ...need(spec.scaleTargetRef?.name, 'spec.scaleTargetRef.name'),
@@ -16,8 +24,16 @@ const CUSTOM: Record<string, (spec: any) => string[]> = {
     ...(Array.isArray(spec.triggers) && spec.triggers.length > 0
       ? spec.triggers.flatMap((t: any, i: number) => [
           ...need(t.type, `spec.triggers[${i}].type`),
-          ...(t.type === 'prometheus' ? [...need(t.metadata?.serverAddress, `triggers[${i}].metadata.serverAddress`), ...need(t.metadata?.query, `triggers[${i}].metadata.query`), ...(Number(t.metadata?.threshold) > 0 ? [] : [`triggers[${i}].metadata.threshold is not a positive number (a string)`])] : []),
-          ...(t.metricType === undefined || ['AverageValue', 'Value', 'Utilization'].includes(t.metricType) ? [] : [`triggers[${i}].metricType ${t.metricType}`]),
+          ...(t.type === 'prometheus'
+            ? [
+                ...need(t.metadata?.serverAddress, `triggers[${i}].metadata.serverAddress`),
+                ...need(t.metadata?.query, `triggers[${i}].metadata.query`),
+                ...(Number(t.metadata?.threshold) > 0 ? [] : [`triggers[${i}].metadata.threshold is not a positive number (a string)`]),
+              ]
+            : []),
+          ...(t.metricType === undefined || ['AverageValue', 'Value', 'Utilization'].includes(t.metricType)
+            ? []
+            : [`triggers[${i}].metricType ${t.metricType}`]),
         ])
       : ['spec.triggers is empty']),
   ],
