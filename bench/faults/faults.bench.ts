@@ -11,13 +11,14 @@
  *
  *   node dist/bench/faults/faults.bench.js [--rounds 3] [--clients 8] [--hang-s 10] [--cpu-s 10]
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { cpus, hostname, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { repoRoot } from '../../test/support/repo-paths';
 import { HttpClient } from '../targets/http-client';
 import { ServerProcess } from '../targets/server-process';
+import { writeMarkdownReport } from '../report/write-markdown-report';
 
 const DEADLINE_MS = 2000;
 const LATE_MS = 250;
@@ -232,9 +233,7 @@ function writeReport(
     '```',
     '',
   ].join('\n');
-  const dir = join(repoRoot(), 'bench', 'results', 'faults', `${date}-${hostname()}`);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'report.md'), report);
+  writeMarkdownReport('faults', report);
   console.log(report);
 }
 

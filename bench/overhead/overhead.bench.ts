@@ -8,7 +8,6 @@
  *
  *   node dist/bench/overhead/overhead.bench.js [--model mlp_small] [--batch 1] [--requests 2000]
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -21,6 +20,7 @@ import { latencyStats } from '../stats/percentile';
 import { encodeBinaryInferRequest } from '../targets/binary-infer-body';
 import { HttpClient } from '../targets/http-client';
 import { ServerProcess } from '../targets/server-process';
+import { writeMarkdownReport } from '../report/write-markdown-report';
 
 const WIDTH: Record<string, number> = { mlp_tiny: 16, mlp_small: 1024, mlp_large: 4096 };
 const cpu: DeviceInfo = {
@@ -126,9 +126,7 @@ async function main(): Promise<void> {
     `Target: REST + scheduler + pool add <= 5 % to a 1 ms model's p50. Measured: ${(((stats.http.p50 - base) / base) * 100).toFixed(1)} % on a ${base.toFixed(3)} ms model (${(stats.http.p50 - base).toFixed(3)} ms).`,
     '',
   ].join('\n');
-  const dir = join(repoRoot(), 'bench', 'results', 'overhead', `${date}-${hostname()}`);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'report.md'), report);
+  writeMarkdownReport('overhead', report);
   console.log(report);
 }
 
