@@ -8,12 +8,12 @@
  *
  * Writes bench/results/simulated-sweep/<date>-<host>/report.md and results.json.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { DEFAULT_POLICY_FACTORIES, EwmaServiceTimeEstimator, PolicyRegistry } from '@switchyard/scheduler';
 import { Simulator, idealForSimulation, serviceTimeFromThroughput, type SimDeviceSpec, type SimulationConfig } from '@switchyard/simulator';
-import { repoRoot } from '../test/support/repo-paths';
+import { writeMarkdownReport } from './report/write-markdown-report';
 
 const DEVICE_COUNTS = [1, 4, 16, 64];
 const LOADS = [0.5, 0.9, 1.2];
@@ -63,17 +63,14 @@ function main(): void {
     }
   }
   const date = new Date().toISOString().slice(0, 10);
-  const dir = join(repoRoot(), 'bench', 'results', 'simulated-sweep', `${date}-${hostname().replace(/[^A-Za-z0-9_.-]/g, '_')}`);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'results.json'), JSON.stringify(rows, null, 2) + '\n');
   const table = rows
     .map(
       (r) =>
         `| ${r.devices} | ${Math.round(Number(r.load) * 100)} % | ${r.policy} | ${Number(r.jobsPerSecond).toFixed(0)} | ${Number(r.ofIdeal).toFixed(3)} | ${Number(r.p50).toFixed(1)} | ${Number(r.p99).toFixed(1)} | ${Number(r.usPerDecision).toFixed(2)} |`,
     )
     .join('\n');
-  writeFileSync(
-    join(dir, 'report.md'),
+  const report = writeMarkdownReport(
+    'simulated-sweep',
     `# Simulated policy sweep
 
 ${date} on \`${hostname()}\`. Hosts of n devices alternating a CPU pool (16 slots; small 5041/s,
@@ -89,7 +86,8 @@ bench/decision-cost.ts measures it properly.
 ${table}
 `,
   );
-  process.stdout.write(`report: ${join(dir, 'report.md')}\n`);
+  writeFileSync(join(dirname(report), 'results.json'), JSON.stringify(rows, null, 2) + '\n');
+  process.stdout.write(`report: ${report}\n`);
 }
 
 main();

@@ -6,13 +6,13 @@
  *
  *   node dist/bench/buffer-pool/buffer-pool.bench.js [--model mlp_small] [--batch 64] [--requests 3000] [--concurrency 2]
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { performance, PerformanceObserver } from 'node:perf_hooks';
 import type { DeviceInfo } from '@switchyard/devices';
 import { BufferPool, PiscinaDevicePool } from '@switchyard/runtime';
-import { modelRepository, repoRoot } from '../../test/support/repo-paths';
+import { modelRepository } from '../../test/support/repo-paths';
+import { writeMarkdownReport } from '../report/write-markdown-report';
 
 interface Args {
   model: string;
@@ -120,8 +120,6 @@ async function main(): Promise<void> {
   });
   const [fresh, pooled] = rows;
   const date = new Date().toISOString().slice(0, 10);
-  const dir = join(repoRoot(), 'bench', 'results', 'buffer-pool', `${date}-${hostname()}`);
-  mkdirSync(dir, { recursive: true });
   const command = `node dist/bench/buffer-pool/buffer-pool.bench.js --model ${args.model} --batch ${args.batch} --requests ${args.requests} --concurrency ${args.concurrency}`;
   const report = [
     `# Buffer pool: ${args.model}, batch ${args.batch} (${(bytes / 1024).toFixed(0)} KiB input), ${args.requests} requests per variant`,
@@ -137,7 +135,7 @@ async function main(): Promise<void> {
     `Pooled vs fresh: throughput x${(pooled.throughput / fresh.throughput).toFixed(3)}, p50 x${(pooled.p50 / fresh.p50).toFixed(3)}, GC time x${(pooled.gcMs / Math.max(fresh.gcMs, 1e-9)).toFixed(3)}.`,
     '',
   ].join('\n');
-  writeFileSync(join(dir, 'report.md'), report);
+  writeMarkdownReport('buffer-pool', report);
   console.log(report);
   await Promise.all(variants.map((v) => v.pool.close()));
 }
