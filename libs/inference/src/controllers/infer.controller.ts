@@ -1,5 +1,5 @@
 import { Body, Controller, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
-import { ServingState } from '@switchyard/common';
+import { type Caller, CurrentCaller, Scope, ServingState } from '@switchyard/common';
 import type { FastifyReply } from 'fastify';
 import type { EncodedInferResponse } from '../codec/encode-infer-response';
 import { clientGoneSignal } from '../http/client-gone-signal';
@@ -14,6 +14,7 @@ const SESSION_HEADER = 'x-switchyard-session';
  * with 503 once a drain refuses new work; a client that leaves drops its queued job.
  */
 @Controller('v2/models/:model')
+@Scope('inference')
 export class InferController {
   constructor(
     private readonly inference: InferenceService,
@@ -27,10 +28,18 @@ export class InferController {
     @Body() body: unknown,
     @Headers(INFERENCE_HEADER_CONTENT_LENGTH) headerLength: string | undefined,
     @Headers(SESSION_HEADER) session: string | undefined,
+    @CurrentCaller() caller: Caller | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Buffer> {
     this.serving.assertAccepting();
-    return send(reply, await this.inference.infer(model, undefined, body, headerLength, { session, signal: clientGoneSignal(reply) }));
+    return send(
+      reply,
+      await this.inference.infer(model, undefined, body, headerLength, {
+        session,
+        signal: clientGoneSignal(reply),
+        ...(caller ? { caller } : {}),
+      }),
+    );
   }
 
   @Post('versions/:version/infer')
@@ -41,10 +50,18 @@ export class InferController {
     @Body() body: unknown,
     @Headers(INFERENCE_HEADER_CONTENT_LENGTH) headerLength: string | undefined,
     @Headers(SESSION_HEADER) session: string | undefined,
+    @CurrentCaller() caller: Caller | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Buffer> {
     this.serving.assertAccepting();
-    return send(reply, await this.inference.infer(model, version, body, headerLength, { session, signal: clientGoneSignal(reply) }));
+    return send(
+      reply,
+      await this.inference.infer(model, version, body, headerLength, {
+        session,
+        signal: clientGoneSignal(reply),
+        ...(caller ? { caller } : {}),
+      }),
+    );
   }
 }
 

@@ -1,4 +1,5 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { Scope } from '@switchyard/common';
 import { INFERENCE_HEADER_CONTENT_LENGTH } from '@switchyard/inference';
 import { JOBS_API } from '../jobs.tokens';
 import type { JobView } from '../interfaces/job-view.interface';
@@ -6,6 +7,7 @@ import type { JobsApi } from '../interfaces/jobs-api.interface';
 
 /** POST /v1/jobs, GET /v1/jobs/{id}, DELETE /v1/jobs/{id} (see docs/jobs.md). */
 @Controller('v1/jobs')
+@Scope('jobs')
 export class JobsController {
   constructor(@Inject(JOBS_API) private readonly jobs: JobsApi) {}
 
