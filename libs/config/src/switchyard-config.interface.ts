@@ -163,7 +163,7 @@ export interface TenantSettings {
     models?: string[];
     /** Device id globs it may run on ("cpu:*"); absent: all. */
     devices?: string[];
-    /** Jobs it may submit in one submission (batch). */
+    /** Most of its jobs that may be unfinished at once (queued or running), across nodes. */
     jobsQueued?: number;
   };
 }

@@ -7,6 +7,8 @@ export interface Caller {
   tenant: string;
   /** Highest priority the tenant may ask for (1 is the highest level); absent: no ceiling. */
   maxPriority?: number;
+  /** Most of its jobs that may be unfinished at once (queued or running), across nodes; absent: no limit. */
+  maxQueuedJobs?: number;
   /** Whether the tenant may use this model name (its `models` allow-list). */
   readonly mayUseModel: (model: string) => boolean;
   /** Whether the tenant may run on this device id (its `devices` allow-list). */

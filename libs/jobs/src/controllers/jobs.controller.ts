@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Post } from '@nestjs/common';
-import { Scope } from '@switchyard/common';
+import { type Caller, CurrentCaller, Scope } from '@switchyard/common';
 import { INFERENCE_HEADER_CONTENT_LENGTH } from '@switchyard/inference';
 import { JOBS_API } from '../jobs.tokens';
 import type { JobView } from '../interfaces/job-view.interface';
@@ -17,19 +17,20 @@ export class JobsController {
     @Body() body: unknown,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Headers(INFERENCE_HEADER_CONTENT_LENGTH) inferenceHeaderLength: string | undefined,
+    @CurrentCaller() caller: Caller | undefined,
   ): Promise<{ job_ids: string[]; replayed: boolean }> {
-    const { jobIds, replayed } = await this.jobs.submit(body, { idempotencyKey, inferenceHeaderLength });
+    const { jobIds, replayed } = await this.jobs.submit(body, { idempotencyKey, inferenceHeaderLength, ...(caller ? { caller } : {}) });
     return { job_ids: jobIds, replayed };
   }
 
   @Get(':id')
-  get(@Param('id') id: string): Promise<JobView> {
-    return this.jobs.get(id);
+  get(@Param('id') id: string, @CurrentCaller() caller: Caller | undefined): Promise<JobView> {
+    return this.jobs.get(id, caller?.tenant);
   }
 
   @Delete(':id')
   @HttpCode(200)
-  cancel(@Param('id') id: string): Promise<JobView> {
-    return this.jobs.cancel(id);
+  cancel(@Param('id') id: string, @CurrentCaller() caller: Caller | undefined): Promise<JobView> {
+    return this.jobs.cancel(id, caller?.tenant);
   }
 }

@@ -6,6 +6,7 @@ import { globMatcher } from './glob';
 export class Tenant implements Caller {
   readonly tenant: string;
   readonly maxPriority?: number;
+  readonly maxQueuedJobs?: number;
   readonly mayUseModel: (model: string) => boolean;
   readonly mayUseDevice: (deviceId: string) => boolean;
   private readonly scopes: ReadonlySet<string>;
@@ -13,6 +14,7 @@ export class Tenant implements Caller {
   constructor(readonly settings: TenantSettings) {
     this.tenant = settings.name;
     if (settings.limits.maxPriority !== undefined) this.maxPriority = settings.limits.maxPriority;
+    if (settings.limits.jobsQueued !== undefined) this.maxQueuedJobs = settings.limits.jobsQueued;
     this.scopes = new Set(settings.scopes);
     this.mayUseModel = globMatcher(settings.limits.models);
     this.mayUseDevice = globMatcher(settings.limits.devices);
