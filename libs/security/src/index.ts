@@ -6,3 +6,6 @@ export * from './auth/tenant-directory.service';
 export * from './auth/glob';
 export * from './limits/tenant-limiter.service';
 export * from './audit/audit-facts';
+export * from './audit/audit-log.service';
+export * from './signing/output-signer.service';
+export * from './signing/response-signature';

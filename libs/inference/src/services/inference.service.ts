@@ -66,7 +66,7 @@ export class InferenceService {
     body: unknown,
     headerLength: string | undefined,
     options: InferOptions = {},
-  ): Promise<EncodedInferResponse> {
+  ): Promise<ServedInferResponse> {
     return this.serving.whileServing(this.inferAndEncode(modelName, version, body, headerLength, options));
   }
 
@@ -87,7 +87,7 @@ export class InferenceService {
     body: unknown,
     headerLength: string | undefined,
     options: InferOptions,
-  ): Promise<EncodedInferResponse> {
+  ): Promise<ServedInferResponse> {
     const receivedAt = performance.now();
     const route = this.route(modelName, version, options.session);
     const use = route?.shadow ? { remember: true, labels: true } : ANSWER;
@@ -97,7 +97,7 @@ export class InferenceService {
     const encodeStart = performance.now();
     const encoded = await this.encoder.encode(done.result);
     this.finished(done, performance.now() - encodeStart);
-    return encoded;
+    return { ...encoded, served: done.result.served! };
   }
 
   private async runUnencoded(
@@ -207,6 +207,7 @@ export class InferenceService {
         },
         outputs: outcome.outputs,
         requested: request.outputs,
+        served: { model: model.name, version: model.version, device: outcome.decision.deviceId, modelDigest: `sha256:${model.sha256}` },
       };
       return { model, result, outcome, batchSize, receivedAt, decodedAt, labels };
     } catch (err) {
@@ -256,6 +257,11 @@ export class InferenceService {
       return undefined;
     }
   }
+}
+
+/** An encoded response and what served it (for the signature and the audit log). */
+export interface ServedInferResponse extends EncodedInferResponse {
+  served: NonNullable<InferResult['served']>;
 }
 
 export interface InferOptions {
