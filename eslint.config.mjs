@@ -52,14 +52,15 @@ const BROWSER_GLOBALS = Object.fromEntries(
  */
 const LAYERS = {
   common: [],
-  config: [],
+  config: ['common'],
   devices: ['common', 'config'],
   runtime: ['common', 'config', 'devices'],
   models: ['common', 'config', 'devices', 'runtime'],
   rollouts: ['common', 'config', 'devices', 'runtime', 'models'],
   scheduler: ['common', 'config', 'devices', 'runtime', 'models'],
-  inference: ['common', 'config', 'devices', 'runtime', 'models', 'scheduler', 'rollouts'],
-  jobs: ['common', 'config', 'devices', 'runtime', 'models', 'scheduler', 'rollouts', 'inference'],
+  security: ['common', 'config'],
+  inference: ['common', 'config', 'devices', 'runtime', 'models', 'scheduler', 'rollouts', 'security'],
+  jobs: ['common', 'config', 'devices', 'runtime', 'models', 'scheduler', 'rollouts', 'inference', 'security'],
   metrics: ['common', 'config', 'devices', 'runtime', 'models', 'scheduler'],
 };
 /** Libs added by the parallel work of issue 16 (they take the layer of what they sit beside). */

@@ -8,6 +8,7 @@ import { LifecycleModule } from '@switchyard/lifecycle';
 import { MetricsModule } from '@switchyard/metrics';
 import { ModelsModule } from '@switchyard/models';
 import { SchedulerModule } from '@switchyard/scheduler';
+import { SecurityModule } from '@switchyard/security';
 
 /** The server: wiring only; every behaviour lives in libs/. */
 @Module({})
@@ -18,6 +19,7 @@ export class AppModule {
       imports: [
         SwitchyardConfigModule.forConfig(config),
         CommonModule,
+        SecurityModule,
         DevicesModule,
         ModelsModule,
         SchedulerModule,

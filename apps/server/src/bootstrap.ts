@@ -4,6 +4,7 @@ import type { LogLevel } from '@nestjs/common';
 import { loadConfig, SWITCHYARD_CONFIG, type SwitchyardConfig } from '@switchyard/config';
 import { configureInferenceHttp } from '@switchyard/inference';
 import { configureJobsStream } from '@switchyard/jobs';
+import { configureSecurityHttp } from '@switchyard/security';
 import { AppModule } from './app.module';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
@@ -20,6 +21,7 @@ export async function createApp(overrides: Record<string, string | number | bool
     { logger: LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1), abortOnError: false },
   );
   configureInferenceHttp(app, config);
+  await configureSecurityHttp(app, config);
   configureJobsStream(app, config);
   // no enableShutdownHooks(): the server process drains on SIGTERM instead (drainOnSignals in main.ts)
   return app;
@@ -38,8 +40,13 @@ export async function startServer(
   return { app, url: `http://${host}:${port}`, config };
 }
 
-function requestIdGenerator(): () => string {
+/** Honours a client's x-request-id (when it is a plain token), else numbers requests. */
+function requestIdGenerator(): (req: { headers: Record<string, string | string[] | undefined> }) => string {
   let n = 0;
   const prefix = Date.now().toString(36);
-  return () => `${prefix}-${(++n).toString(36)}`;
+  return (req) => {
+    const given = req.headers['x-request-id'];
+    if (typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given)) return given;
+    return `${prefix}-${(++n).toString(36)}`;
+  };
 }

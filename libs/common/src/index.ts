@@ -11,3 +11,8 @@ export * from './onnx/onnx-graph-builder';
 export * from './random/seeded-random';
 export * from './json/read-json-object';
 export * from './timeouts/with-timeout';
+export * from './auth/api-scope';
+export * from './auth/scope.decorator';
+export * from './auth/caller.interface';
+export * from './auth/caller.decorator';
+export * from './crypto/public-key-id';

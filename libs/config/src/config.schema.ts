@@ -142,6 +142,20 @@ export const envSchema = z.object({
   DRAIN_GRACE_MS: int(0, 3_600_000).default(5000),
   /** On SIGTERM, the longest wait for queued and running work (Triton's --exit-timeout-secs); then what remains gets 503 and the process exits, ms. */
   EXIT_TIMEOUT_MS: int(0, 3_600_000).default(30_000),
+  /** Tenants, keys, scopes and limits (YAML or JSON, see docs/security.md); unset: the API is open to anyone. */
+  AUTH_FILE: z.string().optional(),
+  /** required: refuse to start without AUTH_FILE. */
+  AUTH: z.enum(['optional', 'required']).default('optional'),
+  /** Model files checked against their manifest at load: off, digest (sha256 per file), signed (and an ed25519 signature by a trusted key). */
+  MODEL_TRUST: z.enum(['off', 'digest', 'signed']).default('off'),
+  /** Public keys (PEM files, comma-separated) whose manifest signatures are trusted. */
+  TRUSTED_KEYS: list.default([]),
+  /** ed25519 private key (PEM file) that signs every inference response (Switchyard-Signature). */
+  SIGNING_KEY: z.string().optional(),
+  /** One JSON line per request (tenant, model, device, status, digests; never tensors or keys): a file path, or "-" for stdout; unset: off. */
+  AUDIT_FILE: z.string().optional(),
+  /** Share of successful inference requests written to the audit log (errors, auth failures and admin calls always are). */
+  AUDIT_SAMPLE: z.coerce.number().min(0).max(1).default(1),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
 });
 

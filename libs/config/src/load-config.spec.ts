@@ -28,6 +28,21 @@ describe(loadConfig.name, () => {
     expect(() => loadConfig(env)).toThrow(named);
   });
 
+  it('runs open without an auth file, and refuses to start without one under SWITCHYARD_AUTH=required', () => {
+    expect(loadConfig({}).security.auth).toBeUndefined();
+    expect(() => loadConfig({ SWITCHYARD_AUTH: 'required' })).toThrow('SWITCHYARD_AUTH=required but SWITCHYARD_AUTH_FILE is not set');
+  });
+
+  it('stops the boot on a malformed auth file, naming the file and line', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'sy-auth-')), 'auth.yaml');
+    writeFileSync(
+      file,
+      ['tenants:', '  - name: shop', '    keys: ["sha256:' + 'c'.repeat(64) + '"]', '    scopes: [inference, root]'].join('\n'),
+    );
+    expect(() => loadConfig({ SWITCHYARD_AUTH_FILE: file })).toThrow(`SWITCHYARD_AUTH_FILE: ${file}:4: tenants.0.scopes.1`);
+    expect(() => loadConfig({ SWITCHYARD_AUTH_FILE: join(file, 'missing') })).toThrow('SWITCHYARD_AUTH_FILE: cannot read');
+  });
+
   it('reads a JSON config file that the environment overrides', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sy-config-'));
     const file = join(dir, 'switchyard.json');

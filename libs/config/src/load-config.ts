@@ -3,7 +3,8 @@ import { hostname, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import { envSchema } from './config.schema';
 import { ConfigValidationError } from './errors/config-validation.error';
-import type { SwitchyardConfig } from './switchyard-config.interface';
+import type { AuthSettings, SwitchyardConfig } from './switchyard-config.interface';
+import { readAuthFile } from './auth/read-auth-file';
 
 const PREFIX = 'SWITCHYARD_';
 
@@ -101,8 +102,24 @@ export function loadConfig(
     },
     metrics: { telemetryIntervalMs: e.TELEMETRY_INTERVAL_MS },
     shutdown: { drainGraceMs: e.DRAIN_GRACE_MS, exitTimeoutMs: e.EXIT_TIMEOUT_MS },
+    security: {
+      auth: readAuth(e.AUTH_FILE, e.AUTH),
+      modelTrust: e.MODEL_TRUST,
+      trustedKeys: e.TRUSTED_KEYS.map((k) => resolve(k)),
+      ...(e.SIGNING_KEY ? { signingKey: resolve(e.SIGNING_KEY) } : {}),
+      ...(e.AUDIT_FILE ? { auditFile: e.AUDIT_FILE === '-' ? '-' : resolve(e.AUDIT_FILE) } : {}),
+      auditSample: e.AUDIT_SAMPLE,
+    },
     logLevel: e.LOG_LEVEL,
   };
+}
+
+function readAuth(file: string | undefined, mode: 'optional' | 'required'): AuthSettings | undefined {
+  if (!file) {
+    if (mode === 'required') throw new ConfigValidationError([`${PREFIX}AUTH=required but ${PREFIX}AUTH_FILE is not set`]);
+    return undefined;
+  }
+  return { file: resolve(file), tenants: readAuthFile(resolve(file)) };
 }
 
 function readConfigFile(path: string): Record<string, unknown> {

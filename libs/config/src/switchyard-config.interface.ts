@@ -141,5 +141,48 @@ export interface SwitchyardConfig {
     /** From the signal, the longest wait for queued and running work; then the rest gets 503 and the process exits, ms. */
     exitTimeoutMs: number;
   };
+  /** Tenants and keys, model trust, output signing, audit (see docs/security.md). */
+  security: SecuritySettings;
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+}
+
+/** One tenant of the auth file; keys are sha256 digests ("sha256:<hex>"), never the keys. */
+export interface TenantSettings {
+  name: string;
+  keyDigests: string[];
+  scopes: string[];
+  limits: {
+    requestsPerSecond?: number;
+    /** Requests allowed at once above the steady rate (the window holds `burst` requests). */
+    burst?: number;
+    /** Requests of this tenant in progress at once on one node. */
+    maxInflight?: number;
+    /** Highest priority it may ask for (1 is the highest level); higher asks are clamped. */
+    maxPriority?: number;
+    /** Model name globs it may use ("mlp_*"); absent: all. */
+    models?: string[];
+    /** Device id globs it may run on ("cpu:*"); absent: all. */
+    devices?: string[];
+    /** Most of its jobs that may be unfinished at once (queued or running), across nodes. */
+    jobsQueued?: number;
+  };
+}
+
+export interface AuthSettings {
+  file: string;
+  tenants: TenantSettings[];
+}
+
+export interface SecuritySettings {
+  /** Absent: no auth file, the API is open (a loud warning at start-up). */
+  auth?: AuthSettings;
+  modelTrust: 'off' | 'digest' | 'signed';
+  /** Public key PEM files trusted to sign model manifests. */
+  trustedKeys: string[];
+  /** Private key PEM file that signs inference responses. */
+  signingKey?: string;
+  /** Audit log path, "-" for stdout; absent: no audit log. */
+  auditFile?: string;
+  /** Share of successful inference requests audited (0..1). */
+  auditSample: number;
 }

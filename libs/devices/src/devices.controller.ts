@@ -1,9 +1,11 @@
 import { Controller, Get } from '@nestjs/common';
+import { Scope } from '@switchyard/common';
 import { DeviceInventoryService } from './device-inventory.service';
 import type { DevicesResponseDto } from './dto/devices-response.dto';
 import { DeviceHealthService } from './health/device-health.service';
 
 @Controller('v1/devices')
+@Scope('admin')
 export class DevicesController {
   constructor(
     private readonly inventory: DeviceInventoryService,

@@ -6,6 +6,7 @@ export * from './http/client-gone-signal';
 export * from './filters/switchyard-exception.filter';
 export * from './filters/error-response';
 export * from './services/inference.service';
+export * from './services/ceil-priority';
 export * from './services/request-decoder.service';
 export * from './services/response-encoder.service';
 export * from './interfaces/infer-result.interface';

@@ -15,6 +15,7 @@ import { InferenceJobRunner } from './queue/inference-job.runner';
 import { JobConsumerService } from './queue/job-consumer.service';
 import { RedisRequirementsService } from './queue/redis-requirements.service';
 import { IdempotencyKeys } from './results/idempotency-keys.adapter';
+import { TenantJobSets } from './results/tenant-job-sets.adapter';
 import { JobOutcomeStore } from './results/job-outcome-store.adapter';
 import { RedisResultStreams } from './results/redis-result-streams.adapter';
 import { JobsService } from './services/jobs.service';
@@ -42,7 +43,12 @@ const redisProviders: Provider[] = [
         resultTtlSeconds: j.resultTtlSeconds,
         streamMaxLength: j.streamMaxLength,
       });
-      return new BullJobStore(queue, outcomes, new IdempotencyKeys(queue.client, j.prefix, j.resultTtlSeconds));
+      return new BullJobStore(
+        queue,
+        outcomes,
+        new IdempotencyKeys(queue.client, j.prefix, j.resultTtlSeconds),
+        new TenantJobSets(queue.client, j.prefix, j.resultTtlSeconds),
+      );
     },
   },
   {

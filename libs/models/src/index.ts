@@ -8,3 +8,5 @@ export * from './repository/version-policy';
 export * from './errors/model-load.error';
 export * from './interfaces/readiness-gate.interface';
 export * from './repository/model-config.schema';
+export * from './trust/model-manifest';
+export * from './trust/model-trust.service';

@@ -7,6 +7,7 @@ import { PiscinaDevicePool, type RuntimeService } from '@switchyard/runtime';
 import { writeDemoModels } from './demo/write-demo-models';
 import { ModelRepositoryService } from './model-repository.service';
 import { ModelFolderAdapter } from './repository/model-folder.adapter';
+import { ModelTrust } from './trust/model-trust.service';
 import { ModelPinner } from './repository/model-pinner';
 
 const cpu: DeviceInfo = { id: 'cpu:0', kind: 'cpu', vendor: 'test', name: 'cpu', executionProvider: 'cpu', usable: true, costWeight: 1, details: {} };
@@ -38,7 +39,7 @@ describe(ModelRepositoryService.name, () => {
     await pool.start();
     const runtime = { pools: () => [pool] } as unknown as RuntimeService;
     const config = loadConfig({ SWITCHYARD_MODEL_REPOSITORY: root, SWITCHYARD_GENERATE_DEMO_MODELS: 'false' });
-    sut = new ModelRepositoryService(config, new ModelPinner(config, runtime), new ModelFolderAdapter());
+    sut = new ModelRepositoryService(config, new ModelPinner(config, runtime), new ModelFolderAdapter(), new ModelTrust(config));
     sut.onApplicationBootstrap();
     await sut.whenLoaded();
   });

@@ -12,6 +12,7 @@ import { parseModelConfig } from './repository/model-config.schema';
 import { ModelPinner } from './repository/model-pinner';
 import { ModelUsage } from './repository/model-usage';
 import { servedVersions } from './repository/version-policy';
+import { ModelTrust } from './trust/model-trust.service';
 
 /** One row of the repository index (Triton's states; `version` absent for a model never loaded). */
 export interface RepositoryIndexEntry {
@@ -50,6 +51,7 @@ export class ModelRepositoryService implements OnApplicationBootstrap, OnApplica
     @Inject(SWITCHYARD_CONFIG) private readonly config: SwitchyardConfig,
     private readonly pinner: ModelPinner,
     private readonly folders: ModelFolderAdapter,
+    private readonly trust: ModelTrust,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -200,6 +202,14 @@ export class ModelRepositoryService implements OnApplicationBootstrap, OnApplica
       const existing = this.models.get(key);
       if (existing?.state === 'READY' && existing.sha256 === sha256 && this.sources.get(key) === source) continue;
       if (existing) await this.retire(existing, 'unloaded: replaced by a new load');
+      // every load (start-up, the repository API, a poll) checks the files against their manifest
+      const untrusted = await this.trust.refusal(this.config.models.repository, name, version);
+      if (untrusted) {
+        this.logger.error(`${key} refused: ${untrusted}`);
+        this.fail(name, version, untrusted, atStart);
+        failures.push(`version ${version}: ${untrusted}`);
+        continue;
+      }
       const model = this.pinner.newVersion(name, version, sha256, config);
       this.models.set(key, model);
       this.sources.set(key, source);

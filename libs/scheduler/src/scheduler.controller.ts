@@ -1,4 +1,5 @@
 import { Controller, Get, Inject } from '@nestjs/common';
+import { Scope } from '@switchyard/common';
 import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '@switchyard/config';
 import { RuntimeService } from '@switchyard/runtime';
 import { CalibrationService } from './calibration/calibration.service';
@@ -11,6 +12,7 @@ const round = (ms: number) => Math.round(ms * 1000) / 1000;
 
 /** What the scheduler knows and did: policies, estimates, queues, calibration, recent decisions. */
 @Controller('v1/scheduler')
+@Scope('admin')
 export class SchedulerController {
   constructor(
     @Inject(SWITCHYARD_CONFIG) private readonly config: SwitchyardConfig,

@@ -243,7 +243,8 @@ export class SchedulerService implements OnModuleInit, OnApplicationShutdown {
   private candidates(job: InferenceJob, exclude: ReadonlySet<string>): DeviceSnapshot[] {
     const runnable = modelDevices(job.model);
     const all = this.runtime.pools().map((pool) => deviceSnapshot(job, pool.device, this.dispatcher(pool), runnable));
-    let pool = all.filter((d) => d.canRun && !exclude.has(d.deviceId) && !this.health.isQuarantined(d.deviceId));
+    const allowed = job.deviceFilter ?? (() => true);
+    let pool = all.filter((d) => d.canRun && allowed(d.deviceId) && !exclude.has(d.deviceId) && !this.health.isQuarantined(d.deviceId));
     if (job.device !== undefined) {
       const pinned = all.find((d) => d.deviceId === job.device);
       if (!pinned) throw new NotFoundError(`unknown device "${job.device}"; devices: ${all.map((d) => d.deviceId).join(', ') || 'none'}`);

@@ -42,3 +42,15 @@ export class DeadlineExceededError extends SwitchyardError {
 export class InferenceFailedError extends SwitchyardError {
   readonly status = 500;
 }
+
+/** No API key, or one that no tenant holds (401, with a WWW-Authenticate challenge). */
+export class UnauthorizedError extends SwitchyardError {
+  readonly status = 401;
+  /** Sent as WWW-Authenticate (RFC 6750's Bearer scheme; X-API-Key works too). */
+  readonly challenge = 'Bearer realm="switchyard"';
+}
+
+/** The caller is known but may not use this route, model or device (403). */
+export class ForbiddenError extends SwitchyardError {
+  readonly status = 403;
+}

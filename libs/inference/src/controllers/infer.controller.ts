@@ -1,23 +1,26 @@
-import { Body, Controller, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
-import { ServingState } from '@switchyard/common';
-import type { FastifyReply } from 'fastify';
-import type { EncodedInferResponse } from '../codec/encode-infer-response';
+import { Body, Controller, Headers, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { type Caller, CurrentCaller, Scope, ServingState } from '@switchyard/common';
+import { auditFacts, OutputSigner, SIGNATURE_HEADER } from '@switchyard/security';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { clientGoneSignal } from '../http/client-gone-signal';
 import { INFERENCE_HEADER_CONTENT_LENGTH } from '../http/inference-body.parser';
-import { InferenceService } from '../services/inference.service';
+import { InferenceService, type ServedInferResponse } from '../services/inference.service';
 
 /** Sticky rollout routing: requests with the same value land on the same version. */
 const SESSION_HEADER = 'x-switchyard-session';
 
 /**
  * POST /v2/models/{m}[/versions/{v}]/infer: JSON or binary tensor data in, the same out. Refused
- * with 503 once a drain refuses new work; a client that leaves drops its queued job.
+ * with 503 once a drain refuses new work; a client that leaves drops its queued job. With a
+ * signing key, each response carries Switchyard-Signature.
  */
 @Controller('v2/models/:model')
+@Scope('inference')
 export class InferController {
   constructor(
     private readonly inference: InferenceService,
     private readonly serving: ServingState,
+    private readonly signer: OutputSigner,
   ) {}
 
   @Post('infer')
@@ -27,10 +30,13 @@ export class InferController {
     @Body() body: unknown,
     @Headers(INFERENCE_HEADER_CONTENT_LENGTH) headerLength: string | undefined,
     @Headers(SESSION_HEADER) session: string | undefined,
+    @CurrentCaller() caller: Caller | undefined,
+    @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Buffer> {
     this.serving.assertAccepting();
-    return send(reply, await this.inference.infer(model, undefined, body, headerLength, { session, signal: clientGoneSignal(reply) }));
+    const options = { session, signal: clientGoneSignal(reply), ...(caller ? { caller } : {}) };
+    return this.send(request, reply, await this.inference.infer(model, undefined, body, headerLength, options));
   }
 
   @Post('versions/:version/infer')
@@ -41,15 +47,28 @@ export class InferController {
     @Body() body: unknown,
     @Headers(INFERENCE_HEADER_CONTENT_LENGTH) headerLength: string | undefined,
     @Headers(SESSION_HEADER) session: string | undefined,
+    @CurrentCaller() caller: Caller | undefined,
+    @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Buffer> {
     this.serving.assertAccepting();
-    return send(reply, await this.inference.infer(model, version, body, headerLength, { session, signal: clientGoneSignal(reply) }));
+    const options = { session, signal: clientGoneSignal(reply), ...(caller ? { caller } : {}) };
+    return this.send(request, reply, await this.inference.infer(model, version, body, headerLength, options));
   }
-}
 
-function send(reply: FastifyReply, response: EncodedInferResponse): Buffer {
-  reply.header('content-type', response.contentType);
-  if (response.headerLength !== undefined) reply.header('Inference-Header-Content-Length', String(response.headerLength));
-  return response.body;
+  private send(request: FastifyRequest, reply: FastifyReply, response: ServedInferResponse): Buffer {
+    const { served } = response;
+    Object.assign(auditFacts(request), { model: served.model, version: served.version, device: served.device });
+    reply.header('content-type', response.contentType);
+    if (response.headerLength !== undefined) reply.header('Inference-Header-Content-Length', String(response.headerLength));
+    const signature = this.signer.sign({
+      requestId: String(request.id),
+      model: served.model,
+      version: served.version,
+      modelDigest: served.modelDigest,
+      body: response.body,
+    });
+    if (signature !== undefined) reply.header(SIGNATURE_HEADER, signature);
+    return response.body;
+  }
 }

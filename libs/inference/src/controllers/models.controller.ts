@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Param } from '@nestjs/common';
-import { UnavailableError } from '@switchyard/common';
+import { Scope, UnavailableError } from '@switchyard/common';
 import { ModelRepositoryService, type ServedModel } from '@switchyard/models';
 import { SchedulerService } from '@switchyard/scheduler';
 import type { ModelMetadataDto, ModelReadyDto } from '../dto/model-metadata.dto';
@@ -8,6 +8,7 @@ import { toModelMetadata, toTritonModelConfig } from '../services/model-metadata
 
 /** Model metadata, readiness and configuration, with or without an explicit version. */
 @Controller('v2/models/:model')
+@Scope('metadata')
 export class ModelsController {
   constructor(
     private readonly models: ModelRepositoryService,
@@ -26,12 +27,14 @@ export class ModelsController {
 
   /** 200 {"name", "ready": true} when ready, 503 when not, 404 when unknown. */
   @Get('ready')
+  @Scope('health')
   @HttpCode(200)
   ready(@Param('model') name: string): ModelReadyDto {
     return this.readiness(this.models.get(name));
   }
 
   @Get('versions/:version/ready')
+  @Scope('health')
   @HttpCode(200)
   versionReady(@Param('model') name: string, @Param('version') version: string): ModelReadyDto {
     return this.readiness(this.models.get(name, version));

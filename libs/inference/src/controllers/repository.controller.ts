@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
-import { InvalidRequestError, readJsonObject } from '@switchyard/common';
+import { InvalidRequestError, readJsonObject, Scope } from '@switchyard/common';
 import { ModelRepositoryService } from '@switchyard/models';
 import type { RepositoryIndexEntryDto } from '../dto/model-metadata.dto';
 import { isPlainObject } from '../validation/json-guards';
@@ -9,6 +9,7 @@ import { isPlainObject } from '../validation/json-guards';
  * unload, as tritonclient's get_model_repository_index / load_model / unload_model call them.
  */
 @Controller('v2/repository')
+@Scope('model-repository')
 export class RepositoryController {
   constructor(private readonly models: ModelRepositoryService) {}
 

@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode } from '@nestjs/common';
-import { ServingState, UnavailableError } from '@switchyard/common';
+import { Public, Scope, ServingState, UnavailableError } from '@switchyard/common';
 import { ModelRepositoryService } from '@switchyard/models';
 import { SchedulerService } from '@switchyard/scheduler';
 import type { ServerMetadataDto } from '../dto/model-metadata.dto';
@@ -8,6 +8,7 @@ import { readServerVersion } from '../server-version';
 
 /** Server metadata and health (Open Inference Protocol v2). */
 @Controller('v2')
+@Scope('metadata')
 export class ServerController {
   private readonly metadata: ServerMetadataDto = { name: SERVER_NAME, version: readServerVersion(), extensions: SERVER_EXTENSIONS };
 
@@ -24,6 +25,7 @@ export class ServerController {
 
   /** Triton's clients read the status only; KServe's read {"live": true}. */
   @Get('health/live')
+  @Public()
   @HttpCode(200)
   live(): { live: true } {
     return { live: true };
@@ -31,6 +33,7 @@ export class ServerController {
 
   /** 200 {"ready": true} once every model has loaded and each has a device that is not quarantined, else 503; 503 from the start of a drain (SIGTERM) on. */
   @Get('health/ready')
+  @Public()
   @HttpCode(200)
   ready(): { ready: true } {
     if (!this.serving.ready)

@@ -1,10 +1,12 @@
 import { Controller, Get, Param } from '@nestjs/common';
+import { Scope } from '@switchyard/common';
 import { ModelRepositoryService } from '@switchyard/models';
 import type { ModelStatisticsResponseDto } from '../statistics/model-statistics.dto';
 import { ModelStatisticsService } from '../statistics/model-statistics.service';
 
 /** Triton's statistics extension (tritonclient's get_inference_statistics). */
 @Controller('v2/models')
+@Scope('statistics')
 export class StatisticsController {
   constructor(
     private readonly models: ModelRepositoryService,

@@ -1,5 +1,5 @@
 import { BadRequestException, HttpException, NotFoundException } from '@nestjs/common';
-import { InferenceFailedError, OverloadedError, UnavailableError } from '@switchyard/common';
+import { ForbiddenError, InferenceFailedError, OverloadedError, UnauthorizedError, UnavailableError } from '@switchyard/common';
 import { toErrorResponse } from './error-response';
 
 const ctx = { bodyLimitBytes: 1000 };
@@ -13,6 +13,12 @@ describe(toErrorResponse.name, () => {
       new UnavailableError('warming up', { retryAfterSeconds: 4 }),
       { status: 503, message: 'warming up', retryAfterSeconds: 4 },
     ],
+    [
+      'a 401 with its challenge',
+      new UnauthorizedError('no key'),
+      { status: 401, message: 'no key', challenge: 'Bearer realm="switchyard"' },
+    ],
+    ['a 403', new ForbiddenError('not yours'), { status: 403, message: 'not yours' }],
     ['a 429 without a retry hint', new OverloadedError('full'), { status: 429, message: 'full' }],
     [
       'a 500 SwitchyardError (its message is for clients)',

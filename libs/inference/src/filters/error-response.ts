@@ -1,11 +1,13 @@
 import { HttpException } from '@nestjs/common';
-import { SwitchyardError } from '@switchyard/common';
+import { SwitchyardError, UnauthorizedError } from '@switchyard/common';
 
 /** What the client gets for an error: a status, {"error": message}, and maybe Retry-After. */
 export interface ErrorResponse {
   status: number;
   message: string;
   retryAfterSeconds?: number;
+  /** WWW-Authenticate challenge of a 401. */
+  challenge?: string;
 }
 
 /** Fastify's own errors (body parsing, limits) reworded for a client; others keep their message. */
@@ -29,7 +31,12 @@ export interface ErrorContext {
 export function toErrorResponse(error: unknown, ctx: ErrorContext): ErrorResponse {
   if (error instanceof SwitchyardError) {
     const retry = error.status === 429 || error.status === 503 ? error.retryAfterSeconds : undefined;
-    return { status: error.status, message: error.message, ...(retry !== undefined ? { retryAfterSeconds: retry } : {}) };
+    return {
+      status: error.status,
+      message: error.message,
+      ...(retry !== undefined ? { retryAfterSeconds: retry } : {}),
+      ...(error instanceof UnauthorizedError ? { challenge: error.challenge } : {}),
+    };
   }
   if (error instanceof HttpException) {
     const cause = fastifyCode(error.cause) ? (error.cause as { code: string; message: string }) : undefined;

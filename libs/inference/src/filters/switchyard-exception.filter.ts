@@ -22,7 +22,7 @@ export class SwitchyardExceptionFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const reply = http.getResponse<FastifyReply>();
     const request = http.getRequest<FastifyRequest>();
-    const { status, message, retryAfterSeconds } = toErrorResponse(error, this.ctx);
+    const { status, message, retryAfterSeconds, challenge } = toErrorResponse(error, this.ctx);
     const where = `${request?.method} ${request?.url} [${request?.id}]`;
     if (!(error instanceof SwitchyardError) && !(error instanceof HttpException)) {
       this.logger.error(`${where}: ${(error as Error)?.stack ?? String(error)}`);
@@ -32,6 +32,7 @@ export class SwitchyardExceptionFilter implements ExceptionFilter {
       this.logger.debug(`${where}: ${status} ${message}`);
     }
     if (reply.sent) return;
+    if (challenge !== undefined) reply.header('www-authenticate', challenge);
     if (retryAfterSeconds !== undefined) reply.header('retry-after', String(Math.max(0, Math.ceil(retryAfterSeconds))));
     // Exactly "application/json", which Fastify leaves alone only on a Buffer: KServe's client
     // reads "error" only from that type.

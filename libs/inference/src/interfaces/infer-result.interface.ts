@@ -14,4 +14,6 @@ export interface InferResult {
   head: Omit<InferResponseDto, 'outputs'>;
   outputs: WireTensor[];
   requested: RequestedOutput[];
+  /** What served it (the response signature and the audit log read it). */
+  served?: { model: string; version: string; device: string; modelDigest: string };
 }

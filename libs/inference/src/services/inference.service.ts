@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { Injectable } from '@nestjs/common';
-import { ServingState, SwitchyardError, SwitchyardEvents } from '@switchyard/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { type Caller, ForbiddenError, ServingState, SwitchyardError, SwitchyardEvents } from '@switchyard/common';
+import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '@switchyard/config';
 import { ModelRepositoryService, type ServedModel } from '@switchyard/models';
 import { answerLabels, FeedbackService, RolloutService, type RouteDecision } from '@switchyard/rollouts';
 import { type InferenceJob, type JobOutcome, SchedulerService } from '@switchyard/scheduler';
 import type { EncodedInferResponse } from '../codec/encode-infer-response';
 import type { InferResult } from '../interfaces/infer-result.interface';
+import { ceilPriority } from './ceil-priority';
 import { RequestDecoderService } from './request-decoder.service';
 import { ResponseEncoderService } from './response-encoder.service';
 
@@ -45,13 +47,17 @@ export class InferenceService {
     private readonly rollouts: RolloutService,
     private readonly feedback: FeedbackService,
     private readonly serving: ServingState,
+    @Inject(SWITCHYARD_CONFIG) private readonly config: SwitchyardConfig,
   ) {}
 
   /**
    * `body` is the raw Buffer (or an already parsed JSON object); `headerLength` the
    * Inference-Header-Content-Length header; `options.session` the X-Switchyard-Session header
    * (sticky rollout routing: a request that names no version goes where a rollout routes it);
-   * `options.signal` aborts when the client has gone (its job is then dropped if still queued).
+   * `options.signal` aborts when the client has gone (its job is then dropped if still queued);
+   * `options.caller` is the tenant (absent when auth is off): its model and device allow-lists
+   * apply (a pinned device outside them: 403; placement only on allowed devices) and its priority
+   * ceiling lowers the request's priority (said in the response parameters).
    * Counted by the drain until encoded.
    */
   infer(
@@ -60,13 +66,19 @@ export class InferenceService {
     body: unknown,
     headerLength: string | undefined,
     options: InferOptions = {},
-  ): Promise<EncodedInferResponse> {
+  ): Promise<ServedInferResponse> {
     return this.serving.whileServing(this.inferAndEncode(modelName, version, body, headerLength, options));
   }
 
-  /** Runs a request and returns its outcome unencoded (the jobs consumer wants values, not bytes). */
-  run(modelName: string, version: string | undefined, body: unknown, headerLength: string | undefined): Promise<InferResult> {
-    return this.serving.whileServing(this.runUnencoded(modelName, version, body, headerLength));
+  /** Runs a request and returns its outcome unencoded (the jobs consumer wants values, not bytes); `caller` as for infer. */
+  run(
+    modelName: string,
+    version: string | undefined,
+    body: unknown,
+    headerLength: string | undefined,
+    caller?: Caller,
+  ): Promise<InferResult> {
+    return this.serving.whileServing(this.runUnencoded(modelName, version, body, headerLength, caller));
   }
 
   private async inferAndEncode(
@@ -75,17 +87,17 @@ export class InferenceService {
     body: unknown,
     headerLength: string | undefined,
     options: InferOptions,
-  ): Promise<EncodedInferResponse> {
+  ): Promise<ServedInferResponse> {
     const receivedAt = performance.now();
     const route = this.route(modelName, version, options.session);
     const use = route?.shadow ? { remember: true, labels: true } : ANSWER;
-    const primary = this.execute(modelName, route?.version ?? version, body, headerLength, receivedAt, use, options.signal);
+    const primary = this.execute(modelName, route?.version ?? version, body, headerLength, receivedAt, use, options);
     if (route?.shadow) this.shadow(modelName, route, primary, body, headerLength);
     const done = await primary;
     const encodeStart = performance.now();
     const encoded = await this.encoder.encode(done.result);
     this.finished(done, performance.now() - encodeStart);
-    return encoded;
+    return { ...encoded, served: done.result.served! };
   }
 
   private async runUnencoded(
@@ -93,10 +105,11 @@ export class InferenceService {
     version: string | undefined,
     body: unknown,
     headerLength: string | undefined,
+    caller: Caller | undefined,
   ): Promise<InferResult> {
     const receivedAt = performance.now();
     const route = this.route(modelName, version, undefined);
-    const done = await this.execute(modelName, route?.version ?? version, body, headerLength, receivedAt, ANSWER);
+    const done = await this.execute(modelName, route?.version ?? version, body, headerLength, receivedAt, ANSWER, caller ? { caller } : {});
     this.finished(done, 0);
     return done.result;
   }
@@ -133,7 +146,7 @@ export class InferenceService {
     headerLength: string | undefined,
     receivedAt: number,
     use: AnswerUse,
-    signal?: AbortSignal,
+    { signal, caller }: InferOptions = {},
   ): Promise<Executed> {
     let model: ServedModel | undefined;
     let batchSize = 1;
@@ -143,7 +156,17 @@ export class InferenceService {
       const { request } = decoded;
       batchSize = request.batchSize;
       const decodedAt = performance.now();
-      const { device, priority, timeoutMs, policy } = request.options;
+      const { device, timeoutMs, policy } = request.options;
+      if (caller && !caller.mayUseModel(model.name))
+        throw new ForbiddenError(`tenant "${caller.tenant}" may not use model "${model.name}"`);
+      if (caller && device !== undefined && !caller.mayUseDevice(device)) {
+        throw new ForbiddenError(`tenant "${caller.tenant}" may not run on device "${device}"`);
+      }
+      const { priority, clampedFrom } = ceilPriority(
+        request.options.priority,
+        caller?.maxPriority,
+        this.config.scheduler.defaultPriorityLevel,
+      );
       // A pinned `device` is checked by the scheduler (unknown: 404, model not loaded there: 400).
       const job: InferenceJob = {
         id: request.id ?? randomUUID(),
@@ -157,6 +180,7 @@ export class InferenceService {
         ...(policy !== undefined ? { policy } : {}),
         ...(device !== undefined ? { device } : {}),
         ...(signal ? { signal } : {}),
+        ...(caller ? { deviceFilter: caller.mayUseDevice } : {}),
       };
       // held until answered: an unload of this version waits for it (no await between here and submit)
       const release = this.models.acquire(model);
@@ -178,10 +202,12 @@ export class InferenceService {
             queue_ms: round3(outcome.timings.queueMs),
             compute_ms: round3(outcome.timings.runMs),
             ...(outcome.retriedFrom !== undefined ? { attempts: outcome.attempts, retried_from: outcome.retriedFrom } : {}),
+            ...(clampedFrom !== undefined ? { priority: priority!, priority_clamped_from: clampedFrom } : {}),
           },
         },
         outputs: outcome.outputs,
         requested: request.outputs,
+        served: { model: model.name, version: model.version, device: outcome.decision.deviceId, modelDigest: `sha256:${model.sha256}` },
       };
       return { model, result, outcome, batchSize, receivedAt, decodedAt, labels };
     } catch (err) {
@@ -233,11 +259,18 @@ export class InferenceService {
   }
 }
 
+/** An encoded response and what served it (for the signature and the audit log). */
+export interface ServedInferResponse extends EncodedInferResponse {
+  served: NonNullable<InferResult['served']>;
+}
+
 export interface InferOptions {
   /** The X-Switchyard-Session header: requests with the same value land on the same version during a rollout. */
   session?: string;
   /** Aborted when the client has gone (see clientGoneSignal). */
   signal?: AbortSignal;
+  /** The tenant that asked (absent when auth is off). */
+  caller?: Caller;
 }
 
 function ns(ms: number): number {

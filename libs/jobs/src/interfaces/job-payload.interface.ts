@@ -18,4 +18,6 @@ export interface JobPayload {
   streamId?: string;
   /** Node id that accepted it. */
   acceptedBy: string;
+  /** Tenant that submitted it (absent when auth is off): only it sees and cancels the job. */
+  tenant?: string;
 }

@@ -12,6 +12,8 @@ export interface JobRecord {
   state: FinalJobState;
   model: string;
   version?: string;
+  /** Tenant that submitted the job (absent when auth is off). */
+  tenant?: string;
   /** Node that produced the outcome. */
   node?: string;
   /** Device that ran the inference (from the response's parameters). */

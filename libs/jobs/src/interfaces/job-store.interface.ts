@@ -3,7 +3,7 @@ import type { JobProgress } from './job-progress.interface';
 import type { JobRecord } from './job-record.interface';
 import type { JobState } from './job-view.interface';
 
-/** A job to add: its id (derived from the idempotency key, or random), payload and queue priority. */
+/** A job to add: its id (random), payload and queue priority. */
 export interface NewJob {
   id: string;
   payload: JobPayload;
@@ -36,6 +36,8 @@ export interface KeyClaim {
   first: boolean;
   /** Fingerprint of the submission that claimed it. */
   fingerprint: string;
+  /** Job ids of the submission that claimed it (a replay answers with them). */
+  jobIds: string[];
 }
 
 /** What a store attempt did. */
@@ -69,8 +71,11 @@ export type RemoveResult = { removed: true; job: StoredJob } | { removed: false;
  *
  * @remarks
  * - `add` skips ids that exist (a replayed submission adds only what is missing).
- * - `claimKey` is atomic: of two concurrent claims of a key, one is first. Keys expire with the
- *   results (the result TTL), after which the key is free again.
+ * - `claimKey` is atomic: of two concurrent claims of a key, one is first, and every later claim
+ *   gets the first one's fingerprint and job ids. Keys expire with the results (the result
+ *   TTL), after which the key is free again.
+ * - `countUnfinished` counts a tenant's jobs (payload.tenant) that were added, not removed and
+ *   have no outcome yet, on every node of the store (the `jobs_queued` limit).
  * - `removeWaiting` removes a job that has not started (waiting or delayed) and nothing else.
  * - `guard` runs one API call's operations; a store that can be away (Redis) answers 503 within
  *   seconds instead of hanging, `unsure` telling the client what a late answer may still do.
@@ -78,7 +83,8 @@ export type RemoveResult = { removed: true; job: StoredJob } | { removed: false;
 export interface JobStore {
   readonly outcomes: OutcomeStore;
   guard<T>(unsure: string | undefined, op: () => Promise<T>): Promise<T>;
-  claimKey(keyHash: string, fingerprint: string): Promise<KeyClaim>;
+  claimKey(keyHash: string, fingerprint: string, jobIds: readonly string[]): Promise<KeyClaim>;
+  countUnfinished(tenant: string): Promise<number>;
   add(jobs: readonly NewJob[]): Promise<void>;
   find(id: string): Promise<StoredJob | undefined>;
   removeWaiting(id: string): Promise<RemoveResult>;

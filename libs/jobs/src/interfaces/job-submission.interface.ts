@@ -1,3 +1,5 @@
+import type { Caller } from '@switchyard/common';
+
 /** One inference request of a submission, with its queue options. */
 export interface JobRequestSpec {
   model: string;
@@ -18,6 +20,8 @@ export interface JobSubmission {
 
 /** Where a submission came from besides its body. */
 export interface SubmitOptions {
+  /** The tenant submitting (absent when auth is off): its jobs, keys, allow-lists, ceiling and jobs_queued limit. */
+  caller?: Caller;
   /** The Idempotency-Key header. */
   idempotencyKey?: string;
   /** Append outcomes to this result stream. */

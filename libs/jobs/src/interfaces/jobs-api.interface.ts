@@ -11,9 +11,12 @@ import type { SubmitOptions, SubmitResult } from './job-submission.interface';
  *   with the same key and another body it refuses (409).
  * - `cancel` removes a job that has not started (waiting or delayed); a running or finished job
  *   is a 409.
+ * - With a `tenant`, `get` and `cancel` see only that tenant's jobs (another's is a 404, as if
+ *   unknown); idempotency keys are per tenant; job ids are random, never derived from a key; a
+ *   submission that would take the tenant over its `jobs_queued` limit is refused (429).
  */
 export interface JobsApi {
   submit(body: unknown, options: SubmitOptions): Promise<SubmitResult>;
-  get(id: string): Promise<JobView>;
-  cancel(id: string): Promise<JobView>;
+  get(id: string, tenant?: string): Promise<JobView>;
+  cancel(id: string, tenant?: string): Promise<JobView>;
 }

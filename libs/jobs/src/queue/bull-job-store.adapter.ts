@@ -5,6 +5,7 @@ import type { JobStore, KeyClaim, NewJob, RemoveResult, StoredJob } from '../int
 import type { JobState } from '../interfaces/job-view.interface';
 import type { IdempotencyKeys } from '../results/idempotency-keys.adapter';
 import type { JobOutcomeStore } from '../results/job-outcome-store.adapter';
+import type { TenantJobSets } from '../results/tenant-job-sets.adapter';
 import { withTimeout } from '../timeouts/with-timeout';
 import { storedBullJob } from './failure-recorder';
 
@@ -23,15 +24,42 @@ export class BullJobStore implements JobStore {
     private readonly queue: Queue<JobPayload>,
     readonly outcomes: JobOutcomeStore,
     private readonly keys: IdempotencyKeys,
+    private readonly tenantJobs: TenantJobSets,
   ) {}
 
-  claimKey(keyHash: string, fingerprint: string): Promise<KeyClaim> {
-    return this.keys.claim(keyHash, fingerprint);
+  claimKey(keyHash: string, fingerprint: string, jobIds: readonly string[]): Promise<KeyClaim> {
+    return this.keys.claim(keyHash, fingerprint, jobIds);
   }
 
   async add(jobs: readonly NewJob[]): Promise<void> {
+    if (jobs.length === 0) return;
+    const byTenant = new Map<string, string[]>();
+    for (const j of jobs)
+      if (j.payload.tenant !== undefined) byTenant.set(j.payload.tenant, [...(byTenant.get(j.payload.tenant) ?? []), j.id]);
+    // noted first: a job counted that is not added yet is pruned at the next count
+    for (const [tenant, ids] of byTenant) await this.tenantJobs.add(tenant, ids);
     // Bull skips ids that exist.
-    if (jobs.length > 0) await this.queue.addBulk(jobs.map((j) => ({ data: j.payload, opts: { jobId: j.id, priority: j.priority } })));
+    await this.queue.addBulk(jobs.map((j) => ({ data: j.payload, opts: { jobId: j.id, priority: j.priority } })));
+  }
+
+  async countUnfinished(tenant: string): Promise<number> {
+    const ids = await this.tenantJobs.members(tenant);
+    if (ids.length === 0) return 0;
+    const [finished, present] = await Promise.all([this.outcomes.exists(ids), this.present(ids)]);
+    const gone = ids.filter((_, i) => finished[i] || !present[i]);
+    await this.tenantJobs.remove(tenant, gone);
+    return ids.length - gone.length;
+  }
+
+  /** Whether Bull still holds each job (its hash). */
+  private async present(ids: readonly string[]): Promise<boolean[]> {
+    const pipeline = this.queue.client.pipeline();
+    for (const id of ids) pipeline.exists(this.queue.toKey(id));
+    const replies = (await pipeline.exec()) ?? [];
+    return replies.map(([err, n]) => {
+      if (err) throw err;
+      return n === 1;
+    });
   }
 
   async find(id: string): Promise<StoredJob | undefined> {

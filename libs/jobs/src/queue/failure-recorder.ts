@@ -14,6 +14,7 @@ export function finalFailureRecord(id: string, job: StoredJob, nodeId: string): 
     state: 'failed',
     model: payload.model,
     version: payload.version,
+    ...(payload.tenant !== undefined ? { tenant: payload.tenant } : {}),
     node: job.progress.node ?? nodeId,
     attempt: job.attemptsMade,
     timings: {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InferenceService, ResponseEncoderService } from '@switchyard/inference';
+import { TenantDirectory } from '@switchyard/security';
 import type { JobPayload } from '../interfaces/job-payload.interface';
 import type { InferResponseJson, JobRunner } from '../interfaces/job-runner.interface';
 
@@ -14,10 +15,14 @@ export class InferenceJobRunner implements JobRunner {
   constructor(
     private readonly inference: InferenceService,
     private readonly encoder: ResponseEncoderService,
+    private readonly tenants: TenantDirectory,
   ) {}
 
   async run(payload: JobPayload, remainingMs: number | undefined): Promise<InferResponseJson> {
-    const result = await this.inference.run(payload.model, payload.version, withRemainingTime(payload.request, remainingMs), undefined);
+    // the submitting tenant's allow-lists hold on the node that runs it too (unknown here: none)
+    const caller = payload.tenant !== undefined ? this.tenants.byTenantName(payload.tenant) : undefined;
+    const request = withRemainingTime(payload.request, remainingMs);
+    const result = await this.inference.run(payload.model, payload.version, request, undefined, caller);
     return this.encoder.toJson(result) as unknown as InferResponseJson;
   }
 }

@@ -63,6 +63,7 @@ export class JobProcessor {
       state: 'completed',
       model: payload.model,
       version: response.model_version ?? payload.version,
+      ...(payload.tenant !== undefined ? { tenant: payload.tenant } : {}),
       node: this.nodeId,
       device: typeof response.parameters?.device === 'string' ? response.parameters.device : undefined,
       attempt,

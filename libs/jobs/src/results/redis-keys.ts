@@ -22,4 +22,8 @@ export class RedisKeys {
   idempotency(keyHash: string): string {
     return `${this.prefix}:jobs:idem:${keyHash}`;
   }
+
+  tenantJobs(tenant: string): string {
+    return `${this.prefix}:jobs:tenant:${tenant}`;
+  }
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { NotFoundError } from '@switchyard/common';
+import { type Caller, ForbiddenError, NotFoundError, OverloadedError } from '@switchyard/common';
 import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '@switchyard/config';
 import { JobConflictError } from '../errors/job-conflict.error';
 import { JOB_STORE } from '../jobs.tokens';
@@ -29,58 +29,79 @@ export class JobsService implements JobsApi {
   async submit(body: unknown, options: SubmitOptions): Promise<SubmitResult> {
     const limits = { maxBatch: this.config.jobs.maxBatch, defaultPriority: this.config.scheduler.defaultPriorityLevel };
     const { requests, idempotencyKey } = readJobSubmission(jobBody(body, options.inferenceHeaderLength), limits, options.idempotencyKey);
-    for (const [i, spec] of requests.entries()) await this.validator.validate(spec, requests.length > 1 ? `requests[${i}]` : undefined);
+    const where = (i: number) => (requests.length > 1 ? `requests[${i}]` : undefined);
+    for (const [i, spec] of requests.entries()) await this.validator.validate(spec, where(i));
+    const { caller } = options;
+    if (caller) requests.forEach((spec, i) => admitForTenant(spec, caller, where(i)));
     return this.store.guard('the jobs were maybe not enqueued: send them again with the same Idempotency-Key to enqueue them once', () =>
-      this.enqueue(requests, idempotencyKey, options.streamId),
+      this.enqueue(requests, idempotencyKey, options.streamId, caller),
     );
   }
 
-  async get(id: string): Promise<JobView> {
+  async get(id: string, tenant?: string): Promise<JobView> {
     checkJobId(id);
-    return this.store.guard(undefined, () => this.read(id));
+    return this.store.guard(undefined, () => this.read(id, tenant));
   }
 
-  async cancel(id: string): Promise<JobView> {
+  async cancel(id: string, tenant?: string): Promise<JobView> {
     checkJobId(id);
-    return this.store.guard('the job was maybe cancelled: ask for it again', () => this.remove(id));
+    return this.store.guard('the job was maybe cancelled: ask for it again', () => this.remove(id, tenant));
   }
 
   private async enqueue(
     requests: JobRequestSpec[],
     idempotencyKey: string | undefined,
     streamId: string | undefined,
+    caller: Caller | undefined,
   ): Promise<SubmitResult> {
-    const ids = jobIds(requests.length, idempotencyKey);
+    const tenant = caller?.tenant;
+    if (caller?.maxQueuedJobs !== undefined) await this.checkQueued(caller, caller.maxQueuedJobs, requests.length);
+    let ids = jobIds(requests.length);
     let replayed = false;
     if (idempotencyKey !== undefined) {
       const fingerprint = submissionFingerprint(requests);
-      const claim = await this.store.claimKey(keyHash(idempotencyKey), fingerprint);
+      const claim = await this.store.claimKey(keyHash(idempotencyKey, tenant), fingerprint, ids);
       if (!claim.first && claim.fingerprint !== fingerprint) {
         throw new JobConflictError('this idempotency key was already used for a different submission');
       }
       replayed = !claim.first;
+      ids = claim.jobIds;
     }
     // A replay adds again what may be missing (a first attempt cut short); the store skips ids
     // that exist, and jobs whose outcome is stored are not added back.
     const done = replayed ? await this.store.outcomes.exists(ids) : [];
     const now = Date.now();
     const jobs = requests
-      .map((spec, i) => ({ id: ids[i], payload: this.payload(spec, now, streamId), priority: spec.priority }))
+      .map((spec, i) => ({ id: ids[i], payload: this.payload(spec, now, streamId, tenant), priority: spec.priority }))
       .filter((_, i) => !done[i]);
     await this.store.add(jobs);
     return { jobIds: ids, replayed };
   }
 
-  private async read(id: string): Promise<JobView> {
-    const { job, record } = await this.find(id);
+  /**
+   * The tenant's `jobs_queued` limit: 429 when this submission would take its unfinished jobs
+   * over it. Checked before enqueueing, so concurrent submissions may pass it by their size.
+   */
+  private async checkQueued(caller: Caller, limit: number, adding: number): Promise<void> {
+    const unfinished = await this.store.countUnfinished(caller.tenant);
+    if (unfinished + adding > limit) {
+      throw new OverloadedError(
+        `tenant "${caller.tenant}" has ${unfinished} unfinished jobs; ${adding} more would pass its jobs_queued limit of ${limit}`,
+        { retryAfterSeconds: 1 },
+      );
+    }
+  }
+
+  private async read(id: string, tenant: string | undefined): Promise<JobView> {
+    const { job, record } = await this.find(id, tenant);
     if (record) return toJobView(id, job, record, record.state);
     // The outcome was read before the job's state: one written in between is read again.
     const late = await this.store.outcomes.get(id);
     return toJobView(id, job, late, late?.state ?? job!.state);
   }
 
-  private async remove(id: string): Promise<JobView> {
-    const { job, record } = await this.find(id);
+  private async remove(id: string, tenant: string | undefined): Promise<JobView> {
+    const { job, record } = await this.find(id, tenant);
     if (record?.state === 'cancelled') return toJobView(id, job, record, 'cancelled');
     if (record) throw new JobConflictError(`job ${id} is ${record.state}; only a job that has not started can be cancelled`);
     const removal = await this.store.removeWaiting(id);
@@ -92,6 +113,7 @@ export class JobsService implements JobsApi {
       state: 'cancelled',
       model: data.model,
       version: data.version,
+      ...(data.tenant !== undefined ? { tenant: data.tenant } : {}),
       node: this.config.jobs.nodeId,
       timings: { submittedAt: data.submittedAt, finishedAt: Date.now() },
     };
@@ -99,13 +121,17 @@ export class JobsService implements JobsApi {
     return toJobView(id, undefined, (await this.store.outcomes.get(id)) ?? cancelled, 'cancelled');
   }
 
-  private async find(id: string) {
+  /** The job and its outcome record; another tenant's job is as unknown as a missing one. */
+  private async find(id: string, tenant: string | undefined) {
     const [job, record] = await Promise.all([this.store.find(id), this.store.outcomes.get(id)]);
-    if (!job && !record) throw new NotFoundError(`unknown job "${id}" (finished jobs are kept ${this.config.jobs.resultTtlSeconds} s)`);
+    const owner = record?.tenant ?? job?.payload.tenant;
+    if ((!job && !record) || (tenant !== undefined && owner !== tenant)) {
+      throw new NotFoundError(`unknown job "${id}" (finished jobs are kept ${this.config.jobs.resultTtlSeconds} s)`);
+    }
     return { job, record };
   }
 
-  private payload(spec: JobRequestSpec, now: number, streamId: string | undefined): JobPayload {
+  private payload(spec: JobRequestSpec, now: number, streamId: string | undefined, tenant: string | undefined): JobPayload {
     return {
       model: spec.model,
       ...(spec.version !== undefined ? { version: spec.version } : {}),
@@ -114,8 +140,23 @@ export class JobsService implements JobsApi {
       ...(spec.deadlineMs !== undefined ? { deadlineAt: now + spec.deadlineMs } : {}),
       ...(streamId !== undefined ? { streamId } : {}),
       acceptedBy: this.config.jobs.nodeId,
+      ...(tenant !== undefined ? { tenant } : {}),
     };
   }
+}
+
+/**
+ * A tenant's bounds on one request of a submission: its model and pinned device allow-lists
+ * (403) and its priority ceiling (a higher queue priority is lowered to it).
+ */
+function admitForTenant(spec: JobRequestSpec, caller: Caller, where: string | undefined): void {
+  const at = where ? `${where}: ` : '';
+  if (!caller.mayUseModel(spec.model)) throw new ForbiddenError(`${at}tenant "${caller.tenant}" may not use model "${spec.model}"`);
+  const device = (spec.request.parameters as Record<string, unknown> | undefined)?.device;
+  if (typeof device === 'string' && !caller.mayUseDevice(device)) {
+    throw new ForbiddenError(`${at}tenant "${caller.tenant}" may not run on device "${device}"`);
+  }
+  if (caller.maxPriority !== undefined && spec.priority < caller.maxPriority) spec.priority = caller.maxPriority;
 }
 
 function checkJobId(id: string): void {

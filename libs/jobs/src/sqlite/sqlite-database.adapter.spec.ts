@@ -65,7 +65,7 @@ describe(SqliteJobsDatabase.name, () => {
   it('sweeps expired rows and keeps the rest', async () => {
     const { sut } = fresh();
     const store = new SqliteJobStore(sut, { attempts: 1, ttlMs: 1000 });
-    await store.claimKey('old', 'f');
+    await store.claimKey('old', 'f', ['j']);
     await store.outcomes.store({ jobId: 'o', state: 'completed', model: 'm', timings: { submittedAt: 1, finishedAt: 2 } }, 's');
     expect(sut.sweep(Date.now())).toBe(0);
     expect(sut.sweep(Date.now() + 2000)).toBe(4); // key, outcome, stream, stream entry

@@ -2,6 +2,7 @@ import { UnavailableError } from '@switchyard/common';
 import type { Statement } from 'better-sqlite3';
 import type { JobStore, KeyClaim, NewJob, RemoveResult, StoredJob } from '../interfaces/job-store.interface';
 import type { SqliteJobsDatabase } from './sqlite-database.adapter';
+import { decodeKeyClaim, encodeKeyClaim } from '../submission/key-claim-value';
 import { type SqliteJobRow, toStoredJob } from './sqlite-job-row';
 import { SqliteOutcomeStore } from './sqlite-outcome-store.adapter';
 
@@ -20,6 +21,7 @@ export class SqliteJobStore implements JobStore {
   private readonly deleteWaiting: Statement;
   private readonly claim: Statement;
   private readonly heldKey: Statement;
+  private readonly unfinished: Statement;
   private readonly addAll: (jobs: readonly NewJob[], now: number) => number;
 
   constructor(
@@ -38,6 +40,11 @@ export class SqliteJobStore implements JobStore {
       'INSERT INTO idempotency_keys (key_hash, fingerprint, expires_at) VALUES (?, ?, ?) ON CONFLICT (key_hash) DO UPDATE SET fingerprint = excluded.fingerprint, expires_at = excluded.expires_at WHERE idempotency_keys.expires_at < ?',
     );
     this.heldKey = db.prepare('SELECT fingerprint FROM idempotency_keys WHERE key_hash = ?').pluck();
+    this.unfinished = db
+      .prepare(
+        "SELECT COUNT(*) FROM jobs WHERE state IN ('waiting', 'active') AND json_extract(payload, '$.tenant') = ? AND NOT EXISTS (SELECT 1 FROM outcomes WHERE outcomes.job_id = jobs.id)",
+      )
+      .pluck();
     this.addAll = db.transaction((jobs: readonly NewJob[], now: number) => {
       let added = 0;
       for (const j of jobs)
@@ -46,10 +53,16 @@ export class SqliteJobStore implements JobStore {
     });
   }
 
-  async claimKey(keyHash: string, fingerprint: string): Promise<KeyClaim> {
+  async claimKey(keyHash: string, fingerprint: string, jobIds: readonly string[]): Promise<KeyClaim> {
     const now = Date.now();
-    if (this.claim.run(keyHash, fingerprint, now + this.options.ttlMs, now).changes === 1) return { first: true, fingerprint };
-    return { first: false, fingerprint: this.heldKey.get(keyHash) as string };
+    const value = encodeKeyClaim(fingerprint, jobIds);
+    if (this.claim.run(keyHash, value, now + this.options.ttlMs, now).changes === 1)
+      return { first: true, fingerprint, jobIds: [...jobIds] };
+    return { first: false, ...decodeKeyClaim(this.heldKey.get(keyHash) as string) };
+  }
+
+  async countUnfinished(tenant: string): Promise<number> {
+    return this.unfinished.get(tenant) as number;
   }
 
   async add(jobs: readonly NewJob[]): Promise<void> {

@@ -44,7 +44,7 @@ CREATE TABLE IF NOT EXISTS stream_entries (
 CREATE INDEX IF NOT EXISTS stream_entries_expiry ON stream_entries (expires_at);
 CREATE TABLE IF NOT EXISTS idempotency_keys (
   key_hash TEXT PRIMARY KEY,
-  fingerprint TEXT NOT NULL,
+  fingerprint TEXT NOT NULL,         -- "<fingerprint> <job ids, comma-separated>" (key-claim-value.ts)
   expires_at INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS idempotency_keys_expiry ON idempotency_keys (expires_at);

@@ -8,8 +8,10 @@ import {
   SubscribeMessage,
   WebSocketGateway,
 } from '@nestjs/websockets';
+import type { Caller } from '@switchyard/common';
 import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '@switchyard/config';
 import { toErrorResponse } from '@switchyard/inference';
+import { AccessControl } from '@switchyard/security';
 import type { WebSocket } from 'ws';
 import { STREAM_PATH } from '../jobs.constants';
 import { JOBS_API, RESULT_STREAMS } from '../jobs.tokens';
@@ -22,7 +24,9 @@ import { type AcceptedMessage, type RejectedMessage, toResultMessage } from './s
 const CLOSE_BASE = 4000;
 
 interface StreamSession {
+  /** The stream's key in the store: the client's stream id, under its tenant's name when auth is on. */
   streamId: string;
+  caller?: Caller;
   follower?: StreamFollower;
   closed: boolean;
 }
@@ -43,17 +47,23 @@ export class JobsStreamGateway implements OnGatewayConnection, OnGatewayDisconne
     @Inject(SWITCHYARD_CONFIG) private readonly config: SwitchyardConfig,
     @Inject(JOBS_API) private readonly jobs: JobsApi,
     @Inject(RESULT_STREAMS) private readonly streams: ResultStreams,
+    private readonly access: AccessControl,
   ) {}
 
   async handleConnection(client: WebSocket, request: IncomingMessage): Promise<void> {
     let session: StreamSession;
     try {
-      const { streamId, after } = readStreamQuery(request?.url);
-      session = { streamId, closed: false };
+      // the upgrade request's key, with the "jobs" scope (the HTTP guard does not see sockets)
+      const caller = this.access.authenticate(request?.headers ?? {});
+      this.access.authorize(caller, 'jobs');
+      const { streamId: clientStreamId, after } = readStreamQuery(request?.url);
+      // a tenant can neither read nor feed another tenant's stream, whatever id it sends
+      const streamId = caller ? `${caller.tenant}.${clientStreamId}` : clientStreamId;
+      session = { streamId, closed: false, ...(caller ? { caller } : {}) };
       this.sessions.set(client, session);
       const lastSeq = await this.streams.lastSeq(streamId);
       if (session.closed) return;
-      await send(client, { event: 'ready', data: { stream: streamId, after, last_seq: lastSeq } });
+      await send(client, { event: 'ready', data: { stream: clientStreamId, after, last_seq: lastSeq } });
       session.follower = this.streams.follow(
         streamId,
         after,
@@ -81,7 +91,10 @@ export class JobsStreamGateway implements OnGatewayConnection, OnGatewayDisconne
     const session = this.sessions.get(client);
     try {
       if (!session) throw new Error('the stream is not open');
-      const { jobIds, replayed } = await this.jobs.submit(submission, { streamId: session.streamId });
+      const { jobIds, replayed } = await this.jobs.submit(submission, {
+        streamId: session.streamId,
+        ...(session.caller ? { caller: session.caller } : {}),
+      });
       return { event: 'accepted', data: { ref, job_ids: jobIds, replayed } };
     } catch (err) {
       const { status, message } = this.errorOf(err);

@@ -75,12 +75,31 @@ export function describeJobStoreConformance(name: string, open: () => Promise<St
       expect(await sut.store.removeWaiting('c1')).toEqual({ removed: false });
     });
 
-    it('claims an idempotency key once: later claims see the first fingerprint', async () => {
-      expect(await sut.store.claimKey('k1', 'fp-a')).toEqual({ first: true, fingerprint: 'fp-a' });
-      expect(await sut.store.claimKey('k1', 'fp-a')).toEqual({ first: false, fingerprint: 'fp-a' });
-      expect(await sut.store.claimKey('k1', 'fp-b')).toEqual({ first: false, fingerprint: 'fp-a' });
-      const racing = await Promise.all([sut.store.claimKey('k2', 'x'), sut.store.claimKey('k2', 'y')]);
+    it('claims an idempotency key once: later claims see the first fingerprint and job ids', async () => {
+      expect(await sut.store.claimKey('k1', 'fp-a', ['a1', 'a2'])).toEqual({ first: true, fingerprint: 'fp-a', jobIds: ['a1', 'a2'] });
+      expect(await sut.store.claimKey('k1', 'fp-a', ['b1', 'b2'])).toEqual({ first: false, fingerprint: 'fp-a', jobIds: ['a1', 'a2'] });
+      expect(await sut.store.claimKey('k1', 'fp-b', ['c1'])).toEqual({ first: false, fingerprint: 'fp-a', jobIds: ['a1', 'a2'] });
+      const racing = await Promise.all([sut.store.claimKey('k2', 'x', ['x1']), sut.store.claimKey('k2', 'y', ['y1'])]);
       expect(racing.filter((c) => c.first)).toHaveLength(1);
+      const winner = racing.find((c) => c.first)!;
+      expect(racing.every((c) => c.jobIds.join() === winner.jobIds.join())).toBe(true);
+    });
+
+    it("counts a tenant's unfinished jobs: not another tenant's, not removed ones, not those with an outcome", async () => {
+      expect(await sut.store.countUnfinished('alice')).toBe(0);
+      await sut.store.add([
+        { id: 't1', payload: payload({ tenant: 'alice' }), priority: 5 },
+        { id: 't2', payload: payload({ tenant: 'alice' }), priority: 5 },
+        { id: 't3', payload: payload({ tenant: 'alice' }), priority: 5 },
+        { id: 't4', payload: payload({ tenant: 'bob' }), priority: 5 },
+        { id: 't5', payload: payload(), priority: 5 },
+      ]);
+      expect(await sut.store.countUnfinished('alice')).toBe(3);
+      expect(await sut.store.countUnfinished('bob')).toBe(1);
+      await sut.store.removeWaiting('t1');
+      await sut.store.outcomes.store(record('t2', { tenant: 'alice' }), undefined);
+      expect(await sut.store.countUnfinished('alice')).toBe(1);
+      expect(await sut.store.countUnfinished('carol')).toBe(0);
     });
 
     it('stores an outcome once: a second writer is refused and the first record stands', async () => {

@@ -1,9 +1,11 @@
 import { Controller, Get, Header } from '@nestjs/common';
+import { Scope } from '@switchyard/common';
 import { Registry } from 'prom-client';
 import { MetricsService } from '../registry/metrics.service';
 
 /** Prometheus scrape endpoint (text exposition format 0.0.4). */
 @Controller()
+@Scope('metrics')
 export class MetricsController {
   constructor(private readonly metricsService: MetricsService) {}
 

@@ -1,8 +1,10 @@
 import { Controller, Get, Header } from '@nestjs/common';
+import { Scope } from '@switchyard/common';
 import { StatusPageAssets } from './status-page-assets';
 
 /** GET /: the live status page, self-contained (its script and style are served here too). */
 @Controller()
+@Scope('statistics')
 export class StatusPageController {
   constructor(private readonly assets: StatusPageAssets) {}
 

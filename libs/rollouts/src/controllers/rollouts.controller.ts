@@ -1,10 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Put } from '@nestjs/common';
-import { readJsonObject } from '@switchyard/common';
+import { readJsonObject, Scope } from '@switchyard/common';
 import type { RolloutState } from '../interfaces/rollout-state.interface';
 import { RolloutService } from '../rollout.service';
 
 /** PUT/GET/DELETE /v1/models/{m}/rollout: canary and shadow rollouts of a candidate version. */
 @Controller('v1/models/:model/rollout')
+@Scope('admin')
 export class RolloutsController {
   constructor(private readonly rollouts: RolloutService) {}
 

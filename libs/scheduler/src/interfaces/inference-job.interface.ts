@@ -30,6 +30,8 @@ export interface InferenceJob {
    * only for the prediction. Unknown device: 404; the model is not loaded there: 400.
    */
   device?: string;
+  /** Devices the caller may run on (its tenant's allow-list); all when absent. */
+  deviceFilter?: (deviceId: string) => boolean;
   /** performance.now() when the request arrived. */
   receivedAt: number;
   /**
