@@ -6,6 +6,7 @@ import { flattenJsonData, jsonValuesToBuffer, type AllocateBuffer } from '../cod
 import { checkBytesBinary, jsonValuesToBytesBuffer } from '../codec/bytes-json.codec';
 import { readRequestOptions } from './read-request-options';
 import { checkShape } from './check-shape';
+import { checkInputValues } from './check-input-values';
 import { shown } from './json-guards';
 
 export interface InferValidationLimits {
@@ -47,12 +48,9 @@ export class InferRequestValidator {
         }
         batchSize = batch;
       }
-      return {
-        name: spec.name,
-        datatype: spec.datatype,
-        shape: [...input.shape],
-        data: decodeData(input, spec, elements, binary, offsets, this.allocate),
-      };
+      const data = decodeData(input, spec, elements, binary, offsets, this.allocate);
+      checkInputValues(spec, data);
+      return { name: spec.name, datatype: spec.datatype, shape: [...input.shape], data };
     });
     return {
       id: request.id,

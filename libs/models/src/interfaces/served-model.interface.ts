@@ -6,6 +6,10 @@ export interface ModelTensorSpec {
   name: string;
   datatype: TensorDataType;
   shape: number[];
+  /** Inputs only: NaN and Infinity pass (the config's allow_non_finite, per input or model). */
+  allowNonFinite?: boolean;
+  /** Inputs only: every value must lie in [min, max] (the config's range). */
+  range?: readonly [number, number];
 }
 
 /** Triton's model states: UNLOADING lets admitted requests finish while new ones are refused. */

@@ -8,6 +8,16 @@ const tensor = z.object({
   dims: z.array(z.number().int().min(-1)),
 });
 
+const NO_RANGE_TYPES = ['BOOL', 'BYTES'];
+
+const inputTensor = tensor
+  .extend({
+    range: z.tuple([z.number(), z.number()]).optional(),
+    allow_non_finite: z.boolean().optional(),
+  })
+  .refine((t) => !t.range || t.range[0] <= t.range[1], { message: 'range is [min, max] with min <= max', path: ['range'] })
+  .refine((t) => !t.range || !NO_RANGE_TYPES.includes(t.data_type), { message: 'range applies to numeric inputs, not BOOL or BYTES', path: ['range'] });
+
 const versionPolicy = z.union([
   z.object({ latest: z.object({ num_versions: z.number().int().min(1) }) }).strict(),
   z.object({ all: z.object({}).strict() }).strict(),
@@ -21,12 +31,13 @@ const modelConfigSchema = z
     platform: z.literal('onnxruntime_onnx').optional(),
     backend: z.literal('onnxruntime').optional(),
     max_batch_size: z.number().int().min(0).max(65_536).default(0),
-    input: z.array(tensor).default([]),
+    input: z.array(inputTensor).default([]),
     output: z.array(tensor).default([]),
     dynamic_batching: z
       .object({ max_queue_delay_microseconds: z.number().min(0).optional(), preferred_batch_size: z.array(z.number().int().min(1)).optional() })
       .optional(),
     version_policy: versionPolicy.optional(),
+    allow_non_finite: z.boolean().optional(),
     model_warmup: z.array(z.unknown()).optional(),
   })
   .passthrough();

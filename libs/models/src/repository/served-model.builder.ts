@@ -12,6 +12,12 @@ export function buildTensorSpecs(
 ): { inputs: ModelTensorSpec[]; outputs: ModelTensorSpec[] } | { reason: string } {
   const inputs = merge('input', config.input, session.inputs, config.max_batch_size);
   if ('reason' in inputs) return inputs;
+  for (const spec of inputs.specs) {
+    const stated = config.input.find((c) => c.name === spec.name);
+    const allowNonFinite = stated?.allow_non_finite ?? config.allow_non_finite;
+    if (allowNonFinite) spec.allowNonFinite = true;
+    if (stated?.range) spec.range = [stated.range[0], stated.range[1]];
+  }
   const outputs = merge('output', config.output, session.outputs, config.max_batch_size);
   if ('reason' in outputs) return outputs;
   return { inputs: inputs.specs, outputs: outputs.specs };
