@@ -12,6 +12,7 @@ export const REQUIREMENTS = {
   webgpu: { env: 'REQUIRE_WEBGPU', install: 'bash scripts/install-lavapipe.sh' },
   browser: { env: 'REQUIRE_BROWSER', install: 'apt-get install -y chromium' },
   redis: { env: 'REQUIRE_REDIS', install: 'apt-get install -y redis-server' },
+  openssl: { env: 'REQUIRE_OPENSSL', install: 'apt-get install -y openssl' },
 } as const;
 
 export type Requirement = keyof typeof REQUIREMENTS;

@@ -1,7 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { LogLevel } from '@nestjs/common';
-import { loadConfig, SWITCHYARD_CONFIG, type SwitchyardConfig } from '@switchyard/config';
+import { loadConfig, readTlsFiles, SWITCHYARD_CONFIG, type SwitchyardConfig } from '@switchyard/config';
 import { configureInferenceHttp } from '@switchyard/inference';
 import { configureJobsStream } from '@switchyard/jobs';
 import { configureSecurityHttp } from '@switchyard/security';
@@ -15,9 +15,11 @@ const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose']
  */
 export async function createApp(overrides: Record<string, string | number | boolean> = {}): Promise<NestFastifyApplication> {
   const config = loadConfig(process.env, overrides);
+  // HTTPS when configured: the WebSocket stream rides the same server (wss://)
+  const https = config.http.tls ? readTlsFiles(config.http.tls) : undefined;
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forConfig(config),
-    new FastifyAdapter({ bodyLimit: config.http.bodyLimitBytes, genReqId: requestIdGenerator() }),
+    new FastifyAdapter({ bodyLimit: config.http.bodyLimitBytes, genReqId: requestIdGenerator(), ...(https ? { https } : {}) }),
     { logger: LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1), abortOnError: false },
   );
   configureInferenceHttp(app, config);
@@ -37,7 +39,7 @@ export async function startServer(
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.http.port;
   const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host;
-  return { app, url: `http://${host}:${port}`, config };
+  return { app, url: `${config.http.tls ? 'https' : 'http'}://${host}:${port}`, config };
 }
 
 /** Honours a client's x-request-id (when it is a plain token), else numbers requests. */

@@ -156,6 +156,12 @@ export const envSchema = z.object({
   AUDIT_FILE: z.string().optional(),
   /** Share of successful inference requests written to the audit log (errors, auth failures and admin calls always are). */
   AUDIT_SAMPLE: z.coerce.number().min(0).max(1).default(1),
+  /** Certificate chain (PEM file) served over HTTPS; with TLS_KEY. Unset: plain HTTP. */
+  TLS_CERT: z.string().optional(),
+  /** Private key (PEM file) of TLS_CERT. */
+  TLS_KEY: z.string().optional(),
+  /** CA certificate(s) (PEM file): mutual TLS, a client must present a certificate it signed. */
+  TLS_CLIENT_CA: z.string().optional(),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
 });
 

@@ -3,7 +3,7 @@ import { hostname, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import { envSchema } from './config.schema';
 import { ConfigValidationError } from './errors/config-validation.error';
-import type { AuthSettings, SwitchyardConfig } from './switchyard-config.interface';
+import type { AuthSettings, SwitchyardConfig, TlsSettings } from './switchyard-config.interface';
 import { readAuthFile } from './auth/read-auth-file';
 
 const PREFIX = 'SWITCHYARD_';
@@ -42,6 +42,7 @@ export function loadConfig(
       maxInflightBytes: e.MAX_INFLIGHT_BYTES ?? Math.floor(totalmem() / 4),
       codecOffloadBytes: e.CODEC_OFFLOAD_BYTES,
       codecWorkers: e.CODEC_WORKERS,
+      ...tlsSettings(e.TLS_CERT, e.TLS_KEY, e.TLS_CLIENT_CA),
     },
     models: {
       repository: resolve(e.MODEL_REPOSITORY),
@@ -112,6 +113,15 @@ export function loadConfig(
     },
     logLevel: e.LOG_LEVEL,
   };
+}
+
+function tlsSettings(cert: string | undefined, key: string | undefined, clientCa: string | undefined): { tls?: TlsSettings } {
+  if (!cert && !key && !clientCa) return {};
+  if (!cert || !key) {
+    const missing = cert ? 'TLS_KEY' : 'TLS_CERT';
+    throw new ConfigValidationError([`${PREFIX}${missing} is not set: HTTPS needs both ${PREFIX}TLS_CERT and ${PREFIX}TLS_KEY`]);
+  }
+  return { tls: { cert: resolve(cert), key: resolve(key), ...(clientCa ? { clientCa: resolve(clientCa) } : {}) } };
 }
 
 function readAuth(file: string | undefined, mode: 'optional' | 'required'): AuthSettings | undefined {

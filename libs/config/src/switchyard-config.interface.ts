@@ -37,6 +37,8 @@ export interface SwitchyardConfig {
     codecOffloadBytes: number;
     /** Codec worker threads; 0 = derived from the cores. */
     codecWorkers: number;
+    /** HTTPS (and the WebSocket stream over it); absent: plain HTTP. */
+    tls?: TlsSettings;
   };
   models: {
     /** Folder of models/<name>/config.json and models/<name>/<version>/model.onnx. */
@@ -185,4 +187,12 @@ export interface SecuritySettings {
   auditFile?: string;
   /** Share of successful inference requests audited (0..1). */
   auditSample: number;
+}
+
+/** PEM file paths of the server's TLS identity (read at boot by readTlsFiles). */
+export interface TlsSettings {
+  cert: string;
+  key: string;
+  /** Mutual TLS: clients must present a certificate signed by this CA (refused at the handshake otherwise). */
+  clientCa?: string;
 }
