@@ -152,7 +152,7 @@ export const envSchema = z.object({
   TRUSTED_KEYS: list.default([]),
   /** ed25519 private key (PEM file) that signs every inference response (Switchyard-Signature). */
   SIGNING_KEY: z.string().optional(),
-  /** One JSON line per request (tenant, model, device, status, digests; never tensors or keys): a file path, or "-" for stdout; unset: off. */
+  /** Audit log (pino), one JSON line per request (tenant, model, device, status, digests; never tensors or keys): a file path, or "-" for stdout; unset: off. */
   AUDIT_FILE: z.string().optional(),
   /** Share of successful inference requests written to the audit log (errors, auth failures and admin calls always are). */
   AUDIT_SAMPLE: z.coerce.number().min(0).max(1).default(1),
