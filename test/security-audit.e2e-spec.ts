@@ -5,6 +5,7 @@ import { writeAuthFile } from './support/auth-fixture';
 import { startTestServer, type TestServer } from './support/inference-server';
 import { SwitchyardNode } from './support/jobs-node-process';
 import { waitFor } from './support/jobs-ports';
+import WebSocket from 'ws';
 
 const row = Array.from({ length: 16 }, (_, i) => (i + 0.123456) / 16);
 const MLP_BODY = JSON.stringify({ inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 16], data: row }] });
@@ -12,6 +13,19 @@ const SAMPLED_REQUESTS = 200;
 const SAMPLE = 0.25;
 
 type Line = Record<string, unknown>;
+
+/** Opens the job stream and resolves with the status of its first frame (ready, or the refusal). */
+function streamStatus(base: string, headers: Record<string, string>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`${base.replace('http', 'ws')}/v1/stream`, { headers });
+    ws.once('message', (data) => {
+      const frame = JSON.parse((data as Buffer).toString()) as { event: string; data: { status?: number } };
+      resolve(frame.event === 'ready' ? 101 : (frame.data.status ?? 0));
+      ws.close();
+    });
+    ws.once('error', reject);
+  });
+}
 const parseLines = (text: string): Line[] =>
   text
     .split('\n')
@@ -21,7 +35,8 @@ const parseLines = (text: string): Line[] =>
 /**
  * The audit log (pino) on the real app, read back from its file: successful inference calls
  * sampled at SWITCHYARD_AUDIT_SAMPLE, while every auth failure (401, 403), every admin and
- * repository call (load/unload, rollouts, scheduler and devices) is written; request ids are the
+ * repository call (load/unload, rollouts, scheduler and devices) is written, refused job stream
+ * connections too (their upgrade bypasses Fastify's hooks); request ids are the
  * clients' x-request-id, returned; never keys or tensor values. Then `-`: the lines on stdout.
  */
 describe('Security: the audit log (e2e)', () => {
@@ -87,6 +102,8 @@ describe('Security: the audit log (e2e)', () => {
       body: JSON.stringify({ primary: '1', candidate: '2' }),
     });
     expect(rollout.status).toBeGreaterThanOrEqual(400); // mlp_tiny has one version: refused, still audited
+    expect(await streamStatus(server.url, { 'x-request-id': 'ws-no-key' })).toBe(401);
+    expect(await streamStatus(server.url, as('shop', 'ws-shop'))).toBe(403);
     const post = (path: string, id: string) => fetch(`${server.url}${path}`, { method: 'POST', headers: as('ops', id) });
     expect((await post('/v2/repository/models/mlp_tiny/unload', 'ops-unload')).status).toBe(200);
     expect((await post('/v2/repository/models/mlp_tiny/load', 'ops-load')).status).toBe(200);
@@ -113,6 +130,8 @@ describe('Security: the audit log (e2e)', () => {
     expect(byId('ops-scheduler')).toMatchObject({ status: 200, tenant: 'ops', scope: 'admin', method: 'GET' });
     expect(byId('ops-devices')).toMatchObject({ status: 200, tenant: 'ops', scope: 'admin', route: '/v1/devices' });
     expect(byId('ops-rollout')).toMatchObject({ tenant: 'ops', scope: 'admin', method: 'PUT', model: 'mlp_tiny' });
+    expect(byId('ws-no-key')).toMatchObject({ status: 401, scope: 'jobs', method: 'GET', route: '/v1/stream' });
+    expect(byId('ws-shop')).toMatchObject({ status: 403, tenant: 'shop', scope: 'jobs', route: '/v1/stream' });
     expect(byId('ops-unload')).toMatchObject({ status: 200, tenant: 'ops', scope: 'model-repository', model: 'mlp_tiny' });
     expect(byId('ops-load')).toMatchObject({ status: 200, tenant: 'ops', scope: 'model-repository', model: 'mlp_tiny' });
     // never keys or tensor values

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { Inject, Logger } from '@nestjs/common';
 import {
@@ -11,7 +12,7 @@ import {
 import type { Caller } from '@switchyard/common';
 import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '@switchyard/config';
 import { toErrorResponse } from '@switchyard/inference';
-import { AccessControl } from '@switchyard/security';
+import { AccessControl, AuditLog } from '@switchyard/security';
 import type { WebSocket } from 'ws';
 import { STREAM_PATH } from '../jobs.constants';
 import { JOBS_API, RESULT_STREAMS } from '../jobs.tokens';
@@ -48,13 +49,17 @@ export class JobsStreamGateway implements OnGatewayConnection, OnGatewayDisconne
     @Inject(JOBS_API) private readonly jobs: JobsApi,
     @Inject(RESULT_STREAMS) private readonly streams: ResultStreams,
     private readonly access: AccessControl,
+    private readonly audit: AuditLog,
   ) {}
 
   async handleConnection(client: WebSocket, request: IncomingMessage): Promise<void> {
     let session: StreamSession;
+    const started = performance.now();
+    let tenant: string | undefined;
     try {
       // the upgrade request's key, with the "jobs" scope (the HTTP guard does not see sockets)
       const caller = this.access.authenticate(request?.headers ?? {});
+      tenant = caller?.tenant;
       this.access.authorize(caller, 'jobs');
       const { streamId: clientStreamId, after } = readStreamQuery(request?.url);
       // a tenant can neither read nor feed another tenant's stream, whatever id it sends
@@ -64,6 +69,7 @@ export class JobsStreamGateway implements OnGatewayConnection, OnGatewayDisconne
       const lastSeq = await this.streams.lastSeq(streamId);
       if (session.closed) return;
       await send(client, { event: 'ready', data: { stream: clientStreamId, after, last_seq: lastSeq } });
+      this.auditUpgrade(request, 101, tenant, started);
       session.follower = this.streams.follow(
         streamId,
         after,
@@ -73,9 +79,23 @@ export class JobsStreamGateway implements OnGatewayConnection, OnGatewayDisconne
       if (session.closed) await session.follower.close();
     } catch (err) {
       const { status, message } = this.errorOf(err);
+      this.auditUpgrade(request, status, tenant, started);
       await send(client, { event: 'error', data: { status, error: message } });
       client.close(CLOSE_BASE + status, message.slice(0, 120));
     }
+  }
+
+  private auditUpgrade(request: IncomingMessage | undefined, status: number, tenant: string | undefined, started: number): void {
+    const given = request?.headers['x-request-id'];
+    this.audit.recordCall({
+      request_id: typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID(),
+      ...(tenant !== undefined ? { tenant } : {}),
+      scope: 'jobs',
+      method: 'GET',
+      route: STREAM_PATH,
+      status,
+      latency_ms: Math.round((performance.now() - started) * 1000) / 1000,
+    });
   }
 
   handleDisconnect(client: WebSocket): void {

@@ -139,6 +139,17 @@ export class AuditLog implements OnApplicationShutdown {
     this.logger.info(entry);
   }
 
+  /**
+   * A call that Fastify's hooks do not see (the job stream's WebSocket upgrade, another
+   * transport): written by the same rules, refusals and admin scopes always.
+   */
+  recordCall(entry: Omit<AuditEntry, 'bytes_in' | 'bytes_out' | 'latency_ms'> & Partial<AuditEntry>): void {
+    if (!this.logger) return;
+    const always = entry.status >= 400 || (entry.scope !== undefined && ADMIN_SCOPES.has(entry.scope));
+    if (!always && this.sample < 1 && Math.random() >= this.sample) return;
+    this.logger.info({ bytes_in: 0, bytes_out: 0, latency_ms: 0, ...entry });
+  }
+
   async onApplicationShutdown(): Promise<void> {
     const destination = this.destination;
     if (!destination) return;
