@@ -104,6 +104,12 @@ const inferJson = fc.record(
   { requiredKeys: [] },
 );
 
+/** A binary-extension body: a JSON header, then random bytes; its Inference-Header-Content-Length is exact. */
+const binaryBody = fc.tuple(inferJson, fc.uint8Array({ maxLength: 300 })).map(([header, tail]) => {
+  const json = Buffer.from(JSON.stringify(header));
+  return { body: Buffer.concat([json, tail]), headerLength: String(json.length) };
+});
+
 const bodyArb = fc.oneof(
   fc.constant(undefined),
   fc.jsonValue().map((v) => Buffer.from(JSON.stringify(v) ?? 'null')),
@@ -128,7 +134,13 @@ describe('Security: fuzzing every route (e2e)', () => {
   let routes: AppRoute[];
 
   beforeAll(async () => {
-    server = await startTestServer({ MODELS: 'mlp_tiny,dtype_echo', DISABLED_DEVICES: 'gpu:0', AUTH_FILE: auth.path });
+    server = await startTestServer({
+      MODELS: 'mlp_tiny,dtype_echo',
+      DISABLED_DEVICES: 'gpu:0',
+      AUTH_FILE: auth.path,
+      // bodies from 256 bytes on are decoded on a codec worker: both decoding paths are fuzzed
+      CODEC_OFFLOAD_BYTES: 256,
+    });
     // the job result stream is a WebSocket gateway, outside the controllers' list
     routes = [...appRoutes(server.app), { method: 'GET', path: '/v1/stream' }];
   }, 120_000);
@@ -188,7 +200,10 @@ describe('Security: fuzzing every route (e2e)', () => {
         },
         { requiredKeys: [] },
       ),
-      body: bodyArb,
+      body: fc.oneof(
+        bodyArb.map((body) => ({ body, headerLength: undefined })),
+        binaryBody,
+      ),
     });
     const seen = new Map<number, number>();
     await fc.assert(
@@ -200,7 +215,8 @@ describe('Security: fuzzing every route (e2e)', () => {
         if (r.key === 'all' || r.key === 'reader') headers.authorization = `Bearer ${auth.keys[r.key]}`;
         if (r.key === 'bad') headers.authorization = 'Bearer not-a-key';
         if (r.key === 'x-api-key') headers['x-api-key'] = auth.keys.all;
-        const body = method === 'GET' || method === 'HEAD' ? undefined : r.body;
+        const body = method === 'GET' || method === 'HEAD' ? undefined : r.body.body;
+        if (r.body.headerLength !== undefined) headers['inference-header-content-length'] = r.body.headerLength;
         const answer = await send(server.url, method, path, headers, body);
         seen.set(answer.status, (seen.get(answer.status) ?? 0) + 1);
         if (answer.status >= 500) throw new Error(`${method} ${path} -> ${answer.status} ${answer.body}`);
