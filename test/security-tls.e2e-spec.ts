@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import WebSocket from 'ws';
 import { createApp, startServer } from '../apps/server/src/bootstrap';
 import { modelRepository } from './support/repo-paths';
 import { describeWith, missingProgram } from './support/requirements';
@@ -83,6 +84,18 @@ describeWith('openssl', missingProgram('openssl', 'version'), 'Security: TLS and
       const res = await httpsRequest(`${url}/v2/models/mlp_tiny/infer`, { ca: read(pki.caCert) }, 'POST', MLP_BODY);
       expect(res.status).toBe(200);
       expect(JSON.parse(res.body).outputs[0].shape).toEqual([1, 8]);
+    });
+
+    it('serves the job result stream over the same server (wss://)', async () => {
+      const first = await new Promise<{ event: string }>((resolve, reject) => {
+        const ws = new WebSocket(`${url.replace('https', 'wss')}/v1/stream`, { ca: read(pki.caCert) });
+        ws.once('message', (data) => {
+          resolve(JSON.parse((data as Buffer).toString()) as { event: string });
+          ws.close();
+        });
+        ws.once('error', reject);
+      });
+      expect(first.event).toBe('ready');
     });
 
     it('refuses plain HTTP on the same port', async () => {
