@@ -7,21 +7,26 @@ type NumberView = Float32Array | Float64Array | Int8Array | Int16Array | Int32Ar
 
 /**
  * The config's filters on an input's decoded values: NaN and Infinity in a float input are
- * refused unless the spec allows them, and every value must lie in the spec's range. One loop
- * over the typed array, where the request is decoded (a codec worker for big bodies); the 400
- * names the input and the first bad element (its flat, row-major index).
+ * refused unless the spec allows them, and every value must lie in the spec's range. Loops over
+ * the typed array, where the request is decoded (a codec worker for big bodies); the 400 names
+ * the input and the first bad element (its flat, row-major index).
  */
 export function checkInputValues(spec: ModelTensorSpec, data: ArrayBuffer): void {
   const finiteOnly = !spec.allowNonFinite;
   switch (spec.datatype) {
-    case 'FP16':
-      if (finiteOnly || spec.range) checkHalves(spec, new Uint16Array(data), finiteOnly);
+    case 'FP16': {
+      const bits = new Uint16Array(data);
+      if (finiteOnly) checkHalvesFinite(spec, bits);
+      if (spec.range) checkHalvesRange(spec, bits, spec.range);
       return;
+    }
     case 'FP32':
-    case 'FP64':
-      if (finiteOnly || spec.range)
-        checkNumbers(spec, spec.datatype === 'FP32' ? new Float32Array(data) : new Float64Array(data), finiteOnly);
+    case 'FP64': {
+      const view = spec.datatype === 'FP32' ? new Float32Array(data) : new Float64Array(data);
+      if (finiteOnly) checkFinite(spec, view);
+      if (spec.range) checkRange(spec, view, spec.range);
       return;
+    }
     case 'BOOL':
     case 'BYTES':
       return;
@@ -30,32 +35,36 @@ export function checkInputValues(spec: ModelTensorSpec, data: ArrayBuffer): void
       if (spec.range) checkBigInts(spec, spec.datatype === 'INT64' ? new BigInt64Array(data) : new BigUint64Array(data), spec.range);
       return;
     default:
-      if (spec.range) checkNumbers(spec, smallIntView(spec.datatype, data), false);
+      if (spec.range) checkRange(spec, smallIntView(spec.datatype, data), spec.range);
   }
 }
 
-function checkNumbers(spec: ModelTensorSpec, view: NumberView, finiteOnly: boolean): void {
-  const [min, max] = spec.range ?? [-Infinity, Infinity];
-  const ranged = spec.range !== undefined;
-  const n = view.length;
-  for (let i = 0; i < n; i++) {
+function checkFinite(spec: ModelTensorSpec, view: Float32Array | Float64Array): void {
+  // x * 0 is 0 for every finite x and NaN for NaN and ±Infinity: one branch-free pass, then a
+  // second one only to find the index when something is wrong
+  let poison = 0;
+  for (let i = 0; i < view.length; i++) poison += view[i] * 0;
+  if (poison === 0) return;
+  for (let i = 0; i < view.length; i++) if (view[i] * 0 !== 0) nonFinite(spec, i, view[i]);
+}
+
+function checkHalvesFinite(spec: ModelTensorSpec, bits: Uint16Array): void {
+  // exponent all ones: Infinity or NaN
+  for (let i = 0; i < bits.length; i++) if ((bits[i] & 0x7c00) === 0x7c00) nonFinite(spec, i, halfBitsToFloat(bits[i]));
+}
+
+/** Values outside [min, max], NaN included. */
+function checkRange(spec: ModelTensorSpec, view: NumberView, [min, max]: readonly [number, number]): void {
+  for (let i = 0; i < view.length; i++) {
     const v = view[i];
-    // NaN fails both comparisons: it is caught by the finite check or by the range check
-    if (finiteOnly && v - v !== 0) nonFinite(spec, i, v);
-    if (v < min || v > max || (ranged && v !== v)) outOfRange(spec, i, v);
+    if (!(v >= min && v <= max)) outOfRange(spec, i, v);
   }
 }
 
-function checkHalves(spec: ModelTensorSpec, bits: Uint16Array, finiteOnly: boolean): void {
-  const n = bits.length;
-  if (finiteOnly) {
-    // exponent all ones: Infinity or NaN
-    for (let i = 0; i < n; i++) if ((bits[i] & 0x7c00) === 0x7c00) nonFinite(spec, i, halfBitsToFloat(bits[i]));
-  }
-  if (!spec.range) return;
-  const [min, max] = spec.range;
-  for (let i = 0; i < n; i++) {
-    const v = halfBitsToFloat(bits[i]);
+function checkHalvesRange(spec: ModelTensorSpec, bits: Uint16Array, [min, max]: readonly [number, number]): void {
+  const values = halfValues();
+  for (let i = 0; i < bits.length; i++) {
+    const v = values[bits[i]];
     if (!(v >= min && v <= max)) outOfRange(spec, i, v);
   }
 }
@@ -64,11 +73,21 @@ function checkBigInts(spec: ModelTensorSpec, view: BigInt64Array | BigUint64Arra
   // integer bounds: ceil(min)..floor(max) keep exactly the same integers
   const min = BigInt(Math.ceil(range[0]));
   const max = BigInt(Math.floor(range[1]));
-  const n = view.length;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < view.length; i++) {
     const v = view[i];
     if (v < min || v > max) outOfRange(spec, i, v);
   }
+}
+
+let halves: Float32Array | undefined;
+
+/** Every FP16 bit pattern's value (exact in float32), built once: range checks without arithmetic. */
+function halfValues(): Float32Array {
+  if (!halves) {
+    halves = new Float32Array(65536);
+    for (let bits = 0; bits < 65536; bits++) halves[bits] = halfBitsToFloat(bits);
+  }
+  return halves;
 }
 
 function nonFinite(spec: ModelTensorSpec, index: number, value: number): never {
