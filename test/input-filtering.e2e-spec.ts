@@ -170,6 +170,16 @@ describe('Input filtering: non-finite floats and ranges (e2e)', () => {
     expect(JSON.stringify(await res.json())).toContain("input 'in_fp32': element 1 is Infinity");
   });
 
+  it('shows the filters in the model config (GET /v2/models/{m}/config)', async () => {
+    const ranged = (await (await fetch(`${server.url}/v2/models/ranged/config`)).json()) as { input: Record<string, unknown>[] };
+    const byName = new Map(ranged.input.map((i) => [i.name, i]));
+    expect(byName.get('in_fp32')).toMatchObject({ range: [-1, 1] });
+    expect(byName.get('in_fp16')).toMatchObject({ allow_non_finite: true });
+    expect(byName.get('in_int32')).not.toHaveProperty('range');
+    const open = (await (await fetch(`${server.url}/v2/models/open/config`)).json()) as Record<string, unknown>;
+    expect(open.allow_non_finite).toBe(true);
+  });
+
   it('refuses a config with a range on a BOOL input or min > max (the version is UNAVAILABLE with the reason)', async () => {
     const bad = JSON.stringify({ ...JSON.parse(readFileSync(join(repo, 'strict', 'config.json'), 'utf8')), name: 'strict' });
     const config = JSON.parse(bad);
