@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createApp } from '../apps/server/src/bootstrap';
 import { writeAuthFile } from './support/auth-fixture';
 import { startTestServer, type TestServer } from './support/inference-server';
 import { SwitchyardNode } from './support/jobs-node-process';
@@ -139,6 +140,13 @@ describe('Security: the audit log (e2e)', () => {
     expect(text).not.toContain('not-a-key');
     expect(text).not.toContain(String(row[3]));
   }, 120_000);
+
+  it('stops the boot with the option named when the file cannot be written', async () => {
+    // a folder where the file should be, under a plain file: ENOTDIR
+    await expect(createApp({ MODELS: 'mlp_tiny', AUDIT_FILE: join(auditFile, 'sub', 'audit.jsonl'), LOG_LEVEL: 'error' })).rejects.toThrow(
+      /SWITCHYARD_AUDIT_FILE: cannot write .*audit\.jsonl.*ENOTDIR/,
+    );
+  });
 
   it('writes the lines to stdout with SWITCHYARD_AUDIT_FILE=-', async () => {
     const node = new SwitchyardNode('audit-stdout', {

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { pipeline, type Readable, Transform } from 'node:stream';
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '@switchyard/config';
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { ConfigValidationError, SWITCHYARD_CONFIG, type SwitchyardConfig } from '@switchyard/config';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import pino, { type DestinationStream, type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger as PinoLogger } from 'pino';
 import { sha256Digest } from '../signing/response-signature';
 import { auditFacts } from './audit-facts';
 
@@ -50,7 +52,7 @@ type Held = Record<symbol, unknown>;
 @Injectable()
 export class AuditLog implements OnApplicationShutdown {
   private readonly destination?: DestinationStream & { end?(): void; flushSync?(): void; once?(e: string, f: () => void): void };
-  private readonly logger?: Logger;
+  private readonly logger?: PinoLogger;
   private readonly toStdout: boolean;
   private readonly sample: number;
 
@@ -59,7 +61,11 @@ export class AuditLog implements OnApplicationShutdown {
     this.sample = config.security.auditSample;
     this.toStdout = file === '-';
     if (!file) return;
+    if (file !== '-') checkWritable(file);
     this.destination = pino.destination({ dest: file === '-' ? 1 : file, append: true, mkdir: true, sync: false, mode: 0o600 });
+    // a later write failure (disk full, file removed with its folder) is said, not a crash
+    const logger = new Logger(AuditLog.name);
+    (this.destination as unknown as NodeJS.EventEmitter).on('error', (err: Error) => logger.error(`audit log ${file}: ${err.message}`));
     this.logger = pino(
       { base: null, timestamp: pino.stdTimeFunctions.isoTime, formatters: { level: () => ({ log: 'audit' }) } },
       this.destination,
@@ -165,6 +171,16 @@ export class AuditLog implements OnApplicationShutdown {
       destination.once?.('close', resolve);
       destination.end?.();
     });
+  }
+}
+
+/** The file opens for appending (its folder made): otherwise the boot stops naming the option. */
+function checkWritable(file: string): void {
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    closeSync(openSync(file, 'a', 0o600));
+  } catch (err) {
+    throw new ConfigValidationError([`SWITCHYARD_AUDIT_FILE: cannot write ${file}: ${(err as Error).message}`]);
   }
 }
 
