@@ -7,6 +7,10 @@ export interface CalibrationState {
    */
   status: 'waiting' | 'running' | 'calibrated' | 'reused' | 'skipped' | 'failed';
   fingerprint?: string;
+  /** Where a reused profile came from: "file" (profiles/ of this node) or "cluster:<node id>" (a peer with the same fingerprint: a warm start). */
+  source?: string;
+  /** From start-up to the estimator being seeded (calibrated or reused), ms. */
+  elapsedMs?: number;
   profileFile?: string;
   /** ISO time the profile in use was measured. */
   calibratedAt?: string;
