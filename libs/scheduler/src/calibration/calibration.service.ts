@@ -87,8 +87,7 @@ export class CalibrationService implements OnApplicationBootstrap {
   }
 
   onApplicationBootstrap(): void {
-    const started = performance.now();
-    this.done = this.calibrate(started).catch((err: Error) => {
+    this.done = this.calibrate().catch((err: Error) => {
       Object.assign(this.current, { status: 'failed', error: err.message });
       this.logger.error(`calibration failed: ${err.message}`);
     });
@@ -103,13 +102,14 @@ export class CalibrationService implements OnApplicationBootstrap {
     return this.done;
   }
 
-  private async calibrate(started: number): Promise<void> {
+  private async calibrate(): Promise<void> {
     const mode = this.config.scheduler.calibration;
     if (mode === 'skip') {
       this.current.status = 'skipped';
       return;
     }
     await this.models.whenLoaded();
+    const started = performance.now();
     const pools = this.runtime.pools();
     const ready = this.models.list().filter((m) => m.state === 'READY');
     const inputs = this.fingerprintInputs();
