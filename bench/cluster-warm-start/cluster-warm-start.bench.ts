@@ -193,6 +193,7 @@ function writeReport(
     ['start -> listening, s', (r) => r.listenS, 2],
     ['start -> ready (/v2/health/ready), s', (r) => r.readyS, 2],
     ['start -> estimator seeded (full speed), s', (r) => r.seededS, 2],
+    ['ready -> estimator seeded, s (serving below full speed)', (r) => r.seededS - r.readyS, 2],
     ['calibration step (models loaded -> seeded), ms', (r) => r.calibration.elapsedMs ?? NaN, 0],
     ['answers/s, first 10 s after ready', (r) => r.okPerSFirst10, 1],
     [`answers/s, first ${opts.loadS} s after ready`, (r) => r.okPerS, 1],
