@@ -65,20 +65,21 @@ async function infer(node: SwitchyardNode, n: number): Promise<void> {
 }
 
 /**
- * Two real server processes on this machine (same hardware, same models), node-b linked to
+ * Real server processes on this machine (same hardware, same models), node-b linked to
  * node-a through a TCP proxy the test cuts and restores.
  */
-describe('Shared learning between nodes (e2e, 2 server processes, a TCP link cut and restored)', () => {
+describe('Shared learning between nodes (e2e, 3 server processes, a TCP link cut and restored)', () => {
   const a = new SwitchyardNode('node-a', CLUSTER_ENV);
   let b: SwitchyardNode | undefined;
+  let c: SwitchyardNode | undefined;
   let link: TcpProxy | undefined;
 
   afterAll(async () => {
-    await stopAll([a, b]);
+    await stopAll([a, b, c]);
     await link?.close();
   });
 
-  it('a node joining with the same hardware starts warm; a split keeps both serving; the heal converges', async () => {
+  it('a node joining with the same hardware starts warm; a split keeps both serving; the heal converges; news crosses two hops', async () => {
     await a.start();
     const cold = await calibrated(a);
     expect(cold.calibration).toMatchObject({ status: 'calibrated' });
@@ -126,6 +127,13 @@ describe('Shared learning between nodes (e2e, 2 server processes, a TCP link cut
     expect(metrics).toMatch(/^switchyard_cluster_nodes 2$/m);
     expect(metrics).toMatch(/^switchyard_cluster_peers\{state="reachable"\} 1$/m);
     expect(metrics).toMatch(/^switchyard_cluster_last_merge_age_seconds \d/m);
+
+    // gossip: node-c lists only node-b, yet starts warm from node-a's profile and all three agree
+    c = new SwitchyardNode('node-c', { ...CLUSTER_ENV, SWITCHYARD_PEERS: b.url });
+    await c.start();
+    expect((await calibrated(c)).calibration).toMatchObject({ status: 'reused', source: 'cluster:node-a' });
+    await converged([a, b, c], ['node-a', 'node-b', 'node-c']);
+    expect((await view(a)).nodes.find((n) => n.nodeId === 'node-c')).toMatchObject({ calibratedBy: 'node-a', sameHardware: true });
   });
 
   it('answers a malformed state with a 400 and goes on', async () => {
