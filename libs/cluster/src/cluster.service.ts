@@ -103,7 +103,9 @@ export class ClusterService implements CalibrationProfileSource, OnModuleInit, O
 
   /** Priors taken from peers that the estimator still holds (not replaced by own measurements). */
   priors(): Array<{ modelKey: string; deviceId: string; from: string }> {
-    return [...this.applied.values()].filter((p) => !this.estimator.hasMeasured(p.modelKey, p.deviceId));
+    return [...this.applied.values()]
+      .filter((p) => !this.estimator.hasMeasured(p.modelKey, p.deviceId))
+      .map(({ modelKey, deviceId, from }) => ({ modelKey, deviceId, from }));
   }
 
   /** A peer pushed its state (POST /v1/cluster/sync): merge it, answer with ours. */
