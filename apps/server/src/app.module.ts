@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { ClusterModule } from '@switchyard/cluster';
 import { CommonModule } from '@switchyard/common';
 import { SwitchyardConfigModule, type SwitchyardConfig } from '@switchyard/config';
 import { DevicesModule } from '@switchyard/devices';
@@ -23,6 +24,7 @@ export class AppModule {
         DevicesModule,
         ModelsModule,
         SchedulerModule,
+        ClusterModule,
         InferenceModule,
         MetricsModule.forRoot(),
         JobsModule.forConfig(config),

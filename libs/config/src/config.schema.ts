@@ -105,6 +105,29 @@ export const envSchema = z.object({
     .string()
     .regex(/^[\w.:-]{1,128}$/, 'letters, digits, ".", ":", "-" or "_" (at most 128)')
     .optional(),
+  /** Peers this node exchanges what it learned with (shared learning): comma-separated base URLs, e.g. http://10.0.0.2:8000. */
+  PEERS: z
+    .string()
+    .transform((s, ctx) => {
+      const urls = s
+        .split(',')
+        .map((x) => x.trim().replace(/\/+$/, ''))
+        .filter(Boolean);
+      for (const url of urls) {
+        if (!/^https?:\/\/[^/\s]+$/.test(url)) {
+          ctx.addIssue({ code: 'custom', message: `"${url}" is not a base URL http(s)://host:port` });
+          return z.NEVER;
+        }
+      }
+      return urls;
+    })
+    .default([]),
+  /** The API key this node presents to its peers (Bearer) when they run with an auth file: a tenant with the admin scope there. */
+  CLUSTER_KEY: z.string().min(1).optional(),
+  /** Period of the exchange with each peer, ms. */
+  CLUSTER_SYNC_MS: int(50, 3_600_000).default(2000),
+  /** Longest wait of start-up calibration for the first exchange with the peers (a warm start), ms; 0 = do not wait. */
+  CLUSTER_JOIN_TIMEOUT_MS: int(0, 600_000).default(5000),
   /** Consume jobs from the Redis queue on this node (false: an API-only node that only enqueues). */
   JOBS_WORKER: bool.default(true),
   /** Jobs this node runs at once; 0 = the total capacity of its device pools. */

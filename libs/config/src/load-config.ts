@@ -82,6 +82,7 @@ export function loadConfig(
       calibrationMaxBatch: e.CALIBRATION_MAX_BATCH,
     },
     redis: { url: e.REDIS_URL },
+    cluster: { peers: e.PEERS, key: e.CLUSTER_KEY, syncIntervalMs: e.CLUSTER_SYNC_MS, joinTimeoutMs: e.CLUSTER_JOIN_TIMEOUT_MS },
     jobs: {
       dataDir: resolve(e.DATA_DIR),
       nodeId: e.NODE_ID ?? `${hostname()}-${process.pid}`,

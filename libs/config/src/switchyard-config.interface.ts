@@ -95,6 +95,17 @@ export interface SwitchyardConfig {
     /** redis://host:port/db; the jobs run on the embedded SQLite store when unset. */
     url?: string;
   };
+  /** Shared learning between nodes (libs/cluster); the node's name is jobs.nodeId. */
+  cluster: {
+    /** Base URLs of the peers (no trailing slash). */
+    peers: string[];
+    /** API key presented to the peers (SWITCHYARD_CLUSTER_KEY), for peers that run with an auth file. */
+    key?: string;
+    /** Period of the exchange with each peer, ms. */
+    syncIntervalMs: number;
+    /** Longest wait of start-up calibration for the first exchange (warm start), ms. */
+    joinTimeoutMs: number;
+  };
   /** Durable async jobs (Bull on Redis with redis.url, else the embedded SQLite store). */
   jobs: {
     /** Absolute folder of the embedded SQLite store (jobs.sqlite inside). */

@@ -36,6 +36,7 @@ export * from './dispatch/decision-log';
 export * from './dispatch/scheduler-status.dto';
 export * from './calibration/calibration-profile.interface';
 export * from './calibration/calibration-state.interface';
+export * from './calibration/calibration-profile-source.interface';
 export * from './calibration/host-fingerprint';
 export * from './calibration/calibrate-pair';
 export * from './calibration/calibration-sweep';

@@ -70,6 +70,12 @@ export interface SwitchyardEventMap {
   };
   /** A job's run failed or hung on one device and the job was placed again on another. */
   'job.retried': { jobId: string; model: string; fromDeviceId: string; reason: string };
+  /**
+   * A round of shared learning ended (libs/cluster): `nodes` in the merged view (this one
+   * included), the configured peers reachable or not at their last exchange, this node's state
+   * version, and when a peer's state was last merged (epoch ms; undefined: never).
+   */
+  'cluster.synced': { nodes: number; peersReachable: number; peersUnreachable: number; version: number; lastMergeAt?: number };
   /** A worker died and was replaced. */
   'worker.restarted': { deviceId: string; workerId: number; reason: string };
 }
