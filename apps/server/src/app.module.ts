@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { CommonModule } from '@switchyard/common';
 import { SwitchyardConfigModule, type SwitchyardConfig } from '@switchyard/config';
 import { DevicesModule } from '@switchyard/devices';
+import { GrpcModule } from '@switchyard/grpc';
 import { InferenceModule } from '@switchyard/inference';
 import { JobsModule } from '@switchyard/jobs';
 import { LifecycleModule } from '@switchyard/lifecycle';
@@ -22,6 +23,7 @@ export class AppModule {
         ModelsModule,
         SchedulerModule,
         InferenceModule,
+        GrpcModule,
         MetricsModule.forRoot(),
         JobsModule.forConfig(config),
         LifecycleModule,

@@ -12,6 +12,7 @@ import { CodecPoolService } from './codec/worker/codec-pool.service';
 import { InferenceService } from './services/inference.service';
 import { RequestDecoderService } from './services/request-decoder.service';
 import { ResponseEncoderService } from './services/response-encoder.service';
+import { ServerStatusService } from './services/server-status.service';
 
 /**
  * The Open Inference Protocol v2 REST API over the model repository and the scheduler. The app
@@ -20,7 +21,14 @@ import { ResponseEncoderService } from './services/response-encoder.service';
 @Module({
   imports: [ModelsModule, SchedulerModule, RolloutsModule],
   controllers: [ServerController, StatisticsController, ModelsController, InferController, RepositoryController],
-  providers: [CodecPoolService, RequestDecoderService, ResponseEncoderService, InferenceService, ModelStatisticsService],
-  exports: [InferenceService, RequestDecoderService, ResponseEncoderService],
+  providers: [
+    CodecPoolService,
+    RequestDecoderService,
+    ResponseEncoderService,
+    InferenceService,
+    ModelStatisticsService,
+    ServerStatusService,
+  ],
+  exports: [InferenceService, RequestDecoderService, ResponseEncoderService, ModelStatisticsService, ServerStatusService],
 })
 export class InferenceModule {}

@@ -1,0 +1,157 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { handleUnaryCall, ServerUnaryCall, UntypedServiceImplementation } from '@grpc/grpc-js';
+import { DeadlineExceededError, ServingState, SwitchyardError, UnavailableError } from '@switchyard/common';
+import {
+  InferenceService,
+  ModelStatisticsService,
+  readLoadParameters,
+  ResponseEncoderService,
+  selectServedVersions,
+  ServerStatusService,
+} from '@switchyard/inference';
+import { ModelRepositoryService } from '@switchyard/models';
+import { toInferBody } from '../codec/infer-request.codec';
+import { toModelInferResponse } from '../codec/infer-response.codec';
+import { readParameterMap } from '../codec/parameter-map';
+import { toGrpcError } from '../errors/grpc-status.map';
+import { GRPC_CALL_GUARD, type GrpcCallGuard, type GrpcCallScope } from '../guard/grpc-call.guard';
+import type {
+  ModelInferRequestMessage,
+  ModelInferResponseMessage,
+  ModelRefMessage,
+  RepositoryIndexRequestMessage,
+  RepositoryModelRequestMessage,
+} from '../interfaces/grpc-messages.interface';
+
+/** Sticky rollout routing, as the HTTP X-Switchyard-Session header. */
+const SESSION_METADATA = 'x-switchyard-session';
+
+const noModel = (): undefined => undefined;
+const byName = (r: ModelRefMessage): string => r.name;
+const byModelName = (r: RepositoryModelRequestMessage): string => r.model_name;
+
+/**
+ * inference.GRPCInferenceService over the services behind the /v2 routes: every call passes the
+ * GrpcCallGuard, then the same decoder, scheduler path and typed errors as HTTP (mapped to gRPC
+ * codes once, in toGrpcError). A call's deadline becomes its request's queue timeout, and a
+ * cancelled call drops its queued job.
+ */
+@Injectable()
+export class GrpcInferenceHandlers {
+  private readonly logger = new Logger(GrpcInferenceHandlers.name);
+
+  constructor(
+    private readonly inference: InferenceService,
+    private readonly encoder: ResponseEncoderService,
+    private readonly status: ServerStatusService,
+    private readonly statistics: ModelStatisticsService,
+    private readonly models: ModelRepositoryService,
+    private readonly serving: ServingState,
+    @Inject(GRPC_CALL_GUARD) private readonly guard: GrpcCallGuard,
+  ) {}
+
+  implementation(): UntypedServiceImplementation {
+    return {
+      ServerLive: this.unary('ServerLive', 'health', noModel, () => ({ live: true })),
+      ServerReady: this.unary('ServerReady', 'health', noModel, () => ({ ready: readiness(() => this.status.assertServerReady()) })),
+      ModelReady: this.unary('ModelReady', 'health', byName, (r: ModelRefMessage) => ({
+        ready: readiness(() => this.status.modelReady(r.name, r.version || undefined)),
+      })),
+      ServerMetadata: this.unary('ServerMetadata', 'metadata', noModel, () => this.status.metadata),
+      ModelMetadata: this.unary('ModelMetadata', 'metadata', byName, (r: ModelRefMessage) =>
+        this.status.modelMetadata(r.name, r.version || undefined),
+      ),
+      ModelInfer: this.unary(
+        'ModelInfer',
+        'infer',
+        (r: ModelInferRequestMessage) => r.model_name,
+        (r, call) => this.infer(r, call),
+      ),
+      ModelStatistics: this.unary(
+        'ModelStatistics',
+        'statistics',
+        (r: ModelRefMessage) => r.name || undefined,
+        (r: ModelRefMessage) => ({
+          model_stats: this.statistics.statistics(selectServedVersions(this.models, r.name || undefined, r.version || undefined)),
+        }),
+      ),
+      RepositoryIndex: this.unary('RepositoryIndex', 'repository', noModel, async (r: RepositoryIndexRequestMessage) => ({
+        models: (await this.status.repositoryIndex(r.ready)).map((e) => ({ ...e, version: e.version ?? '', reason: e.reason ?? '' })),
+      })),
+      RepositoryModelLoad: this.unary('RepositoryModelLoad', 'repository', byModelName, async (r: RepositoryModelRequestMessage) => {
+        const { config } = readLoadParameters(readParameterMap(r.parameters, 'load request'));
+        await this.models.load(r.model_name, config);
+        return {};
+      }),
+      RepositoryModelUnload: this.unary('RepositoryModelUnload', 'repository', byModelName, async (r: RepositoryModelRequestMessage) => {
+        await this.models.unload(r.model_name);
+        return {};
+      }),
+    };
+  }
+
+  private async infer(
+    request: ModelInferRequestMessage,
+    call: ServerUnaryCall<ModelInferRequestMessage, ModelInferResponseMessage>,
+  ): Promise<ModelInferResponseMessage> {
+    this.serving.assertAccepting();
+    const remainingMs = remainingTime(call.getDeadline());
+    if (remainingMs !== undefined && remainingMs <= 0) throw new DeadlineExceededError('the call reached its deadline before it was read');
+    const { body, headerLength, raw } = toInferBody(request, remainingMs);
+    const gone = new AbortController();
+    call.once('cancelled', () => gone.abort());
+    const session = call.metadata.get(SESSION_METADATA)[0];
+    const result = await this.inference.run(request.model_name, request.model_version || undefined, body, headerLength, {
+      signal: gone.signal,
+      ...(typeof session === 'string' ? { session } : {}),
+    });
+    try {
+      return toModelInferResponse(result, raw);
+    } finally {
+      this.encoder.release(result);
+    }
+  }
+
+  /** One RPC: the guard, then the handler; any failure goes out through the status map. */
+  private unary<Req, Res>(
+    method: string,
+    scope: GrpcCallScope,
+    modelOf: (request: Req) => string | undefined,
+    handle: (request: Req, call: ServerUnaryCall<Req, Res>) => Res | Promise<Res>,
+  ): handleUnaryCall<Req, Res> {
+    const run = async (call: ServerUnaryCall<Req, Res>): Promise<Res> => {
+      const model = modelOf(call.request);
+      await this.guard.check({ method, scope, metadata: call.metadata, ...(model ? { model } : {}) });
+      return handle(call.request, call);
+    };
+    return (call, callback) => {
+      run(call).then(
+        (response) => callback(null, response),
+        (err: unknown) => callback(this.failure(method, err)),
+      );
+    };
+  }
+
+  private failure(method: string, err: unknown): ReturnType<typeof toGrpcError> {
+    if (!(err instanceof SwitchyardError)) this.logger.error(`${method}: ${(err as Error)?.stack ?? String(err)}`);
+    else if (err.status >= 500 && err.status !== 503 && err.status !== 504) this.logger.warn(`${method}: ${err.message}`);
+    return toGrpcError(err);
+  }
+}
+
+/** Readiness as the protocol's gRPC answers it: false rather than an error when not ready (unknown models stay NOT_FOUND). */
+function readiness(check: () => unknown): boolean {
+  try {
+    check();
+    return true;
+  } catch (err) {
+    if (err instanceof UnavailableError) return false;
+    throw err;
+  }
+}
+
+/** Milliseconds left before the call's deadline; undefined when it has none. */
+function remainingTime(deadline: Date | number): number | undefined {
+  const at = deadline instanceof Date ? deadline.getTime() : deadline;
+  return Number.isFinite(at) ? at - Date.now() : undefined;
+}
