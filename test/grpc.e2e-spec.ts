@@ -1,4 +1,4 @@
-import { status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
+import { Client, credentials, status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
 import { ServingState } from '@switchyard/common';
 import { DrainService } from '@switchyard/lifecycle';
 import { DEMO_MODELS, type MlpSpec } from '@switchyard/models';
@@ -216,6 +216,28 @@ describe('gRPC inference service (e2e, cpu:0)', () => {
         code: GrpcStatus.INVALID_ARGUMENT,
         details: `input 'input': "data" has 2 values but shape [1,16] needs 16`,
       });
+    });
+
+    it('answers UNIMPLEMENTED for the RPCs of the protocol it leaves out', async () => {
+      const client = new Client(server.grpcAddress!, credentials.createInsecure());
+      try {
+        for (const method of ['ModelStreamInfer', 'ModelConfig', 'SystemSharedMemoryStatus']) {
+          const err = await failure(
+            new Promise((resolve, reject) =>
+              client.makeUnaryRequest(
+                `/inference.GRPCInferenceService/${method}`,
+                (arg: Buffer) => arg,
+                (bytes: Buffer) => bytes,
+                Buffer.alloc(0),
+                (e, res) => (e ? reject(e) : resolve(res)),
+              ),
+            ),
+          );
+          expect([method, err.code]).toEqual([method, GrpcStatus.UNIMPLEMENTED]);
+        }
+      } finally {
+        client.close();
+      }
     });
 
     it('answers NOT_FOUND for unknown models in health, metadata and statistics', async () => {
