@@ -1,10 +1,11 @@
 import { Client, credentials, status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
-import { ServingState } from '@switchyard/common';
+import { ServingState, SwitchyardError } from '@switchyard/common';
 import { DrainService } from '@switchyard/lifecycle';
 import { DEMO_MODELS, type MlpSpec } from '@switchyard/models';
 import { RuntimeService } from '@switchyard/runtime';
 import type { SchedulerStatusDto } from '@switchyard/scheduler';
 import { maxRelativeError, referenceMlp } from '@switchyard/models/testing';
+import { GRPC_CALL_GUARD, type GrpcCall, type GrpcCallGuard } from '@switchyard/grpc';
 import { GrpcInferenceClient } from '@switchyard/grpc/testing';
 import { DTYPE_CASES, inName, outName } from './support/dtype-cases';
 import { startTestServer, type TestServer } from './support/inference-server';
@@ -244,6 +245,42 @@ describe('gRPC inference service (e2e, cpu:0)', () => {
       for (const method of ['ModelReady', 'ModelMetadata', 'ModelStatistics']) {
         const err = await failure(grpc.call(method, { name: 'nope' }));
         expect([method, err.code]).toEqual([method, GrpcStatus.NOT_FOUND]);
+      }
+    });
+  });
+
+  describe('the call guard (where API keys plug in)', () => {
+    class ForbiddenError extends SwitchyardError {
+      readonly status = 403;
+    }
+
+    it("sees every call (RPC, scope, model, metadata) before it runs, and its refusal is the call's answer", async () => {
+      const guard = server.app.get<GrpcCallGuard>(GRPC_CALL_GUARD);
+      const open = guard.check.bind(guard);
+      const seen: GrpcCall[] = [];
+      guard.check = (call) => {
+        seen.push(call);
+        if (call.scope === 'infer' && call.metadata.get('x-api-key')[0] !== 'k') throw new ForbiddenError('no key for inference');
+      };
+      try {
+        const before = (await grpc.call<any>('ModelStatistics', { name: 'mlp_tiny' })).model_stats[0].inference_stats;
+        const refused = await failure(grpc.call('ModelInfer', rawRequest(seededFloats(16, 1), 1)));
+        expect({ code: refused.code, details: refused.details }).toEqual({
+          code: GrpcStatus.PERMISSION_DENIED,
+          details: 'no key for inference',
+        });
+        await grpc.call('ModelInfer', rawRequest(seededFloats(16, 1), 1), { metadata: { 'x-api-key': 'k' } });
+        const after = (await grpc.call<any>('ModelStatistics', { name: 'mlp_tiny' })).model_stats[0].inference_stats;
+        // the refused call never reached the scheduler: one success, no failure
+        expect([after.success.count - before.success.count, after.fail.count - before.fail.count]).toEqual([1, 0]);
+        expect(seen.map((c) => [c.method, c.scope, c.model])).toEqual([
+          ['ModelStatistics', 'statistics', 'mlp_tiny'],
+          ['ModelInfer', 'infer', 'mlp_tiny'],
+          ['ModelInfer', 'infer', 'mlp_tiny'],
+          ['ModelStatistics', 'statistics', 'mlp_tiny'],
+        ]);
+      } finally {
+        guard.check = open;
       }
     });
   });

@@ -40,8 +40,13 @@ export class GrpcServerService implements OnModuleDestroy {
     });
     server.addService(inferenceServiceDefinition(), this.handlers.implementation());
     const host = this.config.http.host.includes(':') ? `[${this.config.http.host}]` : this.config.http.host;
+    const address = `${host}:${port}`;
     this.bound = await new Promise<number>((resolve, reject) =>
-      server.bindAsync(`${host}:${port}`, ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound))),
+      server.bindAsync(address, ServerCredentials.createInsecure(), (err, bound) =>
+        err
+          ? reject(new Error(`gRPC cannot listen on ${address} (${err.message}): set SWITCHYARD_GRPC_PORT to a free port, or to off`))
+          : resolve(bound),
+      ),
     );
     this.server = server;
     return this.bound;
