@@ -43,7 +43,13 @@ describe('gRPC inference service (e2e, cpu:0)', () => {
   let grpc: GrpcInferenceClient;
 
   beforeAll(async () => {
-    server = await startTestServer({ DISABLED_DEVICES: 'gpu:0', MODELS: 'mlp_tiny,dtype_echo,bytes_echo', MODEL_CONTROL: 'explicit' });
+    server = await startTestServer({
+      DISABLED_DEVICES: 'gpu:0',
+      MODELS: 'mlp_tiny,dtype_echo,bytes_echo',
+      MODEL_CONTROL: 'explicit',
+      // small enough for one test to pass it, far above what the others send
+      MAX_INFLIGHT_BYTES: 100_000,
+    });
     grpc = new GrpcInferenceClient(server.grpcAddress!);
   }, 120_000);
 
@@ -239,6 +245,27 @@ describe('gRPC inference service (e2e, cpu:0)', () => {
       } finally {
         client.close();
       }
+    });
+
+    it('counts a message against SWITCHYARD_MAX_INFLIGHT_BYTES as HTTP bodies are (RESOURCE_EXHAUSTED, the HTTP message)', async () => {
+      const big = new Float32Array(30_000); // 120 kB of FP32 for dtype_echo's variable-length input
+      const err = await failure(
+        grpc.call('ModelInfer', {
+          model_name: 'dtype_echo',
+          inputs: DTYPE_CASES.map((c) => ({
+            name: inName(c.dtype),
+            datatype: c.dtype,
+            shape: [c.dtype === 'FP32' ? big.length : c.bytes.length],
+          })),
+          raw_input_contents: DTYPE_CASES.map((c) => (c.dtype === 'FP32' ? bytesOf(big) : bytesOf(c.bytes))),
+        }),
+      );
+      expect({ code: err.code, details: err.details }).toEqual({
+        code: GrpcStatus.RESOURCE_EXHAUSTED,
+        details: `a request body of ${120_000 + DTYPE_CASES.filter((c) => c.dtype !== 'FP32').reduce((n, c) => n + c.bytes.byteLength, 0)} bytes is larger than SWITCHYARD_MAX_INFLIGHT_BYTES (100000)`,
+      });
+      // the budget is given back: a small call right after is served
+      expect((await grpc.call<any>('ModelInfer', rawRequest(seededFloats(16, 1), 1))).raw_output_contents).toHaveLength(1);
     });
 
     it('answers NOT_FOUND for unknown models in health, metadata and statistics', async () => {

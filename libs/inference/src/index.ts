@@ -3,6 +3,7 @@ export * from './inference.constants';
 export * from './http/configure-inference-http';
 export * from './http/inference-body.parser';
 export * from './http/client-gone-signal';
+export * from './http/inflight-bytes.gate';
 export * from './filters/switchyard-exception.filter';
 export * from './filters/error-response';
 export * from './services/inference.service';

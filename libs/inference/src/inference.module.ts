@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '@switchyard/config';
 import { ModelsModule } from '@switchyard/models';
 import { RolloutsModule } from '@switchyard/rollouts';
 import { SchedulerModule } from '@switchyard/scheduler';
@@ -9,6 +10,7 @@ import { ServerController } from './controllers/server.controller';
 import { StatisticsController } from './controllers/statistics.controller';
 import { ModelStatisticsService } from './statistics/model-statistics.service';
 import { CodecPoolService } from './codec/worker/codec-pool.service';
+import { InflightBytesGate } from './http/inflight-bytes.gate';
 import { InferenceService } from './services/inference.service';
 import { RequestDecoderService } from './services/request-decoder.service';
 import { ResponseEncoderService } from './services/response-encoder.service';
@@ -28,7 +30,20 @@ import { ServerStatusService } from './services/server-status.service';
     InferenceService,
     ModelStatisticsService,
     ServerStatusService,
+    // request bytes held at once, for HTTP bodies and gRPC messages alike (SWITCHYARD_MAX_INFLIGHT_BYTES)
+    {
+      provide: InflightBytesGate,
+      useFactory: (config: SwitchyardConfig) => new InflightBytesGate(config.http.maxInflightBytes),
+      inject: [SWITCHYARD_CONFIG],
+    },
   ],
-  exports: [InferenceService, RequestDecoderService, ResponseEncoderService, ModelStatisticsService, ServerStatusService],
+  exports: [
+    InferenceService,
+    RequestDecoderService,
+    ResponseEncoderService,
+    ModelStatisticsService,
+    ServerStatusService,
+    InflightBytesGate,
+  ],
 })
 export class InferenceModule {}

@@ -3,6 +3,7 @@ import type { handleUnaryCall, ServerUnaryCall, UntypedServiceImplementation } f
 import { DeadlineExceededError, ServingState, SwitchyardError, UnavailableError } from '@switchyard/common';
 import {
   InferenceService,
+  InflightBytesGate,
   ModelStatisticsService,
   readLoadParameters,
   ResponseEncoderService,
@@ -47,6 +48,7 @@ export class GrpcInferenceHandlers {
     private readonly statistics: ModelStatisticsService,
     private readonly models: ModelRepositoryService,
     private readonly serving: ServingState,
+    private readonly bytes: InflightBytesGate,
     @Inject(GRPC_CALL_GUARD) private readonly guard: GrpcCallGuard,
   ) {}
 
@@ -97,18 +99,25 @@ export class GrpcInferenceHandlers {
     this.serving.assertAccepting();
     const remainingMs = remainingTime(call.getDeadline());
     if (remainingMs !== undefined && remainingMs <= 0) throw new DeadlineExceededError('the call reached its deadline before it was read');
-    const { body, headerLength, raw } = toInferBody(request, remainingMs);
-    const gone = new AbortController();
-    call.once('cancelled', () => gone.abort());
-    const session = call.metadata.get(SESSION_METADATA)[0];
-    const result = await this.inference.run(request.model_name, request.model_version || undefined, body, headerLength, {
-      signal: gone.signal,
-      ...(typeof session === 'string' ? { session } : {}),
-    });
+    // the message is already read (grpc-js), but what it holds counts against the same budget as HTTP bodies
+    const held = tensorBytes(request);
+    this.bytes.admit(held);
     try {
-      return toModelInferResponse(result, raw);
+      const { body, headerLength, raw } = toInferBody(request, remainingMs);
+      const gone = new AbortController();
+      call.once('cancelled', () => gone.abort());
+      const session = call.metadata.get(SESSION_METADATA)[0];
+      const result = await this.inference.run(request.model_name, request.model_version || undefined, body, headerLength, {
+        signal: gone.signal,
+        ...(typeof session === 'string' ? { session } : {}),
+      });
+      try {
+        return toModelInferResponse(result, raw);
+      } finally {
+        this.encoder.release(result);
+      }
     } finally {
-      this.encoder.release(result);
+      this.bytes.release(held);
     }
   }
 
@@ -148,6 +157,20 @@ function readiness(check: () => unknown): boolean {
     if (err instanceof UnavailableError) return false;
     throw err;
   }
+}
+
+/** The tensor bytes a request holds: its raw contents, typed values at 8 bytes each (JS numbers), BYTES elements with their length. */
+function tensorBytes(request: ModelInferRequestMessage): number {
+  let n = 0;
+  for (const raw of request.raw_input_contents ?? []) n += raw.length;
+  for (const input of request.inputs ?? []) {
+    for (const [field, values] of Object.entries(input.contents ?? {}) as Array<[string, unknown[]]>) {
+      if (!Array.isArray(values)) continue;
+      if (field === 'bytes_contents') for (const v of values as Buffer[]) n += v.length + 4;
+      else n += values.length * 8;
+    }
+  }
+  return n;
 }
 
 /** Milliseconds left before the call's deadline; undefined when it has none. */
