@@ -67,6 +67,7 @@ const LAYERS = {
 const EXTRA_LIBS = {
   simulator: ['common', 'config', 'devices', 'runtime', 'models', 'scheduler'],
   cluster: ['common', 'config', 'devices', 'runtime', 'models', 'scheduler'],
+  grpc: ['common', 'config', 'devices', 'runtime', 'models', 'scheduler', 'rollouts', 'inference', 'security'],
 };
 
 function barrel(lib) {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const LISTENING = /listening on (http:\/\/[^\s)]+)/;
+const GRPC_AT = /gRPC at ([^\s,)]+)/;
 
 /**
  * The server in its own process (the compiled apps/server main), so that the load generator
@@ -14,6 +15,8 @@ export class ServerProcess {
   private constructor(
     private readonly child: ChildProcess,
     readonly url: string,
+    /** host:port of its gRPC endpoint (absent with GRPC_PORT: 'off'). */
+    readonly grpcAddress?: string,
   ) {}
 
   static start(distRoot: string, options: Record<string, string | number | boolean>, timeoutMs = 180_000): Promise<ServerProcess> {
@@ -21,6 +24,7 @@ export class ServerProcess {
     for (const [key, value] of Object.entries({
       HOST: '127.0.0.1',
       PORT: 0,
+      GRPC_PORT: 0,
       LOG_LEVEL: 'log',
       TELEMETRY_INTERVAL_MS: 0,
       DATA_DIR: mkdtempSync(join(tmpdir(), 'sy-bench-data-')),
@@ -46,7 +50,7 @@ export class ServerProcess {
           child.stderr?.off('data', onData);
           child.stdout?.resume();
           child.stderr?.resume();
-          resolve(new ServerProcess(child, match[1]));
+          resolve(new ServerProcess(child, match[1], GRPC_AT.exec(log)?.[1]));
         }
       };
       child.stdout?.on('data', onData);

@@ -9,6 +9,8 @@ export interface TestServer {
   app: NestFastifyApplication;
   /** http://127.0.0.1:<port> */
   url: string;
+  /** 127.0.0.1:<port> of the gRPC endpoint (a free port; absent with GRPC_PORT: 'off'). */
+  grpcAddress?: string;
   close(): Promise<void>;
 }
 
@@ -23,9 +25,10 @@ export async function startTestServer(
   overrides: Record<string, string | number | boolean> = {},
   readyTimeoutMs = 90_000,
 ): Promise<TestServer> {
-  const { app, url } = await startServer({
+  const { app, url, grpcAddress } = await startServer({
     HOST: '127.0.0.1',
     PORT: 0,
+    GRPC_PORT: 0,
     MODELS: E2E_MODELS,
     MODEL_REPOSITORY: modelRepository(),
     PROFILES_DIR: mkdtempSync(join(tmpdir(), 'sy-e2e-profiles-')),
@@ -35,7 +38,7 @@ export async function startTestServer(
     LOG_LEVEL: 'warn',
     ...overrides,
   });
-  const server: TestServer = { app, url, close: () => app.close() };
+  const server: TestServer = { app, url, ...(grpcAddress ? { grpcAddress } : {}), close: () => app.close() };
   try {
     await waitUntilReady(url, readyTimeoutMs);
   } catch (err) {

@@ -8,6 +8,8 @@ import { modelRepository } from './repo-paths';
 /** The light setup of the jobs specs' nodes (two models, no GPU, no calibration). */
 export const JOBS_NODE_ENV: Record<string, string> = {
   SWITCHYARD_HOST: '127.0.0.1',
+  // several nodes on one host: each its own free gRPC port
+  SWITCHYARD_GRPC_PORT: '0',
   SWITCHYARD_MODELS: 'mlp_tiny,dtype_echo',
   SWITCHYARD_CALIBRATION: 'skip',
   SWITCHYARD_DISABLED_DEVICES: 'gpu:0',

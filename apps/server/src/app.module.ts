@@ -3,6 +3,7 @@ import { ClusterModule } from '@switchyard/cluster';
 import { CommonModule } from '@switchyard/common';
 import { SwitchyardConfigModule, type SwitchyardConfig } from '@switchyard/config';
 import { DevicesModule } from '@switchyard/devices';
+import { GrpcModule } from '@switchyard/grpc';
 import { InferenceModule } from '@switchyard/inference';
 import { JobsModule } from '@switchyard/jobs';
 import { LifecycleModule } from '@switchyard/lifecycle';
@@ -26,6 +27,7 @@ export class AppModule {
         SchedulerModule,
         ClusterModule,
         InferenceModule,
+        GrpcModule,
         MetricsModule.forRoot(),
         JobsModule.forConfig(config),
         LifecycleModule,

@@ -37,6 +37,11 @@ const isolation = z.enum(['thread', 'process']);
 export const envSchema = z.object({
   HOST: z.string().default('0.0.0.0'),
   PORT: int(0, 65535).default(8000),
+  /**
+   * Port of the gRPC endpoint (the KServe v2 GRPCInferenceService, Triton's 8001); 0 = a free
+   * port chosen by the OS (tests), "off" = no gRPC endpoint. Listens on HOST.
+   */
+  GRPC_PORT: z.union([z.literal('off'), int(0, 65535)]).default(8001),
   BODY_LIMIT_BYTES: int(1024, 2 ** 31).default(64 * 2 ** 20),
   /** Largest element count of one request tensor (absurd shapes get a 400 before any allocation). */
   MAX_TENSOR_ELEMENTS: int(1, 2 ** 31).default(2 ** 26),

@@ -43,6 +43,7 @@ export function loadConfig(
       codecOffloadBytes: e.CODEC_OFFLOAD_BYTES,
       codecWorkers: e.CODEC_WORKERS,
     },
+    grpc: e.GRPC_PORT === 'off' ? {} : { port: e.GRPC_PORT },
     models: {
       repository: resolve(e.MODEL_REPOSITORY),
       load: e.MODELS,

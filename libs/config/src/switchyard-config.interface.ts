@@ -38,6 +38,10 @@ export interface SwitchyardConfig {
     /** Codec worker threads; 0 = derived from the cores. */
     codecWorkers: number;
   };
+  grpc: {
+    /** 8001 is Triton's gRPC port; 0 = a free port chosen by the OS; undefined = no gRPC endpoint (SWITCHYARD_GRPC_PORT=off). Listens on http.host. */
+    port?: number;
+  };
   models: {
     /** Folder of models/<name>/config.json and models/<name>/<version>/model.onnx. */
     repository: string;

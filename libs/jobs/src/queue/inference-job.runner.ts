@@ -22,7 +22,7 @@ export class InferenceJobRunner implements JobRunner {
     // the submitting tenant's allow-lists hold on the node that runs it too (unknown here: none)
     const caller = payload.tenant !== undefined ? this.tenants.byTenantName(payload.tenant) : undefined;
     const request = withRemainingTime(payload.request, remainingMs);
-    const result = await this.inference.run(payload.model, payload.version, request, undefined, caller);
+    const result = await this.inference.run(payload.model, payload.version, request, undefined, caller ? { caller } : {});
     return this.encoder.toJson(result) as unknown as InferResponseJson;
   }
 }
