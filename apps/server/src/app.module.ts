@@ -7,6 +7,7 @@ import { JobsModule } from '@switchyard/jobs';
 import { LifecycleModule } from '@switchyard/lifecycle';
 import { MetricsModule } from '@switchyard/metrics';
 import { ModelsModule } from '@switchyard/models';
+import { OpenApiModule } from '@switchyard/openapi';
 import { SchedulerModule } from '@switchyard/scheduler';
 
 /** The server: wiring only; every behaviour lives in libs/. */
@@ -25,6 +26,7 @@ export class AppModule {
         MetricsModule.forRoot(),
         JobsModule.forConfig(config),
         LifecycleModule,
+        OpenApiModule,
       ],
     };
   }
