@@ -20,11 +20,11 @@ export interface InferRequestOptions {
   id?: string;
   /** Request parameters: priority, policy, device... (timeout is set from the call's deadline). */
   parameters?: Record<string, unknown>;
-  /** Outputs to return (all when absent). */
-  outputs?: string[];
+  /** Outputs to return (all when absent): names, or outputs with their own parameters (binary_data...). */
+  outputs?: (string | { name: string; parameters?: Record<string, unknown> })[];
   /** Send typed-array inputs as binary tensor data (default true); false sends JSON. */
   binary?: boolean;
-  /** Ask for binary outputs (default true). */
+  /** Ask for binary outputs (default true; parameters.binary_data_output, when given, wins). */
   binaryOutputs?: boolean;
 }
 
@@ -60,8 +60,10 @@ export function encodeInferRequest(inputs: readonly InferInput[], options: Infer
   const header = {
     ...(options.id !== undefined ? { id: options.id } : {}),
     inputs: wireInputs,
-    ...(options.outputs ? { outputs: options.outputs.map((name) => ({ name, parameters: { binary_data: binaryOutputs } })) } : {}),
-    parameters: { ...options.parameters, ...(binaryOutputs ? { binary_data_output: true } : {}) },
+    ...(options.outputs
+      ? { outputs: options.outputs.map((o) => (typeof o === 'string' ? { name: o, parameters: { binary_data: binaryOutputs } } : o)) }
+      : {}),
+    parameters: { ...(binaryOutputs ? { binary_data_output: true } : {}), ...options.parameters },
   };
   const json = Buffer.from(JSON.stringify(header));
   if (buffers.length === 0) return { body: json, headers: { 'content-type': 'application/json' } };
