@@ -65,7 +65,7 @@ const LAYERS = {
 /** Libs added by the parallel work of issue 16 (they take the layer of what they sit beside). */
 const EXTRA_LIBS = {
   simulator: ['common', 'config', 'devices', 'runtime', 'models', 'scheduler'],
-  openapi: ['common', 'config', 'devices', 'runtime', 'models', 'scheduler', 'rollouts', 'inference'],
+  openapi: ['common', 'config', 'devices', 'runtime', 'models', 'scheduler', 'rollouts', 'inference', 'jobs'],
 };
 
 function barrel(lib) {

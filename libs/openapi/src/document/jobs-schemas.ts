@@ -1,25 +1,29 @@
+import { JOB_FIELD_SCHEMAS } from '@switchyard/jobs';
 import { z } from 'zod';
 import { inferRequestSchema, inferResponseSchema } from './kserve-schemas';
 
 /**
- * The jobs API (libs/jobs: read-job-submission.ts, job-view.interface.ts, stream-messages.ts).
- * The jobs API reads its body with a hand-written reader, not zod, so this is its description.
+ * The jobs API (libs/jobs: read-job-submission.ts, job-view.interface.ts, stream-messages.ts). The
+ * jobs fields are the zod schemas readJobSubmission checks them with; the request is the KServe one.
  */
-const jobFields = {
-  priority: z.number().int().min(1).max(1_000_000).optional().describe('1 is the highest'),
-  deadline_ms: z.number().int().min(1).optional().describe('The job must start within this many ms'),
-};
+const { model_name, model_version, priority, deadline_ms, idempotency_key } = JOB_FIELD_SCHEMAS;
 const jobRequest = inferRequestSchema.extend({
-  model_name: z.string().regex(/^[\w.-]{1,128}$/),
-  model_version: z
-    .string()
-    .regex(/^\d{1,18}$/)
-    .optional(),
-  ...jobFields,
+  model_name,
+  model_version: model_version.optional(),
+  priority: priority.optional(),
+  deadline_ms: deadline_ms.optional(),
 });
 export const jobSubmissionSchema = z.union([
-  jobRequest.extend({ idempotency_key: z.string().min(1).max(255).optional() }),
-  z.object({ requests: z.array(jobRequest).min(1), idempotency_key: z.string().min(1).max(255).optional(), ...jobFields }),
+  jobRequest.extend({ idempotency_key: idempotency_key.optional() }),
+  z.object({
+    requests: z
+      .array(jobRequest)
+      .min(1)
+      .describe('At most SWITCHYARD_JOBS_MAX_BATCH requests; each inherits the batch priority and deadline'),
+    priority: priority.optional(),
+    deadline_ms: deadline_ms.optional(),
+    idempotency_key: idempotency_key.optional(),
+  }),
 ]);
 export const jobAcceptedSchema = z.object({ job_ids: z.array(z.string()), replayed: z.boolean() });
 

@@ -1,4 +1,5 @@
 import Ajv2020 from 'ajv/dist/2020';
+import { readJobSubmission } from '@switchyard/jobs';
 import { feedbackBodySchema, rolloutSpecSchema } from '@switchyard/rollouts';
 import { z } from 'zod';
 import { checkOpenApiDocument } from '../testing/check-openapi-document';
@@ -26,6 +27,47 @@ describe(buildOpenApiDocument.name, () => {
     expect(sut.components.schemas.RolloutSpec).toEqual(rollout);
     expect(sut.components.schemas.Feedback).toEqual(feedback);
     expect(sut.components.schemas.RolloutSpec.properties.mode.enum).toEqual(['canary', 'shadow']);
+  });
+
+  it('describes job submissions as readJobSubmission reads them', () => {
+    const ajv = new Ajv2020({ strict: false });
+    ajv.addSchema({ $id: 'c', components: sut.components });
+    const documented = ajv.compile({ $ref: 'c#/components/schemas/JobSubmission' });
+    const inputs = [{ name: 'input', datatype: 'FP32', shape: [1, 2], data: [1, 2] }];
+    const limits = { maxBatch: 10, defaultPriority: 5 };
+    const bodies: unknown[] = [
+      { model_name: 'mlp_tiny', inputs },
+      { model_name: 'mlp_tiny', model_version: '2', priority: 1, deadline_ms: 500, idempotency_key: 'k-1', inputs },
+      {
+        requests: [
+          { model_name: 'a', inputs },
+          { model_name: 'b', inputs, priority: 3 },
+        ],
+        deadline_ms: 100,
+      },
+      { model_name: '../etc', inputs },
+      { model_name: 'a', model_version: 1, inputs },
+      { model_name: 'a', model_version: 'v1', inputs },
+      { model_name: 'a', inputs, priority: 0 },
+      { model_name: 'a', inputs, priority: 1.5 },
+      { model_name: 'a', inputs, priority: 1_000_001 },
+      { model_name: 'a', inputs, deadline_ms: -3 },
+      { model_name: 'a', inputs, idempotency_key: '' },
+      { model_name: 'a', inputs, idempotency_key: 'has space' },
+      { requests: [] },
+      { requests: [{ model_name: 'a', inputs }], priority: 0 },
+    ];
+    for (const body of bodies) {
+      const server = (() => {
+        try {
+          readJobSubmission(body, limits);
+          return true;
+        } catch {
+          return false;
+        }
+      })();
+      expect({ body, documented: documented(body) }).toEqual({ body, documented: server });
+    }
   });
 
   it('gives request body examples that match their own schemas', () => {
