@@ -36,7 +36,7 @@ function parameters(op: OperationSpec): JsonSchema[] {
         in: 'path',
         required: true,
         description: p.description,
-        example: p.example,
+        example: op.pathExamples?.[name] ?? p.example,
         schema: { type: 'string', ...(p.pattern ? { pattern: p.pattern } : {}) },
       };
     }),

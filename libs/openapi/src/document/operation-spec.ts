@@ -23,6 +23,8 @@ export interface OperationSpec {
   summary: string;
   description?: string;
   tag: string;
+  /** Path parameter examples of this operation, where PATH_PARAMETERS' do not fit. */
+  pathExamples?: Record<string, string>;
   headers?: { name: string; description: string; example?: string }[];
   query?: { name: string; description: string; schema: JsonSchema }[];
   body?: { schema: string | JsonSchema; example?: unknown; required?: boolean; binaryInfer?: boolean };
