@@ -68,6 +68,7 @@ const EXTRA_LIBS = {
   simulator: ['common', 'config', 'devices', 'runtime', 'models', 'scheduler'],
   cluster: ['common', 'config', 'devices', 'runtime', 'models', 'scheduler'],
   grpc: ['common', 'config', 'devices', 'runtime', 'models', 'scheduler', 'rollouts', 'inference', 'security'],
+  openapi: ['common', 'config', 'devices', 'runtime', 'models', 'scheduler', 'rollouts', 'inference', 'jobs', 'security'],
 };
 
 function barrel(lib) {

@@ -22,7 +22,7 @@ import { GrpcInferenceClient } from '@switchyard/grpc/testing';
 import { modelRepository, repoRoot } from '../../test/support/repo-paths';
 import { hostFacts, resultDir } from '../runner/host-facts';
 import { latencyStats } from '../stats/percentile';
-import { encodeBinaryInferRequest } from '../targets/binary-infer-body';
+import { encodeInferRequest } from '../../clients';
 import { HttpClient } from '../targets/http-client';
 import { ServerProcess } from '../targets/server-process';
 import { renderGrpcReport, type GrpcBenchRound } from './render-grpc-report';
@@ -40,7 +40,7 @@ function arg(flag: string, fallback: string): string {
 function senders(model: string, input: Float32Array, http: HttpClient, grpc: GrpcInferenceClient): Record<Protocol, () => Promise<number>> {
   const shape = [1, input.length];
   const bytes = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
-  const binary = encodeBinaryInferRequest('b', [{ name: 'input', datatype: 'FP32', shape, data: input.slice().buffer }], {});
+  const binary = encodeInferRequest([{ name: 'input', datatype: 'FP32', shape, data: input.slice() }], { id: 'b' });
   const json = Buffer.from(JSON.stringify({ inputs: [{ name: 'input', datatype: 'FP32', shape, data: Array.from(input) }] }));
   const path = `/v2/models/${model}/infer`;
   const ok = (status: number, body: Buffer) => {
@@ -63,10 +63,7 @@ function senders(model: string, input: Float32Array, http: HttpClient, grpc: Grp
       return res.outputs[0].contents.fp32_contents[0];
     },
     'http-binary': async () => {
-      const res = await http.send('POST', path, binary.body, {
-        'content-type': 'application/octet-stream',
-        'inference-header-content-length': String(binary.headerLength),
-      });
+      const res = await http.send('POST', path, binary.body, binary.headers);
       ok(res.status, res.body);
       return res.body.readFloatLE(Number(res.headers['inference-header-content-length']));
     },

@@ -17,7 +17,7 @@ import type { DeviceInfo } from '@switchyard/devices';
 import { PiscinaDevicePool } from '@switchyard/runtime';
 import { modelRepository, repoRoot } from '../../test/support/repo-paths';
 import { latencyStats } from '../stats/percentile';
-import { encodeBinaryInferRequest } from '../targets/binary-infer-body';
+import { encodeInferRequest } from '../../clients';
 import { HttpClient } from '../targets/http-client';
 import { ServerProcess } from '../targets/server-process';
 import { writeMarkdownReport } from '../report/write-markdown-report';
@@ -77,11 +77,14 @@ async function main(): Promise<void> {
       await pool.run({ modelKey: `${model}@1`, inputs: [tensor()] });
     },
     http: async () => {
-      const { body, headerLength } = encodeBinaryInferRequest('o', [tensor()], {});
-      const answer = await client.send('POST', `/v2/models/${model}/infer`, body, {
-        'content-type': 'application/octet-stream',
-        'inference-header-content-length': String(headerLength),
-      });
+      const t = tensor();
+      const { body, headers } = encodeInferRequest(
+        [{ name: t.name, datatype: t.datatype, shape: t.shape, bytes: new Uint8Array(t.data) }],
+        {
+          id: 'o',
+        },
+      );
+      const answer = await client.send('POST', `/v2/models/${model}/infer`, body, headers);
       if (answer.status !== 200) throw new Error(`HTTP ${answer.status}: ${answer.body.toString().slice(0, 300)}`);
     },
   };

@@ -17,15 +17,9 @@ export interface TestServer {
 /** The light demo models the protocol e2e specs use. */
 export const E2E_MODELS = 'mlp_tiny,cnn_small,dtype_echo';
 
-/**
- * Boots the real app on a free port (the demo repository, calibration off, profiles in a temp
- * folder) and waits until /v2/health/ready says 200, so every model is pinned.
- */
-export async function startTestServer(
-  overrides: Record<string, string | number | boolean> = {},
-  readyTimeoutMs = 90_000,
-): Promise<TestServer> {
-  const { app, url, grpcAddress } = await startServer({
+/** The options startTestServer boots the app with (temp folders are made on each call). */
+export function testServerOptions(overrides: Record<string, string | number | boolean> = {}): Record<string, string | number | boolean> {
+  return {
     HOST: '127.0.0.1',
     PORT: 0,
     GRPC_PORT: 0,
@@ -37,7 +31,18 @@ export async function startTestServer(
     TELEMETRY_INTERVAL_MS: 0,
     LOG_LEVEL: 'warn',
     ...overrides,
-  });
+  };
+}
+
+/**
+ * Boots the real app on a free port (the demo repository, calibration off, profiles in a temp
+ * folder) and waits until /v2/health/ready says 200, so every model is pinned.
+ */
+export async function startTestServer(
+  overrides: Record<string, string | number | boolean> = {},
+  readyTimeoutMs = 90_000,
+): Promise<TestServer> {
+  const { app, url, grpcAddress } = await startServer(testServerOptions(overrides));
   const server: TestServer = { app, url, ...(grpcAddress ? { grpcAddress } : {}), close: () => app.close() };
   try {
     await waitUntilReady(url, readyTimeoutMs);
@@ -48,7 +53,8 @@ export async function startTestServer(
   return server;
 }
 
-async function waitUntilReady(url: string, timeoutMs: number): Promise<void> {
+/** Polls /v2/health/ready until it says 200. */
+export async function waitUntilReady(url: string, timeoutMs: number): Promise<void> {
   const until = Date.now() + timeoutMs;
   let last = '';
   while (Date.now() < until) {

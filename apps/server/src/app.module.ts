@@ -9,6 +9,7 @@ import { JobsModule } from '@switchyard/jobs';
 import { LifecycleModule } from '@switchyard/lifecycle';
 import { MetricsModule } from '@switchyard/metrics';
 import { ModelsModule } from '@switchyard/models';
+import { OpenApiModule } from '@switchyard/openapi';
 import { SchedulerModule } from '@switchyard/scheduler';
 import { SecurityModule } from '@switchyard/security';
 
@@ -31,6 +32,7 @@ export class AppModule {
         MetricsModule.forRoot(),
         JobsModule.forConfig(config),
         LifecycleModule,
+        OpenApiModule,
       ],
     };
   }

@@ -1,5 +1,6 @@
 export * from './inference.module';
 export * from './inference.constants';
+export * from './server-version';
 export * from './http/configure-inference-http';
 export * from './http/inference-body.parser';
 export * from './http/client-gone-signal';

@@ -28,3 +28,4 @@ export * from './sqlite/sqlite-job-queue.adapter';
 export * from './sqlite/sqlite-result-streams.adapter';
 export * from './sqlite/sqlite-job-consumer.service';
 export * from './stream/stream-messages';
+export * from './submission/job-fields.schema';

@@ -7,3 +7,5 @@ export * from './feedback/answer-labels';
 export * from './feedback/feedback.service';
 export * from './rollout.service';
 export * from './rollouts.module';
+export { rolloutSpecSchema } from './rollout-spec.schema';
+export { feedbackBodySchema } from './feedback/feedback-body.schema';
