@@ -11,3 +11,4 @@ export * from './onnx/onnx-graph-builder';
 export * from './random/seeded-random';
 export * from './json/read-json-object';
 export * from './timeouts/with-timeout';
+export * from './http/hop-header';

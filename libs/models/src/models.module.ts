@@ -3,10 +3,11 @@ import { RuntimeModule } from '@switchyard/runtime';
 import { ModelRepositoryService } from './model-repository.service';
 import { ModelFolderAdapter } from './repository/model-folder.adapter';
 import { ModelPinner } from './repository/model-pinner';
+import { RemoteRematchService } from './repository/remote-rematch.service';
 
 @Module({
   imports: [RuntimeModule],
-  providers: [ModelFolderAdapter, ModelPinner, ModelRepositoryService],
+  providers: [ModelFolderAdapter, ModelPinner, ModelRepositoryService, RemoteRematchService],
   exports: [ModelRepositoryService, RuntimeModule],
 })
 export class ModelsModule {}

@@ -1,5 +1,5 @@
 import { Body, Controller, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
-import { ServingState } from '@switchyard/common';
+import { HOP_HEADER, ServingState } from '@switchyard/common';
 import type { FastifyReply } from 'fastify';
 import type { EncodedInferResponse } from '../codec/encode-infer-response';
 import { clientGoneSignal } from '../http/client-gone-signal';
@@ -11,7 +11,8 @@ const SESSION_HEADER = 'x-switchyard-session';
 
 /**
  * POST /v2/models/{m}[/versions/{v}]/infer: JSON or binary tensor data in, the same out. Refused
- * with 503 once a drain refuses new work; a client that leaves drops its queued job.
+ * with 503 once a drain refuses new work; a client that leaves drops its queued job. A request with
+ * the hop header (forwarded by another Switchyard) is never sent on to a remote tier.
  */
 @Controller('v2/models/:model')
 export class InferController {
@@ -27,10 +28,12 @@ export class InferController {
     @Body() body: unknown,
     @Headers(INFERENCE_HEADER_CONTENT_LENGTH) headerLength: string | undefined,
     @Headers(SESSION_HEADER) session: string | undefined,
+    @Headers(HOP_HEADER) hop: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Buffer> {
     this.serving.assertAccepting();
-    return send(reply, await this.inference.infer(model, undefined, body, headerLength, { session, signal: clientGoneSignal(reply) }));
+    const options = { session, signal: clientGoneSignal(reply), forwarded: hop !== undefined };
+    return send(reply, await this.inference.infer(model, undefined, body, headerLength, options));
   }
 
   @Post('versions/:version/infer')
@@ -41,10 +44,12 @@ export class InferController {
     @Body() body: unknown,
     @Headers(INFERENCE_HEADER_CONTENT_LENGTH) headerLength: string | undefined,
     @Headers(SESSION_HEADER) session: string | undefined,
+    @Headers(HOP_HEADER) hop: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Buffer> {
     this.serving.assertAccepting();
-    return send(reply, await this.inference.infer(model, version, body, headerLength, { session, signal: clientGoneSignal(reply) }));
+    const options = { session, signal: clientGoneSignal(reply), forwarded: hop !== undefined };
+    return send(reply, await this.inference.infer(model, version, body, headerLength, options));
   }
 }
 

@@ -79,7 +79,16 @@ export class InferenceService {
     const receivedAt = performance.now();
     const route = this.route(modelName, version, options.session);
     const use = route?.shadow ? { remember: true, labels: true } : ANSWER;
-    const primary = this.execute(modelName, route?.version ?? version, body, headerLength, receivedAt, use, options.signal);
+    const primary = this.execute(
+      modelName,
+      route?.version ?? version,
+      body,
+      headerLength,
+      receivedAt,
+      use,
+      options.signal,
+      options.forwarded,
+    );
     if (route?.shadow) this.shadow(modelName, route, primary, body, headerLength);
     const done = await primary;
     const encodeStart = performance.now();
@@ -134,6 +143,7 @@ export class InferenceService {
     receivedAt: number,
     use: AnswerUse,
     signal?: AbortSignal,
+    forwarded?: boolean,
   ): Promise<Executed> {
     let model: ServedModel | undefined;
     let batchSize = 1;
@@ -157,6 +167,7 @@ export class InferenceService {
         ...(policy !== undefined ? { policy } : {}),
         ...(device !== undefined ? { device } : {}),
         ...(signal ? { signal } : {}),
+        ...(forwarded ? { forwarded } : {}),
       };
       // held until answered: an unload of this version waits for it (no await between here and submit)
       const release = this.models.acquire(model);
@@ -238,6 +249,8 @@ export interface InferOptions {
   session?: string;
   /** Aborted when the client has gone (see clientGoneSignal). */
   signal?: AbortSignal;
+  /** The request carried the hop header (another Switchyard forwarded it): never forwarded again. */
+  forwarded?: boolean;
 }
 
 function ns(ms: number): number {

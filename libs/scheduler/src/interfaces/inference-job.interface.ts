@@ -30,6 +30,11 @@ export interface InferenceJob {
    * only for the prediction. Unknown device: 404; the model is not loaded there: 400.
    */
   device?: string;
+  /**
+   * The request came from another Switchyard (it carried the hop header): it never goes to a
+   * remote tier from here, so forwarding cannot loop (docs/remote-tier.md).
+   */
+  forwarded?: boolean;
   /** performance.now() when the request arrived. */
   receivedAt: number;
   /**
