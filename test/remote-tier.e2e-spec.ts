@@ -170,6 +170,8 @@ describe('Remote tier (e2e, real server processes linked through a TCP proxy)', 
     expect(failed).toEqual([]);
     const whileFrozen = answers.filter((a) => a.sentAt > frozenAt);
     expect(whileFrozen.length).toBeGreaterThan(0);
+    // the CPU took its share and the remote the overflow
+    expect(whileFrozen.filter((a) => a.res.json.parameters.device === 'cpu:0').length).toBeGreaterThan(0);
     expect(whileFrozen.filter((a) => a.res.json.parameters.device === 'remote:cloud').length).toBeGreaterThan(0);
     expect(whileFrozen.filter((a) => a.res.json.parameters.device === 'gpu:0')).toEqual([]);
   });
