@@ -235,6 +235,28 @@ describe('Remote tier (e2e, real server processes linked through a TCP proxy)', 
     );
   });
 
+  it('quarantines a remote that stops answering (its calls pass their run bound) and re-admits it when it answers again', async () => {
+    const frozen = remote.pid!;
+    process.kill(frozen, 'SIGSTOP'); // the remote's host hangs: connections open, no answer
+    try {
+      const pinned = await postJson(local.url, TINY, tinyBody({ device: 'remote:cloud', timeout: 10_000_000 }));
+      expect(pinned.status).toBe(500);
+      expect(pinned.json.error).toMatch(/^the run on remote:cloud was abandoned as hung \(no answer after 1500 ms/);
+      const row = await device(local.url, 'remote:cloud');
+      expect(row?.health?.state).toBe('quarantined');
+      const unpinned = await Promise.all(Array.from({ length: 6 }, () => postJson(local.url, TINY, tinyBody({ policy: 'round-robin' }))));
+      expect(unpinned.map((a) => a.status)).toEqual(new Array(6).fill(200));
+      expect(unpinned.filter((a) => a.json.parameters.device === 'remote:cloud')).toEqual([]);
+    } finally {
+      process.kill(frozen, 'SIGCONT');
+    }
+    await waitFor(
+      'remote:cloud re-admitted',
+      async () => ((await device(local.url, 'remote:cloud'))?.health?.state === 'healthy' ? true : undefined),
+      30_000,
+    );
+  });
+
   it('keeps jobs routed to the remote waiting through its outage and runs them after it; the stream delivers their results', async () => {
     proxy.cut();
     const client = new SwitchyardStreamClient({ url: local.url, reconnectDelayMs: 50 });
