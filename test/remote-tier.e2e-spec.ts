@@ -174,6 +174,12 @@ describe('Remote tier (e2e, real server processes linked through a TCP proxy)', 
     expect(whileFrozen.filter((a) => a.res.json.parameters.device === 'cpu:0').length).toBeGreaterThan(0);
     expect(whileFrozen.filter((a) => a.res.json.parameters.device === 'remote:cloud').length).toBeGreaterThan(0);
     expect(whileFrozen.filter((a) => a.res.json.parameters.device === 'gpu:0')).toEqual([]);
+    // its round trips were learned like any device's, per model and batch bucket
+    const { estimates } = (await (await fetch(`${local.url}/v1/scheduler`)).json()) as {
+      estimates: Array<{ model: string; deviceId: string; points: Array<{ batchSize: number; ms: number; samples: number }> }>;
+    };
+    const learned = estimates.find((e) => e.model === 'mlp_small@1' && e.deviceId === 'remote:cloud');
+    expect(learned?.points.some((p) => p.batchSize >= 8 && p.samples > 0 && p.ms > 0)).toBe(true);
   });
 
   it('serves locally while the remote is cut off: a failed remote run is retried locally, the remote is quarantined, then re-admitted', async () => {
