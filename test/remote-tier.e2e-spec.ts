@@ -94,6 +94,8 @@ describe('Remote tier (e2e, real server processes linked through a TCP proxy)', 
       // the GPU too, in a process of its own (the default), and the CPU in one as well
       SWITCHYARD_DISABLED_DEVICES: '',
       SWITCHYARD_ISOLATE_CPU: 'process',
+      // the GPU preferred, as on a host with a real one; the CPU and the remote (cost=2) cost the same
+      SWITCHYARD_DEVICE_COSTS: 'cpu:0=2,gpu:0=1',
       SWITCHYARD_REMOTE_DEVICES: `cloud=${proxy.url};cost=2;concurrency=8;connect_timeout_ms=1000`,
       SWITCHYARD_RUN_TIMEOUT_MS: '1500',
       SWITCHYARD_HEALTH_PROBE_BACKOFF_MS: '300',
@@ -146,10 +148,13 @@ describe('Remote tier (e2e, real server processes linked through a TCP proxy)', 
     const gpuPid = await poolPid(local.url, 'gpu:0');
     if (!availableOrSkip('webgpu', gpuPid !== undefined, 'no gpu:0 pool process (no WebGPU adapter)')) return;
     const traffic = load(local.url, SMALL, 6, () => smallBody(8, { timeout: 20_000_000 }));
-    await sleep(1500);
-    const frozenAt = performance.now();
-    process.kill(gpuPid!, 'SIGSTOP');
+    let frozenAt = Infinity;
     try {
+      await sleep(1500);
+      // the GPU had its share of the load before it froze
+      expect(traffic.answers.some((a) => a.res.json?.parameters?.device === 'gpu:0')).toBe(true);
+      frozenAt = performance.now();
+      process.kill(gpuPid!, 'SIGSTOP');
       await waitFor(
         'gpu:0 quarantined',
         async () => ((await device(local.url, 'gpu:0'))?.health?.state === 'quarantined' ? true : undefined),
@@ -163,8 +168,8 @@ describe('Remote tier (e2e, real server processes linked through a TCP proxy)', 
       } catch {
         // already gone
       }
+      await traffic.stop();
     }
-    await traffic.stop();
     const { answers } = traffic;
     const failed = answers.filter((a) => a.res.status !== 200).map((a) => `${a.res.status} ${JSON.stringify(a.res.json)}`);
     expect(failed).toEqual([]);
@@ -300,6 +305,48 @@ describe('Remote tier (e2e, real server processes linked through a TCP proxy)', 
     } finally {
       proxy.restore();
       client.close();
+    }
+  });
+  it('an edge node with no local device: its jobs wait through the outage, and a forwarded request is not sent on', async () => {
+    const edge = await new SwitchyardNode('edge', {
+      SWITCHYARD_MODELS: 'mlp_tiny',
+      SWITCHYARD_DISABLED_DEVICES: 'cpu:0,gpu:0',
+      SWITCHYARD_REMOTE_DEVICES: `cloud=${proxy.url};concurrency=4`,
+      SWITCHYARD_HEALTH_PROBE_BACKOFF_MS: '300',
+      SWITCHYARD_HEALTH_PROBE_MAX_BACKOFF_MS: '1000',
+      SWITCHYARD_LOG_LEVEL: 'warn',
+    }).start();
+    try {
+      const served = await postJson(edge.url, TINY, tinyBody());
+      expect([served.status, served.json.parameters?.device]).toEqual([200, 'remote:cloud']);
+      const forwarded = await postJson(edge.url, TINY, tinyBody(), { 'switchyard-hop': '1' });
+      expect(forwarded.status).toBe(503);
+      expect(forwarded.json.error).toMatch(/^no usable device can run mlp_tiny@1/);
+
+      proxy.cut();
+      // not pinned: the model is served by the remote tier only, so the jobs are routed to it
+      const submitted = await postJson(edge.url, '/v1/jobs', {
+        requests: [1, 2, 3].map((priority) => ({ model_name: 'mlp_tiny', ...tinyBody(), priority })),
+        deadline_ms: 120_000,
+      });
+      expect(submitted.status).toBe(202);
+      const ids = submitted.json.job_ids as string[];
+      const view = async (id: string) => (await (await fetch(`${edge.url}/v1/jobs/${id}`)).json()) as { state: string; device?: string };
+      await sleep(4000);
+      expect((await Promise.all(ids.map(view))).filter((v) => v.state === 'failed' || v.state === 'completed')).toEqual([]);
+      proxy.restore();
+      const done = await waitFor(
+        'the edge jobs completed',
+        async () => {
+          const views = await Promise.all(ids.map(view));
+          return views.every((v) => v.state === 'completed' || v.state === 'failed') ? views : undefined;
+        },
+        60_000,
+      );
+      expect(done.map((v) => [v.state, v.device])).toEqual(new Array(3).fill(['completed', 'remote:cloud']));
+    } finally {
+      proxy.restore();
+      await edge.stop('SIGKILL');
     }
   });
 });

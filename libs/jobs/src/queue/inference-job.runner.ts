@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InferenceService, ResponseEncoderService } from '@switchyard/inference';
+import { ModelRepositoryService } from '@switchyard/models';
 import type { JobPayload } from '../interfaces/job-payload.interface';
 import type { InferResponseJson, JobRunner } from '../interfaces/job-runner.interface';
 
@@ -14,12 +15,28 @@ export class InferenceJobRunner implements JobRunner {
   constructor(
     private readonly inference: InferenceService,
     private readonly encoder: ResponseEncoderService,
+    private readonly models: ModelRepositoryService,
   ) {}
 
   async run(payload: JobPayload, remainingMs: number | undefined): Promise<InferResponseJson> {
     const result = await this.inference.run(payload.model, payload.version, withRemainingTime(payload.request, remainingMs), undefined);
     return this.encoder.toJson(result) as unknown as InferResponseJson;
   }
+
+  remoteTier(payload: JobPayload): string | undefined {
+    const pinned = (payload.request.parameters as Record<string, unknown> | undefined)?.device;
+    if (pinned !== undefined) return typeof pinned === 'string' && isRemote(pinned) ? pinned : undefined;
+    try {
+      const { devices } = this.models.get(payload.model, payload.version);
+      return devices.length > 0 && devices.every(isRemote) ? devices[0] : undefined;
+    } catch {
+      return undefined; // an unknown model fails when the job runs
+    }
+  }
+}
+
+function isRemote(deviceId: string): boolean {
+  return deviceId.startsWith('remote:');
 }
 
 /** The request with its `timeout` parameter cut to what is left of the job's deadline. */

@@ -27,6 +27,12 @@ class ScriptedRunner implements JobRunner {
     private readonly delayMs = 0,
   ) {}
 
+  /** As the inference runner: a job whose request pins a remote:<name> device is routed to it. */
+  remoteTier(payload: JobPayload): string | undefined {
+    const device = (payload.request.parameters as { device?: string } | undefined)?.device;
+    return device?.startsWith('remote:') ? device : undefined;
+  }
+
   async run(payload: JobPayload): Promise<InferResponseJson> {
     const attempt = ++this.calls;
     this.callTimes.push(Date.now());

@@ -87,7 +87,7 @@ export class JobProcessor {
    */
   private async runWhenADeviceIsUsable(id: string, payload: JobDelivery['data'], startedAt: number) {
     // routed to a remote tier (offline sync): it waits through the outage, bounded by its deadline only
-    const remote = remoteDeviceOf(payload);
+    const remote = this.runner.remoteTier?.(payload);
     const until = remote ? (payload.deadlineAt ?? Infinity) : Math.min(startedAt + this.deviceWaitMs, payload.deadlineAt ?? Infinity);
     let pause = FIRST_PAUSE_MS;
     for (let tries = 1; ; tries++) {
@@ -106,12 +106,6 @@ export class JobProcessor {
       }
     }
   }
-}
-
-/** The remote tier a job is pinned to (its request's `device` parameter names a remote:<name> device). */
-function remoteDeviceOf(payload: JobDelivery['data']): string | undefined {
-  const device = (payload.request.parameters as Record<string, unknown> | undefined)?.device;
-  return typeof device === 'string' && device.startsWith('remote:') ? device : undefined;
 }
 
 function summary(record: JobRecord): JobSummary {
