@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseRemoteDevices } from './remote-devices';
 
 const list = z.string().transform((s) =>
   s
@@ -23,6 +24,14 @@ const costMap = z.string().transform((s, ctx) => {
     out[id.trim()] = n;
   }
   return out;
+});
+
+/** SWITCHYARD_REMOTE_DEVICES: see parseRemoteDevices for the grammar. */
+const remoteDevices = z.string().transform((s, ctx) => {
+  const parsed = parseRemoteDevices(s);
+  if ('remotes' in parsed) return parsed.remotes;
+  for (const problem of parsed.problems) ctx.addIssue({ code: 'custom', message: problem });
+  return z.NEVER;
 });
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
@@ -69,6 +78,8 @@ export const envSchema = z.object({
   DISABLED_DEVICES: list.default([]),
   DEVICE_COSTS: costMap.default({}),
   PROBE_TIMEOUT_MS: int(100, 600_000).default(20_000),
+  /** KServe v2 servers served as devices remote:<name> (docs/remote-tier.md). */
+  REMOTE_DEVICES: remoteDevices.default([]),
   CPU_WORKERS: int(0, 256).default(0),
   CPU_THREADS_PER_WORKER: int(0, 256).default(0),
   // run() blocks the GPU worker's thread: tasks in it run one after another, so more than one

@@ -3,3 +3,4 @@ export * from './config.tokens';
 export * from './load-config';
 export * from './switchyard-config.module';
 export * from './errors/config-validation.error';
+export * from './remote-devices';

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { hostname, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import { envSchema } from './config.schema';
+import type { RemoteDeviceConfig } from './remote-devices';
 import { ConfigValidationError } from './errors/config-validation.error';
 import type { AuthSettings, SwitchyardConfig } from './switchyard-config.interface';
 import { readAuthFile } from './auth/read-auth-file';
@@ -33,6 +34,8 @@ export function loadConfig(
   }
   if (problems.length || !parsed.success) throw new ConfigValidationError(problems);
   const e = parsed.data;
+  const remote = withKeys(e.REMOTE_DEVICES, env);
+  if ('problems' in remote) throw new ConfigValidationError(remote.problems);
   return {
     http: {
       host: e.HOST,
@@ -61,6 +64,7 @@ export function loadConfig(
       gpuConcurrentTasks: e.GPU_CONCURRENT_TASKS,
       isolation: { cpu: e.ISOLATE_CPU, gpu: e.ISOLATE_GPU, npu: e.ISOLATE_NPU },
       poolRestartBackoffMs: e.POOL_RESTART_BACKOFF_MS,
+      remote: remote.remotes,
     },
     health: {
       runTimeoutMs: e.RUN_TIMEOUT_MS,
@@ -122,6 +126,15 @@ function readAuth(file: string | undefined, mode: 'optional' | 'required'): Auth
     return undefined;
   }
   return { file: resolve(file), tenants: readAuthFile(resolve(file)) };
+}
+
+/** Reads each remote's bearer token from the variable its key_env names (config is the one reader of the environment). */
+function withKeys(remotes: RemoteDeviceConfig[], env: NodeJS.ProcessEnv): { remotes: RemoteDeviceConfig[] } | { problems: string[] } {
+  const problems = remotes
+    .filter((r) => r.keyEnv !== undefined && !env[r.keyEnv])
+    .map((r) => `${PREFIX}REMOTE_DEVICES: "${r.name}": key_env names ${r.keyEnv}, which is not set`);
+  if (problems.length) return { problems };
+  return { remotes: remotes.map((r) => (r.keyEnv !== undefined ? { ...r, key: env[r.keyEnv] } : r)) };
 }
 
 function readConfigFile(path: string): Record<string, unknown> {

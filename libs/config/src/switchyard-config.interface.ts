@@ -1,3 +1,5 @@
+import type { RemoteDeviceConfig } from './remote-devices';
+
 export type PoolIsolation = 'thread' | 'process';
 
 /**
@@ -77,6 +79,8 @@ export interface SwitchyardConfig {
     isolation: Record<'cpu' | 'gpu' | 'npu', PoolIsolation>;
     /** First wait before a crashed pool process restarts; doubles per consecutive crash, capped at 30 s. */
     poolRestartBackoffMs: number;
+    /** KServe v2 servers served as devices remote:<name> (SWITCHYARD_REMOTE_DEVICES). */
+    remote: RemoteDeviceConfig[];
   };
   /** Bounds on runs and the device health state machine (see docs/scheduler.md, "Failure modes"). */
   health: DeviceHealthSettings;

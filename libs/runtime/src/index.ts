@@ -10,3 +10,5 @@ export * from './pools/pool-sizing';
 export * from './runtime.service';
 export * from './runtime.module';
 export * from './worker/wire-conversion';
+export * from './pools/remote/remote-device-pool';
+export * from './errors/remote-unanswered.error';

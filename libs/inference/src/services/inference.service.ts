@@ -167,7 +167,7 @@ export class InferenceService {
     headerLength: string | undefined,
     receivedAt: number,
     use: AnswerUse,
-    { signal, caller }: InferOptions = {},
+    { signal, caller, forwarded }: InferOptions = {},
   ): Promise<Executed> {
     let model: ServedModel | undefined;
     let batchSize = 1;
@@ -202,6 +202,7 @@ export class InferenceService {
         ...(device !== undefined ? { device } : {}),
         ...(signal ? { signal } : {}),
         ...(caller ? { deviceFilter: caller.mayUseDevice } : {}),
+        ...(forwarded ? { forwarded } : {}),
       };
       // held until answered: an unload of this version waits for it (no await between here and submit)
       const release = this.models.acquire(model);
@@ -292,6 +293,8 @@ export interface InferOptions {
   signal?: AbortSignal;
   /** The tenant that asked (absent when auth is off). */
   caller?: Caller;
+  /** The request carried the hop header (another Switchyard forwarded it): never forwarded again. */
+  forwarded?: boolean;
 }
 
 function ns(ms: number): number {

@@ -1,12 +1,13 @@
 import { Controller, Get, Header, Param, Res } from '@nestjs/common';
-import { NotFoundError } from '@switchyard/common';
+import { NotFoundError, Public } from '@switchyard/common';
 import { readServerVersion } from '@switchyard/inference';
 import type { FastifyReply } from 'fastify';
 import { buildOpenApiDocument } from '../document/openapi-document';
 import { SwaggerUiAssets } from './swagger-ui-assets';
 
-/** GET /docs (Swagger UI), /docs/openapi.json (the document) and /docs/assets/{file} (the UI's files). */
+/** GET /docs (Swagger UI), /docs/openapi.json (the document) and /docs/assets/{file} (the UI's files): open, like the health routes (the contract is no secret). */
 @Controller('docs')
+@Public()
 export class DocsController {
   private readonly document = buildOpenApiDocument(readServerVersion());
 

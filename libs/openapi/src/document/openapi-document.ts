@@ -64,8 +64,16 @@ function response(status: number, spec: ResponseSpec | string): JsonSchema {
   };
 }
 
+/** What every route that needs a key may answer once the server runs with an auth file (docs/security.md). */
+const AUTH_RESPONSES: Record<number, string> = {
+  401: 'No or unknown API key (only when the server runs with an auth file); WWW-Authenticate: Bearer',
+  403: "Outside the tenant's scopes, models or devices",
+  429: "Over the tenant's rate or in-flight limit; Retry-After",
+};
+
 function operation(op: OperationSpec): JsonSchema {
   const params = parameters(op);
+  const responses = op.public ? op.responses : { ...AUTH_RESPONSES, ...op.responses };
   return {
     operationId: op.operationId,
     summary: op.summary,
@@ -83,7 +91,8 @@ function operation(op: OperationSpec): JsonSchema {
           },
         }
       : {}),
-    responses: Object.fromEntries(Object.entries(op.responses).map(([status, spec]) => [status, response(Number(status), spec)])),
+    responses: Object.fromEntries(Object.entries(responses).map(([status, spec]) => [status, response(Number(status), spec)])),
+    ...(op.public ? { security: [] } : {}),
     ...(op.websocket ? { 'x-websocket': true } : {}),
   };
 }
@@ -106,7 +115,15 @@ export function buildOpenApiDocument(version: string): JsonSchema {
       license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
     },
     tags: [...new Set(OPERATIONS.map((op) => op.tag))].map((name) => ({ name })),
+    // with an auth file every route but the public ones needs a key, either way (docs/security.md)
+    security: [{ bearer: [] }, { apiKey: [] }],
     paths,
-    components: { schemas: componentSchemas() },
+    components: {
+      schemas: componentSchemas(),
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'Authorization: Bearer <key>' },
+        apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+      },
+    },
   };
 }

@@ -30,6 +30,8 @@ export interface OperationSpec {
   body?: { schema: string | JsonSchema; example?: unknown; required?: boolean; binaryInfer?: boolean };
   /** By status code; 4xx/5xx bodies are {"error"} unless given. */
   responses: Record<number, ResponseSpec | string>;
+  /** Open without an API key even when the server runs with an auth file (health probes, these docs). */
+  public?: boolean;
   /** Served over a WebSocket upgrade (GET with Upgrade: websocket), not as a plain HTTP answer. */
   websocket?: boolean;
 }

@@ -146,4 +146,53 @@ export const V1_OPERATIONS: OperationSpec[] = [
       404: 'No such answered request remembered',
     },
   },
+  {
+    method: 'get',
+    path: '/v1/signing-key',
+    operationId: 'signingKey',
+    summary: 'The ed25519 public key that verifies Switchyard-Signature headers (docs/security.md)',
+    tag: 'v1 security',
+    responses: {
+      200: {
+        description: 'The key',
+        schema: {
+          type: 'object',
+          properties: { algorithm: { const: 'ed25519' }, key_id: { type: 'string' }, public_key_pem: { type: 'string' } },
+          required: ['algorithm', 'key_id', 'public_key_pem'],
+        },
+      },
+      404: 'Responses are not signed here (SWITCHYARD_SIGNING_KEY is not set)',
+    },
+  },
+  {
+    method: 'get',
+    path: '/v1/cluster',
+    operationId: 'cluster',
+    summary: 'The nodes sharing what they learned: their state versions, peers, the last merge (docs/cluster.md)',
+    tag: 'v1 cluster',
+    responses: { 200: { description: 'The merged view', schema: OBJECT } },
+  },
+  {
+    method: 'post',
+    path: '/v1/cluster/sync',
+    operationId: 'clusterSync',
+    summary: "The push-pull exchange between peers: the sender's merged state in, this node's merged state out",
+    tag: 'v1 cluster',
+    body: {
+      schema: {
+        type: 'object',
+        properties: { from: { type: 'string', pattern: '^[\\w.:-]{1,128}$' }, state: { type: 'object', properties: { nodes: OBJECT } } },
+        required: ['from', 'state'],
+      },
+      required: true,
+      example: { from: 'example-node', state: { nodes: {} } },
+    },
+    responses: {
+      200: {
+        description: 'The merged state',
+        schema: { type: 'object', properties: { from: { type: 'string' }, state: OBJECT }, required: ['from', 'state'] },
+      },
+      400: 'A malformed state (names the bad field); nothing is merged',
+    },
+  },
 ];

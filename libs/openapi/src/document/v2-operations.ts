@@ -27,6 +27,7 @@ export const V2_OPERATIONS: OperationSpec[] = [
     method: 'get',
     path: '/v2/health/live',
     operationId: 'serverLive',
+    public: true,
     summary: 'Liveness',
     tag: 'v2 health and metadata',
     responses: { 200: { description: 'The process serves HTTP', schema: 'Live' } },
@@ -35,6 +36,7 @@ export const V2_OPERATIONS: OperationSpec[] = [
     method: 'get',
     path: '/v2/health/ready',
     operationId: 'serverReady',
+    public: true,
     summary: 'Readiness',
     description:
       '200 once every model loaded and each has a device that is not quarantined; 503 while loading and from the start of a drain.',

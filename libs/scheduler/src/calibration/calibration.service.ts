@@ -51,6 +51,11 @@ export class CalibrationService implements OnApplicationBootstrap {
       const { calibrationBudgetMs: budgetMs, calibrationMaxBatch: maxBatch } = this.config.scheduler;
       // with calibration off, a sweep capped at batch 1 and no budget is the warm-up alone
       const pair = await calibratePair(pool, model, skip ? { budgetMs: 0, maxBatch: 1, repeats: 1 } : { budgetMs, maxBatch });
+      if (pair.error && pool.device.kind === 'remote') {
+        // another server's trouble does not keep the version from serving here; its health learns of it
+        this.logger.warn(`${model.key}: warm-up on ${pool.device.id} failed, the version serves without it: ${pair.error}`);
+        continue;
+      }
       if (pair.error) throw new Error(`${pool.device.id}: ${pair.error}`);
       if (!skip && pair.points.length) {
         this.estimator.seed(
