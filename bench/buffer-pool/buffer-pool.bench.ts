@@ -11,7 +11,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { performance, PerformanceObserver } from 'node:perf_hooks';
 import type { DeviceInfo } from '@switchyard/devices';
-import { BufferPool, PiscinaDevicePool } from '@switchyard/runtime';
+import { BufferPool, PiscinaDevicePool } from '@switchyard/runtime/testing';
 import { modelRepository, repoRoot } from '../../test/support/repo-paths';
 
 interface Args {

@@ -4,7 +4,5 @@ export * from './demo/write-demo-models';
 export * from './interfaces/served-model.interface';
 export * from './model-repository.service';
 export * from './models.module';
-export * from './repository/version-policy';
 export * from './errors/model-load.error';
 export * from './interfaces/readiness-gate.interface';
-export * from './repository/model-config.schema';

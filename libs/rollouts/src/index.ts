@@ -1,7 +1,5 @@
 export * from './interfaces/rollout-spec.interface';
 export * from './interfaces/rollout-state.interface';
-export * from './analysis/accuracy-interval';
-export * from './analysis/analyse-interval';
 export * from './analysis/route-request';
 export * from './feedback/answer-labels';
 export * from './feedback/feedback.service';

@@ -3,7 +3,7 @@ import { ServingState } from '@switchyard/common';
 import type { FastifyReply } from 'fastify';
 import type { EncodedInferResponse } from '../codec/encode-infer-response';
 import { clientGoneSignal } from '../http/client-gone-signal';
-import { INFERENCE_HEADER_CONTENT_LENGTH } from '../http/inference-body.parser';
+import { INFERENCE_HEADER_CONTENT_LENGTH } from '../inference.constants';
 import { InferenceService } from '../services/inference.service';
 
 /** Sticky rollout routing: requests with the same value land on the same version. */
