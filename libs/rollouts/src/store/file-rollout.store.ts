@@ -14,7 +14,7 @@ export class FileRolloutStore implements RolloutStore {
   readonly shared = false;
   private states?: Map<string, RolloutState>;
   private writing: Promise<void> = Promise.resolve();
-  private readonly locks = new Map<string, Promise<unknown>>();
+  private readonly held = new Set<string>();
   private readonly measured = new MemoryMeasurements();
 
   constructor(private readonly dataDir: string) {}
@@ -40,15 +40,18 @@ export class FileRolloutStore implements RolloutStore {
     return true;
   }
 
-  /** One process: a queue per model (waitMs is not needed, nothing else holds it for long). */
-  async withLock<T>(model: string, _waitMs: number, fn: () => Promise<T>): Promise<T | undefined> {
-    const previous = this.locks.get(model) ?? Promise.resolve();
-    const run = previous.catch(() => undefined).then(fn);
-    this.locks.set(model, run);
+  /** One process: a lock per model in memory (the same contract as the shared store's). */
+  async withLock<T>(model: string, waitMs: number, fn: () => Promise<T>): Promise<T | undefined> {
+    const until = Date.now() + waitMs;
+    while (this.held.has(model)) {
+      if (Date.now() >= until) return undefined;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    this.held.add(model);
     try {
-      return await run;
+      return await fn();
     } finally {
-      if (this.locks.get(model) === run) this.locks.delete(model);
+      this.held.delete(model);
     }
   }
 

@@ -44,8 +44,9 @@ export class MemoryMeasurements {
   restoreWindow(id: string, window: Record<string, VersionSamples>): void {
     const m = this.of(id);
     for (const [v, s] of Object.entries(window)) {
+      const restored = mergeSamples(emptySamples(), s);
       const later = m.window.get(v);
-      m.window.set(v, later ? mergeSamples(s, later) : s);
+      m.window.set(v, later ? mergeSamples(restored, later) : restored);
     }
   }
 
