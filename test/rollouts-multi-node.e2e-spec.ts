@@ -1,7 +1,7 @@
 import { RedisServer } from '@switchyard/jobs/testing';
 import { describeWithRedis } from './support/requirements';
 import { stopAll, SwitchyardNode } from './support/jobs-node-process';
-import { sleep, waitFor } from './support/jobs-ports';
+import { sleep } from './support/jobs-ports';
 import { postJson, seededFloats } from './support/v2-client';
 
 const PREFIX = 'rollmulti';
