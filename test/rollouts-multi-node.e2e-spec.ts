@@ -54,6 +54,12 @@ describeWithRedis('Rollouts across nodes (e2e, 2 server processes, real Redis)',
     expect(res.status).toBe(200);
     return res.json.model_version as string;
   };
+  /** One sample of the node's /metrics (undefined when absent). */
+  const metric = async (node: SwitchyardNode, series: string) => {
+    const text = await (await fetch(`${node.url}/metrics`)).text();
+    const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+    return line === undefined ? undefined : Number(line.slice(series.length + 1));
+  };
   const versionsOf = async (node: SwitchyardNode, n: number) => {
     const seen = new Set<string>();
     for (let i = 0; i < n; i++) seen.add(await infer(node));
@@ -142,6 +148,12 @@ describeWithRedis('Rollouts across nodes (e2e, 2 server processes, real Redis)',
     expect(state.versions['1'].requests + state.versions['2'].requests).toBeGreaterThan(perNode);
     expect(await followsWithin(b, '2')).toBeLessThan(1500);
     expect(await versionsOf(a, 10)).toEqual(['2']);
+    // /metrics: each node shows the state it routes by; the promotion is counted once over both
+    const promotions = await Promise.all(
+      [a, b].map((n) => metric(n, `switchyard_rollout_decisions_total{model="${MODEL}",decision="promote"}`)),
+    );
+    expect(promotions.reduce<number>((x, y) => x + (y ?? 0), 0)).toBe(1);
+    for (const n of [a, b]) expect(await metric(n, `switchyard_rollout_state{model="${MODEL}",state="promoted"}`)).toBe(1);
   }, 120_000);
 
   it('a node restarted (killed) keeps the rollout: same state from Redis, same routing', async () => {

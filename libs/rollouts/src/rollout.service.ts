@@ -279,6 +279,10 @@ export class RolloutService implements OnApplicationBootstrap, OnApplicationShut
     const known = this.rollouts.get(model);
     if (!force && known && known.id === state.id && known.revision >= state.revision) return;
     this.rollouts.set(model, state);
+    if (known?.revision !== state.revision || known.id !== state.id) {
+      const { primary, candidate } = state.spec;
+      this.events.emit('rollout.changed', { model, primary, candidate, status: state.status, weight: state.weight });
+    }
     clearTimeout(this.timers.get(model));
     this.timers.delete(model);
     if (active(state)) this.schedule(model, dueAt(state) - Date.now());
