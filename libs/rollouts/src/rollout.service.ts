@@ -21,6 +21,8 @@ const RESYNC_MS = 1000;
 const API_LOCK_WAIT_MS = 5000;
 /** A node that finds the lock taken looks again after this long (the holder may have died). */
 const LOCK_RETRY_MS = 1000;
+/** At most one warning this often while the store is unreachable. */
+const WARN_EVERY_MS = 10_000;
 
 interface Decision {
   decision: RolloutDecisionKind;
@@ -45,6 +47,7 @@ export class RolloutService implements OnApplicationBootstrap, OnApplicationShut
   private pending = new Map<string, SampleBatch>();
   private readonly stops: (() => void)[] = [];
   private closed = false;
+  private warnedAt = 0;
 
   constructor(
     private readonly models: ModelRepositoryService,
@@ -328,12 +331,16 @@ export class RolloutService implements OnApplicationBootstrap, OnApplicationShut
   }
 
   private every(ms: number, fn: () => Promise<void>): void {
-    const timer = setInterval(
-      () => void fn().catch((err: Error) => this.logger.warn(`rollout store (${this.store.location}): ${err.message}`)),
-      ms,
-    );
+    const timer = setInterval(() => void fn().catch((err: Error) => this.warnOnce(err)), ms);
     timer.unref();
     this.stops.push(() => clearInterval(timer));
+  }
+
+  /** A store that is down fails every flush and resync: one line per WARN_EVERY_MS. */
+  private warnOnce(err: Error): void {
+    if (Date.now() - this.warnedAt < WARN_EVERY_MS) return;
+    this.warnedAt = Date.now();
+    this.logger.warn(`rollout store (${this.store.location}): ${err.message} (measurements of this node meanwhile are dropped)`);
   }
 
   private ready(model: string, version: string): boolean {

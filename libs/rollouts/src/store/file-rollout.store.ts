@@ -32,12 +32,23 @@ export class FileRolloutStore implements RolloutStore {
     return state && structuredClone(state);
   }
 
-  async compareAndSet(state: RolloutState, expected: number): Promise<boolean> {
-    const states = await this.load();
-    if ((states.get(state.spec.model)?.revision ?? 0) !== expected) return false;
-    states.set(state.spec.model, structuredClone(state));
-    await this.write([...states.values()]);
-    return true;
+  /** Checked and written in turn; the new state is visible (get, list) once it is in the file. */
+  compareAndSet(state: RolloutState, expected: number): Promise<boolean> {
+    const done = this.writing
+      .catch(() => undefined)
+      .then(async () => {
+        const states = await this.load();
+        if ((states.get(state.spec.model)?.revision ?? 0) !== expected) return false;
+        const next = new Map(states).set(state.spec.model, structuredClone(state));
+        await this.persist([...next.values()]);
+        states.set(state.spec.model, structuredClone(state));
+        return true;
+      });
+    this.writing = done.then(
+      () => undefined,
+      () => undefined,
+    );
+    return done;
   }
 
   /** One process: a lock per model in memory (the same contract as the shared store's). */
@@ -102,17 +113,10 @@ export class FileRolloutStore implements RolloutStore {
     }
   }
 
-  /** Writes are queued so an older snapshot never lands after a newer one. */
-  private write(states: RolloutState[]): Promise<void> {
-    const text = JSON.stringify({ version: 1, rollouts: states }, null, 2);
-    this.writing = this.writing
-      .catch(() => undefined)
-      .then(async () => {
-        await mkdir(this.dataDir, { recursive: true });
-        const tmp = `${this.location}.${process.pid}.tmp`;
-        await writeFile(tmp, text);
-        await rename(tmp, this.location);
-      });
-    return this.writing;
+  private async persist(states: RolloutState[]): Promise<void> {
+    await mkdir(this.dataDir, { recursive: true });
+    const tmp = `${this.location}.${process.pid}.tmp`;
+    await writeFile(tmp, JSON.stringify({ version: 1, rollouts: states }, null, 2));
+    await rename(tmp, this.location);
   }
 }

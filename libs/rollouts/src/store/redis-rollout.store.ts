@@ -51,7 +51,8 @@ export class RedisRolloutStore implements RolloutStore {
     private readonly prefix: string,
   ) {
     this.redis = new Redis(url, { maxRetriesPerRequest: 2, lazyConnect: false });
-    this.redis.on('error', (err: Error) => this.logger.warn(`rollout store: ${err.message}`));
+    // the service reports failed calls (rate-limited); ioredis reconnects by itself
+    this.redis.on('error', () => undefined);
   }
 
   get location(): string {
@@ -104,7 +105,7 @@ export class RedisRolloutStore implements RolloutStore {
     this.listeners.add(listener);
     if (!this.subscriber) {
       const sub = (this.subscriber = this.redis.duplicate());
-      sub.on('error', (err: Error) => this.logger.warn(`rollout change feed: ${err.message}`));
+      sub.on('error', () => undefined); // reconnects and resubscribes by itself; the 1 s resync covers the gap
       sub.on('message', (_channel: string, model: string) => this.listeners.forEach((l) => l(model)));
       sub.subscribe(this.channel).catch((err: Error) => this.logger.warn(`subscribe ${this.channel}: ${err.message}`));
     }
