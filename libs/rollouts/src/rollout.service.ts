@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { NotFoundError, SwitchyardEvents, UnavailableError, type SwitchyardEventMap } from '@switchyard/common';
+import { NotFoundError, SwitchyardEvents, UnavailableError, withTimeout, type SwitchyardEventMap } from '@switchyard/common';
 import { ModelRepositoryService } from '@switchyard/models';
 import { wilson95 } from './analysis/accuracy-interval';
 import { analyseInterval } from './analysis/analyse-interval';
@@ -21,6 +21,8 @@ const RESYNC_MS = 1000;
 const API_LOCK_WAIT_MS = 5000;
 /** A node that finds the lock taken looks again after this long (the holder may have died). */
 const LOCK_RETRY_MS = 1000;
+/** Longest wait at shutdown for the last hand-over of measurements. */
+const SHUTDOWN_FLUSH_MS = 2000;
 /** At most one warning this often while the store is unreachable. */
 const WARN_EVERY_MS = 10_000;
 
@@ -73,7 +75,8 @@ export class RolloutService implements OnApplicationBootstrap, OnApplicationShut
     this.closed = true;
     this.stops.forEach((stop) => stop());
     for (const timer of this.timers.values()) clearTimeout(timer);
-    await this.flush();
+    // a store that hangs must not hold the exit: the last measurements are then dropped
+    await withTimeout(this.flush(), SHUTDOWN_FLUSH_MS).catch((err: Error) => this.warnOnce(err));
     await this.store.close();
   }
 

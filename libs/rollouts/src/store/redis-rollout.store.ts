@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
+import { withTimeout } from '@switchyard/common';
 import Redis from 'ioredis';
 import { emptySamples, LATENCIES_KEPT } from '../analysis/version-samples';
 import type { AccuracyTally, RolloutMeasurements, SampleBatch, VersionSamples } from '../interfaces/rollout-samples.interface';
@@ -8,6 +9,8 @@ import type { RolloutStore } from '../interfaces/rollout-store.interface';
 
 /** How long a node may hold a model's lock before it expires (a node that died holding it). */
 const LOCK_TTL_MS = 15_000;
+/** Longest wait for QUIT at shutdown. */
+const CLOSE_WAIT_MS = 2000;
 /** Measurements of a rollout are dropped this long after its last sample. */
 const MEASUREMENTS_TTL_S = 30 * 24 * 3600;
 
@@ -176,9 +179,12 @@ export class RedisRolloutStore implements RolloutStore {
     return { totals, accuracy, shadow: { compared: Number(tallies.compared ?? 0), agreed: Number(tallies.agreed ?? 0) } };
   }
 
+  /** Quits politely, but never waits more than CLOSE_WAIT_MS on a Redis that is gone. */
   async close(): Promise<void> {
     this.listeners.clear();
-    await Promise.allSettled([this.subscriber?.quit(), this.redis.quit()]);
+    const clients = [this.redis, ...(this.subscriber ? [this.subscriber] : [])];
+    await withTimeout(Promise.allSettled(clients.map((c) => c.quit())), CLOSE_WAIT_MS).catch(() => undefined);
+    clients.forEach((c) => c.disconnect());
   }
 }
 
