@@ -1,7 +1,7 @@
 import { RedisServer } from '@switchyard/jobs/testing';
 import { describeWithRedis } from './support/requirements';
 import { stopAll, SwitchyardNode } from './support/jobs-node-process';
-import { sleep } from './support/jobs-ports';
+import { sleep, waitFor } from './support/jobs-ports';
 import { postJson, seededFloats } from './support/v2-client';
 
 const PREFIX = 'rollmulti';
@@ -165,4 +165,22 @@ describeWithRedis('Rollouts across nodes (e2e, 2 server processes, real Redis)',
       expect(after[field]).toEqual(before[field]);
     expect(await versionsOf(a, 10)).toEqual(['2']);
   }, 200_000);
+
+  it('while Redis hangs, the rollout API answers 503 within seconds and the nodes route by the last state; then all resumes', async () => {
+    redis.pause();
+    try {
+      const t0 = Date.now();
+      const res = await call(b, 'GET');
+      expect(res.status).toBe(503);
+      expect(res.body.error).toContain('rollout store');
+      expect(Date.now() - t0).toBeLessThan(10_000);
+      expect((await call(a, 'DELETE')).status).toBe(503);
+      expect(await versionsOf(a, 5)).toEqual(['2']);
+      expect(await versionsOf(b, 5)).toEqual(['2']);
+    } finally {
+      redis.resume();
+    }
+    await waitFor('the rollout API back', async () => ((await call(b, 'GET')).status === 200 ? true : undefined), 20_000, 200);
+    expect((await call(a, 'GET')).body).toMatchObject({ status: 'promoted', weight: 100 });
+  }, 90_000);
 });

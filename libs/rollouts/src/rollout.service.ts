@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { NotFoundError, SwitchyardEvents, UnavailableError, withTimeout, type SwitchyardEventMap } from '@switchyard/common';
+import {
+  NotFoundError,
+  SwitchyardError,
+  SwitchyardEvents,
+  UnavailableError,
+  withTimeout,
+  type SwitchyardEventMap,
+} from '@switchyard/common';
 import { ModelRepositoryService } from '@switchyard/models';
 import { wilson95 } from './analysis/accuracy-interval';
 import { analyseInterval } from './analysis/analyse-interval';
@@ -114,13 +121,17 @@ export class RolloutService implements OnApplicationBootstrap, OnApplicationShut
       const decisions = [
         this.step(state, 'start', `${spec.mode} of version ${spec.candidate} against ${spec.primary} at weight ${spec.weight}`),
       ];
-      await this.write(state, previous?.revision ?? 0, decisions);
+      await this.writeOrRetry(state, previous?.revision ?? 0, decisions);
     });
     return this.view(model);
   }
 
   /** The state with per-version figures since the start (over every node sharing the store). */
-  async view(model: string): Promise<RolloutState & { versions: Record<string, VersionFigures> }> {
+  view(model: string): Promise<RolloutState & { versions: Record<string, VersionFigures> }> {
+    return this.guarded(() => this.read(model));
+  }
+
+  private async read(model: string): Promise<RolloutState & { versions: Record<string, VersionFigures> }> {
     await this.flush();
     const state = await this.store.get(model);
     if (!state) throw new NotFoundError(`no rollout for model "${model}"`);
@@ -140,7 +151,7 @@ export class RolloutService implements OnApplicationBootstrap, OnApplicationShut
       if (!state) throw new NotFoundError(`no rollout for model "${model}"`);
       if (!active(state)) return;
       const next = { ...structuredClone(state), status: 'aborted' as const, weight: 0, revision: state.revision + 1 };
-      await this.write(next, state.revision, [this.step(next, 'abort', 'aborted by the API: all traffic back to the primary')]);
+      await this.writeOrRetry(next, state.revision, [this.step(next, 'abort', 'aborted by the API: all traffic back to the primary')]);
     });
     return this.view(model);
   }
@@ -329,8 +340,24 @@ export class RolloutService implements OnApplicationBootstrap, OnApplicationShut
   }
 
   private async locked(model: string, fn: () => Promise<void>): Promise<void> {
-    const done = await this.store.withLock(model, API_LOCK_WAIT_MS, async () => (await fn(), true));
+    const done = await this.guarded(() => this.store.withLock(model, API_LOCK_WAIT_MS, async () => (await fn(), true)));
     if (done === undefined) throw new UnavailableError(`the rollout of "${model}" is busy on another node: try again`);
+  }
+
+  /** An API write: refused with 503 in the unlikely case another node wrote in between. */
+  private async writeOrRetry(next: RolloutState, expected: number, decisions: Decision[]): Promise<void> {
+    if (!(await this.write(next, expected, decisions)))
+      throw new UnavailableError(`the rollout of "${next.spec.model}" changed on another node meanwhile: try again`);
+  }
+
+  /** The API's calls to the store: a store that fails (Redis down or hanging) is a 503, not a 500. */
+  private async guarded<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof SwitchyardError) throw err;
+      throw new UnavailableError(`the rollout store (${this.store.location}) failed: ${(err as Error).message}`, { cause: err });
+    }
   }
 
   private every(ms: number, fn: () => Promise<void>): void {

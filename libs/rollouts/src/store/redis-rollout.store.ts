@@ -9,6 +9,8 @@ import type { RolloutStore } from '../interfaces/rollout-store.interface';
 
 /** How long a node may hold a model's lock before it expires (a node that died holding it). */
 const LOCK_TTL_MS = 15_000;
+/** Longest wait for one Redis call. */
+const COMMAND_TIMEOUT_MS = 2000;
 /** Longest wait for QUIT at shutdown. */
 const CLOSE_WAIT_MS = 2000;
 /** Measurements of a rollout are dropped this long after its last sample. */
@@ -53,7 +55,8 @@ export class RedisRolloutStore implements RolloutStore {
     private readonly url: string,
     private readonly prefix: string,
   ) {
-    this.redis = new Redis(url, { maxRetriesPerRequest: 2, lazyConnect: false });
+    // a Redis that is down or hangs fails calls within seconds (the API answers 503, routing goes on)
+    this.redis = new Redis(url, { maxRetriesPerRequest: 2, commandTimeout: COMMAND_TIMEOUT_MS });
     // the service reports failed calls (rate-limited); ioredis reconnects by itself
     this.redis.on('error', () => undefined);
   }
