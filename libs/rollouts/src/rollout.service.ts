@@ -174,11 +174,6 @@ export class RolloutService implements OnApplicationBootstrap, OnApplicationShut
     if (correct) tally.correct++;
   }
 
-  /** Rollouts as this node last saw them. */
-  list(): RolloutState[] {
-    return [...this.rollouts.values()];
-  }
-
   private observe(e: SwitchyardEventMap['inference.finished']): void {
     const state = this.rollouts.get(e.model);
     if (!state || !active(state)) return;
