@@ -7,8 +7,8 @@ import { FeedbackService } from './feedback/feedback.service';
 import type { RolloutStore } from './interfaces/rollout-store.interface';
 import { RolloutService } from './rollout.service';
 import { ROLLOUT_STORE } from './rollouts.tokens';
-import { FileRolloutStore } from './store/file-rollout.store';
-import { RedisRolloutStore } from './store/redis-rollout.store';
+import { FileRolloutStore } from './store/file-rollout-store.adapter';
+import { RedisRolloutStore } from './store/redis-rollout-store.adapter';
 
 /**
  * Safe rollouts of model versions: canary and shadow with automatic rollback and promotion, and

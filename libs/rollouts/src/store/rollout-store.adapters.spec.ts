@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { RedisServer } from '@switchyard/jobs/testing';
 import { describeWithRedis } from '../../../../test/support/requirements';
 import { describeRolloutStoreConformance } from '../testing/rollout-store.conformance';
-import { FileRolloutStore } from './file-rollout.store';
-import { RedisRolloutStore } from './redis-rollout.store';
+import { FileRolloutStore } from './file-rollout-store.adapter';
+import { RedisRolloutStore } from './redis-rollout-store.adapter';
 
 describeRolloutStoreConformance('the file store (SWITCHYARD_DATA_DIR/rollouts.json)', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'sy-rollout-store-'));
