@@ -2,6 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { checkOpenApiDocument, ResponseValidator } from '@switchyard/openapi/testing';
 import WebSocket from 'ws';
 import { createApp } from '../apps/server/src/bootstrap';
+import { writeKeyPair } from './support/auth-fixture';
 import { testServerOptions, waitUntilReady } from './support/inference-server';
 
 type Json = Record<string, any>;
@@ -70,7 +71,13 @@ describe('OpenAPI document (e2e)', () => {
 
   beforeAll(async () => {
     app = await createApp(
-      testServerOptions({ MODELS: 'mlp_tiny,cnn_small,mlp_versions', MODEL_CONTROL: 'explicit', DISABLED_DEVICES: 'gpu:0' }),
+      testServerOptions({
+        MODELS: 'mlp_tiny,cnn_small,mlp_versions',
+        MODEL_CONTROL: 'explicit',
+        DISABLED_DEVICES: 'gpu:0',
+        // signed outputs on, so GET /v1/signing-key answers its documented 200
+        SIGNING_KEY: writeKeyPair().privatePath,
+      }),
     );
     app
       .getHttpAdapter()

@@ -1,10 +1,7 @@
-import { SwitchyardEvents } from '@switchyard/common';
+import { SwitchyardEvents, seededRandom } from '@switchyard/common';
 import type { DeviceInfo } from '@switchyard/devices';
 import type { ServedModel } from '@switchyard/models';
 import {
-  DeviceDispatcher,
-  deviceSnapshot,
-  modelDevices,
   EwmaServiceTimeEstimator,
   predictServiceMs,
   type InferenceJob,
@@ -12,7 +9,7 @@ import {
   type SchedulingFramework,
   type SchedulingPolicy,
 } from '@switchyard/scheduler';
-import { createPrng } from '@switchyard/simulator';
+import { DeviceDispatcher, deviceSnapshot, modelDevices } from '@switchyard/scheduler/testing';
 // the dispatcher's own test clock: the bench drives real dispatchers on simulated time
 // eslint-disable-next-line no-restricted-imports
 import { ManualClock } from '../../libs/scheduler/src/dispatch/testing/manual-clock';
@@ -75,7 +72,7 @@ function job(model: ServedModel, rows: number, id: number): InferenceJob {
  * production policy, on `devices` dispatchers holding `queuedJobs` queued jobs.
  */
 export function measureEndToEnd(framework: SchedulingFramework, policy: SchedulingPolicy, o: EndToEndOptions): EndToEndRow {
-  const random = createPrng(o.devices * 17 + o.queuedJobs);
+  const random = seededRandom(o.devices * 17 + o.queuedJobs);
   const clock = new ManualClock(0);
   const estimator = new EwmaServiceTimeEstimator();
   const events = new SwitchyardEvents();

@@ -14,7 +14,7 @@ import { performance } from 'node:perf_hooks';
 import * as ort from 'onnxruntime-node';
 import type { WireTensor } from '@switchyard/common';
 import type { DeviceInfo } from '@switchyard/devices';
-import { PiscinaDevicePool } from '@switchyard/runtime';
+import { PiscinaDevicePool } from '@switchyard/runtime/testing';
 import { modelRepository, repoRoot } from '../../test/support/repo-paths';
 import { latencyStats } from '../stats/percentile';
 import { encodeInferRequest } from '../../clients';

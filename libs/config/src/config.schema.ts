@@ -115,6 +115,7 @@ export const envSchema = z.object({
   CALIBRATION_BUDGET_MS: int(50, 600_000).default(3000),
   /** Largest batch size calibration measures (capped by each model's max_batch_size). */
   CALIBRATION_MAX_BATCH: int(1, 65_536).default(32),
+  /** Redis shared by the nodes: the jobs queue and the rollouts (else SQLite and rollouts.json, one node). */
   REDIS_URL: z.string().url().optional(),
   /** This node's name in job records (default <hostname>-<pid>). */
   NODE_ID: z
@@ -148,7 +149,7 @@ export const envSchema = z.object({
   JOBS_WORKER: bool.default(true),
   /** Jobs this node runs at once; 0 = the total capacity of its device pools. */
   JOBS_CONCURRENCY: int(0, 4096).default(0),
-  /** Redis key prefix of the jobs queue, results and streams. */
+  /** Redis key prefix of the jobs queue, results, streams and the rollouts. */
   JOBS_PREFIX: z
     .string()
     .regex(/^[\w.-]{1,64}$/, 'letters, digits, ".", "-" or "_" (at most 64)')

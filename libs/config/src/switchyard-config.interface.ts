@@ -100,7 +100,7 @@ export interface SwitchyardConfig {
     calibrationMaxBatch: number;
   };
   redis: {
-    /** redis://host:port/db; the jobs run on the embedded SQLite store when unset. */
+    /** redis://host:port/db, shared by the nodes (jobs, rollouts); when unset the jobs run on the embedded SQLite store and rollouts in dataDir/rollouts.json. */
     url?: string;
   };
   /** Shared learning between nodes (libs/cluster); the node's name is jobs.nodeId. */
@@ -124,7 +124,7 @@ export interface SwitchyardConfig {
     worker: boolean;
     /** Jobs run at once on this node; 0 = total device pool capacity. */
     concurrency: number;
-    /** Redis key prefix. */
+    /** Redis key prefix (jobs and rollouts). */
     prefix: string;
     /** Retention of finished jobs, results and stream entries, seconds. */
     resultTtlSeconds: number;

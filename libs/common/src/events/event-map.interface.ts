@@ -49,6 +49,11 @@ export interface SwitchyardEventMap {
     weight: number;
     reason: string;
   };
+  /**
+   * This node now routes a model by a new rollout state: one it wrote, one another node wrote
+   * (shared store), or one resumed at start-up. Decisions are published once, by the node that took them.
+   */
+  'rollout.changed': { model: string; primary: string; candidate: string; status: string; weight: number };
   /** A caller judged an answer (POST /v1/feedback). */
   'feedback.recorded': { model: string; version: string; correct: boolean };
   /** A job was refused before dispatch; `client_gone`: its client disconnected while it was queued. */

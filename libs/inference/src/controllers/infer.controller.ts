@@ -3,7 +3,7 @@ import { type Caller, CurrentCaller, HOP_HEADER, Scope, ServingState } from '@sw
 import { auditFacts, OutputSigner, SIGNATURE_HEADER } from '@switchyard/security';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { clientGoneSignal } from '../http/client-gone-signal';
-import { INFERENCE_HEADER_CONTENT_LENGTH } from '../http/inference-body.parser';
+import { INFERENCE_HEADER_CONTENT_LENGTH } from '../inference.constants';
 import { InferenceService, type ServedInferResponse } from '../services/inference.service';
 
 /** Sticky rollout routing: requests with the same value land on the same version. */

@@ -40,6 +40,7 @@ export class EventMetricsListener implements OnModuleInit, OnModuleDestroy {
       if (this.clusterMergedAt !== undefined) this.m.clusterLastMergeAge.set((Date.now() - this.clusterMergedAt) / 1000);
     });
     this.listen('rollout.decision', (e) => this.onRolloutDecision(e));
+    this.listen('rollout.changed', (e) => this.onRolloutChanged(e));
     this.listen('feedback.recorded', (e) =>
       this.m.feedback.inc({ model: this.directory.model(e.model), version: e.version, correct: String(e.correct) }),
     );
@@ -113,9 +114,14 @@ export class EventMetricsListener implements OnModuleInit, OnModuleDestroy {
     if (e.outcome === 'ok') this.m.modelRequestDuration.observe(labels, e.totalNs / 1e9);
   }
 
+  /** Counted on the node that took the decision (a sum over the nodes counts each once). */
   private onRolloutDecision(e: SwitchyardEventMap['rollout.decision']): void {
+    this.m.rolloutDecisions.inc({ model: this.directory.model(e.model), decision: e.decision });
+  }
+
+  /** Every node shows the state it routes by. */
+  private onRolloutChanged(e: SwitchyardEventMap['rollout.changed']): void {
     const model = this.directory.model(e.model);
-    this.m.rolloutDecisions.inc({ model, decision: e.decision });
     this.m.rolloutWeight.set({ model, primary: e.primary, candidate: e.candidate }, e.weight);
     for (const state of ROLLOUT_STATES) this.m.rolloutState.set({ model, state }, state === e.status ? 1 : 0);
   }

@@ -1,5 +1,5 @@
 import Ajv2020 from 'ajv/dist/2020';
-import { readJobSubmission } from '@switchyard/jobs';
+import { readJobSubmission } from '@switchyard/jobs/testing';
 import { feedbackBodySchema, rolloutSpecSchema } from '@switchyard/rollouts';
 import { z } from 'zod';
 import { checkOpenApiDocument } from '../testing/check-openapi-document';
