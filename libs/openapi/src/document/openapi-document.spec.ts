@@ -78,7 +78,10 @@ describe(buildOpenApiDocument.name, () => {
       for (const op of Object.values(item)) {
         const json = op.requestBody?.content['application/json'];
         if (json?.example === undefined) continue;
-        const validate = ajv.compile({ $ref: `c#/components/schemas/${json.schema.$ref.split('/').pop()}` });
+        // a component by $ref, or an inline schema
+        const validate = ajv.compile(
+          json.schema.$ref === undefined ? json.schema : { $ref: `c#/components/schemas/${json.schema.$ref.split('/').pop()}` },
+        );
         expect({ op: op.operationId, valid: validate(json.example), errors: validate.errors ?? null }).toEqual({
           op: op.operationId,
           valid: true,
