@@ -26,10 +26,10 @@ import { modelRepository, repoRoot } from '../../test/support/repo-paths';
 import { hostFacts } from '../runner/host-facts';
 import { cpuSince, threadCpu, type ThreadCpu } from '../runner/thread-cpu';
 import { latencyStats, percentileOfSorted } from '../stats/percentile';
-import { encodeBinaryInferRequest } from '../targets/binary-infer-body';
 import { HttpClient } from '../targets/http-client';
 import { ServerProcess } from '../targets/server-process';
 import { writeMarkdownReport } from '../report/write-markdown-report';
+import { httpLayers, waitReady, type Layer } from './infer-requests';
 
 const WIDTH: Record<string, number> = { mlp_tiny: 16, mlp_small: 1024, mlp_large: 4096 };
 const BLOCK = 100;
@@ -48,45 +48,6 @@ const cpu: DeviceInfo = {
 function arg(flag: string, fallback: string): string {
   const i = process.argv.indexOf(flag);
   return i >= 0 ? process.argv[i + 1] : fallback;
-}
-
-type Layer = () => Promise<void>;
-
-/** The same request, JSON and binary, to one server (`name`), checked for a 200. */
-function httpLayers(name: string, client: HttpClient, model: string, tensor: () => WireTensor): Record<string, Layer> {
-  const path = `/v2/models/${model}/infer`;
-  const check = (status: number, body: Buffer) => {
-    if (status !== 200) throw new Error(`${name}: HTTP ${status}: ${body.toString().slice(0, 300)}`);
-  };
-  return {
-    [`${name} json`]: async () => {
-      const t = tensor();
-      const body = Buffer.from(
-        JSON.stringify({
-          id: 'o',
-          inputs: [{ name: t.name, datatype: t.datatype, shape: t.shape, data: Array.from(new Float32Array(t.data)) }],
-        }),
-      );
-      const answer = await client.send('POST', path, body, { 'content-type': 'application/json' });
-      check(answer.status, answer.body);
-    },
-    [`${name} binary`]: async () => {
-      const { body, headerLength } = encodeBinaryInferRequest('o', [tensor()], {});
-      const answer = await client.send('POST', path, body, {
-        'content-type': 'application/octet-stream',
-        'inference-header-content-length': String(headerLength),
-      });
-      check(answer.status, answer.body);
-    },
-  };
-}
-
-async function waitReady(client: HttpClient): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    if ((await client.send('GET', '/v2/health/ready')).status === 200) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('the server never became ready');
 }
 
 async function main(): Promise<void> {
