@@ -72,10 +72,10 @@ function job(model: ServedModel, rows: number, id: number): InferenceJob {
 /** The state a decision is made in, and the decision itself, step by step (see decisionBench()). */
 export interface DecisionBench {
   /** One whole decision (`i` varies the job and the estimator updates): snapshots + filter + policy. */
-  decide(i: number): void;
+  decide: (i: number) => void;
   /** The same decision on snapshots built once (the framework and policy alone). */
-  policyOnly(i: number): void;
-  close(): void;
+  policyOnly: (i: number) => void;
+  close: () => void;
 }
 
 /**
