@@ -120,15 +120,16 @@ function render(meta: Meta, rows: readonly Row[]): string {
     `processes (\`node --single-threaded\`: no background compiler or GC threads), both set up and warmed up alike (${meta.warmUp.toLocaleString('en')} decisions), then`,
     `${n.toLocaleString('en')} and ${(2 * n).toLocaleString('en')} decisions: instructions per decision = (count(${2 * n}) - count(${n})) / ${n}, so start-up, set-up and warm-up cancel.`,
     'A configuration listed twice was counted twice: the difference is how repeatable a count is (JIT and GC work that lands in one',
-    "window and not the other). Counts compare a decision's parts and a change's before and after; they are not converted to time (the",
-    "JIT's code under valgrind is not the native code). Time: the same child without valgrind, CPU time (user + system) per decision in",
+    "window and not the other). Counts compare a decision's parts and a change's before and after; they are not converted to time:",
+    'set against the native CPU time they would mean over 10 instructions per ns, more than such code usually reaches, so the code valgrind counts',
+    'is not exactly the code that runs natively. Time: the same child without valgrind, CPU time (user + system) per decision in',
     `rounds of ${ROUND.toLocaleString('en')} after a 5,000-decision warm-up, median and best of ${NATIVE_ROUNDS} rounds (a round's CPU time grows only while the process`,
     'runs, so the load inflates it far less than the wall clock).',
     '',
     `**Result:** 64 devices, 1,000 queued jobs: ${us(med(slowest.cpuNsByRound))} us CPU per decision in the median round for the slowest policy here (${slowest.policy}),`,
     `${med(slowest.cpuNsByRound) < TARGET_NS ? 'meets' : 'MISSES'} the target of < 20 us.` +
       (split?.policyIrPerDecision !== undefined
-        ? ` Snapshots + filter are ${k(split.irPerDecision - split.policyIrPerDecision)} of the ${k(split.irPerDecision)} instructions of a ${split.policy} decision (${Math.round((100 * (split.irPerDecision - split.policyIrPerDecision)) / split.irPerDecision)} %).`
+        ? ` Snapshots + filter are ${k(split.irPerDecision - split.policyIrPerDecision)} of the ${k(split.irPerDecision)} instructions of one ${split.policy} decision (${Math.round((100 * (split.irPerDecision - split.policyIrPerDecision)) / split.irPerDecision)} %).`
         : ''),
     '',
     '| devices | queued jobs | observes/decision | policy | instructions/decision | policy alone | snapshots + filter | native CPU us, median round | native CPU us, best round |',
