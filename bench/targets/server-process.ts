@@ -19,8 +19,13 @@ export class ServerProcess {
     readonly grpcAddress?: string,
   ) {}
 
-  static start(distRoot: string, options: Record<string, string | number | boolean>, timeoutMs = 180_000): Promise<ServerProcess> {
-    const env: NodeJS.ProcessEnv = { ...process.env };
+  static start(
+    distRoot: string,
+    options: Record<string, string | number | boolean>,
+    timeoutMs = 180_000,
+    nodeArgs: readonly string[] = [],
+  ): Promise<ServerProcess> {
+    const env: NodeJS.ProcessEnv = {};
     for (const [key, value] of Object.entries({
       HOST: '127.0.0.1',
       PORT: 0,
@@ -32,7 +37,20 @@ export class ServerProcess {
     })) {
       env[`SWITCHYARD_${key}`] = String(value);
     }
-    const child = spawn(process.execPath, [join(distRoot, 'apps', 'server', 'src', 'main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    return ServerProcess.startScript(join(distRoot, 'apps', 'server', 'src', 'main.js'), env, timeoutMs, nodeArgs);
+  }
+
+  /**
+   * Any server script that prints "listening on http://..." once it serves (the overhead bench's
+   * bare baseline), with `env` added to this process's environment.
+   */
+  static startScript(
+    script: string,
+    env: NodeJS.ProcessEnv,
+    timeoutMs = 180_000,
+    nodeArgs: readonly string[] = [],
+  ): Promise<ServerProcess> {
+    const child = spawn(process.execPath, [...nodeArgs, script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     return new Promise((resolve, reject) => {
       let log = '';
       const timer = setTimeout(() => fail(new Error(`the server did not start within ${timeoutMs} ms:\n${log.slice(-2000)}`)), timeoutMs);

@@ -142,7 +142,6 @@ export class SchedulerService implements OnModuleInit, OnApplicationShutdown {
   ): { deviceId: string; outcome: Promise<JobOutcome> } {
     const { decision, decidedAt, decisionUs } = this.place(job, deadlineAt, exclude);
     const record = this.decisions.add({
-      at: new Date().toISOString(),
       jobId: job.id,
       policy: decision.policy,
       model: job.model.key,
