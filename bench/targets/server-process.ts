@@ -16,7 +16,13 @@ export class ServerProcess {
     readonly url: string,
   ) {}
 
-  static start(distRoot: string, options: Record<string, string | number | boolean>, timeoutMs = 180_000): Promise<ServerProcess> {
+  /** `nodeArgs` go to node before the script (e.g. --cpu-prof, --cpu-prof-dir=...). */
+  static start(
+    distRoot: string,
+    options: Record<string, string | number | boolean>,
+    timeoutMs = 180_000,
+    nodeArgs: string[] = [],
+  ): Promise<ServerProcess> {
     const env: NodeJS.ProcessEnv = { ...process.env };
     for (const [key, value] of Object.entries({
       HOST: '127.0.0.1',
@@ -28,7 +34,10 @@ export class ServerProcess {
     })) {
       env[`SWITCHYARD_${key}`] = String(value);
     }
-    const child = spawn(process.execPath, [join(distRoot, 'apps', 'server', 'src', 'main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...nodeArgs, join(distRoot, 'apps', 'server', 'src', 'main.js')], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     return new Promise((resolve, reject) => {
       let log = '';
       const timer = setTimeout(() => fail(new Error(`the server did not start within ${timeoutMs} ms:\n${log.slice(-2000)}`)), timeoutMs);

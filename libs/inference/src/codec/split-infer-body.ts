@@ -1,4 +1,5 @@
 import { InvalidRequestError } from '@switchyard/common';
+import { parseInferJson } from './infer-json.parser';
 
 /** An inference request body split into its JSON header and the binary section after it. */
 export interface SplitInferBody {
@@ -37,13 +38,8 @@ function splitBuffer(body: Buffer, headerLength: string | string[] | undefined):
       throw new InvalidRequestError(`Inference-Header-Content-Length ${jsonLength} is larger than the body (${body.length} bytes)`);
     }
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body.toString('utf8', 0, jsonLength));
-  } catch (err) {
-    throw new InvalidRequestError(`malformed JSON in the inference request: ${(err as Error).message}`);
-  }
-  return { header: asObject(parsed), binary: body.subarray(jsonLength) };
+  // tensor data arrays come back as JsonNumbers, read without a JS value per element
+  return { header: asObject(parseInferJson(body, 0, jsonLength)), binary: body.subarray(jsonLength) };
 }
 
 function asObject(value: unknown): Record<string, unknown> {

@@ -1,5 +1,6 @@
 import { BYTES_PER_ELEMENT, InvalidRequestError, type TensorDataType } from '@switchyard/common';
 import { floatToHalfBits } from './fp16';
+import type { JsonNumbers } from './infer-json.parser';
 import { smallIntView } from './typed-views';
 
 type IntRange = readonly [min: number, max: number];
@@ -117,6 +118,72 @@ export function jsonValuesToBuffer(
         const v = values[i];
         if (!Number.isInteger(v) || (v as number) < min || (v as number) > max) bad(i);
         view[i] = v as number;
+      }
+      return buffer;
+    }
+  }
+}
+
+/**
+ * Converts a data array read as numbers (see parseInferJson) into the tensor's bytes with the
+ * same checks and messages as {@link jsonValuesToBuffer}: integers in range, BOOL as true/false
+ * or 0/1, booleans only for BOOL. FP32 rounds each double to float32 (as Math.fround).
+ */
+export function jsonNumbersToBuffer(
+  numbers: JsonNumbers,
+  datatype: TensorDataType,
+  tensor: string,
+  allocate: AllocateBuffer = freshBuffer,
+): ArrayBuffer {
+  const n = numbers.length;
+  const values = numbers.values;
+  const bad = (i: number): never => {
+    const shown = numbers.booleans ? String(values[i] === 1) : (JSON.stringify(values[i]) ?? String(values[i]));
+    throw new InvalidRequestError(`input '${tensor}': data[${i}] = ${shown.slice(0, 40)} is not a valid ${datatype} value`);
+  };
+  if (numbers.booleans && datatype !== 'BOOL' && n > 0) bad(0);
+  const buffer = allocate(n * BYTES_PER_ELEMENT[datatype]);
+  switch (datatype) {
+    case 'BOOL': {
+      const view = new Uint8Array(buffer);
+      for (let i = 0; i < n; i++) {
+        const v = values[i];
+        if (v !== 0 && v !== 1) bad(i);
+        view[i] = v;
+      }
+      return buffer;
+    }
+    case 'FP16': {
+      const view = new Uint16Array(buffer);
+      for (let i = 0; i < n; i++) view[i] = floatToHalfBits(values[i]);
+      return buffer;
+    }
+    case 'FP32':
+      new Float32Array(buffer).set(values.subarray(0, n));
+      return buffer;
+    case 'FP64':
+      new Float64Array(buffer).set(values.subarray(0, n));
+      return buffer;
+    case 'INT64':
+    case 'UINT64': {
+      const [min, max] = INT_RANGES[datatype]!;
+      const words = new Uint32Array(buffer);
+      for (let i = 0; i < n; i++) {
+        const v = values[i];
+        if (!Number.isInteger(v) || v < min || v > max) bad(i);
+        const high = Math.floor(v / 0x100000000);
+        words[2 * i] = v - high * 0x100000000;
+        words[2 * i + 1] = high;
+      }
+      return buffer;
+    }
+    default: {
+      const [min, max] = INT_RANGES[datatype]!;
+      const view = smallIntView(datatype, buffer);
+      for (let i = 0; i < n; i++) {
+        const v = values[i];
+        if (!Number.isInteger(v) || v < min || v > max) bad(i);
+        view[i] = v;
       }
       return buffer;
     }

@@ -1,3 +1,5 @@
+import type { JsonNumbers } from '../codec/infer-json.parser';
+
 /**
  * An inference request as the Open Inference Protocol (KServe v2) defines it, after the
  * structural check of read-infer-request.ts: field types are right, values are not yet checked
@@ -17,8 +19,11 @@ export interface InferInputDto {
   shape: number[];
   datatype: string;
   parameters: Record<string, unknown>;
-  /** JSON tensor data, flat or nested row-major; absent when the data is binary. */
-  data?: unknown[];
+  /**
+   * JSON tensor data, flat or nested row-major (JsonNumbers when the body was read by
+   * parseInferJson and the array held only numbers or only booleans); absent when the data is binary.
+   */
+  data?: unknown[] | JsonNumbers;
 }
 
 export interface InferRequestedOutputDto {

@@ -2,7 +2,8 @@ import { BYTES_PER_ELEMENT, InvalidRequestError, isTensorDataType, type WireTens
 import type { ModelTensorSpec, ServedModel } from '@switchyard/models';
 import type { InferInputDto, InferRequestDto } from '../dto/infer-request.dto';
 import type { RequestedOutput, ValidatedInferRequest } from '../interfaces/validated-infer-request.interface';
-import { flattenJsonData, jsonValuesToBuffer, type AllocateBuffer } from '../codec/tensor-json.codec';
+import { JsonNumbers } from '../codec/infer-json.parser';
+import { flattenJsonData, jsonNumbersToBuffer, jsonValuesToBuffer, type AllocateBuffer } from '../codec/tensor-json.codec';
 import { checkBytesBinary, jsonValuesToBytesBuffer } from '../codec/bytes-json.codec';
 import { readRequestOptions } from './read-request-options';
 import { checkShape } from './check-shape';
@@ -135,14 +136,25 @@ function decodeData(
     return out;
   }
   if (input.data === undefined) throw new InvalidRequestError(`input '${input.name}' has neither "data" nor binary_data_size`);
-  const values = flattenJsonData(input.data, Math.max(1, input.shape.length), input.name);
-  if (values.length !== elements) {
-    throw new InvalidRequestError(
-      `input '${input.name}': "data" has ${values.length} values but shape ${shown(input.shape)} needs ${elements}`,
-    );
+  const rank = Math.max(1, input.shape.length);
+  if (input.data instanceof JsonNumbers) {
+    const numbers = input.data;
+    if (numbers.depth > rank)
+      throw new InvalidRequestError(`input '${input.name}': "data" is nested deeper than the tensor's rank ${rank}`);
+    checkCount(input, numbers.length, elements);
+    if (spec.datatype === 'BYTES') return jsonValuesToBytesBuffer(numbers.toArray(), input.name);
+    return jsonNumbersToBuffer(numbers, spec.datatype, input.name, allocate);
   }
+  const values = flattenJsonData(input.data, rank, input.name);
+  checkCount(input, values.length, elements);
   if (spec.datatype === 'BYTES') return jsonValuesToBytesBuffer(values, input.name);
   return jsonValuesToBuffer(values, spec.datatype, input.name, allocate);
+}
+
+function checkCount(input: InferInputDto, count: number, elements: number): void {
+  if (count !== elements) {
+    throw new InvalidRequestError(`input '${input.name}': "data" has ${count} values but shape ${shown(input.shape)} needs ${elements}`);
+  }
 }
 
 function resolveOutputs(model: ServedModel, request: InferRequestDto, binaryDefault: boolean): RequestedOutput[] {

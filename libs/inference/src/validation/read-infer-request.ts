@@ -1,4 +1,5 @@
 import { InvalidRequestError } from '@switchyard/common';
+import { JsonNumbers } from '../codec/infer-json.parser';
 import type { InferInputDto, InferRequestDto, InferRequestedOutputDto } from '../dto/infer-request.dto';
 import { isPlainObject, readParameters, requireString, shown } from './json-guards';
 
@@ -32,7 +33,7 @@ function readInput(value: unknown, index: number): InferInputDto {
   const datatype = requireString(value.datatype, named, 'datatype');
   const shape = readShape(value.shape, named);
   const data = value.data ?? undefined; // KServe's Python client may send "data": null with binary data
-  if (data !== undefined && !Array.isArray(data)) {
+  if (data !== undefined && !Array.isArray(data) && !(data instanceof JsonNumbers)) {
     throw new InvalidRequestError(`${named}: "data" must be an array`);
   }
   return { name, datatype, shape, parameters: readParameters(value.parameters, named), data };
