@@ -2,14 +2,17 @@
  * Heavy clients (issue 10 item 6): `--clients` clients each send a `--mb` MB JSON body to
  * dtype_echo in a loop for `--seconds`, while a prober on its own thread asks /v2/health/live and
  * /v2/health/ready every 50 ms. Per lane: probe latency (p50/p99/max), answered requests and MB/s,
- * peak RSS of the server process. Lanes alternate (before, after, before, after...) so that both
- * see the same machine load; "before" is another build's dist/ (e.g. main at an older commit).
+ * peak RSS of the server process. Lanes alternate (e.g. baseline, before, after, baseline...) so
+ * that all see the same machine load; each lane is a build's dist/ (`--lane name=dist`, repeated;
+ * "after" defaults to this checkout's dist/). `--cpu-prof <dir>` profiles every server (node
+ * --cpu-prof: one .cpuprofile per thread, under <dir>/<lane>-<round>/).
  *
- *   node dist/bench/big-body/big-body.bench.js --before-dist /tmp/old/dist [--rounds 2]
- *     [--seconds 30] [--clients 8] [--mb 10] [--out bench/results/big-body/<name>]
+ *   node dist/bench/big-body/big-body.bench.js --lane baseline=/tmp/orig/dist --lane before=/tmp/main/dist
+ *     [--lane after=dist] [--rounds 3] [--seconds 30] [--clients 8] [--mb 10] [--cpu-prof <dir>]
+ *     [--out bench/results/big-body/<name>]
  */
 import { readFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { cpus, hostname, tmpdir, totalmem } from 'node:os';
+import { cpus, hostname, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
@@ -37,11 +40,27 @@ export interface BigBodyLane {
   peakRssMB: number;
   /** Raw probe latencies (ms), in order. */
   liveRaw: number[];
+  /** The host's 1/5/15-minute load average at the end of the lane (other sessions share it). */
+  loadAverage: number[];
 }
 
 function arg(flag: string, fallback: string): string {
   const i = process.argv.indexOf(flag);
   return i >= 0 ? process.argv[i + 1] : fallback;
+}
+
+/** Every value of a repeated flag. */
+function args(flag: string): string[] {
+  return process.argv.flatMap((a, i) => (a === flag && i + 1 < process.argv.length ? [process.argv[i + 1]] : []));
+}
+
+/** Builds from before the data folder existed refuse SWITCHYARD_DATA_DIR as an unknown option. */
+function knowsDataDir(dist: string): boolean {
+  try {
+    return readFileSync(join(dist, 'libs', 'config', 'src', 'config.schema.js'), 'utf8').includes('DATA_DIR');
+  } catch {
+    return true;
+  }
 }
 
 /** The prober: its own thread and event loop, so the clients' work does not delay its timing. */
@@ -66,14 +85,29 @@ parentPort.on('message', () => { stop = true; });
 })();
 `;
 
-async function runLane(lane: string, round: number, dist: string, body: Buffer, seconds: number, clients: number): Promise<BigBodyLane> {
-  const server = await ServerProcess.start(dist, {
-    MODELS: 'dtype_echo',
-    MODEL_REPOSITORY: modelRepository(),
-    PROFILES_DIR: mkdtempSync(join(tmpdir(), 'sy-bigbody-')),
-    CALIBRATION: 'skip',
-    DISABLED_DEVICES: 'gpu:0',
-  });
+async function runLane(
+  lane: string,
+  round: number,
+  dist: string,
+  body: Buffer,
+  seconds: number,
+  clients: number,
+  cpuProfDir: string | undefined,
+): Promise<BigBodyLane> {
+  const nodeArgs = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${join(cpuProfDir, `${lane}-${round}`)}`] : [];
+  const server = await ServerProcess.start(
+    dist,
+    {
+      MODELS: 'dtype_echo',
+      MODEL_REPOSITORY: modelRepository(),
+      PROFILES_DIR: mkdtempSync(join(tmpdir(), 'sy-bigbody-')),
+      CALIBRATION: 'skip',
+      DISABLED_DEVICES: 'gpu:0',
+      ...(knowsDataDir(dist) ? {} : { DATA_DIR: undefined }),
+    },
+    180_000,
+    nodeArgs,
+  );
   try {
     await waitReady(server.url);
     const idle = await probe(server.url, IDLE_SECONDS);
@@ -128,6 +162,7 @@ async function runLane(lane: string, round: number, dist: string, body: Buffer, 
       probeTimeouts: probed.timeouts,
       peakRssMB: peakRss,
       liveRaw: probed.live.map((v) => Math.round(v * 10) / 10),
+      loadAverage: loadavg().map((v) => Math.round(v * 100) / 100),
     };
   } finally {
     await server.stop();
@@ -178,26 +213,30 @@ function rssMB(pid: number | undefined): number {
 }
 
 async function main(): Promise<void> {
-  const beforeDist = arg('--before-dist', '');
-  if (!beforeDist) throw new Error('--before-dist <dist folder of the build to compare with> is required');
-  const rounds = Number(arg('--rounds', '2'));
+  const named = args('--lane').map((spec) => {
+    const at = spec.indexOf('=');
+    if (at <= 0) throw new Error(`--lane ${spec}: expected name=dist`);
+    return { lane: spec.slice(0, at), dist: resolve(spec.slice(at + 1)) };
+  });
+  if (!named.some((l) => l.lane === 'after')) named.push({ lane: 'after', dist: join(repoRoot(), 'dist') });
+  if (named.length < 2)
+    throw new Error('--lane name=<dist folder of a build to compare with> is required (e.g. --lane before=/tmp/main/dist)');
+  const rounds = Number(arg('--rounds', '3'));
   const seconds = Number(arg('--seconds', '30'));
   const clients = Number(arg('--clients', '8'));
   const mb = Number(arg('--mb', '10'));
+  const cpuProf = process.argv.includes('--cpu-prof') ? resolve(arg('--cpu-prof', '')) : undefined;
   const out = resolve(arg('--out', join(repoRoot(), 'bench', 'results', 'big-body', `${new Date().toISOString().slice(0, 10)}-vm`)));
   const { body } = bigEchoBody(mb * 2 ** 20);
-  const afterDist = join(repoRoot(), 'dist');
+  const loadAverage = { start: loadavg() };
   const lanes: BigBodyLane[] = [];
   for (let round = 1; round <= rounds; round++) {
-    for (const [lane, dist] of [
-      ['before', resolve(beforeDist)],
-      ['after', afterDist],
-    ] as const) {
-      const result = await runLane(lane, round, dist, body, seconds, clients);
+    for (const { lane, dist } of named) {
+      const result = await runLane(lane, round, dist, body, seconds, clients, cpuProf);
       lanes.push(result);
       console.log(
         `${lane} #${round}: ${result.answered} answered (${result.answeredMBps.toFixed(2)} MB/s), live p99 ${result.liveMs.p99.toFixed(1)} ms, ` +
-          `max ${result.liveMs.max.toFixed(1)} ms, peak RSS ${result.peakRssMB.toFixed(0)} MB`,
+          `max ${result.liveMs.max.toFixed(1)} ms, peak RSS ${result.peakRssMB.toFixed(0)} MB, load ${result.loadAverage.join(' ')}`,
       );
     }
   }
@@ -208,7 +247,8 @@ async function main(): Promise<void> {
     clients,
     seconds,
     rounds,
-    beforeDist,
+    dists: Object.fromEntries(named.map((l) => [l.lane, l.dist])),
+    loadAverage: { ...loadAverage, end: loadavg() },
     lanes,
   };
   mkdirSync(out, { recursive: true });

@@ -7,7 +7,9 @@ interface BigBodyRun {
   clients: number;
   seconds: number;
   rounds: number;
-  beforeDist: string;
+  /** Each lane's dist folder. */
+  dists: Record<string, string>;
+  loadAverage: { start: number[]; end: number[] };
   lanes: BigBodyLane[];
 }
 
@@ -18,35 +20,42 @@ export function renderBigBodyReport(run: BigBodyRun): string {
   const rows = run.lanes.map(
     (l) =>
       `| ${l.lane} | ${l.round} | ${l.answered} | ${l.refused} | ${l.failed} | ${f(l.answeredMBps, 2)} | ${f(l.requestMs.p50, 0)} | ${f(l.requestMs.p99, 0)} | ` +
-      `${f(l.liveMs.p50)} | ${f(l.liveMs.p99)} | ${f(l.liveMs.max)} | ${f(l.readyMs.p99)} | ${l.probeTimeouts} | ${f(l.idleLiveMs.p99)} | ${f(l.peakRssMB, 0)} |`,
+      `${f(l.liveMs.p50)} | ${f(l.liveMs.p99)} | ${f(l.liveMs.max)} | ${f(l.readyMs.p99)} | ${l.probeTimeouts} | ${f(l.idleLiveMs.p99)} | ${f(l.peakRssMB, 0)} | ${f(l.loadAverage?.[0] ?? NaN, 2)} |`,
   );
   const of = (lane: string) => run.lanes.filter((l) => l.lane === lane);
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const range = (xs: number[]) => `${f(Math.min(...xs), 2)} to ${f(Math.max(...xs), 2)}`;
-  const before = of('before');
-  const after = of('after');
   const rate = (ls: BigBodyLane[]) => ls.map((l) => l.answeredMBps);
-  const ratio = mean(rate(after)) / mean(rate(before));
+  const names = Object.keys(run.dists);
+  const after = of('after');
+  const others = names.filter((n) => n !== 'after');
+  const loads = run.lanes.map((l) => l.loadAverage?.[0] ?? NaN);
   return [
     '# Big bodies: liveness and throughput under heavy clients',
     '',
     `${run.clients} clients each send a ${f(run.bodyBytes / 2 ** 20, 1)} MB JSON body (all seven dtype_echo inputs) in a loop for ${run.seconds} s per lane; ` +
       'a prober on its own thread asks /v2/health/live and /v2/health/ready alternately every 50 ms (10 s timeout). ' +
-      `Lanes alternate, ${run.rounds} rounds each; each lane starts a fresh server process (CPU only, calibration skipped, default limits).`,
+      `Lanes alternate (${names.join(', ')}), ${run.rounds} rounds each; each lane starts a fresh server process (CPU only, calibration skipped, default limits).`,
     '',
-    `- before: \`${run.beforeDist}\` (main at the start of the work, c52e805)`,
-    '- after: this branch',
-    `- host: ${run.host.hostname}, ${run.host.cpus} CPUs (${run.host.cpuModel ?? '?'}), ${run.host.memGiB} GiB, shared with other sessions`,
+    ...names.map((n) => `- ${n}: \`${run.dists[n]}\``),
+    `- host: ${run.host.hostname}, ${run.host.cpus} CPUs (${run.host.cpuModel ?? '?'}), ${run.host.memGiB} GiB, shared with other sessions; ` +
+      `1-minute load average ${f(run.loadAverage.start[0], 2)} at the start, ${f(Math.min(...loads), 2)} to ${f(Math.max(...loads), 2)} at the ends of the lanes`,
     `- command: \`${run.command}\``,
     '',
-    '| lane | round | answered | refused | failed | answered MB/s | request p50 ms | request p99 ms | live p50 ms | live p99 ms | live max ms | ready p99 ms | probe timeouts | idle live p99 ms | peak RSS MB |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| lane | round | answered | refused | failed | answered MB/s | request p50 ms | request p99 ms | live p50 ms | live p99 ms | live max ms | ready p99 ms | probe timeouts | idle live p99 ms | peak RSS MB | load 1 min |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
     '',
-    `Answered MB/s: before ${range(rate(before))}, after ${range(rate(after))}; mean ratio after/before **${f(ratio, 2)}x** (target >= 3x).`,
-    `Liveness p99: before ${range(before.map((l) => l.liveMs.p99))} ms, after ${range(after.map((l) => l.liveMs.p99))} ms (target < 100 ms).`,
+    `Answered MB/s: ${names.map((n) => `${n} ${range(rate(of(n)))}`).join(', ')}.`,
+    ...others.map(
+      (n) =>
+        `Mean ratio after/${n}: **${f(mean(rate(after)) / mean(rate(of(n))), 2)}x** (per round: ${after
+          .map((a, i) => f(a.answeredMBps / (of(n)[i]?.answeredMBps ?? NaN), 2))
+          .join(', ')}).`,
+    ),
+    `Liveness p99 (target < 100 ms): ${names.map((n) => `${n} ${range(of(n).map((l) => l.liveMs.p99))} ms`).join(', ')}.`,
     `Idle liveness p99 (same server, no clients, 5 s just before them: what this shared host adds by itself): ${range(run.lanes.map((l) => l.idleLiveMs.p99))} ms.`,
-    `Peak RSS: before ${range(before.map((l) => l.peakRssMB))} MB, after ${range(after.map((l) => l.peakRssMB))} MB.`,
+    `Peak RSS: ${names.map((n) => `${n} ${range(of(n).map((l) => l.peakRssMB))} MB`).join(', ')}.`,
     '',
     'Raw data (every probe latency included): results.json.',
     '',

@@ -19,7 +19,7 @@ export class ServerProcess {
   /** `nodeArgs` go to node before the script (e.g. --cpu-prof, --cpu-prof-dir=...). */
   static start(
     distRoot: string,
-    options: Record<string, string | number | boolean>,
+    options: Record<string, string | number | boolean | undefined>,
     timeoutMs = 180_000,
     nodeArgs: string[] = [],
   ): Promise<ServerProcess> {
@@ -32,7 +32,7 @@ export class ServerProcess {
       DATA_DIR: mkdtempSync(join(tmpdir(), 'sy-bench-data-')),
       ...options,
     })) {
-      env[`SWITCHYARD_${key}`] = String(value);
+      if (value !== undefined) env[`SWITCHYARD_${key}`] = String(value); // undefined: not set at all
     }
     const child = spawn(process.execPath, [...nodeArgs, join(distRoot, 'apps', 'server', 'src', 'main.js')], {
       env,

@@ -59,6 +59,23 @@ describe(parseInferJson.name, () => {
     );
   });
 
+  it('rounds numbers of 16 to 19 significant digits correctly, halfway cases included', () => {
+    const long = fc.stringMatching(/^-?[1-9]\d{15,18}(e-?\d{1,2})?$/).map((t) => {
+      const [digits, exp] = t.split('e');
+      const dot = Math.min(digits.length - 1, Number(exp ?? 0) & 7); // a decimal point somewhere too
+      return dot > 0 ? `${digits.slice(0, -dot)}.${digits.slice(-dot)}${exp !== undefined ? `e${exp}` : ''}` : t;
+    });
+    const halfway = ['9007199254740993', '9007199254740995', '18014398509481993', '0.30000000000000001665', '2.2250738585072014e-8'];
+    fc.assert(
+      fc.property(fc.array(long, { minLength: 1, maxLength: 50 }), (texts) => {
+        const all = [...texts, ...halfway];
+        const numbers = dataOf(parse(`{"inputs":[{"data":[${all.join(',')}]}]}`)) as JsonNumbers;
+        all.forEach((t, i) => expect([t, numbers.values[i]]).toEqual([t, Number(t)]));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('rounds FP32 data as Math.fround(Number(text)) and keeps integers exact', () => {
     fc.assert(
       fc.property(

@@ -26,7 +26,51 @@ const MAX_NESTING = 512;
 
 /** Exact powers of ten (10^22 is the last one a double holds exactly). */
 const POW10 = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
-const TWO_53 = 2 ** 53;
+/** Digits go to `high` while it stays below this (then high * 10 + 9 < 2^53). */
+const HIGH_LIMIT = 9e14;
+/** Digits after `high`'s read exactly (19 significant digits in all, below 2^64). */
+const MAX_LOW_DIGITS = 4;
+const SPLITTER = 2 ** 27 + 1;
+
+/** The rounding error of a * b (Dekker's product): a * b = fl(a * b) + productError(a, b) exactly. */
+function productError(a: number, b: number, p: number): number {
+  let t = SPLITTER * a;
+  const ah = t - (t - a);
+  const al = a - ah;
+  t = SPLITTER * b;
+  const bh = t - (t - b);
+  const bl = b - bh;
+  return ah * bh - p + ah * bl + al * bh + al * bl;
+}
+
+/**
+ * (high * 10^lowDigits + low) * 10^scale correctly rounded to a double, for up to 19 significant
+ * digits and |scale| <= 22: the digits as an exact sum of two doubles, the product or quotient
+ * with its error term, and the rounding checked against perturbations far larger than the
+ * arithmetic's error (about 2^-95 of the value). Undefined in the rare case that the value sits
+ * too close to halfway between two doubles to tell: the caller then uses Number() of the text.
+ */
+function roundedProduct(high: number, low: number, lowDigits: number, scale: number): number | undefined {
+  const scaled = high * POW10[lowDigits];
+  const mHigh = scaled + low; // the digits: mHigh + mLow exactly (integers below 2^64)
+  const mLow = productError(high, POW10[lowDigits], scaled) + (low - (mHigh - scaled));
+  let base: number;
+  let rest: number;
+  if (scale >= 0) {
+    const power = POW10[scale];
+    base = mHigh * power;
+    rest = productError(mHigh, power, base) + mLow * power;
+  } else {
+    const power = POW10[-scale];
+    base = mHigh / power;
+    const back = base * power;
+    const remainder = mHigh - back - productError(base, power, back) + mLow;
+    rest = remainder / power;
+  }
+  const rounded = base + rest;
+  const margin = Math.abs(base) * 2 ** -80;
+  return base + (rest + margin) === rounded && base + (rest - margin) === rounded ? rounded : undefined;
+}
 
 /** The bytes the grammar looks at. */
 const TAB = 0x09;
@@ -77,11 +121,15 @@ class InferJsonParser {
   /** Scratch for the numbers of one data array, grown as needed and reused across arrays. */
   private scratch: Float64Array = new Float64Array(1024);
 
+  /** The bytes as a plain Uint8Array (element reads on it are the parser's inner loop); `text` for decoding slices. */
+  private readonly b: Uint8Array;
+
   constructor(
-    private readonly b: Buffer,
+    private readonly text: Buffer,
     start: number,
     private readonly end: number,
   ) {
+    this.b = new Uint8Array(text.buffer, text.byteOffset, text.byteLength);
     this.pos = start;
   }
 
@@ -265,17 +313,22 @@ class InferJsonParser {
     let pos = start;
     const negative = b[pos] === MINUS;
     if (negative) pos++;
-    let mantissa = 0;
-    let exact = true;
+    // the significant digits: the first ones in `high` (exact below 2^53), up to 4 more in `low`
+    let high = 0;
+    let low = 0;
+    let lowDigits = 0;
     let c = b[pos];
     if (c === ZERO) {
       pos++;
     } else if (c > ZERO && c <= NINE) {
       while (pos < end && (c = b[pos]) >= ZERO && c <= NINE) {
-        mantissa = mantissa * 10 + (c - ZERO);
+        if (lowDigits === 0 && high < HIGH_LIMIT) high = high * 10 + (c - ZERO);
+        else if (lowDigits <= MAX_LOW_DIGITS) {
+          low = low * 10 + (c - ZERO);
+          lowDigits++;
+        }
         pos++;
       }
-      if (mantissa >= TWO_53) exact = false;
     } else {
       this.pos = pos;
       this.fail(`expected a digit, found ${this.shownAt(pos)}`);
@@ -285,7 +338,11 @@ class InferJsonParser {
       pos++;
       const digits = pos;
       while (pos < end && (c = b[pos]) >= ZERO && c <= NINE) {
-        mantissa = mantissa * 10 + (c - ZERO);
+        if (lowDigits === 0 && high < HIGH_LIMIT) high = high * 10 + (c - ZERO);
+        else if (lowDigits <= MAX_LOW_DIGITS) {
+          low = low * 10 + (c - ZERO);
+          lowDigits++;
+        }
         pos++;
       }
       if (pos === digits) {
@@ -293,7 +350,6 @@ class InferJsonParser {
         this.fail(`expected a digit after '.', found ${this.shownAt(pos)}`);
       }
       scale = digits - pos;
-      if (mantissa >= TWO_53) exact = false;
     }
     c = b[pos];
     if (c === LOWER_E || c === UPPER_E) {
@@ -317,11 +373,18 @@ class InferJsonParser {
       scale += expNegative ? -exponent : exponent;
     }
     this.pos = pos;
-    if (exact && scale >= -22 && scale <= 22) {
-      const magnitude = scale >= 0 ? mantissa * POW10[scale] : mantissa / POW10[-scale];
-      return negative ? -magnitude : magnitude;
+    if (scale >= -22 && scale <= 22) {
+      if (lowDigits === 0) {
+        // both exact, so one correctly rounded operation (Clinger's fast path)
+        const magnitude = scale >= 0 ? high * POW10[scale] : high / POW10[-scale];
+        return negative ? -magnitude : magnitude;
+      }
+      if (lowDigits <= MAX_LOW_DIGITS) {
+        const magnitude = roundedProduct(high, low, lowDigits, scale);
+        if (magnitude !== undefined) return negative ? -magnitude : magnitude;
+      }
     }
-    return Number(b.toString('latin1', start, pos));
+    return Number(this.text.toString('latin1', start, pos));
   }
 
   private string(): string {
@@ -347,9 +410,9 @@ class InferJsonParser {
       pos++;
     }
     this.pos = pos + 1;
-    if (!escaped) return b.toString('utf8', start, pos);
+    if (!escaped) return this.text.toString('utf8', start, pos);
     try {
-      return JSON.parse(b.toString('utf8', start - 1, pos + 1)) as string; // the escapes, decoded as JSON does
+      return JSON.parse(this.text.toString('utf8', start - 1, pos + 1)) as string; // the escapes, decoded as JSON does
     } catch {
       this.pos = start;
       return this.fail('bad escape in a string');
