@@ -2,12 +2,19 @@ import { startTestServer, type TestServer } from './support/inference-server';
 import { DTYPE_CASES as CASES, inName, outName } from './support/dtype-cases';
 import { bytesOf, postBinary, postJson } from './support/v2-client';
 
-/** dtype_echo (Identity per dtype) round-trips every element type in JSON and in binary. */
-describe('dtype_echo (e2e)', () => {
+/**
+ * dtype_echo (Identity per dtype) round-trips every element type in JSON and in binary: with a
+ * small JSON body parsed on the main thread, and with every body read by the inference body
+ * parser on a codec thread (as big bodies are).
+ */
+describe.each([
+  ['small bodies on the main thread', {}],
+  ['every body on a codec thread', { CODEC_OFFLOAD_BYTES: 0 }],
+])('dtype_echo (e2e): %s', (_how, overrides: Record<string, number>) => {
   let server: TestServer;
 
   beforeAll(async () => {
-    server = await startTestServer({ DISABLED_DEVICES: 'gpu:0' });
+    server = await startTestServer({ DISABLED_DEVICES: 'gpu:0', ...overrides });
   }, 120_000);
 
   afterAll(async () => {

@@ -340,12 +340,24 @@ const CASES: ErrorCase[] = [
   },
 ];
 
-/** Every bad input gets the right 4xx as {"error": "..."} and the service keeps answering. */
-describe('Inference API errors (e2e)', () => {
+/**
+ * Every bad input gets the right 4xx as {"error": "..."} and the service keeps answering: with
+ * small JSON bodies parsed as objects on the main thread, and with every body kept raw and read by
+ * parseInferJson on a codec thread (what big bodies get), the same errors.
+ */
+describe.each([
+  ['small JSON bodies parsed on the main thread', {}],
+  ['every body read by the inference body parser on a codec thread', { CODEC_OFFLOAD_BYTES: 0 }],
+])('Inference API errors (e2e): %s', (_how, overrides: Record<string, number>) => {
   let server: TestServer;
 
   beforeAll(async () => {
-    server = await startTestServer({ DISABLED_DEVICES: 'gpu:0', BODY_LIMIT_BYTES: BODY_LIMIT, MAX_TENSOR_ELEMENTS: 1 << 20 });
+    server = await startTestServer({
+      DISABLED_DEVICES: 'gpu:0',
+      BODY_LIMIT_BYTES: BODY_LIMIT,
+      MAX_TENSOR_ELEMENTS: 1 << 20,
+      ...overrides,
+    });
   }, 120_000);
 
   afterAll(async () => {

@@ -42,6 +42,10 @@ export interface BigBodyLane {
   liveRaw: number[];
   /** The host's 1/5/15-minute load average at the end of the lane (other sessions share it). */
   loadAverage: number[];
+  /** CPU seconds the server process used (all its threads) while the clients ran. */
+  serverCpuSeconds: number;
+  /** Server CPU milliseconds per answered MB: what a body costs, however much CPU the shared host left the server. */
+  cpuMsPerMB: number;
 }
 
 function arg(flag: string, fallback: string): string {
@@ -114,6 +118,7 @@ async function runLane(
     let peakRss = 0;
     const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, rssMB(server.pid))), 200);
     const probes = probe(server.url);
+    const cpuAtStart = cpuSeconds(server.pid);
     const started = performance.now();
     const end = started + seconds * 1000;
     const latencies: number[] = [];
@@ -144,6 +149,7 @@ async function runLane(
         }
       }),
     );
+    const serverCpuSeconds = cpuSeconds(server.pid) - cpuAtStart;
     const probed = await probes.stop();
     clearInterval(rssTimer);
     peakRss = Math.max(peakRss, rssMB(server.pid));
@@ -163,6 +169,8 @@ async function runLane(
       peakRssMB: peakRss,
       liveRaw: probed.live.map((v) => Math.round(v * 10) / 10),
       loadAverage: loadavg().map((v) => Math.round(v * 100) / 100),
+      serverCpuSeconds,
+      cpuMsPerMB: (serverCpuSeconds * 1000) / (answeredBytes / 2 ** 20),
     };
   } finally {
     await server.stop();
@@ -203,6 +211,17 @@ async function waitReady(url: string): Promise<void> {
   throw new Error(`${url} not ready`);
 }
 
+/** User + system CPU seconds of a process so far, all threads (/proc/<pid>/stat, in clock ticks of 1/100 s). */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // after "pid (comm) "
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime
+  } catch {
+    return NaN;
+  }
+}
+
 function rssMB(pid: number | undefined): number {
   try {
     const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -236,7 +255,7 @@ async function main(): Promise<void> {
       lanes.push(result);
       console.log(
         `${lane} #${round}: ${result.answered} answered (${result.answeredMBps.toFixed(2)} MB/s), live p99 ${result.liveMs.p99.toFixed(1)} ms, ` +
-          `max ${result.liveMs.max.toFixed(1)} ms, peak RSS ${result.peakRssMB.toFixed(0)} MB, load ${result.loadAverage.join(' ')}`,
+          `max ${result.liveMs.max.toFixed(1)} ms, server CPU ${result.cpuMsPerMB.toFixed(0)} ms/MB, peak RSS ${result.peakRssMB.toFixed(0)} MB, load ${result.loadAverage.join(' ')}`,
       );
     }
   }
