@@ -253,9 +253,40 @@ class InferJsonParser {
         continue;
       } else if (c === MINUS || (c >= ZERO && c <= NINE)) {
         if (count === values.length) values = this.grow(values);
-        this.pos = pos;
-        values[count++] = this.number();
-        pos = this.pos;
+        // the common spelling inline: [-]digits[.digits], 15 digits at most; anything else by number()
+        let at = c === MINUS ? pos + 1 : pos;
+        let mantissa = 0;
+        let digits = 0;
+        let fraction = 0;
+        c = b[at];
+        if (c > ZERO && c <= NINE) {
+          do {
+            mantissa = mantissa * 10 + (c - ZERO);
+            digits++;
+            c = b[++at];
+          } while (c >= ZERO && c <= NINE);
+        } else if (c === ZERO) c = b[++at];
+        else digits = 99;
+        if (c === DOT) {
+          const first = ++at;
+          c = b[at];
+          while (c >= ZERO && c <= NINE) {
+            mantissa = mantissa * 10 + (c - ZERO);
+            c = b[++at];
+          }
+          fraction = at - first;
+          digits += fraction;
+          if (fraction === 0) digits = 99;
+        }
+        if (digits <= 15 && c !== LOWER_E && c !== UPPER_E) {
+          const magnitude = fraction === 0 ? mantissa : mantissa / POW10[fraction];
+          values[count++] = b[pos] === MINUS ? -magnitude : magnitude;
+          pos = at;
+        } else {
+          this.pos = pos;
+          values[count++] = this.number();
+          pos = this.pos;
+        }
         numbers++;
       } else if (c === LOWER_T || c === LOWER_F) {
         if (count === values.length) values = this.grow(values);
