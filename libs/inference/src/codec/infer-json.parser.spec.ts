@@ -134,6 +134,14 @@ describe(parseInferJson.name, () => {
     expect(input.data).toBeInstanceOf(JsonNumbers);
   });
 
+  it('refuses to read numbers whose memory the next parse on the thread reused', () => {
+    const first = dataOf(parse('{"inputs":[{"data":[1,2,3]}]}')) as JsonNumbers;
+    expect(first.toArray()).toEqual([1, 2, 3]);
+    parse('{"inputs":[{"data":[4,5,6]}]}');
+    expect(() => first.toArray()).toThrow('read after the next body was parsed');
+    expect(() => jsonNumbersToBuffer(first, 'INT32', 'x')).toThrow('read after the next body was parsed');
+  });
+
   it('keeps "__proto__" as an own property, as JSON.parse does', () => {
     const parsed = parse('{"__proto__":{"polluted":true},"inputs":[]}') as Record<string, unknown>;
     expect(Object.getPrototypeOf(parsed)).toBe(Object.prototype);

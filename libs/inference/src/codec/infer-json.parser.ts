@@ -12,14 +12,33 @@ export class JsonNumbers {
     readonly depth: number,
     /** Every value was true or false (otherwise every value was a number). */
     readonly booleans: boolean,
+    /** Which parse on this thread wrote `values` (they live in the thread's reused arena). */
+    private readonly generation: number,
   ) {}
+
+  /**
+   * Throws unless the values are still there: they live in memory the next parseInferJson on this
+   * thread reuses, so they are read (converted to a tensor) before the next body is parsed.
+   */
+  assertCurrent(): void {
+    if (this.generation !== arena.generation) throw new Error('JsonNumbers read after the next body was parsed on this thread');
+  }
 
   /** The values as JSON.parse would give them (flattened), for the checks that want JS values. */
   toArray(): Array<number | boolean> {
+    this.assertCurrent();
     const out = Array.from(this.values.subarray(0, this.length));
     return this.booleans ? out.map((v) => v === 1) : out;
   }
 }
+
+/**
+ * Where the numbers of every data array go: one Float64Array per thread, reused from body to body
+ * (a fresh array per tensor was megabytes of external memory per big body for the GC to find).
+ * One grown past ARENA_KEEP_BYTES is dropped at the next parse.
+ */
+const arena: { values: Float64Array; generation: number } = { values: new Float64Array(1 << 16), generation: 0 };
+const ARENA_KEEP_BYTES = 64 * 2 ** 20;
 
 /** How deep objects and arrays may nest outside tensor data (JSON.parse would overflow the stack much deeper). */
 const MAX_NESTING = 512;
@@ -118,8 +137,8 @@ export function parseInferJson(bytes: Buffer, start = 0, end = bytes.length): un
 class InferJsonParser {
   private pos: number;
   private nesting = 0;
-  /** Scratch for the numbers of one data array, grown as needed and reused across arrays. */
-  private scratch: Float64Array = new Float64Array(1024);
+  /** Where in the arena the next data array's numbers go. */
+  private used = 0;
 
   /** The bytes as a plain Uint8Array (element reads on it are the parser's inner loop); `text` for decoding slices. */
   private readonly b: Uint8Array;
@@ -131,6 +150,8 @@ class InferJsonParser {
   ) {
     this.b = new Uint8Array(text.buffer, text.byteOffset, text.byteLength);
     this.pos = start;
+    arena.generation++;
+    if (arena.values.byteLength > ARENA_KEEP_BYTES) arena.values = new Float64Array(1 << 16);
   }
 
   parseDocument(): unknown {
@@ -208,7 +229,7 @@ class InferJsonParser {
   }
 
   /**
-   * An input's "data": numbers (or booleans) in possibly nested arrays, read into the scratch
+   * An input's "data": numbers (or booleans) in possibly nested arrays, read into the arena
    * and returned as JsonNumbers. Anything else in it (strings, null, objects, a mix of numbers
    * and booleans, an array after a first scalar) parses the array again as ordinary JSON, for the
    * value checks and their messages.
@@ -226,7 +247,8 @@ class InferJsonParser {
     let numbers = 0;
     let booleans = 0;
     let nested = false; // whether the first item was an array (then all of it is flattened)
-    let values = this.scratch;
+    let values = arena.values;
+    const first = this.used; // values[first + i] is the i-th number
     let canClose = true; // just after '[': ']' may follow
     for (;;) {
       while (pos < end && (b[pos] === SPACE || b[pos] === LF || b[pos] === CR || b[pos] === TAB)) pos++;
@@ -252,7 +274,7 @@ class InferJsonParser {
         canClose = true;
         continue;
       } else if (c === MINUS || (c >= ZERO && c <= NINE)) {
-        if (count === values.length) values = this.grow(values);
+        if (first + count === values.length) values = this.grow(values);
         // the common spelling inline: [-]digits[.digits], 15 digits at most; anything else by number()
         let at = c === MINUS ? pos + 1 : pos;
         let mantissa = 0;
@@ -280,18 +302,18 @@ class InferJsonParser {
         }
         if (digits <= 15 && c !== LOWER_E && c !== UPPER_E) {
           const magnitude = fraction === 0 ? mantissa : mantissa / POW10[fraction];
-          values[count++] = b[pos] === MINUS ? -magnitude : magnitude;
+          values[first + count++] = b[pos] === MINUS ? -magnitude : magnitude;
           pos = at;
         } else {
           this.pos = pos;
-          values[count++] = this.number();
+          values[first + count++] = this.number();
           pos = this.pos;
         }
         numbers++;
       } else if (c === LOWER_T || c === LOWER_F) {
-        if (count === values.length) values = this.grow(values);
+        if (first + count === values.length) values = this.grow(values);
         this.pos = pos;
-        values[count++] = this.literal(c === LOWER_T ? 'true' : 'false', c === LOWER_T) ? 1 : 0;
+        values[first + count++] = this.literal(c === LOWER_T ? 'true' : 'false', c === LOWER_T) ? 1 : 0;
         pos = this.pos;
         booleans++;
       } else if (c === CLOSE_BRACKET) {
@@ -316,8 +338,8 @@ class InferJsonParser {
     }
     this.pos = pos;
     if (numbers > 0 && booleans > 0) return this.reparse(start);
-    this.scratch = values;
-    return new JsonNumbers(values.slice(0, count), count, maxDepth, booleans > 0);
+    this.used = first + count;
+    return new JsonNumbers(values.subarray(first, first + count), count, maxDepth, booleans > 0, arena.generation);
   }
 
   private reparse(start: number): unknown {
@@ -325,10 +347,11 @@ class InferJsonParser {
     return this.value(Place.Other);
   }
 
+  /** A twice larger arena with what the earlier arrays hold (their JsonNumbers keep viewing the old one, unchanged). */
   private grow(values: Float64Array): Float64Array {
     const bigger = new Float64Array(values.length * 2);
     bigger.set(values);
-    this.scratch = bigger;
+    arena.values = bigger;
     return bigger;
   }
 

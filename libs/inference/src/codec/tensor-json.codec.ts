@@ -135,6 +135,7 @@ export function jsonNumbersToBuffer(
   tensor: string,
   allocate: AllocateBuffer = freshBuffer,
 ): ArrayBuffer {
+  numbers.assertCurrent();
   const n = numbers.length;
   const values = numbers.values;
   const bad = (i: number): never => {
