@@ -66,6 +66,9 @@ const LAYERS = {
 /** Libs added by the parallel work of issue 16 (they take the layer of what they sit beside). */
 const EXTRA_LIBS = {
   simulator: ['common', 'config', 'devices', 'runtime', 'models', 'scheduler'],
+  cluster: ['common', 'config', 'devices', 'runtime', 'models', 'scheduler'],
+  grpc: ['common', 'config', 'devices', 'runtime', 'models', 'scheduler', 'rollouts', 'inference', 'security'],
+  openapi: ['common', 'config', 'devices', 'runtime', 'models', 'scheduler', 'rollouts', 'inference', 'jobs', 'security'],
 };
 
 function barrel(lib) {
@@ -131,7 +134,8 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['@switchyard/*/**', '!@switchyard/*/testing'], message: 'import another lib through its barrel (@switchyard/<lib>)' },
+            { group: ['@switchyard/*/**'], message: 'import another lib through its barrel (@switchyard/<lib>); testing/ is for specs' },
+            { regex: '(^\\.{1,2}/|/)testing(/|$)', message: 'production code never imports test helpers (testing/)' },
             {
               regex: '^(\\.\\./)+(apps|bench|clients|test|scripts)(/|$)',
               message: 'a lib never imports apps/, bench/, clients/, test/ or scripts/',
@@ -171,8 +175,25 @@ export default tseslint.config(
     },
   },
   {
-    // Apps, bench, scripts, tests and clients use libs through their barrels too.
-    files: ['apps/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', 'test/**/*.ts', 'clients/**/*.ts'],
+    // Apps, scripts and clients use libs through their barrels only (the public API).
+    files: ['apps/**/*.ts', 'scripts/**/*.ts', 'clients/**/*.ts'],
+    ignores: ['**/*.spec.ts', '**/*.e2e-spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@switchyard/*/**'], message: 'import a lib through its barrel (@switchyard/<lib>): its public API' },
+            { regex: '^(\\.\\./)+libs/', message: 'import a lib through its barrel (@switchyard/<lib>): its public API' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Tests and benchmarks use libs through their barrels too, and may reach a lib's internals
+    // through its testing/ entry (@switchyard/<lib>/testing).
+    files: ['bench/**/*.ts', 'test/**/*.ts', 'apps/**/*.spec.ts', 'scripts/**/*.spec.ts', 'clients/**/*.spec.ts', '**/*.e2e-spec.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -3,7 +3,7 @@
 cd "$(dirname "$0")/.."   # the repository root, after npm run build and npm run models
 run() {
   local models=$1 workers=$2 port=$3
-  SWITCHYARD_HOST=127.0.0.1 SWITCHYARD_PORT=$port SWITCHYARD_MODELS=$models SWITCHYARD_CPU_WORKERS=$workers \
+  SWITCHYARD_HOST=127.0.0.1 SWITCHYARD_PORT=$port SWITCHYARD_GRPC_PORT=0 SWITCHYARD_MODELS=$models SWITCHYARD_CPU_WORKERS=$workers \
   SWITCHYARD_CALIBRATION=skip SWITCHYARD_DISABLED_DEVICES=gpu:0 SWITCHYARD_TELEMETRY_INTERVAL_MS=0 SWITCHYARD_LOG_LEVEL=warn \
   SWITCHYARD_DATA_DIR=$(mktemp -d) SWITCHYARD_PROFILES_DIR=$(mktemp -d) SWITCHYARD_MODEL_REPOSITORY=$PWD/models \
   node dist/apps/server/src/main.js >/dev/null 2>&1 &

@@ -25,7 +25,7 @@ export interface StreamClientOptions {
   streamId?: string;
   /** Last sequence number already received on that stream. */
   after?: number;
-  /** First reconnect delay, doubled up to `maxReconnectDelayMs`; default 100. */
+  /** First reconnect delay (jittered down to half), doubled up to `maxReconnectDelayMs`; default 100. */
   reconnectDelayMs?: number;
   maxReconnectDelayMs?: number;
 }
@@ -115,7 +115,8 @@ export class SwitchyardStreamClient extends EventEmitter {
       // 4000 + status: the server refused the stream; a 4xx will not get better by retrying.
       const refused = code >= 4400 && code < 4500;
       if (refused) return;
-      this.reconnectTimer = setTimeout(() => this.open(), this.delay);
+      // jittered, so that clients cut off together do not all come back at once
+      this.reconnectTimer = setTimeout(() => this.open(), this.delay * (0.5 + Math.random() / 2));
       this.delay = Math.min(this.delay * 2, this.options.maxReconnectDelayMs ?? 2000);
     });
   }

@@ -1,7 +1,7 @@
 import { DEMO_MODELS, type MlpSpec } from '@switchyard/models';
 import { maxRelativeError, referenceMlp } from '@switchyard/models/testing';
 import type { SchedulerStatusDto } from '@switchyard/scheduler';
-import { RedisServer } from '../libs/jobs/src/testing/redis-server';
+import { RedisServer } from '@switchyard/jobs/testing';
 import { HAS_PROC, poolHostPid } from './support/child-processes';
 import { getJob, mlpCase, resultMismatch, submitJobs } from './support/jobs-client';
 import { SwitchyardNode } from './support/jobs-node-process';

@@ -1,3 +1,4 @@
+import { encodeInferRequest } from '../clients';
 import { startTestServer, type TestServer } from './support/inference-server';
 import { DTYPE_CASES as CASES, inName, outName } from './support/dtype-cases';
 import { bytesOf, postBinary, postJson } from './support/v2-client';
@@ -49,22 +50,9 @@ describe('dtype_echo (e2e)', () => {
         ? { name: inName(c.dtype), datatype: c.dtype, shape: [2], bytes: bytesOf(big) }
         : { name: inName(c.dtype), datatype: c.dtype, shape: [c.bytes.length], bytes: bytesOf(c.bytes) },
     );
-    const json = Buffer.from(
-      JSON.stringify({
-        inputs: inputs.map(({ name, datatype, shape, bytes }) => ({
-          name,
-          datatype,
-          shape,
-          parameters: { binary_data_size: bytes.length },
-        })),
-        outputs: [{ name: 'out_int64' }],
-      }),
-    );
-    const res = await fetch(`${server.url}/v2/models/dtype_echo/infer`, {
-      method: 'POST',
-      headers: { 'inference-header-content-length': String(json.length) },
-      body: Buffer.concat([json, ...inputs.map((i) => i.bytes)]),
-    });
+    // the client's encoder; the answer is read as text (JSON.parse would round these integers)
+    const { body, headers } = encodeInferRequest(inputs, { outputs: [{ name: 'out_int64' }], binaryOutputs: false });
+    const res = await fetch(`${server.url}/v2/models/dtype_echo/infer`, { method: 'POST', headers, body });
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('"data":[-9223372036854775808,9223372036854775807]');
   });

@@ -1,5 +1,5 @@
 import { SwitchyardStreamClient, type StreamResult } from '../clients/switchyard-stream-client';
-import { RedisServer } from '../libs/jobs/src/testing/redis-server';
+import { RedisServer } from '@switchyard/jobs/testing';
 import { describeWithRedis } from './support/requirements';
 import { echoCase, getJob, mlpCase, resultMismatch, submitJobs, waitForJobs, type JobCase } from './support/jobs-client';
 import { stopAll, SwitchyardNode } from './support/jobs-node-process';

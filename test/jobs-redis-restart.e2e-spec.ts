@@ -1,5 +1,4 @@
-import { JobConsumerService } from '@switchyard/jobs';
-import { RedisServer } from '../libs/jobs/src/testing/redis-server';
+import { JobConsumerService, RedisServer } from '@switchyard/jobs/testing';
 import { describeWithRedis } from './support/requirements';
 import { startJobsApp, type JobsApp } from './support/jobs-app';
 import { getJob, mlpCase, resultMismatch, submitJobs, waitForJobs } from './support/jobs-client';

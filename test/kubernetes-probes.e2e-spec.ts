@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { containersOf, renderKustomization } from '../libs/metrics/src/testing/kustomize-render';
-import { RedisServer } from '../libs/jobs/src/testing/redis-server';
+import { RedisServer } from '@switchyard/jobs/testing';
 import { startTestServer, type TestServer } from './support/inference-server';
 import { modelRepository, repoRoot } from './support/repo-paths';
 

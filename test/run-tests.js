@@ -28,7 +28,7 @@ function walk(dir, out) {
   return out;
 }
 
-const files = ['apps', 'libs', 'bench', 'scripts', 'test']
+const files = ['apps', 'libs', 'clients', 'bench', 'scripts', 'test']
   .map((d) => join(dist, d))
   .filter((d) => {
     try {

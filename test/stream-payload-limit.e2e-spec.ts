@@ -1,5 +1,5 @@
 import WebSocket from 'ws';
-import { RedisServer } from '../libs/jobs/src/testing/redis-server';
+import { RedisServer } from '@switchyard/jobs/testing';
 import { startJobsApp, type JobsApp } from './support/jobs-app';
 
 const LIMIT = 64 * 1024;

@@ -10,7 +10,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { performance, PerformanceObserver } from 'node:perf_hooks';
 import type { DeviceInfo } from '@switchyard/devices';
-import { BufferPool, PiscinaDevicePool } from '@switchyard/runtime';
+import { BufferPool, PiscinaDevicePool } from '@switchyard/runtime/testing';
 import { modelRepository } from '../../test/support/repo-paths';
 import { writeMarkdownReport } from '../report/write-markdown-report';
 

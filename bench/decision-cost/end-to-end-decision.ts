@@ -1,10 +1,7 @@
-import { SwitchyardEvents } from '@switchyard/common';
+import { SwitchyardEvents, seededRandom } from '@switchyard/common';
 import type { DeviceInfo } from '@switchyard/devices';
 import type { ServedModel } from '@switchyard/models';
 import {
-  DeviceDispatcher,
-  deviceSnapshot,
-  modelDevices,
   EwmaServiceTimeEstimator,
   predictServiceMs,
   type InferenceJob,
@@ -12,7 +9,7 @@ import {
   type SchedulingFramework,
   type SchedulingPolicy,
 } from '@switchyard/scheduler';
-import { createPrng } from '@switchyard/simulator';
+import { DeviceDispatcher, deviceSnapshot, modelDevices } from '@switchyard/scheduler/testing';
 // the dispatcher's own test clock: the bench drives real dispatchers on simulated time
 // eslint-disable-next-line no-restricted-imports
 import { ManualClock } from '../../libs/scheduler/src/dispatch/testing/manual-clock';
@@ -69,13 +66,28 @@ function job(model: ServedModel, rows: number, id: number): InferenceJob {
   return { id: `j${id}`, model, inputs: [{ name: 'input', datatype: 'FP32', shape: [rows, 4], data }], batchSize: rows, receivedAt: 0 };
 }
 
+/** The state a decision is made in, and the decision itself, step by step (see decisionBench()). */
+export interface DecisionBench {
+  /** One whole decision (`i` varies the job and the estimator updates): snapshots + filter + policy. */
+  decide: (i: number) => void;
+  /** The same decision on snapshots built once (the framework and policy alone). */
+  policyOnly: (i: number) => void;
+  close: () => void;
+}
+
 /**
- * Times the whole placement decision as the scheduler makes it: a snapshot of every device
- * (deviceSnapshot(): the dispatcher's running sums), the canRun filter, and the framework with a
- * production policy, on `devices` dispatchers holding `queuedJobs` queued jobs.
+ * Builds `devices` real dispatchers holding `queuedJobs` queued jobs in front of pools that never
+ * finish, and the whole placement decision as the scheduler makes it on them: a snapshot of every
+ * device (deviceSnapshot(): the dispatcher's running sums), the canRun filter, and the framework
+ * with a production policy. Warmed up (JIT) before it is returned.
  */
-export function measureEndToEnd(framework: SchedulingFramework, policy: SchedulingPolicy, o: EndToEndOptions): EndToEndRow {
-  const random = createPrng(o.devices * 17 + o.queuedJobs);
+export function decisionBench(
+  framework: SchedulingFramework,
+  policy: SchedulingPolicy,
+  o: Omit<EndToEndOptions, 'decisions'>,
+  warmUp = 5000,
+): DecisionBench {
+  const random = seededRandom(o.devices * 17 + o.queuedJobs);
   const clock = new ManualClock(0);
   const estimator = new EwmaServiceTimeEstimator();
   const events = new SwitchyardEvents();
@@ -149,13 +161,28 @@ export function measureEndToEnd(framework: SchedulingFramework, policy: Scheduli
     const j = jobs[i % jobs.length];
     schedule(j, snapshotsFor(j));
   };
-  for (let i = 0; i < 5000; i++) decide(i); // warm-up (JIT)
+  for (let i = 0; i < warmUp; i++) decide(i); // warm-up (JIT)
   const prebuilt = jobs.map(snapshotsFor);
   const policyOnly = (i: number): void => {
     clock.advance(0.05);
     schedule(jobs[i % jobs.length], prebuilt[i % jobs.length]);
   };
-  for (let i = 0; i < 5000; i++) policyOnly(i);
+  for (let i = 0; i < warmUp; i++) policyOnly(i);
+  return {
+    decide,
+    policyOnly,
+    close: () => {
+      for (const d of devices) d.dispatcher.close();
+    },
+  };
+}
+
+/**
+ * Times the whole placement decision (decisionBench()) in rounds of ROUND decisions, interleaved
+ * with rounds of the policy alone: this process's CPU time and the wall clock per decision.
+ */
+export function measureEndToEnd(framework: SchedulingFramework, policy: SchedulingPolicy, o: EndToEndOptions): EndToEndRow {
+  const { decide, policyOnly, close } = decisionBench(framework, policy, o);
   const cpuNsByRound: number[] = [];
   const wallNsByRound: number[] = [];
   const policyNsByRound: number[] = [];
@@ -171,7 +198,7 @@ export function measureEndToEnd(framework: SchedulingFramework, policy: Scheduli
     round(decide, done, cpuNsByRound, wallNsByRound);
     round(policyOnly, done, policyNsByRound);
   }
-  for (const d of devices) d.dispatcher.close();
+  close();
   const medianNs = median(cpuNsByRound);
   const policyOnlyMedianNs = median(policyNsByRound);
   return {

@@ -5,7 +5,7 @@ import {
   type SchedulingFramework,
   type SchedulingPolicy,
 } from '@switchyard/scheduler';
-import { createPrng } from '@switchyard/simulator';
+import { seededRandom } from '@switchyard/common';
 
 export interface DecisionCostRow {
   policy: string;
@@ -67,7 +67,7 @@ export function measureDecisionCost(
   policy: SchedulingPolicy,
   options: { devices: number; deadline: boolean; seconds: number },
 ): DecisionCostRow {
-  const random = createPrng(options.devices * 31 + 7);
+  const random = seededRandom(options.devices * 31 + 7);
   const { devices, estimator } = host(options.devices, random);
   const ctx: SchedulingContext = {
     job: { modelKey: MODELS[0], batchSize: 1, priority: 0 },

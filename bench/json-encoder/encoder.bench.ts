@@ -11,7 +11,7 @@ import { cpus, hostname, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { seededRandom, type TensorDataType } from '@switchyard/common';
-import { bufferToJsonBytes } from '@switchyard/inference';
+import { bufferToJsonBytes } from '@switchyard/inference/testing';
 import { repoRoot } from '../../test/support/repo-paths';
 import { legacyBufferToJsonText } from './legacy-json-encoder';
 

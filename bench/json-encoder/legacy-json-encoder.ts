@@ -1,9 +1,7 @@
 import type { TensorDataType } from '@switchyard/common';
-import { halfBitsToFloat } from '@switchyard/inference';
 // the previous encoder, kept as the bench's baseline, on the codec's own typed views (an internal of
 // the inference lib on purpose: the comparison is of the two encoders over the same views)
-// eslint-disable-next-line no-restricted-imports
-import { smallIntView } from '../../libs/inference/src/codec/typed-views';
+import { halfBitsToFloat, smallIntView } from '@switchyard/inference/testing';
 
 /**
  * The JSON output encoder as it was on main at c52e805 (one string per value, then join), kept

@@ -1,12 +1,12 @@
 import { performance } from 'node:perf_hooks';
-import { createPrng } from '@switchyard/simulator';
+import { seededRandom } from '@switchyard/common';
 import { WorkloadSampler } from '../scenario/workload-classes';
 import { latencyStats } from '../stats/percentile';
 import { runLoad } from './load-generator';
 import type { LoadRequest, SendResult } from './request-record.interface';
 
 const classes = [{ model: 'm', batchSize: 1, share: 1 }];
-const sampler = () => new WorkloadSampler(classes, createPrng(1));
+const sampler = () => new WorkloadSampler(classes, seededRandom(1));
 const SLACK_MS = 5;
 
 /**

@@ -1,4 +1,5 @@
-import { createPrng, exponentialSample } from '@switchyard/simulator';
+import { seededRandom } from '@switchyard/common';
+import { exponentialSample } from '@switchyard/simulator';
 
 /**
  * Intended send times (ms from the start) of a Poisson process at `ratePerSecond`, up to
@@ -7,7 +8,7 @@ import { createPrng, exponentialSample } from '@switchyard/simulator';
  */
 export function poissonSchedule(ratePerSecond: number, durationMs: number, seed: number): Float64Array {
   if (!(ratePerSecond > 0)) throw new RangeError(`rate must be > 0, got ${ratePerSecond}`);
-  const random = createPrng(seed);
+  const random = seededRandom(seed);
   const mean = 1000 / ratePerSecond;
   const times: number[] = [];
   for (let t = exponentialSample(random, mean); t < durationMs; t += exponentialSample(random, mean)) times.push(t);

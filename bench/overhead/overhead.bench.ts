@@ -1,28 +1,39 @@
 /**
- * What do REST + scheduler + pool add to a ~1 ms model? Sequential requests (one in flight, so
- * queueing is not measured, only the path), p50 of each layer in one run, blocks alternating:
- *   direct  onnxruntime-node session.run() in this thread (the model alone)
- *   pool    PiscinaDevicePool.run(): + thread hop, tensor transfer
- *   http    POST /v2/models/{m}/infer (binary tensors) to a server process: + REST, scheduler, pool
- * All on one CPU worker with one intra-op thread, the GPU disabled.
+ * What does Switchyard add to a small model's request, against a bare Fastify route that answers
+ * the same body? Sequential requests (one in flight, so queueing is not measured, only the path),
+ * from one client in this process, in blocks that alternate between the layers of one run:
+ *   direct        onnxruntime-node session.run() in this thread (the model alone)
+ *   pool          PiscinaDevicePool.run() in this process: + thread hop, tensor transfer
+ *   bare-inline   a bare Fastify process (bare-fastify-server.ts), session.run() on its event loop
+ *   bare-pool     the same bare route, the run on one pool worker thread (the hop Switchyard makes)
+ *   switchyard    POST /v2/models/{m}/infer on the Switchyard server process
+ * Every HTTP layer is sent the same body, JSON and binary tensor data. All on one CPU worker (or
+ * the event loop) with one intra-op thread, the GPU disabled. Target (issue 15): Switchyard adds
+ * <= 0.2 ms at p50 over the bare route for mlp_tiny, JSON and binary.
  *
- *   node dist/bench/overhead/overhead.bench.js [--model mlp_small] [--batch 1] [--requests 2000]
+ *   npm run build && node dist/bench/overhead/overhead.bench.js [--model mlp_tiny] [--batch 1] [--requests 3000]
+ *     [--cpu-prof DIR]   profile the Switchyard server (node --cpu-prof, written to DIR at its exit)
+ *
+ * Writes bench/results/overhead/<date>-<host>/report.md and raw.json.gz (every request's ms).
  */
-import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as ort from 'onnxruntime-node';
 import type { WireTensor } from '@switchyard/common';
 import type { DeviceInfo } from '@switchyard/devices';
-import { PiscinaDevicePool } from '@switchyard/runtime';
+import { PiscinaDevicePool } from '@switchyard/runtime/testing';
 import { modelRepository, repoRoot } from '../../test/support/repo-paths';
-import { latencyStats } from '../stats/percentile';
-import { encodeBinaryInferRequest } from '../targets/binary-infer-body';
+import { hostFacts } from '../runner/host-facts';
+import { cpuSince, threadCpu, type ThreadCpu } from '../runner/thread-cpu';
+import { latencyStats, percentileOfSorted } from '../stats/percentile';
 import { HttpClient } from '../targets/http-client';
 import { ServerProcess } from '../targets/server-process';
 import { writeMarkdownReport } from '../report/write-markdown-report';
+import { httpLayers, waitReady, type Layer } from './infer-requests';
 
 const WIDTH: Record<string, number> = { mlp_tiny: 16, mlp_small: 1024, mlp_large: 4096 };
+const BLOCK = 100;
+const TARGET_MS = 0.2;
 const cpu: DeviceInfo = {
   id: 'cpu:0',
   kind: 'cpu',
@@ -40,14 +51,16 @@ function arg(flag: string, fallback: string): string {
 }
 
 async function main(): Promise<void> {
-  const model = arg('--model', 'mlp_small');
+  const model = arg('--model', 'mlp_tiny');
   const batch = Number(arg('--batch', '1'));
-  const requests = Number(arg('--requests', '2000'));
+  const requests = Number(arg('--requests', '3000'));
+  const cpuProf = arg('--cpu-prof', '');
   const width = WIDTH[model];
   if (!width) throw new Error(`--model must be one of ${Object.keys(WIDTH).join(', ')}`);
   const path = join(modelRepository(), model, '1', 'model.onnx');
   const values = Float32Array.from({ length: batch * width }, (_, i) => Math.sin(i));
   const tensor = (): WireTensor => ({ name: 'input', datatype: 'FP32', shape: [batch, width], data: values.slice().buffer });
+  const loadBefore = hostFacts().loadAverage ?? [];
 
   const session = await ort.InferenceSession.create(path, {
     executionProviders: ['cpu'],
@@ -58,76 +71,141 @@ async function main(): Promise<void> {
   const pool = new PiscinaDevicePool({ device: cpu, workers: 1, concurrentTasksPerWorker: 1, intraOpThreads: 1 });
   await pool.start();
   await pool.loadModel({ key: `${model}@1`, path });
-  const server = await ServerProcess.start(join(repoRoot(), 'dist'), {
-    MODELS: model,
-    DISABLED_DEVICES: 'gpu:0',
-    CPU_WORKERS: 1,
-    CPU_THREADS_PER_WORKER: 1,
-    CALIBRATION: 'skip',
-  });
-  const client = new HttpClient(server.url, 1);
-  for (let i = 0; i < 100 && (await client.send('GET', '/v2/health/ready')).status !== 200; i++)
-    await new Promise((r) => setTimeout(r, 200));
+  const dist = join(repoRoot(), 'dist');
+  const bareScript = join(dist, 'bench', 'overhead', 'bare-fastify-server.js');
+  const bareInline = await ServerProcess.startScript(bareScript, { BARE_MODEL_PATH: path, BARE_MODE: 'inline' });
+  const barePool = await ServerProcess.startScript(bareScript, { BARE_MODEL_PATH: path, BARE_MODE: 'pool' });
+  const server = await ServerProcess.start(
+    dist,
+    { MODELS: model, DISABLED_DEVICES: 'gpu:0', CPU_WORKERS: 1, CPU_THREADS_PER_WORKER: 1, CALIBRATION: 'skip' },
+    180_000,
+    cpuProf ? ['--cpu-prof', '--cpu-prof-dir', cpuProf] : [],
+  );
+  const clients = {
+    bareInline: new HttpClient(bareInline.url, 1),
+    barePool: new HttpClient(barePool.url, 1),
+    server: new HttpClient(server.url, 1),
+  };
+  await waitReady(clients.server);
 
-  const layers = {
+  const layers: Record<string, Layer> = {
     direct: async () => {
       await session.run({ input: new ort.Tensor('float32', new Float32Array(tensor().data), [batch, width]) });
     },
     pool: async () => {
       await pool.run({ modelKey: `${model}@1`, inputs: [tensor()] });
     },
-    http: async () => {
-      const { body, headerLength } = encodeBinaryInferRequest('o', [tensor()], {});
-      const answer = await client.send('POST', `/v2/models/${model}/infer`, body, {
-        'content-type': 'application/octet-stream',
-        'inference-header-content-length': String(headerLength),
-      });
-      if (answer.status !== 200) throw new Error(`HTTP ${answer.status}: ${answer.body.toString().slice(0, 300)}`);
-    },
+    ...httpLayers('bare-inline', clients.bareInline, model, tensor),
+    ...httpLayers('bare-pool', clients.barePool, model, tensor),
+    ...httpLayers('switchyard', clients.server, model, tensor),
   };
-  const samples: Record<keyof typeof layers, number[]> = { direct: [], pool: [], http: [] };
-  const block = 100;
-  for (const run of Object.values(layers)) for (let i = 0; i < 100; i++) await run(); // warm-up
-  for (let done = 0; done < requests; done += block) {
-    for (const [name, run] of Object.entries(layers) as Array<[keyof typeof layers, () => Promise<void>]>) {
-      for (let i = 0; i < block; i++) {
+  const names = Object.keys(layers);
+  const samples: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
+  /** The process that serves each HTTP layer: its CPU time (all threads) is summed over that layer's blocks. */
+  const serverPid: Record<string, number | undefined> = {
+    'bare-inline': bareInline.pid,
+    'bare-pool': barePool.pid,
+    switchyard: server.pid,
+  };
+  const serverCpu: Record<string, ThreadCpu> = Object.fromEntries(names.map((n) => [n, { mainMs: 0, othersMs: 0 }]));
+  for (const run of Object.values(layers)) for (let i = 0; i < 300; i++) await run(); // warm-up (JIT, sockets)
+  for (let done = 0; done < requests; done += BLOCK) {
+    // odd blocks in reverse order: no layer always follows the same one
+    const order = (done / BLOCK) % 2 ? [...names].reverse() : names;
+    for (const name of order) {
+      const pid = serverPid[name.split(' ')[0]];
+      const cpuBefore = pid === undefined ? undefined : threadCpu(pid);
+      for (let i = 0; i < BLOCK; i++) {
         const t0 = performance.now();
-        await run();
+        await layers[name]();
         samples[name].push(performance.now() - t0);
       }
+      const spent = pid === undefined ? undefined : cpuSince(cpuBefore, pid);
+      if (spent) {
+        serverCpu[name].mainMs += spent.mainMs;
+        serverCpu[name].othersMs += spent.othersMs;
+      }
     }
-    process.stderr.write(`\r${Math.min(done + block, requests)}/${requests} requests per layer`);
+    process.stderr.write(`\r${Math.min(done + BLOCK, requests)}/${requests} requests per layer`);
   }
   process.stderr.write('\n');
-  await server.stop();
+  for (const c of Object.values(clients)) c.close();
+  await Promise.all([server.stop(), bareInline.stop(), barePool.stop()]);
   await pool.close();
   await session.release();
+  const loadAfter = hostFacts().loadAverage ?? [];
 
-  const stats = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, latencyStats(v)])) as Record<
-    keyof typeof layers,
-    ReturnType<typeof latencyStats>
-  >;
-  const base = stats.direct.p50;
-  const row = (name: keyof typeof layers, what: string) =>
-    `| ${name} | ${what} | ${stats[name].p50.toFixed(3)} | ${stats[name].p99.toFixed(3)} | ${(stats[name].p50 - base).toFixed(3)} | ${(((stats[name].p50 - base) / base) * 100).toFixed(1)} % |`;
-  const date = new Date().toISOString().slice(0, 10);
+  const stats = Object.fromEntries(names.map((n) => [n, latencyStats(samples[n])]));
+  /** p50 of each block of `name` minus that of `base`'s block in the same round: the added ms, round by round. */
+  const blockDiffs = (name: string, base: string): number[] => {
+    const diffs: number[] = [];
+    for (let b = 0; b * BLOCK < samples[name].length; b++) {
+      const p = (xs: number[]) => percentileOfSorted(Float64Array.from(xs.slice(b * BLOCK, (b + 1) * BLOCK)).sort(), 0.5);
+      diffs.push(p(samples[name]) - p(samples[base]));
+    }
+    return diffs.sort((a, b) => a - b);
+  };
+  const spread = (d: number[]) =>
+    `${percentileOfSorted(d, 0.5).toFixed(3)} (${percentileOfSorted(d, 0.1).toFixed(3)} - ${percentileOfSorted(d, 0.9).toFixed(3)})`;
+  const facts = hostFacts();
+  const f3 = (x: number) => x.toFixed(3);
+  const added = (name: string, base: string) => stats[name].p50 - stats[base].p50;
+  const verdicts = ['json', 'binary'].map((kind) => {
+    const a = added(`switchyard ${kind}`, `bare-inline ${kind}`);
+    return `${kind}: +${f3(a)} ms (${a <= TARGET_MS ? 'meets' : 'MISSES'} the target)`;
+  });
   const command = `node dist/bench/overhead/overhead.bench.js --model ${model} --batch ${batch} --requests ${requests}`;
+  const what: Record<string, string> = {
+    direct: 'the model alone: session.run() in the bench process',
+    pool: '+ worker thread hop, tensor transfer (PiscinaDevicePool.run, in process)',
+    'bare-inline': 'bare Fastify process, session.run() on its event loop',
+    'bare-pool': 'bare Fastify process, the run on one PiscinaDevicePool worker',
+    switchyard: 'Switchyard server: validation, scheduler, dispatcher, pool, metrics',
+  };
+  const rows = names.map((n) => {
+    const [server, kind] = n.split(' ');
+    const base = kind ? `bare-inline ${kind}` : 'direct';
+    const c = serverCpu[n];
+    const perRequest = (ms: number) => (kind ? f3(ms / samples[n].length) : '');
+    return `| ${n} | ${what[server]} | ${f3(stats[n].p50)} | ${f3(stats[n].p99)} | ${n === base ? '' : spread(blockDiffs(n, base))} | ${perRequest(c.mainMs)} | ${perRequest(c.othersMs)} |`;
+  });
   const report = [
-    `# Overhead of the serving path: ${model}, batch ${batch}`,
+    `# Overhead of the serving path: ${model}, batch ${batch}, against a bare Fastify route`,
     '',
-    `Command: \`${command}\` on ${hostname()}, ${date}. ${requests} sequential requests per layer (one in flight), in alternating blocks of ${block}; one CPU worker with one intra-op thread, GPU disabled.`,
+    `Command: \`npm run build && ${command}\` on ${facts.hostname} (${facts.cpuModel}, ${facts.cores} cores, shared), ${new Date().toISOString().slice(0, 10)}, Node ${facts.node}, onnxruntime-node ${facts.onnxruntime}.`,
+    `Load average ${loadBefore.join(' / ')} at the start, ${loadAfter.join(' / ')} at the end.`,
     '',
-    '| layer | what it adds | p50 (ms) | p99 (ms) | p50 added (ms) | p50 added vs the model |',
-    '| --- | --- | ---: | ---: | ---: | ---: |',
-    row('direct', 'the model alone: session.run() in this thread'),
-    row('pool', '+ worker thread hop, tensor transfer (PiscinaDevicePool.run)'),
-    row('http', '+ HTTP (binary tensors), validation, scheduler, dispatch queue, pool'),
+    `${requests} sequential requests per layer (one in flight) from one keep-alive client in the bench process, in blocks of ${BLOCK} that`,
+    'alternate between the layers (odd rounds in reverse order), after 300 warm-up requests per layer. Every HTTP layer gets the same',
+    `body: the ${model} input as a JSON array, or as binary tensor data (Inference-Header-Content-Length). One CPU worker (or the event`,
+    'loop) with one intra-op thread, the GPU disabled, calibration skipped. The bare servers are `bench/overhead/bare-fastify-server.ts`',
+    '(Fastify with its default JSON parser, nothing else). Raw per-request ms of every layer: `raw.json.gz`.',
     '',
-    `Target: REST + scheduler + pool add <= 5 % to a 1 ms model's p50. Measured: ${(((stats.http.p50 - base) / base) * 100).toFixed(1)} % on a ${base.toFixed(3)} ms model (${(stats.http.p50 - base).toFixed(3)} ms).`,
+    `**Result: Switchyard adds at p50, against the bare Fastify route that runs the model on its event loop: ${verdicts.join('; ')}** (target <= ${TARGET_MS} ms).`,
+    `Against the bare route with the same worker-thread hop: json +${f3(added('switchyard json', 'bare-pool json'))} ms, binary +${f3(added('switchyard binary', 'bare-pool binary'))} ms.`,
+    '',
+    '| layer | what it is | p50 (ms) | p99 (ms) | added p50 vs bare-inline (direct for in-process), median of blocks (p10 - p90) | server CPU ms/request, main thread | server CPU ms/request, other threads |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
+    ...rows,
+    '',
+    'The added ms per block is the p50 of a block of one layer minus the p50 of the bare-inline block of the same kind in the same',
+    "round: a side-by-side difference, which the host's load moves less than either number. Server CPU per request: the serving",
+    "process's CPU time (utime + stime of its main thread, and of all its other threads: pool workers, ORT, libuv) over that layer's",
+    'blocks, divided by its requests (10 ms ticks summed over the blocks): what a request costs the server, whatever the wait.',
     '',
   ].join('\n');
-  writeMarkdownReport('overhead', report);
+  const file = writeMarkdownReport('overhead', report, {
+    model,
+    batch,
+    requests,
+    block: BLOCK,
+    host: facts,
+    loadBefore,
+    loadAfter,
+    samples,
+  });
   console.log(report);
+  console.log(file);
 }
 
 main().catch((err) => {

@@ -1,14 +1,19 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { repoRoot } from '../../test/support/repo-paths';
 import { resultDir } from '../runner/host-facts';
 
-/** Writes a standalone benchmark's report to bench/results/<bench>/<date>-<host>/report.md; returns its path. */
-export function writeMarkdownReport(bench: string, report: string): string {
+/**
+ * Writes a standalone benchmark's report to bench/results/<bench>/<date>-<host>/report.md, and
+ * its raw data, when given, beside it as raw.json.gz; returns the report's path.
+ */
+export function writeMarkdownReport(bench: string, report: string, raw?: unknown): string {
   const dir = resultDir(join(repoRoot(), 'bench', 'results'), bench, hostname());
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'report.md');
   writeFileSync(file, report);
+  if (raw !== undefined) writeFileSync(join(dir, 'raw.json.gz'), gzipSync(JSON.stringify(raw)));
   return file;
 }

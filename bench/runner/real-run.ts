@@ -10,7 +10,7 @@ import type { ProgressBar } from '../report/progress-bar';
 import { compareSimToReal, SIM_THROUGHPUT_TOLERANCE } from '../report/sim-vs-real';
 import type { Scenario } from '../scenario/scenario.interface';
 import { WorkloadSampler, type WorkloadClass } from '../scenario/workload-classes';
-import { createPrng } from '@switchyard/simulator';
+import { seededRandom } from '@switchyard/common';
 import { fitHostModel, hostCoresPerRun, unionLength, type HostSample } from '../sim/host-overhead';
 import { idealOf } from '../sim/ideal';
 import { loadHostModel } from '../sim/load-host-model';
@@ -180,7 +180,7 @@ async function runLane(o: RealRunOptions, lane: LaneSpec, round: number, step: n
   return runLoad({
     arrival: o.scenario.arrival,
     durationMs: o.scenario.durationS * 1000,
-    sampler: new WorkloadSampler(o.classes, createPrng(o.scenario.seed * 31 + step)),
+    sampler: new WorkloadSampler(o.classes, seededRandom(o.scenario.seed * 31 + step)),
     send: o.target.sender(lane, o.classes),
     seed: o.scenario.seed + round,
     drainMs: DRAIN_MS,
@@ -197,7 +197,7 @@ async function warmUp(o: RealRunOptions, lane: LaneSpec): Promise<void> {
   await runLoad({
     arrival: o.scenario.arrival,
     durationMs: WARM_UP_MS,
-    sampler: new WorkloadSampler(o.classes, createPrng(o.scenario.seed * 17)),
+    sampler: new WorkloadSampler(o.classes, seededRandom(o.scenario.seed * 17)),
     send: o.target.sender(lane, o.classes),
     drainMs: DRAIN_MS,
     onProgress: (f) => o.progress.update(`warm-up (${lane.lane}, not measured)`, f),

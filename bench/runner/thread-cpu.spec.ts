@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
 import { cpuSince, threadCpu } from './thread-cpu';
 
@@ -30,5 +31,35 @@ describe('threadCpu', () => {
     await worker.terminate();
     expect(other.othersMs).toBeGreaterThanOrEqual(250);
     expect(other.mainMs).toBeLessThan(150);
+  });
+
+  it("reads another process's threads (a server the bench started) by its pid", async () => {
+    if (!linux) return expect(threadCpu(process.pid)).toBeUndefined();
+    // the child spins 400 ms of CPU per line it is sent, and answers each when done
+    const child = spawn(
+      process.execPath,
+      [
+        '-e',
+        'process.stdin.on("data", () => { const s = process.cpuUsage(); for (;;) { const u = process.cpuUsage(s); if ((u.user + u.system) / 1000 >= 400) break; } console.log("done"); });',
+      ],
+      { stdio: ['pipe', 'pipe', 'inherit'] },
+    );
+    const spinChild = () => {
+      const done = new Promise((resolve) => child.stdout.once('data', resolve));
+      child.stdin.write('go\n');
+      return done;
+    };
+    try {
+      await spinChild();
+      const before = threadCpu(child.pid);
+      const mine = threadCpu();
+      await spinChild(); // this process only waits meanwhile
+      const spent = cpuSince(before, child.pid)!;
+      expect(spent.mainMs).toBeGreaterThanOrEqual(300);
+      expect(cpuSince(mine)!.mainMs).toBeLessThan(150);
+    } finally {
+      child.kill('SIGKILL');
+    }
+    expect(threadCpu(2 ** 30)).toBeUndefined(); // no such process
   });
 });

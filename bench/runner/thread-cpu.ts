@@ -9,21 +9,24 @@ export interface ThreadCpu {
 /** Linux's USER_HZ: /proc reports CPU time in 1/100 s. */
 const MS_PER_TICK = 10;
 
-/** Reads every thread's utime + stime from /proc/self/task (Linux); undefined where there is none. */
-export function threadCpu(): ThreadCpu | undefined {
+/**
+ * Reads every thread's utime + stime from /proc/<pid>/task (Linux) of this process, or of another
+ * one (a server the bench started); undefined where there is none.
+ */
+export function threadCpu(pid: number = process.pid): ThreadCpu | undefined {
   try {
     const out: ThreadCpu = { mainMs: 0, othersMs: 0 };
-    for (const tid of readdirSync('/proc/self/task')) {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
       let stat: string;
       try {
-        stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+        stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
       } catch {
         continue; // the thread ended meanwhile
       }
       // after "pid (comm) ": state is field 3, utime field 14, stime field 15
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       const ms = (Number(fields[11]) + Number(fields[12])) * MS_PER_TICK;
-      if (Number(tid) === process.pid) out.mainMs += ms;
+      if (Number(tid) === pid) out.mainMs += ms;
       else out.othersMs += ms;
     }
     return out;
@@ -32,8 +35,8 @@ export function threadCpu(): ThreadCpu | undefined {
   }
 }
 
-/** CPU time between two readings. */
-export function cpuSince(before: ThreadCpu | undefined): ThreadCpu | undefined {
-  const now = threadCpu();
+/** CPU time between two readings (of process `pid`, this one by default). */
+export function cpuSince(before: ThreadCpu | undefined, pid: number = process.pid): ThreadCpu | undefined {
+  const now = threadCpu(pid);
   return before && now ? { mainMs: now.mainMs - before.mainMs, othersMs: now.othersMs - before.othersMs } : undefined;
 }

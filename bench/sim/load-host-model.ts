@@ -3,7 +3,7 @@ import { availableParallelism, cpus } from 'node:os';
 import { basename, join } from 'node:path';
 import { loadConfig } from '@switchyard/config';
 import type { DeviceInfo, DeviceKind } from '@switchyard/devices';
-import { poolSizing } from '@switchyard/runtime';
+import { poolSizing } from '@switchyard/runtime/testing';
 import { type CalibrationProfile } from '@switchyard/scheduler';
 import { serviceTimeFromTable, type ServiceTimeFn, type ServiceTimeTable } from '@switchyard/simulator';
 import type { BenchProfileFile, ThroughputPoint } from './bench-profile.interface';

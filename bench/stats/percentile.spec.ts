@@ -1,4 +1,4 @@
-import { createPrng } from '@switchyard/simulator';
+import { seededRandom } from '@switchyard/common';
 import { latencyStats, percentileOfSorted } from './percentile';
 
 /** Reference by definition: the smallest value with at least p of all values at or below it. */
@@ -11,7 +11,7 @@ function referencePercentile(values: readonly number[], p: number): number {
 }
 
 describe(percentileOfSorted.name, () => {
-  const random = createPrng(5);
+  const random = seededRandom(5);
   const arrays = [1, 2, 3, 7, 10, 99, 100, 101, 1000].map((n) => Array.from({ length: n }, () => Math.round(random() * 500) / 10));
 
   it.each(arrays.map((a) => [a.length, a] as const))('matches the definition on %d random values (ties included)', (_n, values) => {

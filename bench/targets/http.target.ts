@@ -1,8 +1,8 @@
 import type { ModelMetadataDto } from '@switchyard/inference';
+import { encodeInferRequest, HEADER_LENGTH, splitInferResponse } from '../../clients';
 import type { SchedulerStatusDto } from '@switchyard/scheduler';
 import type { LoadRequest, SendResult } from '../load/request-record.interface';
 import type { WorkloadClass } from '../scenario/workload-classes';
-import { decodeInferResponseHeader, encodeBinaryInferRequest } from './binary-infer-body';
 import { HttpClient } from './http-client';
 import type { LaneSpec, RealTarget, TargetHostInfo } from './real-target.interface';
 import { ServerProcess } from './server-process';
@@ -74,17 +74,16 @@ export class HttpTarget implements RealTarget {
       const parameters: Record<string, unknown> = lane.kind === 'single-device' ? { device: lane.subject } : { policy: lane.subject };
       if (c.priority !== undefined) parameters.priority = c.priority;
       if (c.timeoutMs !== undefined) parameters.timeout = Math.round(c.timeoutMs * 1000);
-      return encodeBinaryInferRequest(`bench-${lane.lane}-${i}`, tensors.view(), parameters);
+      const inputs = tensors.view().map((t) => ({ name: t.name, datatype: t.datatype, shape: t.shape, bytes: new Uint8Array(t.data) }));
+      return encodeInferRequest(inputs, { id: `bench-${lane.lane}-${i}`, parameters });
     });
     return async ({ classIndex }) => {
-      const { body, headerLength } = bodies[classIndex];
-      const answer = await this.client.send('POST', `/v2/models/${classes[classIndex].model}/infer`, body, {
-        'content-type': 'application/octet-stream',
-        'inference-header-content-length': String(headerLength),
-      });
+      const { body, headers } = bodies[classIndex];
+      const answer = await this.client.send('POST', `/v2/models/${classes[classIndex].model}/infer`, body, headers);
       if (answer.status !== 200) throw new Error(`HTTP ${answer.status}: ${answer.body.toString().slice(0, 200)}`);
-      const header = decodeInferResponseHeader(answer.body, answer.headers['inference-header-content-length']);
-      const p = (header.parameters ?? {}) as Record<string, unknown>;
+      const headerLength = answer.headers[HEADER_LENGTH];
+      const header = splitInferResponse(answer.body, typeof headerLength === 'string' ? Number(headerLength) : undefined).json;
+      const p = header.parameters ?? {};
       return {
         deviceId: typeof p.device === 'string' ? p.device : 'unknown',
         ...(typeof p.batch_size === 'number' ? { executedBatchSize: p.batch_size } : {}),

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const LISTENING = /listening on (http:\/\/[^\s)]+)/;
+const GRPC_AT = /gRPC at ([^\s,)]+)/;
 
 /**
  * The server in its own process (the compiled apps/server main), so that the load generator
@@ -14,13 +15,21 @@ export class ServerProcess {
   private constructor(
     private readonly child: ChildProcess,
     readonly url: string,
+    /** host:port of its gRPC endpoint (absent with GRPC_PORT: 'off'). */
+    readonly grpcAddress?: string,
   ) {}
 
-  static start(distRoot: string, options: Record<string, string | number | boolean>, timeoutMs = 180_000): Promise<ServerProcess> {
-    const env: NodeJS.ProcessEnv = { ...process.env };
+  static start(
+    distRoot: string,
+    options: Record<string, string | number | boolean>,
+    timeoutMs = 180_000,
+    nodeArgs: readonly string[] = [],
+  ): Promise<ServerProcess> {
+    const env: NodeJS.ProcessEnv = {};
     for (const [key, value] of Object.entries({
       HOST: '127.0.0.1',
       PORT: 0,
+      GRPC_PORT: 0,
       LOG_LEVEL: 'log',
       TELEMETRY_INTERVAL_MS: 0,
       DATA_DIR: mkdtempSync(join(tmpdir(), 'sy-bench-data-')),
@@ -28,7 +37,20 @@ export class ServerProcess {
     })) {
       env[`SWITCHYARD_${key}`] = String(value);
     }
-    const child = spawn(process.execPath, [join(distRoot, 'apps', 'server', 'src', 'main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    return ServerProcess.startScript(join(distRoot, 'apps', 'server', 'src', 'main.js'), env, timeoutMs, nodeArgs);
+  }
+
+  /**
+   * Any server script that prints "listening on http://..." once it serves (the overhead bench's
+   * bare baseline), with `env` added to this process's environment.
+   */
+  static startScript(
+    script: string,
+    env: NodeJS.ProcessEnv,
+    timeoutMs = 180_000,
+    nodeArgs: readonly string[] = [],
+  ): Promise<ServerProcess> {
+    const child = spawn(process.execPath, [...nodeArgs, script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     return new Promise((resolve, reject) => {
       let log = '';
       const timer = setTimeout(() => fail(new Error(`the server did not start within ${timeoutMs} ms:\n${log.slice(-2000)}`)), timeoutMs);
@@ -46,7 +68,7 @@ export class ServerProcess {
           child.stderr?.off('data', onData);
           child.stdout?.resume();
           child.stderr?.resume();
-          resolve(new ServerProcess(child, match[1]));
+          resolve(new ServerProcess(child, match[1], GRPC_AT.exec(log)?.[1]));
         }
       };
       child.stdout?.on('data', onData);

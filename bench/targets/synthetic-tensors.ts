@@ -1,7 +1,6 @@
-import type { WireTensor } from '@switchyard/common';
+import { type WireTensor, seededRandom } from '@switchyard/common';
 import type { ModelTensorSpec } from '@switchyard/models';
-import { syntheticInputs } from '@switchyard/scheduler';
-import { createPrng } from '@switchyard/simulator';
+import { syntheticInputs } from '@switchyard/scheduler/testing';
 
 /**
  * Request inputs of a model at a batch size: the shapes the model serves with the batch dim set,
@@ -14,7 +13,7 @@ export class SyntheticTensors {
   /** `batching`: the first dim of every input is the batch dim (a model with max_batch_size > 0). */
   constructor(inputs: readonly ModelTensorSpec[], batching: boolean, batchSize: number, seed = 7) {
     // the scheduler's calibration inputs: same shapes rule, values valid for every dtype
-    this.templates = syntheticInputs({ inputs: [...inputs], maxBatchSize: batching ? batchSize : 0 }, batchSize, createPrng(seed));
+    this.templates = syntheticInputs({ inputs: [...inputs], maxBatchSize: batching ? batchSize : 0 }, batchSize, seededRandom(seed));
   }
 
   fresh(): WireTensor[] {

@@ -8,6 +8,8 @@ import { modelRepository } from './repo-paths';
 /** The light setup of the jobs specs' nodes (two models, no GPU, no calibration). */
 export const JOBS_NODE_ENV: Record<string, string> = {
   SWITCHYARD_HOST: '127.0.0.1',
+  // several nodes on one host: each its own free gRPC port
+  SWITCHYARD_GRPC_PORT: '0',
   SWITCHYARD_MODELS: 'mlp_tiny,dtype_echo',
   SWITCHYARD_CALIBRATION: 'skip',
   SWITCHYARD_DISABLED_DEVICES: 'gpu:0',
@@ -31,6 +33,8 @@ export class SwitchyardNode {
   private child: ChildProcess | undefined;
   private exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }> | undefined;
   private output: string[] = [];
+  /** Audit lines (`"audit":` in the log) of every start of this node, kept whole. */
+  readonly audits: string[] = [];
 
   constructor(
     readonly nodeId: string,
@@ -69,7 +73,13 @@ export class SwitchyardNode {
       this.output.push(chunk.toString());
       if (this.output.length > 400) this.output.splice(0, 100);
     };
-    child.stdout.on('data', keep);
+    let partial = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      keep(chunk);
+      const lines = (partial + chunk.toString()).split('\n');
+      partial = lines.pop() ?? '';
+      this.audits.push(...lines.filter((line) => line.includes('"audit":')));
+    });
     child.stderr.on('data', keep);
     try {
       await waitFor(

@@ -2,8 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { SqliteJobsDatabase } from '@switchyard/jobs';
-import { RedisServer } from '../../libs/jobs/src/testing/redis-server';
+import { SqliteJobsDatabase, RedisServer } from '@switchyard/jobs/testing';
 import { describeWithRedis } from './requirements';
 
 /** The two job stores every jobs e2e conformance spec runs on. */

@@ -1,6 +1,16 @@
+import {
+  encodeInferRequest,
+  HEADER_LENGTH,
+  type InferInput,
+  type InferRequestOptions,
+  splitInferResponse,
+  typedArrayFrom,
+} from '../../clients';
+
 /**
- * A small Open Inference Protocol client for the e2e specs: builds JSON and binary-extension
- * requests and splits responses the way Triton's and KServe's clients do.
+ * The e2e specs' view of the Open Inference Protocol: any status comes back with the JSON and the
+ * binary outputs, for asserting on errors too. Encoding and splitting are the client's
+ * (clients/infer-codec.ts); only tests that send malformed bytes on purpose build them by hand.
  */
 export interface V2Response {
   status: number;
@@ -11,6 +21,7 @@ export interface V2Response {
   binary: Map<string, Buffer>;
 }
 
+/** An input as raw bytes in the wire format (the client's InferInput takes typed arrays and values too). */
 export interface BinaryInput {
   name: string;
   datatype: string;
@@ -27,54 +38,37 @@ export async function postJson(url: string, path: string, body: unknown, headers
   return readV2Response(res);
 }
 
-/** Sends `header` as JSON followed by the binary inputs (their binary_data_size is filled in). */
+/**
+ * Sends `header` (id, parameters, outputs) with the inputs, through the client's encoder: raw
+ * `bytes` inputs go as binary tensor data (their binary_data_size filled in), others as JSON.
+ * Unlike the client's infer(), any status is returned, not thrown.
+ */
 export async function postBinary(
   url: string,
   path: string,
-  header: Record<string, unknown>,
-  inputs: BinaryInput[],
+  header: Pick<InferRequestOptions, 'id' | 'parameters' | 'outputs'>,
+  inputs: (BinaryInput | InferInput)[],
   headers: Record<string, string> = {},
 ): Promise<V2Response> {
-  const json = Buffer.from(
-    JSON.stringify({
-      ...header,
-      inputs: inputs.map(({ name, datatype, shape, bytes }) => ({ name, datatype, shape, parameters: { binary_data_size: bytes.length } })),
-    }),
-  );
-  const res = await fetch(`${url}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/octet-stream', 'inference-header-content-length': String(json.length), ...headers },
-    body: Buffer.concat([json, ...inputs.map((i) => i.bytes)]),
-  });
+  const encoded = encodeInferRequest(inputs as InferInput[], { ...header, binaryOutputs: false });
+  const res = await fetch(`${url}${path}`, { method: 'POST', headers: { ...encoded.headers, ...headers }, body: encoded.body });
   return readV2Response(res);
 }
 
 export async function readV2Response(res: Response): Promise<V2Response> {
   const body = Buffer.from(await res.arrayBuffer());
-  const headerLength = res.headers.get('inference-header-content-length');
+  const headerLength = res.headers.get(HEADER_LENGTH);
   return { status: res.status, headers: res.headers, ...splitV2Body(body, headerLength === null ? undefined : Number(headerLength)) };
 }
 
-/** tritonclient's InferResult logic: binary outputs follow the JSON in the order they are listed. */
+/** tritonclient's InferResult logic (the client's): binary outputs follow the JSON in the order they are listed. */
 export function splitV2Body(body: Buffer, headerLength?: number): { json: any; binary: Map<string, Buffer> } {
-  const json = JSON.parse(body.toString('utf8', 0, headerLength ?? body.length));
-  const binary = new Map<string, Buffer>();
-  if (headerLength === undefined) return { json, binary };
-  let offset = headerLength;
-  for (const output of json.outputs ?? []) {
-    const size = output.parameters?.binary_data_size;
-    if (size === undefined) continue;
-    binary.set(output.name, body.subarray(offset, offset + size));
-    offset += size;
-  }
-  if (offset !== body.length)
-    throw new Error(`binary section is ${body.length - headerLength} bytes, outputs claim ${offset - headerLength}`);
-  return { json, binary };
+  return splitInferResponse(body, headerLength);
 }
 
 /** A copy of the bytes as a typed array (Buffers from the pool may be unaligned). */
 export function asFloat32(bytes: Buffer): Float32Array {
-  return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+  return typedArrayFrom('FP32', bytes) as Float32Array;
 }
 
 export function bytesOf(view: ArrayBufferView): Buffer {

@@ -1,12 +1,15 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { ClusterModule } from '@switchyard/cluster';
 import { CommonModule } from '@switchyard/common';
 import { SwitchyardConfigModule, type SwitchyardConfig } from '@switchyard/config';
 import { DevicesModule } from '@switchyard/devices';
+import { GrpcModule } from '@switchyard/grpc';
 import { InferenceModule } from '@switchyard/inference';
 import { JobsModule } from '@switchyard/jobs';
 import { LifecycleModule } from '@switchyard/lifecycle';
 import { MetricsModule } from '@switchyard/metrics';
 import { ModelsModule } from '@switchyard/models';
+import { OpenApiModule } from '@switchyard/openapi';
 import { SchedulerModule } from '@switchyard/scheduler';
 import { SecurityModule } from '@switchyard/security';
 
@@ -23,10 +26,13 @@ export class AppModule {
         DevicesModule,
         ModelsModule,
         SchedulerModule,
+        ClusterModule,
         InferenceModule,
+        GrpcModule,
         MetricsModule.forRoot(),
         JobsModule.forConfig(config),
         LifecycleModule,
+        OpenApiModule,
       ],
     };
   }

@@ -2,6 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { LogLevel } from '@nestjs/common';
 import { loadConfig, readTlsFiles, SWITCHYARD_CONFIG, type SwitchyardConfig } from '@switchyard/config';
+import { GrpcServerService } from '@switchyard/grpc';
 import { configureInferenceHttp } from '@switchyard/inference';
 import { configureJobsStream } from '@switchyard/jobs';
 import { configureSecurityHttp } from '@switchyard/security';
@@ -29,17 +30,22 @@ export async function createApp(overrides: Record<string, string | number | bool
   return app;
 }
 
-/** Starts the app on the configured host and port; returns it and its URL. */
+/**
+ * Starts the app on the configured host and port, and the gRPC endpoint on its port (unless
+ * SWITCHYARD_GRPC_PORT=off); returns the app, its URL and the gRPC address (host:port).
+ */
 export async function startServer(
   overrides: Record<string, string | number | boolean> = {},
-): Promise<{ app: NestFastifyApplication; url: string; config: SwitchyardConfig }> {
+): Promise<{ app: NestFastifyApplication; url: string; grpcAddress?: string; config: SwitchyardConfig }> {
   const app = await createApp(overrides);
   const config = app.get<SwitchyardConfig>(SWITCHYARD_CONFIG);
   await app.listen(config.http.port, config.http.host);
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.http.port;
   const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host;
-  return { app, url: `${config.http.tls ? 'https' : 'http'}://${host}:${port}`, config };
+  const grpcPort = await app.get(GrpcServerService).listen();
+  const grpcAddress = grpcPort === undefined ? undefined : `${host.includes(':') ? `[${host}]` : host}:${grpcPort}`;
+  return { app, url: `${config.http.tls ? 'https' : 'http'}://${host}:${port}`, ...(grpcAddress ? { grpcAddress } : {}), config };
 }
 
 /** Honours a client's x-request-id (when it is a plain token), else numbers requests. */

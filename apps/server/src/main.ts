@@ -5,9 +5,10 @@ import { drainOnSignals } from '@switchyard/lifecycle';
 import { startServer } from './bootstrap';
 
 async function main(): Promise<void> {
-  const { app, url } = await startServer();
+  const { app, url, grpcAddress } = await startServer();
   drainOnSignals(app);
-  new Logger('Switchyard').log(`listening on ${url} (Open Inference Protocol at ${url}/v2, devices at ${url}/v1/devices)`);
+  const grpc = grpcAddress ? `, gRPC at ${grpcAddress}` : '';
+  new Logger('Switchyard').log(`listening on ${url} (Open Inference Protocol at ${url}/v2${grpc}, devices at ${url}/v1/devices)`);
 }
 
 main().catch((err: unknown) => {

@@ -16,3 +16,4 @@ export * from './auth/scope.decorator';
 export * from './auth/caller.interface';
 export * from './auth/caller.decorator';
 export * from './crypto/public-key-id';
+export * from './http/hop-header';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseRemoteDevices } from './remote-devices';
 
 const list = z.string().transform((s) =>
   s
@@ -25,6 +26,14 @@ const costMap = z.string().transform((s, ctx) => {
   return out;
 });
 
+/** SWITCHYARD_REMOTE_DEVICES: see parseRemoteDevices for the grammar. */
+const remoteDevices = z.string().transform((s, ctx) => {
+  const parsed = parseRemoteDevices(s);
+  if ('remotes' in parsed) return parsed.remotes;
+  for (const problem of parsed.problems) ctx.addIssue({ code: 'custom', message: problem });
+  return z.NEVER;
+});
+
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const isolation = z.enum(['thread', 'process']);
@@ -37,6 +46,11 @@ const isolation = z.enum(['thread', 'process']);
 export const envSchema = z.object({
   HOST: z.string().default('0.0.0.0'),
   PORT: int(0, 65535).default(8000),
+  /**
+   * Port of the gRPC endpoint (the KServe v2 GRPCInferenceService, Triton's 8001); 0 = a free
+   * port chosen by the OS (tests), "off" = no gRPC endpoint. Listens on HOST.
+   */
+  GRPC_PORT: z.union([z.literal('off'), int(0, 65535)]).default(8001),
   BODY_LIMIT_BYTES: int(1024, 2 ** 31).default(64 * 2 ** 20),
   /** Largest element count of one request tensor (absurd shapes get a 400 before any allocation). */
   MAX_TENSOR_ELEMENTS: int(1, 2 ** 31).default(2 ** 26),
@@ -64,6 +78,8 @@ export const envSchema = z.object({
   DISABLED_DEVICES: list.default([]),
   DEVICE_COSTS: costMap.default({}),
   PROBE_TIMEOUT_MS: int(100, 600_000).default(20_000),
+  /** KServe v2 servers served as devices remote:<name> (docs/remote-tier.md). */
+  REMOTE_DEVICES: remoteDevices.default([]),
   CPU_WORKERS: int(0, 256).default(0),
   CPU_THREADS_PER_WORKER: int(0, 256).default(0),
   // run() blocks the GPU worker's thread: tasks in it run one after another, so more than one
@@ -99,17 +115,41 @@ export const envSchema = z.object({
   CALIBRATION_BUDGET_MS: int(50, 600_000).default(3000),
   /** Largest batch size calibration measures (capped by each model's max_batch_size). */
   CALIBRATION_MAX_BATCH: int(1, 65_536).default(32),
+  /** Redis shared by the nodes: the jobs queue and the rollouts (else SQLite and rollouts.json, one node). */
   REDIS_URL: z.string().url().optional(),
   /** This node's name in job records (default <hostname>-<pid>). */
   NODE_ID: z
     .string()
     .regex(/^[\w.:-]{1,128}$/, 'letters, digits, ".", ":", "-" or "_" (at most 128)')
     .optional(),
+  /** Peers this node exchanges what it learned with (shared learning): comma-separated base URLs, e.g. http://10.0.0.2:8000. */
+  PEERS: z
+    .string()
+    .transform((s, ctx) => {
+      const urls = s
+        .split(',')
+        .map((x) => x.trim().replace(/\/+$/, ''))
+        .filter(Boolean);
+      for (const url of urls) {
+        if (!/^https?:\/\/[^/\s]+$/.test(url)) {
+          ctx.addIssue({ code: 'custom', message: `"${url}" is not a base URL http(s)://host:port` });
+          return z.NEVER;
+        }
+      }
+      return urls;
+    })
+    .default([]),
+  /** The API key this node presents to its peers (Bearer) when they run with an auth file: a tenant with the admin scope there. */
+  CLUSTER_KEY: z.string().min(1).optional(),
+  /** Period of the exchange with each peer, ms. */
+  CLUSTER_SYNC_MS: int(50, 3_600_000).default(2000),
+  /** Longest wait of start-up calibration for the first exchange with the peers (a warm start), ms; 0 = do not wait. */
+  CLUSTER_JOIN_TIMEOUT_MS: int(0, 600_000).default(5000),
   /** Consume jobs from the Redis queue on this node (false: an API-only node that only enqueues). */
   JOBS_WORKER: bool.default(true),
   /** Jobs this node runs at once; 0 = the total capacity of its device pools. */
   JOBS_CONCURRENCY: int(0, 4096).default(0),
-  /** Redis key prefix of the jobs queue, results and streams. */
+  /** Redis key prefix of the jobs queue, results, streams and the rollouts. */
   JOBS_PREFIX: z
     .string()
     .regex(/^[\w.-]{1,64}$/, 'letters, digits, ".", "-" or "_" (at most 64)')

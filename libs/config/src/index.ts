@@ -3,4 +3,5 @@ export * from './config.tokens';
 export * from './load-config';
 export * from './switchyard-config.module';
 export * from './errors/config-validation.error';
+export * from './remote-devices';
 export * from './tls/read-tls-files';

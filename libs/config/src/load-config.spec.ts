@@ -69,4 +69,12 @@ describe(loadConfig.name, () => {
     expect(sut.shutdown).toEqual({ drainGraceMs: 0, exitTimeoutMs: 2500 });
     expect(() => loadConfig({ SWITCHYARD_EXIT_TIMEOUT_MS: '-1' })).toThrow('SWITCHYARD_EXIT_TIMEOUT_MS');
   });
+
+  it('reads the gRPC port: 8001 by default, 0 for a free port, off for none', () => {
+    expect(loadConfig({}).grpc).toEqual({ port: 8001 });
+    expect(loadConfig({ SWITCHYARD_GRPC_PORT: '0' }).grpc).toEqual({ port: 0 });
+    expect(loadConfig({ SWITCHYARD_GRPC_PORT: 'off' }).grpc).toEqual({});
+    expect(() => loadConfig({ SWITCHYARD_GRPC_PORT: '70000' })).toThrow('SWITCHYARD_GRPC_PORT');
+    expect(() => loadConfig({ SWITCHYARD_GRPC_PORT: 'no' })).toThrow('SWITCHYARD_GRPC_PORT');
+  });
 });

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { hostname, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import { envSchema } from './config.schema';
+import type { RemoteDeviceConfig } from './remote-devices';
 import { ConfigValidationError } from './errors/config-validation.error';
 import type { AuthSettings, SwitchyardConfig, TlsSettings } from './switchyard-config.interface';
 import { readAuthFile } from './auth/read-auth-file';
@@ -33,6 +34,8 @@ export function loadConfig(
   }
   if (problems.length || !parsed.success) throw new ConfigValidationError(problems);
   const e = parsed.data;
+  const remote = withKeys(e.REMOTE_DEVICES, env);
+  if ('problems' in remote) throw new ConfigValidationError(remote.problems);
   return {
     http: {
       host: e.HOST,
@@ -44,6 +47,7 @@ export function loadConfig(
       codecWorkers: e.CODEC_WORKERS,
       ...tlsSettings(e.TLS_CERT, e.TLS_KEY, e.TLS_CLIENT_CA),
     },
+    grpc: e.GRPC_PORT === 'off' ? {} : { port: e.GRPC_PORT },
     models: {
       repository: resolve(e.MODEL_REPOSITORY),
       load: e.MODELS,
@@ -61,6 +65,7 @@ export function loadConfig(
       gpuConcurrentTasks: e.GPU_CONCURRENT_TASKS,
       isolation: { cpu: e.ISOLATE_CPU, gpu: e.ISOLATE_GPU, npu: e.ISOLATE_NPU },
       poolRestartBackoffMs: e.POOL_RESTART_BACKOFF_MS,
+      remote: remote.remotes,
     },
     health: {
       runTimeoutMs: e.RUN_TIMEOUT_MS,
@@ -83,6 +88,7 @@ export function loadConfig(
       calibrationMaxBatch: e.CALIBRATION_MAX_BATCH,
     },
     redis: { url: e.REDIS_URL },
+    cluster: { peers: e.PEERS, key: e.CLUSTER_KEY, syncIntervalMs: e.CLUSTER_SYNC_MS, joinTimeoutMs: e.CLUSTER_JOIN_TIMEOUT_MS },
     jobs: {
       dataDir: resolve(e.DATA_DIR),
       nodeId: e.NODE_ID ?? `${hostname()}-${process.pid}`,
@@ -130,6 +136,15 @@ function readAuth(file: string | undefined, mode: 'optional' | 'required'): Auth
     return undefined;
   }
   return { file: resolve(file), tenants: readAuthFile(resolve(file)) };
+}
+
+/** Reads each remote's bearer token from the variable its key_env names (config is the one reader of the environment). */
+function withKeys(remotes: RemoteDeviceConfig[], env: NodeJS.ProcessEnv): { remotes: RemoteDeviceConfig[] } | { problems: string[] } {
+  const problems = remotes
+    .filter((r) => r.keyEnv !== undefined && !env[r.keyEnv])
+    .map((r) => `${PREFIX}REMOTE_DEVICES: "${r.name}": key_env names ${r.keyEnv}, which is not set`);
+  if (problems.length) return { problems };
+  return { remotes: remotes.map((r) => (r.keyEnv !== undefined ? { ...r, key: env[r.keyEnv] } : r)) };
 }
 
 function readConfigFile(path: string): Record<string, unknown> {

@@ -1,3 +1,5 @@
+import type { RemoteDeviceConfig } from './remote-devices';
+
 export type PoolIsolation = 'thread' | 'process';
 
 /**
@@ -40,6 +42,10 @@ export interface SwitchyardConfig {
     /** HTTPS (and the WebSocket stream over it); absent: plain HTTP. */
     tls?: TlsSettings;
   };
+  grpc: {
+    /** 8001 is Triton's gRPC port; 0 = a free port chosen by the OS; undefined = no gRPC endpoint (SWITCHYARD_GRPC_PORT=off). Listens on http.host. */
+    port?: number;
+  };
   models: {
     /** Folder of models/<name>/config.json and models/<name>/<version>/model.onnx. */
     repository: string;
@@ -75,6 +81,8 @@ export interface SwitchyardConfig {
     isolation: Record<'cpu' | 'gpu' | 'npu', PoolIsolation>;
     /** First wait before a crashed pool process restarts; doubles per consecutive crash, capped at 30 s. */
     poolRestartBackoffMs: number;
+    /** KServe v2 servers served as devices remote:<name> (SWITCHYARD_REMOTE_DEVICES). */
+    remote: RemoteDeviceConfig[];
   };
   /** Bounds on runs and the device health state machine (see docs/scheduler.md, "Failure modes"). */
   health: DeviceHealthSettings;
@@ -94,8 +102,19 @@ export interface SwitchyardConfig {
     calibrationMaxBatch: number;
   };
   redis: {
-    /** redis://host:port/db; the jobs run on the embedded SQLite store when unset. */
+    /** redis://host:port/db, shared by the nodes (jobs, rollouts); when unset the jobs run on the embedded SQLite store and rollouts in dataDir/rollouts.json. */
     url?: string;
+  };
+  /** Shared learning between nodes (libs/cluster); the node's name is jobs.nodeId. */
+  cluster: {
+    /** Base URLs of the peers (no trailing slash). */
+    peers: string[];
+    /** API key presented to the peers (SWITCHYARD_CLUSTER_KEY), for peers that run with an auth file. */
+    key?: string;
+    /** Period of the exchange with each peer, ms. */
+    syncIntervalMs: number;
+    /** Longest wait of start-up calibration for the first exchange (warm start), ms. */
+    joinTimeoutMs: number;
   };
   /** Durable async jobs (Bull on Redis with redis.url, else the embedded SQLite store). */
   jobs: {
@@ -107,7 +126,7 @@ export interface SwitchyardConfig {
     worker: boolean;
     /** Jobs run at once on this node; 0 = total device pool capacity. */
     concurrency: number;
-    /** Redis key prefix. */
+    /** Redis key prefix (jobs and rollouts). */
     prefix: string;
     /** Retention of finished jobs, results and stream entries, seconds. */
     resultTtlSeconds: number;

@@ -15,6 +15,7 @@ import { formatDeviceTable, formatProviderTable } from './inventory/device-table
 import { planExecutionProviders } from './inventory/execution-provider-plan';
 import { buildGpuDevices } from './inventory/gpu-devices.builder';
 import { buildNpuDevices } from './inventory/npu-devices.builder';
+import { buildRemoteDevices } from './inventory/remote-devices.builder';
 
 /**
  * The host's devices, discovered once at start-up (Nest awaits onModuleInit before the modules
@@ -87,7 +88,8 @@ export class DeviceInventoryService implements OnModuleInit {
       ...buildNpuDevices(host, accel, fastRpc, [...this.providers]),
     ];
     const { disabled, costWeights } = this.config.devices;
-    this.devices = deepFreeze(finalizeDevices(drafts, disabled, costWeights));
+    const remote = buildRemoteDevices(this.config.devices.remote, disabled, costWeights);
+    this.devices = deepFreeze([...finalizeDevices(drafts, disabled, costWeights), ...remote]);
     this.report(disabled, costWeights);
   }
 

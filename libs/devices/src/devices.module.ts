@@ -9,6 +9,7 @@ import { OrtBackendsAdapter } from './adapters/ort-backends.adapter';
 import { DeviceInventoryService } from './device-inventory.service';
 import { DevicesController } from './devices.controller';
 import { DeviceHealthService } from './health/device-health.service';
+import { DeviceModelStatusService } from './models/device-model-status.service';
 
 /**
  * Device discovery. Global, so that its inventory (discovered in onModuleInit, which Nest runs
@@ -28,7 +29,8 @@ import { DeviceHealthService } from './health/device-health.service';
     NpuSysfsAdapter,
     HostPlatformAdapter,
     DeviceHealthService,
+    DeviceModelStatusService,
   ],
-  exports: [DeviceInventoryService, NvidiaSmiAdapter, DeviceHealthService],
+  exports: [DeviceInventoryService, NvidiaSmiAdapter, DeviceHealthService, DeviceModelStatusService],
 })
 export class DevicesModule {}

@@ -7,3 +7,4 @@ export * from './devices.module';
 export * from './dto/devices-response.dto';
 export * from './health/device-health.interface';
 export * from './health/device-health.service';
+export * from './models/device-model-status.service';

@@ -12,3 +12,6 @@ export const SERVER_EXTENSIONS = [
 ];
 
 export const SERVER_NAME = 'switchyard';
+
+/** Header of a binary-tensor request or response: the length of its JSON part (KServe v2 binary extension). */
+export const INFERENCE_HEADER_CONTENT_LENGTH = 'inference-header-content-length';

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '@switchyard/config';
 import { ModelsModule } from '@switchyard/models';
 import { RolloutsModule } from '@switchyard/rollouts';
 import { SchedulerModule } from '@switchyard/scheduler';
@@ -9,9 +10,11 @@ import { ServerController } from './controllers/server.controller';
 import { StatisticsController } from './controllers/statistics.controller';
 import { ModelStatisticsService } from './statistics/model-statistics.service';
 import { CodecPoolService } from './codec/worker/codec-pool.service';
+import { InflightBytesGate } from './http/inflight-bytes.gate';
 import { InferenceService } from './services/inference.service';
 import { RequestDecoderService } from './services/request-decoder.service';
 import { ResponseEncoderService } from './services/response-encoder.service';
+import { ServerStatusService } from './services/server-status.service';
 
 /**
  * The Open Inference Protocol v2 REST API over the model repository and the scheduler. The app
@@ -20,7 +23,27 @@ import { ResponseEncoderService } from './services/response-encoder.service';
 @Module({
   imports: [ModelsModule, SchedulerModule, RolloutsModule],
   controllers: [ServerController, StatisticsController, ModelsController, InferController, RepositoryController],
-  providers: [CodecPoolService, RequestDecoderService, ResponseEncoderService, InferenceService, ModelStatisticsService],
-  exports: [InferenceService, RequestDecoderService, ResponseEncoderService],
+  providers: [
+    CodecPoolService,
+    RequestDecoderService,
+    ResponseEncoderService,
+    InferenceService,
+    ModelStatisticsService,
+    ServerStatusService,
+    // request bytes held at once, for HTTP bodies and gRPC messages alike (SWITCHYARD_MAX_INFLIGHT_BYTES)
+    {
+      provide: InflightBytesGate,
+      useFactory: (config: SwitchyardConfig) => new InflightBytesGate(config.http.maxInflightBytes),
+      inject: [SWITCHYARD_CONFIG],
+    },
+  ],
+  exports: [
+    InferenceService,
+    RequestDecoderService,
+    ResponseEncoderService,
+    ModelStatisticsService,
+    ServerStatusService,
+    InflightBytesGate,
+  ],
 })
 export class InferenceModule {}

@@ -1,3 +1,6 @@
+// The jobs lib's public API: the module and the stream set-up the app wires, its tokens and
+// contracts (the consumer the drain stops), constants and errors. Stores, queues and adapters are
+// internals (tests reach them through @switchyard/jobs/testing).
 export * from './jobs.module';
 export * from './jobs.constants';
 export * from './jobs.tokens';
@@ -14,17 +17,4 @@ export * from './interfaces/job-delivery.interface';
 export * from './interfaces/job-consumer.interface';
 export * from './interfaces/job-runner.interface';
 export * from './interfaces/result-streams.interface';
-export * from './submission/read-job-submission';
-export * from './queue/retry-policy';
-export * from './queue/consumer-watchdog';
-export * from './queue/bull-queue-options';
-export * from './queue/job-consumer.service';
-export * from './results/job-outcome-store.adapter';
-export * from './results/redis-result-streams.adapter';
-export * from './queue/bull-job-store.adapter';
-export * from './sqlite/sqlite-database.adapter';
-export * from './sqlite/sqlite-job-store.adapter';
-export * from './sqlite/sqlite-job-queue.adapter';
-export * from './sqlite/sqlite-result-streams.adapter';
-export * from './sqlite/sqlite-job-consumer.service';
-export * from './stream/stream-messages';
+export * from './submission/job-fields.schema';

@@ -14,6 +14,7 @@ import { ConsumerQueueFactory } from './queue/consumer-queue.factory';
 import { InferenceJobRunner } from './queue/inference-job.runner';
 import { JobConsumerService } from './queue/job-consumer.service';
 import { RedisRequirementsService } from './queue/redis-requirements.service';
+import { RemoteTierWaitService } from './queue/remote-tier-wait.service';
 import { IdempotencyKeys } from './results/idempotency-keys.adapter';
 import { TenantJobSets } from './results/tenant-job-sets.adapter';
 import { JobOutcomeStore } from './results/job-outcome-store.adapter';
@@ -111,6 +112,7 @@ export class JobsModule {
         ...(redis ? redisProviders : sqliteProviders),
         { provide: JOB_RUNNER, useClass: InferenceJobRunner },
         JobRequestValidator,
+        RemoteTierWaitService,
         JobsService,
         { provide: JOBS_API, useExisting: JobsService },
         JobsStreamGateway,

@@ -5,5 +5,3 @@ export * from './interfaces/host-telemetry.interface';
 export * from './interfaces/gpu-telemetry-source.interface';
 export * from './interfaces/device-telemetry.interface';
 export * from './interfaces/stats-snapshot.interface';
-export * from './registry/metrics.service';
-export * from './stats/stats.service';

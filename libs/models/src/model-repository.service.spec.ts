@@ -2,8 +2,9 @@ import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '@switchyard/config';
-import type { DeviceInfo } from '@switchyard/devices';
-import { PiscinaDevicePool, type RuntimeService } from '@switchyard/runtime';
+import { DeviceModelStatusService, type DeviceInfo } from '@switchyard/devices';
+import { type RuntimeService } from '@switchyard/runtime';
+import { PiscinaDevicePool } from '@switchyard/runtime/testing';
 import { writeDemoModels } from './demo/write-demo-models';
 import { ModelRepositoryService } from './model-repository.service';
 import { ModelFolderAdapter } from './repository/model-folder.adapter';
@@ -39,7 +40,12 @@ describe(ModelRepositoryService.name, () => {
     await pool.start();
     const runtime = { pools: () => [pool] } as unknown as RuntimeService;
     const config = loadConfig({ SWITCHYARD_MODEL_REPOSITORY: root, SWITCHYARD_GENERATE_DEMO_MODELS: 'false' });
-    sut = new ModelRepositoryService(config, new ModelPinner(config, runtime), new ModelFolderAdapter(), new ModelTrust(config));
+    sut = new ModelRepositoryService(
+      config,
+      new ModelPinner(config, runtime, new DeviceModelStatusService()),
+      new ModelFolderAdapter(),
+      new ModelTrust(config),
+    );
     sut.onApplicationBootstrap();
     await sut.whenLoaded();
   });

@@ -1,9 +1,12 @@
 export * from './interfaces/rollout-spec.interface';
 export * from './interfaces/rollout-state.interface';
-export * from './analysis/accuracy-interval';
-export * from './analysis/analyse-interval';
+export * from './interfaces/rollout-samples.interface';
+export * from './interfaces/rollout-store.interface';
+export * from './rollouts.tokens';
 export * from './analysis/route-request';
 export * from './feedback/answer-labels';
 export * from './feedback/feedback.service';
 export * from './rollout.service';
 export * from './rollouts.module';
+export { rolloutSpecSchema } from './rollout-spec.schema';
+export { feedbackBodySchema } from './feedback/feedback-body.schema';

@@ -5,7 +5,8 @@ import type { RolloutSpec } from './interfaces/rollout-spec.interface';
 const percent = z.number().min(0).max(100);
 const version = z.union([z.string().regex(/^\d+$/), z.number().int().min(0)]).transform(String);
 
-const schema = z
+/** PUT /v1/models/{m}/rollout's body (the OpenAPI document shows it through z.toJSONSchema). */
+export const rolloutSpecSchema = z
   .object({
     primary: version,
     candidate: version,
@@ -24,7 +25,7 @@ const schema = z
 
 /** The body of PUT /v1/models/{m}/rollout, with defaults filled in; 400 naming each bad field. */
 export function parseRolloutSpec(model: string, body: unknown): RolloutSpec {
-  const parsed = schema.safeParse(body);
+  const parsed = rolloutSpecSchema.safeParse(body);
   if (!parsed.success)
     throw new InvalidRequestError(
       `invalid rollout: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ')}`,

@@ -1,50 +1,37 @@
+// The scheduler's public API: the module and its service, the scheduling contracts (policies,
+// estimator, framework, registry) and the pure dispatch functions the simulator shares (device
+// load, batch queues, ready-queue pick, service-time prediction, calibration sweep), the status
+// DTO, the calibration profile format and the errors a run can end with. The dispatcher, the
+// single policies and their helpers are internals (specs and benchmarks
+// reach them through @switchyard/scheduler/testing).
 export * from './interfaces/inference-job.interface';
 export * from './interfaces/scheduling-policy.interface';
 export * from './interfaces/service-time-estimator.interface';
 export * from './framework/scheduling-framework';
-export * from './framework/backlog-per-slot';
-export * from './framework/finish-time';
-export * from './estimator/batch-bucket';
 export * from './estimator/estimator-snapshot.interface';
 export * from './estimator/estimator-snapshot.error';
 export * from './estimator/ewma-service-time-estimator';
 export * from './policies/policy-factory.interface';
 export * from './policies/policy-registry';
-export * from './policies/policy-registry.provider';
 export * from './policies/default-policy-factories';
 export * from './policies/errors/duplicate-policy.error';
 export * from './policies/errors/unknown-policy.error';
-export * from './policies/adaptive.policy';
-export * from './policies/adaptive-cost-blind.policy';
-export * from './policies/round-robin.policy';
-export * from './policies/random.policy';
-export * from './policies/least-loaded.policy';
-export * from './policies/fastest-device.policy';
-// dispatch, calibration and the Nest module (helper "dispatch")
-export * from './dispatch/clock.interface';
-export * from './dispatch/system-clock';
 export * from './dispatch/tensor-batching';
 export * from './dispatch/model-batch-queue';
 export * from './dispatch/batch-entry.interface';
-export * from './dispatch/priority-job-queue';
 export * from './dispatch/device-load';
-export * from './dispatch/device-snapshot';
 export * from './dispatch/pick-ready-queue';
 export * from './dispatch/service-time-prediction';
-export * from './dispatch/device-dispatcher';
-export * from './dispatch/decision-log';
 export * from './dispatch/scheduler-status.dto';
 export * from './calibration/calibration-profile.interface';
+export * from './calibration/calibration-profile-source.interface';
 export * from './calibration/calibration-state.interface';
 export * from './calibration/host-fingerprint';
-export * from './calibration/calibrate-pair';
 export * from './calibration/calibration-sweep';
+// the cluster lib feeds it profiles from peers (warm start) and reads its state
 export * from './calibration/calibration.service';
 export * from './scheduler.service';
-export * from './scheduler.controller';
 export * from './scheduler.module';
-export * from './calibration/synthetic-inputs';
 export * from './errors/device-quarantined.error';
 export * from './errors/run-failed.error';
-export * from './health/run-bound';
 export * from './errors/device-stalling.error';

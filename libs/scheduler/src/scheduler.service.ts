@@ -142,7 +142,6 @@ export class SchedulerService implements OnModuleInit, OnApplicationShutdown {
   ): { deviceId: string; outcome: Promise<JobOutcome> } {
     const { decision, decidedAt, decisionUs } = this.place(job, deadlineAt, exclude);
     const record = this.decisions.add({
-      at: new Date().toISOString(),
       jobId: job.id,
       policy: decision.policy,
       model: job.model.key,
@@ -244,7 +243,14 @@ export class SchedulerService implements OnModuleInit, OnApplicationShutdown {
     const runnable = modelDevices(job.model);
     const all = this.runtime.pools().map((pool) => deviceSnapshot(job, pool.device, this.dispatcher(pool), runnable));
     const allowed = job.deviceFilter ?? (() => true);
-    let pool = all.filter((d) => d.canRun && allowed(d.deviceId) && !exclude.has(d.deviceId) && !this.health.isQuarantined(d.deviceId));
+    let pool = all.filter(
+      (d) =>
+        d.canRun &&
+        allowed(d.deviceId) &&
+        !exclude.has(d.deviceId) &&
+        !this.health.isQuarantined(d.deviceId) &&
+        !(job.forwarded && d.kind === 'remote'),
+    );
     if (job.device !== undefined) {
       const pinned = all.find((d) => d.deviceId === job.device);
       if (!pinned) throw new NotFoundError(`unknown device "${job.device}"; devices: ${all.map((d) => d.deviceId).join(', ') || 'none'}`);
@@ -252,6 +258,9 @@ export class SchedulerService implements OnModuleInit, OnApplicationShutdown {
       if (this.health.isQuarantined(pinned.deviceId)) {
         this.events.emit('job.rejected', { model: job.model.key, reason: 'quarantined', deviceId: pinned.deviceId });
         throw new DeviceQuarantinedError(pinned.deviceId, this.health.get(pinned.deviceId).reason);
+      }
+      if (job.forwarded && pinned.kind === 'remote') {
+        throw new InvalidRequestError(`a request forwarded by another Switchyard is not forwarded again (device ${job.device})`);
       }
       pool = [pinned];
     }

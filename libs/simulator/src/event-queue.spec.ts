@@ -1,10 +1,10 @@
 import { EventQueue } from './event-queue';
-import { createPrng } from './prng';
+import { seededRandom } from '@switchyard/common';
 
 describe(EventQueue.name, () => {
   it('pops by time, and FIFO among equal times', () => {
     const sut = new EventQueue<string>();
-    const random = createPrng(3);
+    const random = seededRandom(3);
     const pushed: { time: number; payload: string }[] = [];
     for (let i = 0; i < 500; i++) {
       const time = Math.floor(random() * 50);

@@ -1,10 +1,5 @@
-import { seededRandom } from '@switchyard/common';
-
-/**
- * A seeded uniform [0, 1) generator (common's mulberry32): the same seed gives the same sequence
- * on every machine, so simulations and tie-breaking replay exactly.
- */
-export const createPrng: (seed: number) => () => number = seededRandom;
+// Samplers over a uniform [0, 1) source: the simulator and the bench draw it from common's
+// seededRandom, so the same seed gives the same sequence on every machine.
 
 /** An exponential sample of the given mean (Poisson inter-arrival times). */
 export function exponentialSample(random: () => number, mean: number): number {

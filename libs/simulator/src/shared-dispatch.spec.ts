@@ -1,4 +1,5 @@
-import { adaptivePolicy, EwmaServiceTimeEstimator } from '@switchyard/scheduler';
+import { EwmaServiceTimeEstimator } from '@switchyard/scheduler';
+import { adaptivePolicy } from '@switchyard/scheduler/testing';
 import type { SimDeviceSpec, SimulationConfig } from './interfaces/simulation-config.interface';
 import { Simulator } from './simulator';
 

@@ -1,4 +1,4 @@
-import { createPrng } from './prng';
+import { seededRandom } from '@switchyard/common';
 import { solveLinearProgram } from './simplex';
 
 /** Independent reference for 2 variables: best objective over every vertex of the feasible polygon. */
@@ -38,7 +38,7 @@ describe(solveLinearProgram.name, () => {
   });
 
   it('agrees with vertex enumeration on random bounded programs', () => {
-    const random = createPrng(2024);
+    const random = seededRandom(2024);
     for (let k = 0; k < 200; k++) {
       const c = [random() * 10 - 2, random() * 10 - 2];
       const rows = Array.from({ length: 2 + Math.floor(random() * 4) }, () => ({

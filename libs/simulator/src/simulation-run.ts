@@ -14,7 +14,8 @@ import { CoreShare } from './core-share';
 import { EventQueue } from './event-queue';
 import type { SimCalibration, SimDeviceSpec, SimulationConfig } from './interfaces/simulation-config.interface';
 import type { SimulationReport } from './interfaces/simulation-report.interface';
-import { createPrng, exponentialSample, noiseFactor } from './prng';
+import { seededRandom } from '@switchyard/common';
+import { exponentialSample, noiseFactor } from './prng';
 import { SimDevice } from './sim-device';
 import type { SimJob, SimRun } from './sim-job.interface';
 import { SimulationStats } from './simulation-stats';
@@ -62,8 +63,8 @@ export class SimulationRun {
     private readonly wallClock: () => number,
   ) {
     const seed = config.seed ?? 1;
-    this.workload = createPrng(seed);
-    this.noise = createPrng(seed * 7919 + 1);
+    this.workload = seededRandom(seed);
+    this.noise = seededRandom(seed * 7919 + 1);
     const batching = new Map<string, BatchingSettings>();
     const batchingOf = (modelKey: string): BatchingSettings => {
       let b = batching.get(modelKey);
@@ -99,7 +100,7 @@ export class SimulationRun {
       estimator,
       state: new Map(),
       sequence: 0,
-      random: createPrng(seed * 104729 + 2),
+      random: seededRandom(seed * 104729 + 2),
     };
   }
 
@@ -128,7 +129,7 @@ export class SimulationRun {
     const calibration = this.config.calibration;
     if (calibration === undefined) return;
     const models = [...new Set(this.config.classes.map((c) => c.modelKey))];
-    const random = createPrng((this.config.seed ?? 1) * 15485863 + 3);
+    const random = seededRandom((this.config.seed ?? 1) * 15485863 + 3);
     for (const spec of this.config.devices) {
       for (const model of models) {
         if (spec.serviceMs(model, 1) === undefined) continue;

@@ -1,6 +1,6 @@
 import { EwmaServiceTimeEstimator } from '@switchyard/scheduler';
-import { adaptivePolicy } from '@switchyard/scheduler';
-import { roundRobinPolicy } from '@switchyard/scheduler';
+import { adaptivePolicy } from '@switchyard/scheduler/testing';
+import { roundRobinPolicy } from '@switchyard/scheduler/testing';
 import { idealForSimulation } from './ideal-for-simulation';
 import type { SimDeviceSpec, SimulationConfig } from './interfaces/simulation-config.interface';
 import { SimulationConfigError } from './simulation-config.error';

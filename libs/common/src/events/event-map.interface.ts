@@ -49,6 +49,11 @@ export interface SwitchyardEventMap {
     weight: number;
     reason: string;
   };
+  /**
+   * This node now routes a model by a new rollout state: one it wrote, one another node wrote
+   * (shared store), or one resumed at start-up. Decisions are published once, by the node that took them.
+   */
+  'rollout.changed': { model: string; primary: string; candidate: string; status: string; weight: number };
   /** A caller judged an answer (POST /v1/feedback). */
   'feedback.recorded': { model: string; version: string; correct: boolean };
   /** A job was refused before dispatch; `client_gone`: its client disconnected while it was queued. */
@@ -70,6 +75,12 @@ export interface SwitchyardEventMap {
   };
   /** A job's run failed or hung on one device and the job was placed again on another. */
   'job.retried': { jobId: string; model: string; fromDeviceId: string; reason: string };
+  /**
+   * A round of shared learning ended (libs/cluster): `nodes` in the merged view (this one
+   * included), the configured peers reachable or not at their last exchange, this node's state
+   * version, and when a peer's state was last merged (epoch ms; undefined: never).
+   */
+  'cluster.synced': { nodes: number; peersReachable: number; peersUnreachable: number; version: number; lastMergeAt?: number };
   /** A worker died and was replaced. */
   'worker.restarted': { deviceId: string; workerId: number; reason: string };
 }

@@ -1,5 +1,5 @@
-/** What kind of processor a device is. */
-export type DeviceKind = 'cpu' | 'gpu' | 'npu';
+/** What kind of processor a device is; 'remote' is another KServe v2 server (docs/remote-tier.md). */
+export type DeviceKind = 'cpu' | 'gpu' | 'npu' | 'remote';
 
 /** onnxruntime execution providers Switchyard knows how to probe and use. */
 export type ExecutionProviderName = 'cpu' | 'webgpu' | 'cuda' | 'tensorrt' | 'coreml' | 'qnn' | 'dml';
@@ -7,8 +7,8 @@ export type ExecutionProviderName = 'cpu' | 'webgpu' | 'cuda' | 'tensorrt' | 'co
 /**
  * One device of the host, as listed at GET /v1/devices.
  *
- * @remarks `id` is stable across restarts of the same host ("cpu:0", "gpu:0", "npu:0"): profiles
- * and config refer to it. A device with `usable: false` has a `reason` a person can act on, and
+ * @remarks `id` is stable across restarts of the same host ("cpu:0", "gpu:0", "npu:0", and
+ * "remote:<name>" from SWITCHYARD_REMOTE_DEVICES): profiles and config refer to it. A device with `usable: false` has a `reason` a person can act on, and
  * gets no worker pool.
  */
 export interface DeviceInfo {

@@ -2,7 +2,8 @@ import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { InvalidRequestError, readJsonObject, Scope } from '@switchyard/common';
 import { ModelRepositoryService } from '@switchyard/models';
 import type { RepositoryIndexEntryDto } from '../dto/model-metadata.dto';
-import { isPlainObject } from '../validation/json-guards';
+import { ServerStatusService } from '../services/server-status.service';
+import { readLoadParameters } from '../validation/read-load-parameters';
 
 /**
  * Triton's model repository extension: the index, load (with an optional config override) and
@@ -11,23 +12,25 @@ import { isPlainObject } from '../validation/json-guards';
 @Controller('v2/repository')
 @Scope('model-repository')
 export class RepositoryController {
-  constructor(private readonly models: ModelRepositoryService) {}
+  constructor(
+    private readonly models: ModelRepositoryService,
+    private readonly status: ServerStatusService,
+  ) {}
 
   /** Body (optional): {"ready": true} lists only the models that are ready, as Triton does. */
   @Post('index')
   @HttpCode(200)
-  async index(@Body() body: unknown): Promise<RepositoryIndexEntryDto[]> {
+  index(@Body() body: unknown): Promise<RepositoryIndexEntryDto[]> {
     const request = readJsonObject(body, 'repository index request');
     if (request.ready !== undefined && typeof request.ready !== 'boolean') throw new InvalidRequestError('"ready" must be true or false');
-    const entries = await this.models.index();
-    return entries.filter((entry) => request.ready !== true || entry.state === 'READY');
+    return this.status.repositoryIndex(request.ready === true);
   }
 
   /** Body (optional): {"parameters": {"config": "<model config as a JSON string>"}}. 200 once READY. */
   @Post('models/:model/load')
   @HttpCode(200)
   async load(@Param('model') name: string, @Body() body: unknown): Promise<Record<string, never>> {
-    const parameters = readLoadParameters(body);
+    const parameters = readLoadParameters(readJsonObject(body, 'load request').parameters);
     await this.models.load(name, parameters.config);
     return {};
   }
@@ -40,17 +43,4 @@ export class RepositoryController {
     await this.models.unload(name);
     return {};
   }
-}
-
-function readLoadParameters(body: unknown): { config?: string } {
-  const request = readJsonObject(body, 'load request');
-  if (request.parameters === undefined) return {};
-  if (!isPlainObject(request.parameters)) throw new InvalidRequestError('"parameters" must be a JSON object');
-  const { config, ...rest } = request.parameters;
-  const files = Object.keys(rest).filter((k) => k.startsWith('file:'));
-  if (files.length)
-    throw new InvalidRequestError(`model files in the load request (${files.join(', ')}) are not supported: put them in the repository`);
-  if (config === undefined) return {};
-  if (typeof config !== 'string') throw new InvalidRequestError('"parameters.config" must be the model config as a JSON string');
-  return { config };
 }

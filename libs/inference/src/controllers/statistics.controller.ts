@@ -3,6 +3,7 @@ import { Scope } from '@switchyard/common';
 import { ModelRepositoryService } from '@switchyard/models';
 import type { ModelStatisticsResponseDto } from '../statistics/model-statistics.dto';
 import { ModelStatisticsService } from '../statistics/model-statistics.service';
+import { selectServedVersions } from '../statistics/select-served-versions';
 
 /** Triton's statistics extension (tritonclient's get_inference_statistics). */
 @Controller('v2/models')
@@ -16,18 +17,17 @@ export class StatisticsController {
   /** Every served version. */
   @Get('stats')
   all(): ModelStatisticsResponseDto {
-    return { model_stats: this.statistics.statistics(this.models.list()) };
+    return { model_stats: this.statistics.statistics(selectServedVersions(this.models)) };
   }
 
   /** Every served version of one model (404 when none is). */
   @Get(':model/stats')
   model(@Param('model') name: string): ModelStatisticsResponseDto {
-    const served = this.models.get(name);
-    return { model_stats: this.statistics.statistics(this.models.list().filter((m) => m.name === served.name)) };
+    return { model_stats: this.statistics.statistics(selectServedVersions(this.models, name)) };
   }
 
   @Get(':model/versions/:version/stats')
   version(@Param('model') name: string, @Param('version') version: string): ModelStatisticsResponseDto {
-    return { model_stats: this.statistics.statistics([this.models.get(name, version)]) };
+    return { model_stats: this.statistics.statistics(selectServedVersions(this.models, name, version)) };
   }
 }

@@ -23,6 +23,7 @@ export function configureInferenceHttp(app: NestFastifyApplication, config: Swit
   app.useBodyParser(['application/json', 'text/plain', '*'], { bodyLimit }, (request: FastifyRequest, body: Buffer) =>
     parser(request, body),
   );
-  registerBytesAdmission(app.getHttpAdapter().getInstance(), new InflightBytesGate(config.http.maxInflightBytes));
+  // one budget with the gRPC endpoint: the gate is the module's (InferenceModule)
+  registerBytesAdmission(app.getHttpAdapter().getInstance(), app.get(InflightBytesGate));
   app.useGlobalFilters(new SwitchyardExceptionFilter({ bodyLimitBytes: bodyLimit, logLevel: config.logLevel }));
 }

@@ -1,6 +1,7 @@
 import { promisify } from 'node:util';
 import { gunzip, inflate } from 'node:zlib';
 import { InvalidRequestError, PayloadTooLargeError } from '@switchyard/common';
+import { INFERENCE_HEADER_CONTENT_LENGTH } from '../inference.constants';
 
 const gunzipAsync = promisify(gunzip);
 const inflateAsync = promisify(inflate);
@@ -9,8 +10,6 @@ const inflateAsync = promisify(inflate);
 export interface ParsedRequestHead {
   headers: Record<string, string | string[] | undefined>;
 }
-
-export const INFERENCE_HEADER_CONTENT_LENGTH = 'inference-header-content-length';
 
 /**
  * Body parser for every content type: the binary tensor data extension needs the raw bytes

@@ -70,15 +70,18 @@ export class InferenceService {
     return this.serving.whileServing(this.inferAndEncode(modelName, version, body, headerLength, options));
   }
 
-  /** Runs a request and returns its outcome unencoded (the jobs consumer wants values, not bytes); `caller` as for infer. */
+  /**
+   * Runs a request like infer() and returns its outcome unencoded, for callers that want values,
+   * not HTTP bytes (the jobs consumer, gRPC). The caller owns the result's output buffers.
+   */
   run(
     modelName: string,
     version: string | undefined,
     body: unknown,
     headerLength: string | undefined,
-    caller?: Caller,
+    options: InferOptions = {},
   ): Promise<InferResult> {
-    return this.serving.whileServing(this.runUnencoded(modelName, version, body, headerLength, caller));
+    return this.serving.whileServing(this.runUnencoded(modelName, version, body, headerLength, options));
   }
 
   private async inferAndEncode(
@@ -88,12 +91,7 @@ export class InferenceService {
     headerLength: string | undefined,
     options: InferOptions,
   ): Promise<ServedInferResponse> {
-    const receivedAt = performance.now();
-    const route = this.route(modelName, version, options.session);
-    const use = route?.shadow ? { remember: true, labels: true } : ANSWER;
-    const primary = this.execute(modelName, route?.version ?? version, body, headerLength, receivedAt, use, options);
-    if (route?.shadow) this.shadow(modelName, route, primary, body, headerLength);
-    const done = await primary;
+    const done = await this.serve(modelName, version, body, headerLength, options);
     const encodeStart = performance.now();
     const encoded = await this.encoder.encode(done.result);
     this.finished(done, performance.now() - encodeStart);
@@ -105,13 +103,27 @@ export class InferenceService {
     version: string | undefined,
     body: unknown,
     headerLength: string | undefined,
-    caller: Caller | undefined,
+    options: InferOptions,
   ): Promise<InferResult> {
-    const receivedAt = performance.now();
-    const route = this.route(modelName, version, undefined);
-    const done = await this.execute(modelName, route?.version ?? version, body, headerLength, receivedAt, ANSWER, caller ? { caller } : {});
+    const done = await this.serve(modelName, version, body, headerLength, options);
     this.finished(done, 0);
     return done.result;
+  }
+
+  /** Routes (rollouts), mirrors to a shadow when one is set, and runs the primary. */
+  private serve(
+    modelName: string,
+    version: string | undefined,
+    body: unknown,
+    headerLength: string | undefined,
+    options: InferOptions,
+  ): Promise<Executed> {
+    const receivedAt = performance.now();
+    const route = this.route(modelName, version, options.session);
+    const use = route?.shadow ? { remember: true, labels: true } : ANSWER;
+    const primary = this.execute(modelName, route?.version ?? version, body, headerLength, receivedAt, use, options);
+    if (route?.shadow) this.shadow(modelName, route, primary, body, headerLength, options.caller);
+    return primary;
   }
 
   private route(modelName: string, version: string | undefined, session: string | undefined): RouteDecision | undefined {
@@ -125,8 +137,17 @@ export class InferenceService {
     primary: Promise<Executed>,
     body: unknown,
     headerLength: string | undefined,
+    caller: Caller | undefined,
   ): void {
-    const mirror = this.execute(modelName, route.shadow, body, headerLength, performance.now(), { remember: false, labels: true }).then(
+    const mirror = this.execute(
+      modelName,
+      route.shadow,
+      body,
+      headerLength,
+      performance.now(),
+      { remember: false, labels: true },
+      caller ? { caller } : {},
+    ).then(
       (done) => {
         this.encoder.release(done.result);
         this.finished(done, 0);
@@ -146,7 +167,7 @@ export class InferenceService {
     headerLength: string | undefined,
     receivedAt: number,
     use: AnswerUse,
-    { signal, caller }: InferOptions = {},
+    { signal, caller, forwarded }: InferOptions = {},
   ): Promise<Executed> {
     let model: ServedModel | undefined;
     let batchSize = 1;
@@ -181,6 +202,7 @@ export class InferenceService {
         ...(device !== undefined ? { device } : {}),
         ...(signal ? { signal } : {}),
         ...(caller ? { deviceFilter: caller.mayUseDevice } : {}),
+        ...(forwarded ? { forwarded } : {}),
       };
       // held until answered: an unload of this version waits for it (no await between here and submit)
       const release = this.models.acquire(model);
@@ -271,6 +293,8 @@ export interface InferOptions {
   signal?: AbortSignal;
   /** The tenant that asked (absent when auth is off). */
   caller?: Caller;
+  /** The request carried the hop header (another Switchyard forwarded it): never forwarded again. */
+  forwarded?: boolean;
 }
 
 function ns(ms: number): number {

@@ -16,6 +16,8 @@ export interface JobPayload {
   deadlineAt?: number;
   /** Result stream its outcome is appended to (WebSocket submissions). */
   streamId?: string;
+  /** Its queue priority (1 is the highest): jobs waiting for a remote tier are released in this order. */
+  priority?: number;
   /** Node id that accepted it. */
   acceptedBy: string;
   /** Tenant that submitted it (absent when auth is off): only it sees and cancels the job. */

@@ -13,4 +13,10 @@ export type InferResponseJson = Record<string, unknown> & {
  */
 export interface JobRunner {
   run(payload: JobPayload, remainingMs: number | undefined): Promise<InferResponseJson>;
+  /**
+   * The remote tier the job is routed to, if any: the remote device its request pins, or the one
+   * that serves its model when only remote tiers do (an edge node). Such a job waits through the
+   * tier's outages (offline sync, docs/remote-tier.md).
+   */
+  remoteTier?(payload: JobPayload): string | undefined;
 }

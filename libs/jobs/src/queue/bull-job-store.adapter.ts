@@ -1,4 +1,4 @@
-import { UnavailableError } from '@switchyard/common';
+import { UnavailableError, withTimeout } from '@switchyard/common';
 import type { Queue } from 'bull';
 import type { JobPayload } from '../interfaces/job-payload.interface';
 import type { JobStore, KeyClaim, NewJob, RemoveResult, StoredJob } from '../interfaces/job-store.interface';
@@ -6,7 +6,6 @@ import type { JobState } from '../interfaces/job-view.interface';
 import type { IdempotencyKeys } from '../results/idempotency-keys.adapter';
 import type { JobOutcomeStore } from '../results/job-outcome-store.adapter';
 import type { TenantJobSets } from '../results/tenant-job-sets.adapter';
-import { withTimeout } from '../timeouts/with-timeout';
 import { storedBullJob } from './failure-recorder';
 
 /** How long a request waits for a Redis connection that is being (re)established. */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InferenceService, ResponseEncoderService } from '@switchyard/inference';
 import { TenantDirectory } from '@switchyard/security';
+import { ModelRepositoryService } from '@switchyard/models';
 import type { JobPayload } from '../interfaces/job-payload.interface';
 import type { InferResponseJson, JobRunner } from '../interfaces/job-runner.interface';
 
@@ -16,15 +17,31 @@ export class InferenceJobRunner implements JobRunner {
     private readonly inference: InferenceService,
     private readonly encoder: ResponseEncoderService,
     private readonly tenants: TenantDirectory,
+    private readonly models: ModelRepositoryService,
   ) {}
 
   async run(payload: JobPayload, remainingMs: number | undefined): Promise<InferResponseJson> {
     // the submitting tenant's allow-lists hold on the node that runs it too (unknown here: none)
     const caller = payload.tenant !== undefined ? this.tenants.byTenantName(payload.tenant) : undefined;
     const request = withRemainingTime(payload.request, remainingMs);
-    const result = await this.inference.run(payload.model, payload.version, request, undefined, caller);
+    const result = await this.inference.run(payload.model, payload.version, request, undefined, caller ? { caller } : {});
     return this.encoder.toJson(result) as unknown as InferResponseJson;
   }
+
+  remoteTier(payload: JobPayload): string | undefined {
+    const pinned = (payload.request.parameters as Record<string, unknown> | undefined)?.device;
+    if (pinned !== undefined) return typeof pinned === 'string' && isRemote(pinned) ? pinned : undefined;
+    try {
+      const { devices } = this.models.get(payload.model, payload.version);
+      return devices.length > 0 && devices.every(isRemote) ? devices[0] : undefined;
+    } catch {
+      return undefined; // an unknown model fails when the job runs
+    }
+  }
+}
+
+function isRemote(deviceId: string): boolean {
+  return deviceId.startsWith('remote:');
 }
 
 /** The request with its `timeout` parameter cut to what is left of the job's deadline. */

@@ -15,6 +15,7 @@ import { ConsumerQueueFactory } from './consumer-queue.factory';
 import { ConsumerWatchdog } from './consumer-watchdog';
 import { recordFinalFailure } from './failure-recorder';
 import { JobProcessor } from './job-processor';
+import { RemoteTierWaitService } from './remote-tier-wait.service';
 
 const FORCED_CLOSE_MS = 2000;
 /** Shutdown closes the queue once no delivery has been open for this long. */
@@ -54,8 +55,9 @@ export class JobConsumerService implements JobConsumer, OnApplicationBootstrap, 
     private readonly queues: ConsumerQueueFactory,
     @Inject(JOB_STORE) private readonly store: JobStore,
     @Inject(JOB_RUNNER) runner: JobRunner,
+    remoteWait: RemoteTierWaitService,
   ) {
-    this.processor = new JobProcessor(runner, store.outcomes, config.jobs.nodeId);
+    this.processor = new JobProcessor(runner, store.outcomes, config.jobs.nodeId, undefined, remoteWait);
   }
 
   onApplicationBootstrap(): void {

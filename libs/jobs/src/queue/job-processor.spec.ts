@@ -1,4 +1,4 @@
-import { InferenceFailedError, InvalidRequestError, NotFoundError, UnavailableError } from '@switchyard/common';
+import { InferenceFailedError, InvalidRequestError, NotFoundError, SwitchyardEvents, UnavailableError } from '@switchyard/common';
 import { loadConfig } from '@switchyard/config';
 import { WorkerDiedError } from '@switchyard/runtime';
 import Bull, { type Job, type Queue } from 'bull';
@@ -11,6 +11,7 @@ import { describeWithRedis } from '../../../../test/support/requirements';
 import { bullQueueOptions } from './bull-queue-options';
 import { recordFinalFailure } from './failure-recorder';
 import { JobProcessor } from './job-processor';
+import { RemoteTierWaitService } from './remote-tier-wait.service';
 
 /**
  * Fault injection at the JobRunner seam: a worker crash or a lost device cannot be produced on
@@ -25,6 +26,12 @@ class ScriptedRunner implements JobRunner {
     private readonly failures: (attempt: number) => Error | undefined = () => undefined,
     private readonly delayMs = 0,
   ) {}
+
+  /** As the inference runner: a job whose request pins a remote:<name> device is routed to it. */
+  remoteTier(payload: JobPayload): string | undefined {
+    const device = (payload.request.parameters as { device?: string } | undefined)?.device;
+    return device?.startsWith('remote:') ? device : undefined;
+  }
 
   async run(payload: JobPayload): Promise<InferResponseJson> {
     const attempt = ++this.calls;
@@ -127,6 +134,43 @@ describeWithRedis(JobProcessor.name, () => {
     await expect(
       new JobProcessor(late, outcomes, 'node-1').process({ ...delivery, id: 'w3', data: payload({ deadlineAt: Date.now() + 100 }) }),
     ).rejects.toThrow('no usable device');
+    expect(late.calls).toBe(1);
+  });
+
+  it('keeps a job routed to a remote tier waiting past the device wait (offline sync), wakes it when the remote is healthy again', async () => {
+    setUp(new ScriptedRunner());
+    const events = new SwitchyardEvents();
+    const wait = new RemoteTierWaitService(events);
+    const unreachable = () => new InferenceFailedError('remote:cloud (http://h) is unreachable: fetch failed (ECONNREFUSED)');
+    const runner = new ScriptedRunner((n) => (n <= 4 ? unreachable() : undefined));
+    // a device wait of 300 ms would end a job pinned to a local device after 2 tries
+    const sut = new JobProcessor(runner, outcomes, 'node-1', 300, wait);
+    const request = { inputs: [], parameters: { device: 'remote:cloud' } };
+    const delivery = {
+      id: 'remote-1',
+      data: payload({ request, priority: 2 }),
+      attemptsMade: 0,
+      discard: () => undefined,
+      progress: async () => undefined,
+    };
+    const done = sut.process(delivery);
+    await new Promise((r) => setTimeout(r, 1000)); // tries at 0, 250, 750 ms: then it waits up to 1 s more
+    expect(runner.calls).toBe(3);
+    expect(wait.count('remote:cloud')).toBe(1);
+    events.emit('device.health', { deviceId: 'remote:cloud', from: 'quarantined', to: 'healthy', reason: 're-admitted' });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(runner.calls).toBe(4); // woken at once by the re-admission, not at the end of its pause
+    expect(await done).toMatchObject({ attempt: 1 });
+    wait.onModuleDestroy();
+    // bad input is not waited on, nor is a job past its deadline
+    const bad = new ScriptedRunner(() => new InvalidRequestError('bad input'));
+    await expect(new JobProcessor(bad, outcomes, 'node-1', 300, wait).process({ ...delivery, id: 'remote-2' })).rejects.toThrow(
+      'bad input',
+    );
+    expect(bad.calls).toBe(1);
+    const late = new ScriptedRunner(unreachable);
+    const due = { ...delivery, id: 'remote-3', data: payload({ request, deadlineAt: Date.now() + 100 }) };
+    await expect(new JobProcessor(late, outcomes, 'node-1', 300, wait).process(due)).rejects.toThrow('unreachable');
     expect(late.calls).toBe(1);
   });
 

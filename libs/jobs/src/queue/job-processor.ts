@@ -5,6 +5,7 @@ import type { JobProgress } from '../interfaces/job-progress.interface';
 import type { JobRecord } from '../interfaces/job-record.interface';
 import type { JobRunner } from '../interfaces/job-runner.interface';
 import type { OutcomeStore } from '../interfaces/job-store.interface';
+import type { RemoteTierWaitService } from './remote-tier-wait.service';
 import { attemptError, isRetryable } from './retry-policy';
 
 /** How long a delivery waits for a usable device (quarantined, restarting) before its attempt fails. */
@@ -33,6 +34,7 @@ export class JobProcessor {
     private readonly outcomes: OutcomeStore,
     private readonly nodeId: string,
     private readonly deviceWaitMs = DEVICE_WAIT_MS,
+    private readonly remoteWait?: RemoteTierWaitService,
   ) {}
 
   async process(job: JobDelivery): Promise<JobSummary> {
@@ -85,16 +87,22 @@ export class JobProcessor {
    * must not fail every queued job.
    */
   private async runWhenADeviceIsUsable(id: string, payload: JobDelivery['data'], startedAt: number) {
-    const until = Math.min(startedAt + this.deviceWaitMs, payload.deadlineAt ?? Infinity);
+    // routed to a remote tier (offline sync): it waits through the outage, bounded by its deadline only
+    const remote = this.runner.remoteTier?.(payload);
+    const until = remote ? (payload.deadlineAt ?? Infinity) : Math.min(startedAt + this.deviceWaitMs, payload.deadlineAt ?? Infinity);
     let pause = FIRST_PAUSE_MS;
     for (let tries = 1; ; tries++) {
       try {
         return await this.runner.run(payload, payload.deadlineAt !== undefined ? payload.deadlineAt - Date.now() : undefined);
       } catch (err) {
-        if (!(err instanceof UnavailableError) || Date.now() + pause > until) throw err;
-        if (tries === 1)
-          this.logger.warn(`job ${id}: ${err.message}; waiting up to ${Math.round((until - Date.now()) / 1000)} s for a usable device`);
-        await new Promise((resolve) => setTimeout(resolve, pause));
+        const waits = remote ? isRetryable(err) : err instanceof UnavailableError;
+        if (!waits || Date.now() + pause > until) throw err;
+        if (tries === 1) {
+          const upTo = Number.isFinite(until) ? `up to ${Math.round((until - Date.now()) / 1000)} s` : 'until it is back';
+          this.logger.warn(`job ${id}: ${(err as Error).message}; waiting ${upTo} for ${remote ?? 'a usable device'}`);
+        }
+        if (remote && this.remoteWait) await this.remoteWait.wait(remote, payload.priority ?? Infinity, payload.submittedAt, pause);
+        else await new Promise((resolve) => setTimeout(resolve, pause));
         pause = Math.min(pause * 2, MAX_PAUSE_MS);
       }
     }

@@ -139,6 +139,7 @@ export class JobsService implements JobsApi {
       submittedAt: now,
       ...(spec.deadlineMs !== undefined ? { deadlineAt: now + spec.deadlineMs } : {}),
       ...(streamId !== undefined ? { streamId } : {}),
+      priority: spec.priority,
       acceptedBy: this.config.jobs.nodeId,
       ...(tenant !== undefined ? { tenant } : {}),
     };

@@ -12,6 +12,7 @@ import type { JobRunner } from '../interfaces/job-runner.interface';
 import { consumerConcurrency } from '../queue/consumer-concurrency';
 import { finalFailureRecord } from '../queue/failure-recorder';
 import { JobProcessor } from '../queue/job-processor';
+import { RemoteTierWaitService } from '../queue/remote-tier-wait.service';
 import { SqliteJobQueue } from './sqlite-job-queue.adapter';
 import { type SqliteJobRow, toStoredJob } from './sqlite-job-row';
 import { SqliteJobStore } from './sqlite-job-store.adapter';
@@ -47,8 +48,9 @@ export class SqliteJobConsumerService implements JobConsumer, OnApplicationBoots
     private readonly queue: SqliteJobQueue,
     private readonly store: SqliteJobStore,
     @Inject(JOB_RUNNER) runner: JobRunner,
+    remoteWait: RemoteTierWaitService,
   ) {
-    this.processor = new JobProcessor(runner, store.outcomes, config.jobs.nodeId);
+    this.processor = new JobProcessor(runner, store.outcomes, config.jobs.nodeId, undefined, remoteWait);
   }
 
   onApplicationBootstrap(): void {

@@ -1,5 +1,6 @@
 import { InvalidRequestError } from '@switchyard/common';
 import type { JobRequestSpec, JobSubmission } from '../interfaces/job-submission.interface';
+import { JOB_FIELD_SCHEMAS, JOB_LIMITS } from './job-fields.schema';
 
 export interface SubmissionLimits {
   /** Largest number of requests in a batch. */
@@ -10,8 +11,8 @@ export interface SubmissionLimits {
 
 /** Fields of the jobs API that are not part of the KServe request. */
 const JOB_FIELDS = ['model_name', 'model_version', 'priority', 'deadline_ms', 'idempotency_key'] as const;
-const MAX_PRIORITY = 1_000_000;
-const MAX_DEADLINE_MS = 7 * 24 * 3600 * 1000;
+const { maxPriority: MAX_PRIORITY, maxDeadlineMs: MAX_DEADLINE_MS } = JOB_LIMITS;
+const valid = (field: keyof typeof JOB_FIELD_SCHEMAS, value: unknown) => JOB_FIELD_SCHEMAS[field].safeParse(value).success;
 
 /**
  * Reads the structure of a jobs submission: one request `{"model_name", "model_version"?,
@@ -50,11 +51,11 @@ function readRequest(
 ): JobRequestSpec {
   const item = asObject(value, where);
   const model = item.model_name;
-  if (typeof model !== 'string' || !/^[\w.-]{1,128}$/.test(model)) {
+  if (typeof model !== 'string' || !valid('model_name', model)) {
     throw new InvalidRequestError(`${where}: "model_name" must name a model, got ${shown(model)}`);
   }
   const version = item.model_version;
-  if (version !== undefined && (typeof version !== 'string' || !/^\d{1,18}$/.test(version))) {
+  if (version !== undefined && (typeof version !== 'string' || !valid('model_version', version))) {
     throw new InvalidRequestError(`${where}: "model_version" must be a version number as a string, got ${shown(version)}`);
   }
   const priority =
@@ -77,23 +78,23 @@ function readRequest(
 /** The KServe request's own `parameters.priority`, when positive, orders the queue too. */
 function parameterPriority(item: Record<string, unknown>): number | undefined {
   const p = (item.parameters as Record<string, unknown> | undefined)?.priority;
-  return typeof p === 'number' && Number.isSafeInteger(p) && p > 0 && p <= MAX_PRIORITY ? p : undefined;
+  return valid('priority', p) ? (p as number) : undefined;
 }
 
 function readPriority(value: unknown, name: string): number | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1 || value > MAX_PRIORITY) {
+  if (!valid('priority', value)) {
     throw new InvalidRequestError(`${name} must be an integer from 1 (highest) to ${MAX_PRIORITY}, got ${shown(value)}`);
   }
-  return value;
+  return value as number;
 }
 
 function readDeadline(value: unknown, name: string): number | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1 || value > MAX_DEADLINE_MS) {
+  if (!valid('deadline_ms', value)) {
     throw new InvalidRequestError(`${name} must be a whole number of milliseconds from 1 to ${MAX_DEADLINE_MS}, got ${shown(value)}`);
   }
-  return value;
+  return value as number;
 }
 
 function readKey(field: unknown, header: string | undefined): string | undefined {
@@ -109,7 +110,7 @@ function readKey(field: unknown, header: string | undefined): string | undefined
 }
 
 function validKey(key: string): boolean {
-  return key.length >= 1 && key.length <= 255 && /^[\x21-\x7e]+$/.test(key);
+  return valid('idempotency_key', key);
 }
 
 function asObject(value: unknown, where: string): Record<string, unknown> {

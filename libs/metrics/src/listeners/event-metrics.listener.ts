@@ -16,6 +16,7 @@ const ROLLOUT_STATES = ['progressing', 'paused', 'promoted', 'rolled_back', 'abo
 export class EventMetricsListener implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(EventMetricsListener.name);
   private readonly unsubscribe: Array<() => void> = [];
+  private clusterMergedAt: number | undefined;
 
   constructor(
     private readonly events: SwitchyardEvents,
@@ -34,7 +35,12 @@ export class EventMetricsListener implements OnModuleInit, OnModuleDestroy {
     this.listen('job.retried', (e) => this.m.retries.inc(this.directory.labels(e.fromDeviceId)));
     this.listen('device.health', (e) => this.m.healthChanges.inc({ ...this.directory.labels(e.deviceId), state: e.to }));
     this.listen('inference.finished', (e) => this.onInferenceFinished(e));
+    this.listen('cluster.synced', (e) => this.onClusterSynced(e));
+    this.metricsService.addCollector(() => {
+      if (this.clusterMergedAt !== undefined) this.m.clusterLastMergeAge.set((Date.now() - this.clusterMergedAt) / 1000);
+    });
     this.listen('rollout.decision', (e) => this.onRolloutDecision(e));
+    this.listen('rollout.changed', (e) => this.onRolloutChanged(e));
     this.listen('feedback.recorded', (e) =>
       this.m.feedback.inc({ model: this.directory.model(e.model), version: e.version, correct: String(e.correct) }),
     );
@@ -46,6 +52,14 @@ export class EventMetricsListener implements OnModuleInit, OnModuleDestroy {
 
   private get m() {
     return this.metricsService.metrics;
+  }
+
+  private onClusterSynced(e: SwitchyardEventMap['cluster.synced']): void {
+    this.m.clusterNodes.set(e.nodes);
+    this.m.clusterPeers.set({ state: 'reachable' }, e.peersReachable);
+    this.m.clusterPeers.set({ state: 'unreachable' }, e.peersUnreachable);
+    this.m.clusterStateVersion.set(e.version);
+    this.clusterMergedAt = e.lastMergeAt;
   }
 
   private onJobCompleted(e: SwitchyardEventMap['job.completed']): void {
@@ -100,9 +114,14 @@ export class EventMetricsListener implements OnModuleInit, OnModuleDestroy {
     if (e.outcome === 'ok') this.m.modelRequestDuration.observe(labels, e.totalNs / 1e9);
   }
 
+  /** Counted on the node that took the decision (a sum over the nodes counts each once). */
   private onRolloutDecision(e: SwitchyardEventMap['rollout.decision']): void {
+    this.m.rolloutDecisions.inc({ model: this.directory.model(e.model), decision: e.decision });
+  }
+
+  /** Every node shows the state it routes by. */
+  private onRolloutChanged(e: SwitchyardEventMap['rollout.changed']): void {
     const model = this.directory.model(e.model);
-    this.m.rolloutDecisions.inc({ model, decision: e.decision });
     this.m.rolloutWeight.set({ model, primary: e.primary, candidate: e.candidate }, e.weight);
     for (const state of ROLLOUT_STATES) this.m.rolloutState.set({ model, state }, state === e.status ? 1 : 0);
   }

@@ -152,6 +152,18 @@ export function createSwitchyardMetrics(registry: Registry) {
       ...DEVICE,
       'state',
     ]),
+    clusterNodes: gauge('switchyard_cluster_nodes', 'Nodes in the merged view of shared learning, this one included.', []),
+    clusterPeers: gauge(
+      'switchyard_cluster_peers',
+      'Configured peers (SWITCHYARD_PEERS) by the outcome of the last exchange with each (reachable|unreachable).',
+      ['state'],
+    ),
+    clusterStateVersion: gauge('switchyard_cluster_state_version', "Version of this node's own entry in the shared state.", []),
+    clusterLastMergeAge: gauge(
+      'switchyard_cluster_last_merge_age_seconds',
+      "Seconds since a peer's state was last merged into this node's (absent until the first merge).",
+      [],
+    ),
     info: gauge('switchyard_device_info', 'Always 1: static facts of each device as labels.', [
       ...DEVICE,
       'name',

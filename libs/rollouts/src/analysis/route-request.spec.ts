@@ -4,6 +4,8 @@ import { routeRequest } from './route-request';
 function state(over: Partial<RolloutState> & { mode?: 'canary' | 'shadow' } = {}): RolloutState {
   const { mode = 'canary', ...rest } = over;
   return {
+    id: 'r1',
+    revision: 1,
     spec: {
       model: 'm',
       primary: '1',

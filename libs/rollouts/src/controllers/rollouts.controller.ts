@@ -16,7 +16,7 @@ export class RolloutsController {
   }
 
   @Get()
-  get(@Param('model') model: string): RolloutState {
+  get(@Param('model') model: string): Promise<RolloutState> {
     return this.rollouts.view(model);
   }
 

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InvalidRequestError, NotFoundError, SwitchyardEvents, type WireTensor } from '@switchyard/common';
 import { RolloutService } from '../rollout.service';
 import { answerLabels } from './answer-labels';
+import { parseFeedbackBody } from './feedback-body.schema';
 import { AnswerLog } from './answer-log';
 
 /** Answers kept for feedback (about 100 bytes each). */
@@ -29,22 +30,15 @@ export class FeedbackService {
   }
 
   record(body: Record<string, unknown>): { request_id: string; model: string; version: string; correct: boolean } {
-    const id = body.request_id;
-    if (typeof id !== 'string' || id.length === 0)
-      throw new InvalidRequestError('"request_id" must be the id of an answered request (a non-empty string)');
-    const hasCorrect = body.correct !== undefined;
-    const hasLabel = body.label !== undefined;
-    if (hasCorrect === hasLabel) throw new InvalidRequestError('give exactly one of "correct" (true or false) and "label"');
-    if (hasCorrect && typeof body.correct !== 'boolean') throw new InvalidRequestError('"correct" must be true or false');
-    if (hasLabel && typeof body.label !== 'string' && typeof body.label !== 'number')
-      throw new InvalidRequestError('"label" must be a string or a number');
+    const feedback = parseFeedbackBody(body);
+    const id = feedback.request_id;
     const answer = this.answers.get(id);
     if (!answer)
       throw new NotFoundError(
         `no answered request "${id}" is remembered (send an "id" with the request; the last ${ANSWERS_KEPT} are kept)`,
       );
     if (answer.judged) throw new InvalidRequestError(`feedback for request "${id}" was already given`);
-    const correct = hasCorrect ? (body.correct as boolean) : answer.labels[0] === String(body.label);
+    const correct = 'correct' in feedback ? feedback.correct : answer.labels[0] === String(feedback.label);
     answer.judged = true;
     this.rollouts.recordFeedback(answer.model, answer.version, correct);
     this.events.emit('feedback.recorded', { model: answer.model, version: answer.version, correct });

@@ -28,8 +28,12 @@ export interface RolloutStep {
   candidate?: VersionFigures;
 }
 
-/** A rollout as stored (survives restarts) and shown by GET. */
+/** A rollout as stored (survives restarts; with Redis, the same on every node) and shown by GET. */
 export interface RolloutState {
+  /** This rollout's id (a new PUT starts a new one); its measurements are kept under it. */
+  id: string;
+  /** Bumped by every write: a write based on an older revision is refused (compare-and-set). */
+  revision: number;
   spec: RolloutSpec;
   status: RolloutStatus;
   weight: number;
@@ -38,9 +42,11 @@ export interface RolloutState {
   created_at: string;
   updated_at: string;
   reason: string;
+  /** When the last analysis ran (the next is due interval_s later, on whichever node takes it). */
+  analysed_at?: string;
   steps: RolloutStep[];
-  /** Feedback tallies by version (persisted: accuracy gates promotion across restarts). */
+  /** Feedback tallies by version as of the last analysis (persisted: accuracy gates promotion across restarts). */
   accuracy: Record<string, { judged: number; correct: number }>;
-  /** Shadow comparisons since the start. */
+  /** Shadow comparisons since the start, as of the last analysis. */
   shadow: { compared: number; agreed: number };
 }

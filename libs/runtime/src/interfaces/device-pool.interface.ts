@@ -13,8 +13,8 @@ export interface PoolStats {
   failed: number;
   /** Workers that died and were replaced since start. */
   restarts: number;
-  /** 'thread' (piscina in this process) or 'process' (isolated child process). */
-  isolation: 'thread' | 'process';
+  /** 'thread' (piscina in this process), 'process' (isolated child process) or 'remote' (HTTP calls to a remote tier). */
+  isolation: 'thread' | 'process' | 'remote';
   /** The pool process's pid (process isolation, while it runs). */
   pid?: number;
 }

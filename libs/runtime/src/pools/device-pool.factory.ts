@@ -8,6 +8,7 @@ import type { BufferPool } from '../memory/buffer-pool';
 import { PiscinaDevicePool, type PiscinaPoolOptions } from './piscina-device-pool';
 import { poolSizing } from './pool-sizing';
 import { ProcessDevicePool } from './process-device-pool';
+import { RemoteDevicePool } from './remote/remote-device-pool';
 
 /** Builds each device's pool: sized for the device, in threads or a child process per config. */
 @Injectable()
@@ -18,6 +19,7 @@ export class DevicePoolFactory {
   ) {}
 
   create(device: DeviceInfo, buffers: BufferPool): DevicePool {
+    if (device.kind === 'remote') return this.remote(device);
     const sizing = poolSizing(device, this.config.devices, availableParallelism());
     const options: PiscinaPoolOptions = {
       device,
@@ -29,6 +31,12 @@ export class DevicePoolFactory {
     return this.config.devices.isolation[device.kind] === 'process'
       ? new ProcessDevicePool({ ...options, restartBackoffMs: this.config.devices.poolRestartBackoffMs })
       : new PiscinaDevicePool(options);
+  }
+
+  private remote(device: DeviceInfo): DevicePool {
+    const remote = this.config.devices.remote.find((r) => `remote:${r.name}` === device.id);
+    if (!remote) throw new Error(`${device.id} is not in SWITCHYARD_REMOTE_DEVICES`);
+    return new RemoteDevicePool(device, remote);
   }
 }
 

@@ -12,6 +12,9 @@ import type { BufferPool } from '../memory/buffer-pool';
 import type { LoadReply, RunReply, RunRequest, WorkerConfig } from '../worker/worker-protocol';
 import { ModelManifest } from './model-manifest';
 
+/** Longest wait of close() for the runs still in flight (a shadow run nobody awaits, say) before the workers are terminated. */
+const CLOSE_GRACE_MS = 3000;
+
 export interface PiscinaPoolOptions {
   device: DeviceInfo;
   workers: number;
@@ -166,6 +169,10 @@ export class PiscinaDevicePool implements DevicePool {
 
   async close(): Promise<void> {
     this.closing = true;
+    // a worker terminated inside a native run can abort the whole process (a Napi::Error at
+    // teardown): let the runs in flight end first, for a bounded time
+    const until = performance.now() + CLOSE_GRACE_MS;
+    while (this.inFlight > 0 && performance.now() < until) await new Promise((resolve) => setTimeout(resolve, 10));
     await this.piscina?.destroy();
     this.piscina = undefined;
   }

@@ -7,6 +7,10 @@ export interface CalibrationState {
    */
   status: 'waiting' | 'running' | 'calibrated' | 'reused' | 'skipped' | 'failed';
   fingerprint?: string;
+  /** Where a reused profile came from: "file" (profiles/ of this node) or "cluster:<node id>" (a peer with the same fingerprint: a warm start). */
+  source?: string;
+  /** From the models loaded to the estimator seeded (the sweep, or finding a profile to reuse), ms. */
+  elapsedMs?: number;
   profileFile?: string;
   /** ISO time the profile in use was measured. */
   calibratedAt?: string;

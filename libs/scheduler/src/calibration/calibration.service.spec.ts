@@ -8,6 +8,7 @@ import { demoServedModel } from '../dispatch/testing/demo-served-model';
 import { InlineOrtPool } from '../dispatch/testing/inline-ort-pool';
 import { EwmaServiceTimeEstimator } from '../estimator/ewma-service-time-estimator';
 import type { CalibrationProfile } from './calibration-profile.interface';
+import type { CalibrationProfileSource } from './calibration-profile-source.interface';
 import { CalibrationService } from './calibration.service';
 import { HostFactsAdapter } from './host-facts.adapter';
 import { ProfileStoreAdapter } from './profile-store.adapter';
@@ -22,7 +23,12 @@ describe(CalibrationService.name, () => {
   });
 
   /** A service over one real inline ORT pool with the demo models loaded, as after start-up. */
-  async function start(mode: 'auto' | 'skip' | 'force', profilesDir: string, models = served.map((s) => s.model)) {
+  async function start(
+    mode: 'auto' | 'skip' | 'force',
+    profilesDir: string,
+    models = served.map((s) => s.model),
+    sources: CalibrationProfileSource[] = [],
+  ) {
     const pool = new InlineOrtPool('cpu:0', 1);
     for (const s of served) await pool.loadModel({ key: s.model.key, path: s.path });
     const config = loadConfig({}, { CALIBRATION: mode, PROFILES_DIR: profilesDir, CALIBRATION_BUDGET_MS: 5000, CALIBRATION_MAX_BATCH: 8 });
@@ -34,6 +40,7 @@ describe(CalibrationService.name, () => {
     } as unknown as ModelRepositoryService;
     const estimator = new EwmaServiceTimeEstimator();
     const sut = new CalibrationService(config, runtime, repository, estimator, new ProfileStoreAdapter(), new HostFactsAdapter());
+    for (const source of sources) sut.addProfileSource(source);
     sut.onApplicationBootstrap();
     await sut.whenCalibrated();
     await pool.close();
@@ -100,5 +107,36 @@ describe(CalibrationService.name, () => {
     expect(pool.runs).toEqual([]);
     expect(estimator.toJSON().curves).toEqual([]);
     expect(existsSync(dir)).toBe(false);
+  });
+
+  it('starts warm from a profile of its fingerprint found elsewhere (a cluster peer): nothing runs, the profile is stored here', async () => {
+    const measured = await start('auto', mkdtempSync(join(tmpdir(), 'sy-profiles-')));
+    const profile = measured.sut.profile()!;
+    const asked: string[] = [];
+    const peer: CalibrationProfileSource = {
+      find: async (fingerprint) => {
+        asked.push(fingerprint);
+        return { profile, from: 'node-a' };
+      },
+    };
+    const dir = mkdtempSync(join(tmpdir(), 'sy-profiles-'));
+    const warm = await start('auto', dir, undefined, [peer]);
+    expect(asked).toEqual([profile.fingerprint]);
+    expect(warm.sut.state()).toMatchObject({ status: 'reused', source: 'cluster:node-a', calibratedAt: profile.createdAt });
+    expect(warm.pool.runs).toEqual([]);
+    expect(warm.estimator.toJSON()).toEqual(JSON.parse(JSON.stringify(measured.estimator.toJSON())));
+    expect(JSON.parse(readFileSync(join(dir, `${profile.fingerprint}.json`), 'utf8'))).toEqual(JSON.parse(JSON.stringify(profile)));
+    // a restart finds it in its own profiles/ first
+    expect((await start('auto', dir, undefined, [peer])).sut.state().source).toBe('file');
+    expect(asked).toHaveLength(1);
+  });
+
+  it('calibrates itself when the sources have nothing or fail', async () => {
+    const failing: CalibrationProfileSource = { find: () => Promise.reject(new Error('peer down')) };
+    const empty: CalibrationProfileSource = { find: async () => undefined };
+    const cold = await start('auto', mkdtempSync(join(tmpdir(), 'sy-profiles-')), undefined, [failing, empty]);
+    expect(cold.sut.state().status).toBe('calibrated');
+    expect(cold.pool.runs.length).toBeGreaterThan(0);
+    expect(cold.sut.profile()?.fingerprint).toBe(cold.sut.state().fingerprint);
   });
 });

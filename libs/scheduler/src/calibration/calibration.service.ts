@@ -5,6 +5,7 @@ import { RuntimeService, type DevicePool } from '@switchyard/runtime';
 import { EwmaServiceTimeEstimator } from '../estimator/ewma-service-time-estimator';
 import { calibratePair } from './calibrate-pair';
 import type { CalibrationPairResult, CalibrationProfile } from './calibration-profile.interface';
+import type { CalibrationProfileSource } from './calibration-profile-source.interface';
 import type { CalibrationState } from './calibration-state.interface';
 import { HostFactsAdapter } from './host-facts.adapter';
 import { hostFingerprint, type FingerprintInputs } from './host-fingerprint';
@@ -24,6 +25,8 @@ export class CalibrationService implements OnApplicationBootstrap {
   private readonly logger = new Logger(CalibrationService.name);
   private current: CalibrationState;
   private done: Promise<void> = Promise.resolve();
+  private readonly sources: CalibrationProfileSource[] = [];
+  private inUse: CalibrationProfile | undefined;
 
   constructor(
     @Inject(SWITCHYARD_CONFIG) private readonly config: SwitchyardConfig,
@@ -48,6 +51,11 @@ export class CalibrationService implements OnApplicationBootstrap {
       const { calibrationBudgetMs: budgetMs, calibrationMaxBatch: maxBatch } = this.config.scheduler;
       // with calibration off, a sweep capped at batch 1 and no budget is the warm-up alone
       const pair = await calibratePair(pool, model, skip ? { budgetMs: 0, maxBatch: 1, repeats: 1 } : { budgetMs, maxBatch });
+      if (pair.error && pool.device.kind === 'remote') {
+        // another server's trouble does not keep the version from serving here; its health learns of it
+        this.logger.warn(`${model.key}: warm-up on ${pool.device.id} failed, the version serves without it: ${pair.error}`);
+        continue;
+      }
       if (pair.error) throw new Error(`${pool.device.id}: ${pair.error}`);
       if (!skip && pair.points.length) {
         this.estimator.seed(
@@ -58,6 +66,29 @@ export class CalibrationService implements OnApplicationBootstrap {
       }
       this.logger.log(`${model.key} ${skip ? 'warmed up' : 'calibrated'} on ${pool.device.id}: ${describePair(pair)}`);
     }
+  }
+
+  /** Another place to look for this host's profile before measuring (the cluster: a warm start). */
+  addProfileSource(source: CalibrationProfileSource): void {
+    this.sources.push(source);
+  }
+
+  /** The profile the estimator was seeded from (measured here or reused), once there is one. */
+  profile(): CalibrationProfile | undefined {
+    return this.inUse;
+  }
+
+  /** What this host's fingerprints are made of: the devices with a pool and the models loaded now. */
+  fingerprintInputs(): FingerprintInputs {
+    const ready = this.models.list().filter((m) => m.state === 'READY');
+    return {
+      cpuModel: this.host.cpuModel(),
+      devices: this.runtime
+        .pools()
+        .map(({ device }) => ({ id: device.id, name: device.name, executionProvider: device.executionProvider })),
+      ortVersion: this.host.ortVersion(),
+      models: ready.map((m) => ({ key: m.key, sha256: m.sha256 })),
+    };
   }
 
   onApplicationBootstrap(): void {
@@ -83,9 +114,10 @@ export class CalibrationService implements OnApplicationBootstrap {
       return;
     }
     await this.models.whenLoaded();
+    const started = performance.now();
     const pools = this.runtime.pools();
     const ready = this.models.list().filter((m) => m.state === 'READY');
-    const inputs = this.fingerprintInputs(pools, ready);
+    const inputs = this.fingerprintInputs();
     const fingerprint = hostFingerprint(inputs);
     const dir = this.config.scheduler.profilesDir;
     Object.assign(this.current, { fingerprint, profileFile: this.store.path(dir, fingerprint) });
@@ -95,14 +127,19 @@ export class CalibrationService implements OnApplicationBootstrap {
         return undefined;
       });
       if (stored) {
-        this.estimator.load(stored.estimator);
-        Object.assign(this.current, {
-          status: 'reused',
-          calibratedAt: stored.createdAt,
-          pairsDone: stored.pairs.length,
-          pairsTotal: stored.pairs.length,
-        });
+        this.reuse(stored, 'file', started);
         this.logger.log(`reusing calibration profile ${this.current.profileFile} of ${stored.createdAt}`);
+        return;
+      }
+      const shared = await this.findElsewhere(fingerprint);
+      if (shared) {
+        this.reuse(shared.profile, `cluster:${shared.from}`, started);
+        await this.store
+          .write(dir, shared.profile)
+          .catch((err: Error) => this.logger.warn(`could not store the shared profile: ${err.message}`));
+        this.logger.log(
+          `warm start: reusing the calibration profile ${fingerprint} of cluster node ${shared.from} (measured ${shared.profile.createdAt}), start-up calibration skipped`,
+        );
         return;
       }
     }
@@ -119,7 +156,38 @@ export class CalibrationService implements OnApplicationBootstrap {
       pairs.some((p) => p.model === c.modelKey && p.deviceId === c.deviceId && p.points.length),
     );
     const file = await this.store.write(dir, profile);
-    Object.assign(this.current, { status: 'calibrated', calibratedAt: profile.createdAt, profileFile: file });
+    this.inUse = profile;
+    Object.assign(this.current, {
+      status: 'calibrated',
+      calibratedAt: profile.createdAt,
+      profileFile: file,
+      elapsedMs: Math.round(performance.now() - started),
+    });
+  }
+
+  private reuse(profile: CalibrationProfile, source: string, started: number): void {
+    this.estimator.load(profile.estimator);
+    this.inUse = profile;
+    Object.assign(this.current, {
+      status: 'reused',
+      source,
+      calibratedAt: profile.createdAt,
+      pairsDone: profile.pairs.length,
+      pairsTotal: profile.pairs.length,
+      elapsedMs: Math.round(performance.now() - started),
+    });
+  }
+
+  /** The first source that has a profile of this fingerprint (a source that fails counts as none). */
+  private async findElsewhere(fingerprint: string): Promise<{ profile: CalibrationProfile; from: string } | undefined> {
+    for (const source of this.sources) {
+      const found = await source.find(fingerprint).catch((err: Error) => {
+        this.logger.warn(`calibration profile source failed: ${err.message}`);
+        return undefined;
+      });
+      if (found?.profile.version === 1 && found.profile.fingerprint === fingerprint) return found;
+    }
+    return undefined;
   }
 
   private async sweep(pools: DevicePool[], models: ServedModel[]): Promise<CalibrationPairResult[]> {
@@ -145,15 +213,6 @@ export class CalibrationService implements OnApplicationBootstrap {
       this.logger.log(`calibrated ${pool.device.id} (${onDevice.length} models): ${lines.join('; ') || 'nothing loaded'}`);
     }
     return results;
-  }
-
-  private fingerprintInputs(pools: DevicePool[], models: ServedModel[]): FingerprintInputs {
-    return {
-      cpuModel: this.host.cpuModel(),
-      devices: pools.map(({ device }) => ({ id: device.id, name: device.name, executionProvider: device.executionProvider })),
-      ortVersion: this.host.ortVersion(),
-      models: models.map((m) => ({ key: m.key, sha256: m.sha256 })),
-    };
   }
 }
 

@@ -23,3 +23,11 @@ export function hostFingerprint(inputs: FingerprintInputs): string {
   };
   return createHash('sha256').update(JSON.stringify(canonical)).digest('hex').slice(0, 16);
 }
+
+/**
+ * The hardware part of the fingerprint (CPU model, devices and EPs, onnxruntime version),
+ * without the models: nodes with the same one measure the same speeds for the same model digest.
+ */
+export function hardwareFingerprint(inputs: Omit<FingerprintInputs, 'models'>): string {
+  return hostFingerprint({ ...inputs, models: [] });
+}

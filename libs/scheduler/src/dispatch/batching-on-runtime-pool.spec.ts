@@ -1,8 +1,7 @@
-import { SwitchyardEvents, type WireTensor } from '@switchyard/common';
+import { SwitchyardEvents, type WireTensor, seededRandom } from '@switchyard/common';
 import type { DeviceInfo } from '@switchyard/devices';
-import { seededRandom } from '@switchyard/common';
 import { maxRelativeError } from '@switchyard/models/testing';
-import { PiscinaDevicePool } from '@switchyard/runtime';
+import { PiscinaDevicePool } from '@switchyard/runtime/testing';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,7 +1,6 @@
 import { DecisionLog, type DecisionRecord } from './decision-log';
 
-const record = (jobId: string): DecisionRecord => ({
-  at: new Date(0).toISOString(),
+const record = (jobId: string): Omit<DecisionRecord, 'at'> => ({
   jobId,
   policy: 'p',
   model: 'm',
@@ -16,6 +15,13 @@ describe(DecisionLog.name, () => {
     const sut = new DecisionLog(3);
     ['a', 'b', 'c', 'd', 'e'].forEach((id) => sut.add(record(id)));
     expect(sut.recent().map((r) => r.jobId)).toEqual(['e', 'd', 'c']);
+  });
+
+  it('prints the time each record was added at', () => {
+    const sut = new DecisionLog(3);
+    sut.add(record('a'), Date.UTC(2026, 10, 29, 12, 0, 0, 5));
+    sut.add(record('b'), 0);
+    expect(sut.recent().map((r) => r.at)).toEqual(['1970-01-01T00:00:00.000Z', '2026-11-29T12:00:00.005Z']);
   });
 
   it('shows updates made to a record after it was added', () => {

@@ -193,8 +193,10 @@ export class DeviceDispatcher {
     return q;
   }
 
+  /** Slots neither our batches nor the pool's own tasks hold (one stats() read: pump() asks per batch). */
   private freeSlots(): number {
-    return this.capacity - this.inFlight;
+    const stats = this.opts.pool.stats();
+    return Math.max(1, stats.capacity) - Math.max(this.running.size, stats.inFlight);
   }
 
   private pump(): void {

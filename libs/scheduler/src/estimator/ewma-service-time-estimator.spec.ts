@@ -1,5 +1,5 @@
 import { EstimatorSnapshotError } from './estimator-snapshot.error';
-import { EwmaServiceTimeEstimator } from './ewma-service-time-estimator';
+import { EwmaServiceTimeEstimator, PRIOR_WEIGHT } from './ewma-service-time-estimator';
 
 describe(EwmaServiceTimeEstimator.name, () => {
   let sut: EwmaServiceTimeEstimator;
@@ -180,5 +180,51 @@ describe(EwmaServiceTimeEstimator.name, () => {
     sut.observe('other', 'gpu:0', 1, 1); // a new pair: stand-ins of every device may change
     expect(sut.versionOf('cpu:0')).not.toBe(cpu);
     expect(sut.versionOf('npu:0')).not.toBe(unseen);
+  });
+});
+
+describe(`${EwmaServiceTimeEstimator.name} priors (what peers measured)`, () => {
+  const prior = [
+    { batchSize: 1, ms: 10, samples: 40 },
+    { batchSize: 8, ms: 40, samples: 40 },
+  ];
+
+  it('takes a prior for an unmeasured pair, worth PRIOR_WEIGHT samples a point, and leaves it out of what it shares', () => {
+    const sut = new EwmaServiceTimeEstimator();
+    expect(sut.prior('m', 'cpu:0', prior)).toBe(true);
+    expect(sut.estimate('m', 'cpu:0', 1)).toEqual({ ms: 10, samples: PRIOR_WEIGHT });
+    expect(sut.estimate('m', 'cpu:0', 8)).toEqual({ ms: 40, samples: PRIOR_WEIGHT });
+    expect(sut.hasMeasured('m', 'cpu:0')).toBe(false);
+    expect(sut.measuredSnapshot().curves).toEqual([]);
+    expect(sut.toJSON().curves).toHaveLength(1);
+  });
+
+  it('never replaces what the node measured itself', () => {
+    const sut = new EwmaServiceTimeEstimator();
+    sut.observe('m', 'cpu:0', 1, 3);
+    expect(sut.prior('m', 'cpu:0', prior)).toBe(false);
+    expect(sut.estimate('m', 'cpu:0', 1)).toEqual({ ms: 3, samples: 1 });
+  });
+
+  it('weighs the node own runs more than the prior: a running mean until the EWMA takes over', () => {
+    const sut = new EwmaServiceTimeEstimator({ alpha: 0.2 });
+    sut.prior('m', 'cpu:0', prior);
+    sut.observe('m', 'cpu:0', 1, 20);
+    expect(sut.estimate('m', 'cpu:0', 1)!.ms).toBeCloseTo(15, 9); // (10 + 20) / 2, not 0.8 x 10 + 0.2 x 20
+    sut.observe('m', 'cpu:0', 1, 20);
+    expect(sut.estimate('m', 'cpu:0', 1)!.ms).toBeCloseTo(50 / 3, 9);
+    expect(sut.hasMeasured('m', 'cpu:0')).toBe(true);
+    expect(sut.measuredSnapshot().curves.map((c) => c.modelKey)).toEqual(['m']);
+    expect(sut.prior('m', 'cpu:0', prior)).toBe(false);
+  });
+
+  it('replaces an earlier prior, and a calibration seed replaces a prior', () => {
+    const sut = new EwmaServiceTimeEstimator();
+    sut.prior('m', 'cpu:0', prior);
+    expect(sut.prior('m', 'cpu:0', [{ batchSize: 1, ms: 7, samples: 2 }])).toBe(true);
+    expect(sut.estimate('m', 'cpu:0', 1)!.ms).toBe(7);
+    sut.seed('m', 'cpu:0', [{ batchSize: 1, ms: 5, samples: 3 }]);
+    expect(sut.estimate('m', 'cpu:0', 1)).toEqual({ ms: 5, samples: 3 });
+    expect(sut.hasMeasured('m', 'cpu:0')).toBe(true);
   });
 });

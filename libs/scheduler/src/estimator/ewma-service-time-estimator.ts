@@ -15,6 +15,9 @@ export interface EwmaEstimatorOptions {
 
 const DEFAULTS: EwmaEstimatorOptions = { alpha: 0.2 };
 
+/** Samples a point of a prior (another node's measurement) counts for at most: less than the adaptive policy's minSamples. */
+export const PRIOR_WEIGHT = 1;
+
 /**
  * The performance model: per (model, device, power-of-two batch bucket) an EWMA of the measured
  * service time, seeded from start-up calibration and updated by every completed job; batch sizes
@@ -104,6 +107,29 @@ export class EwmaServiceTimeEstimator implements ServiceTimeEstimator {
     this.structureChanged(deviceId);
   }
 
+  /**
+   * A prior for a pair this node has not measured (what nodes on the same hardware measured):
+   * ignored when the pair has measurements of its own, else replaces the previous prior. Each
+   * point counts as at most PRIOR_WEIGHT samples and this node's first runs are averaged in with
+   * more weight than the EWMA gives (ServiceTimeCurve.prior). Returns whether it was taken.
+   */
+  prior(modelKey: string, deviceId: string, points: readonly Required<ServiceTimePoint>[]): boolean {
+    const known = this.curves.get(modelKey)?.get(deviceId);
+    if (known !== undefined && !known.isEmpty && !known.isPrior) return false;
+    const valid = points.filter((p) => p.batchSize >= 1 && p.ms >= 0 && Number.isFinite(p.ms) && p.samples > 0);
+    if (valid.length === 0) return false;
+    this.models(modelKey).set(deviceId, ServiceTimeCurve.prior(valid, PRIOR_WEIGHT));
+    this.changes++;
+    this.structureChanged(deviceId);
+    return true;
+  }
+
+  /** Whether this node has measured (model, device) itself (calibration, a stored profile or runs), not only a prior. */
+  hasMeasured(modelKey: string, deviceId: string): boolean {
+    const curve = this.curves.get(modelKey)?.get(deviceId);
+    return curve !== undefined && !curve.isEmpty && !curve.isPrior;
+  }
+
   /** Drops what is known of a model (on one device, or on all). */
   forget(modelKey: string, deviceId?: string): void {
     this.lastModel = undefined;
@@ -113,11 +139,21 @@ export class EwmaServiceTimeEstimator implements ServiceTimeEstimator {
     else this.curves.get(modelKey)?.delete(deviceId);
   }
 
+  /** Every curve, priors included. */
   toJSON(): EstimatorSnapshot {
+    return this.snapshot(false);
+  }
+
+  /** Only the curves this node measured itself (no prior): what it shares with other nodes. */
+  measuredSnapshot(): EstimatorSnapshot {
+    return this.snapshot(true);
+  }
+
+  private snapshot(measuredOnly: boolean): EstimatorSnapshot {
     const curves: ServiceTimeCurveSnapshot[] = [];
     for (const [modelKey, byDevice] of this.curves) {
       for (const [deviceId, curve] of byDevice) {
-        if (!curve.isEmpty) curves.push({ modelKey, deviceId, points: curve.points() });
+        if (!curve.isEmpty && !(measuredOnly && curve.isPrior)) curves.push({ modelKey, deviceId, points: curve.points() });
       }
     }
     return { version: 1, curves };

@@ -14,20 +14,47 @@ export class ServiceTimeCurve {
   private readonly count = new Float64Array(BATCH_BUCKETS);
   /** Bit k set when bucket k has a value. */
   private known = 0;
+  /** Bit k set while bucket k still rests mostly on a prior (see seedPrior). */
+  private priorBuckets = 0;
+  /** True while the curve holds only a prior: nothing measured on this node yet. */
+  private priorOnly = false;
 
   get isEmpty(): boolean {
     return this.known === 0;
   }
 
+  get isPrior(): boolean {
+    return this.priorOnly;
+  }
+
+  /**
+   * A curve from other nodes' measurements: each point counts as `weight` samples at most, and
+   * the first measurements of this node in a prior bucket are averaged with it (weight 1/(n+1))
+   * until that weighs less than the EWMA's alpha: this node's own runs soon outweigh the prior.
+   */
+  static prior(points: readonly { batchSize: number; ms: number; samples: number }[], weight: number): ServiceTimeCurve {
+    const curve = new ServiceTimeCurve();
+    for (const p of points) curve.seed(p.batchSize, p.ms, Math.min(p.samples, weight));
+    curve.priorBuckets = curve.known;
+    curve.priorOnly = curve.known !== 0;
+    return curve;
+  }
+
   /** Folds one measurement into its bucket's EWMA (the first one sets it). */
   observe(batchSize: number, ms: number, alpha: number): void {
     const k = batchBucket(batchSize);
+    this.priorOnly = false;
     if (this.count[k] === 0) {
       this.ms[k] = ms;
       this.batch[k] = batchSize;
     } else {
-      this.ms[k] += alpha * (ms - this.ms[k]);
-      this.batch[k] += alpha * (batchSize - this.batch[k]);
+      let a = alpha;
+      if ((this.priorBuckets >>> k) & 1) {
+        a = Math.max(alpha, 1 / (this.count[k] + 1));
+        if (a === alpha) this.priorBuckets &= ~(1 << k);
+      }
+      this.ms[k] += a * (ms - this.ms[k]);
+      this.batch[k] += a * (batchSize - this.batch[k]);
     }
     this.count[k] += 1;
     this.known |= 1 << k;

@@ -1,6 +1,6 @@
 import type { SchedulingPolicy } from '../interfaces/scheduling-policy.interface';
 import { EwmaServiceTimeEstimator } from '../estimator/ewma-service-time-estimator';
-import { seededRandom as createPrng } from '@switchyard/common';
+import { seededRandom } from '@switchyard/common';
 import { SchedulingFramework } from './scheduling-framework';
 import { deviceSnapshot, schedulingContext } from './testing/scheduling-context.fixture';
 
@@ -118,7 +118,7 @@ describe(SchedulingFramework.name, () => {
   });
 
   it('filters by deadline exactly as checking every device first would', () => {
-    const random = createPrng(8);
+    const random = seededRandom(8);
     for (let trial = 0; trial < 300; trial++) {
       const n = 1 + Math.floor(random() * 40);
       const list = Array.from({ length: n }, (_, i) => deviceSnapshot({ deviceId: `d${i}`, canRun: random() < 0.9 }));

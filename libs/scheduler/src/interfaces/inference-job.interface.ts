@@ -32,6 +32,11 @@ export interface InferenceJob {
   device?: string;
   /** Devices the caller may run on (its tenant's allow-list); all when absent. */
   deviceFilter?: (deviceId: string) => boolean;
+  /**
+   * The request came from another Switchyard (it carried the hop header): it never goes to a
+   * remote tier from here, so forwarding cannot loop (docs/remote-tier.md).
+   */
+  forwarded?: boolean;
   /** performance.now() when the request arrived. */
   receivedAt: number;
   /**

@@ -2,13 +2,13 @@ import { EwmaServiceTimeEstimator } from '../estimator/ewma-service-time-estimat
 import { SchedulingFramework } from '../framework/scheduling-framework';
 import { deviceSnapshot, schedulingContext } from '../framework/testing/scheduling-context.fixture';
 import type { DeviceSnapshot, SchedulingContext, SchedulingPolicy } from '../interfaces/scheduling-policy.interface';
-import { seededRandom as createPrng } from '@switchyard/common';
+import { seededRandom } from '@switchyard/common';
 import { DEFAULT_POLICY_FACTORIES } from './default-policy-factories';
 import { PolicyRegistry } from './policy-registry';
 
 /** A random but reproducible host: loads, costs, open batches, some devices unknown to the estimator. */
 function randomHost(n: number, seed: number): { devices: DeviceSnapshot[]; estimator: EwmaServiceTimeEstimator } {
-  const random = createPrng(seed);
+  const random = seededRandom(seed);
   const estimator = new EwmaServiceTimeEstimator();
   const devices = Array.from({ length: n }, (_, i) => {
     const deviceId = `dev:${i}`;

@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Public, Scope } from '@switchyard/common';
 import { loadConfig, SwitchyardConfigModule } from '@switchyard/config';
-import { SwitchyardExceptionFilter } from '@switchyard/inference';
+import { SwitchyardExceptionFilter } from '@switchyard/inference/testing';
 import { configureSecurityHttp } from '../http/configure-security-http';
 import { SecurityModule } from '../security.module';
 import { AuthGuard } from './auth.guard';

@@ -1,6 +1,7 @@
 import type { WireTensor } from '@switchyard/common';
 import type { DeviceInfo, DeviceKind } from '@switchyard/devices';
-import { BufferPool, fromOrtTensor, RunAbortedError, toOrtTensor } from '@switchyard/runtime';
+import { RunAbortedError } from '@switchyard/runtime';
+import { BufferPool, fromOrtTensor, toOrtTensor } from '@switchyard/runtime/testing';
 import type {
   DevicePool,
   InferenceTask,

@@ -1,7 +1,7 @@
 import type { DeviceSnapshot, JobSnapshot, SchedulingContext } from '../../interfaces/scheduling-policy.interface';
 import type { ServiceTimeEstimator } from '../../interfaces/service-time-estimator.interface';
 import { EwmaServiceTimeEstimator } from '../../estimator/ewma-service-time-estimator';
-import { seededRandom as createPrng } from '@switchyard/common';
+import { seededRandom } from '@switchyard/common';
 
 /** An idle device that can run the job; override what the case needs. */
 export function deviceSnapshot(overrides: Partial<DeviceSnapshot> = {}): DeviceSnapshot {
@@ -32,6 +32,6 @@ export function schedulingContext(
     estimator: options.estimator ?? new EwmaServiceTimeEstimator(),
     state: new Map(),
     sequence: options.sequence ?? 0,
-    random: createPrng(options.seed ?? 1),
+    random: seededRandom(options.seed ?? 1),
   };
 }

@@ -1,0 +1,2 @@
+export * from './check-openapi-document';
+export * from './response-validator';
