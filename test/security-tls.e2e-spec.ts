@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { ServiceError } from '@grpc/grpc-js';
+import { GrpcInferenceClient } from '@switchyard/grpc/testing';
 import WebSocket from 'ws';
 import { createApp, startServer } from '../apps/server/src/bootstrap';
 import { modelRepository } from './support/repo-paths';
@@ -18,6 +20,7 @@ const BASE = {
   TELEMETRY_INTERVAL_MS: 0,
   DISABLED_DEVICES: 'gpu:0',
   LOG_LEVEL: 'warn',
+  GRPC_PORT: 0,
 } as const;
 
 /** A plain-HTTP request to a port; rejects when the connection is dropped. */
@@ -54,7 +57,7 @@ async function waitReady(url: string, tls: Parameters<typeof httpsRequest>[1]): 
 
 /**
  * TLS on the real app with certificates made by the openssl CLI in the test: HTTPS serves the
- * API (plain HTTP on the port is refused), mutual TLS admits only clients with a certificate
+ * API (plain HTTP on the port is refused), gRPC speaks TLS with the same files, mutual TLS admits only clients with a certificate
  * signed by SWITCHYARD_TLS_CLIENT_CA, and unreadable or mismatched files stop the boot with the
  * option named.
  */
@@ -69,9 +72,10 @@ describeWith('openssl', missingProgram('openssl', 'version'), 'Security: TLS and
   describe('HTTPS', () => {
     let app: NestFastifyApplication;
     let url: string;
+    let grpcAddress: string | undefined;
 
     beforeAll(async () => {
-      ({ app, url } = await startServer({ ...BASE, TLS_CERT: pki.serverCert, TLS_KEY: pki.serverKey }));
+      ({ app, url, grpcAddress } = await startServer({ ...BASE, TLS_CERT: pki.serverCert, TLS_KEY: pki.serverKey }));
       await waitReady(url, { ca: read(pki.caCert) });
     }, 120_000);
 
@@ -98,6 +102,22 @@ describeWith('openssl', missingProgram('openssl', 'version'), 'Security: TLS and
       expect(first.event).toBe('ready');
     });
 
+    it('serves gRPC over TLS with the same files, and refuses a plaintext channel', async () => {
+      const secure = new GrpcInferenceClient(grpcAddress!, { ca: read(pki.caCert) });
+      const plain = new GrpcInferenceClient(grpcAddress!);
+      try {
+        expect(await secure.call('ServerLive')).toEqual({ live: true });
+        const err = await plain.call('ServerLive', {}, { deadlineMs: 5000 }).then(
+          () => undefined,
+          (e: ServiceError) => e,
+        );
+        expect(err?.code).toBe(14); // UNAVAILABLE: no TLS handshake, no channel
+      } finally {
+        secure.close();
+        plain.close();
+      }
+    });
+
     it('refuses plain HTTP on the same port', async () => {
       await refusal(plainHttp(url));
     });
@@ -110,10 +130,16 @@ describeWith('openssl', missingProgram('openssl', 'version'), 'Security: TLS and
   describe('mutual TLS', () => {
     let app: NestFastifyApplication;
     let url: string;
+    let grpcAddress: string | undefined;
     const good = () => ({ ca: read(pki.caCert), cert: read(pki.clientCert), key: read(pki.clientKey) });
 
     beforeAll(async () => {
-      ({ app, url } = await startServer({ ...BASE, TLS_CERT: pki.serverCert, TLS_KEY: pki.serverKey, TLS_CLIENT_CA: pki.caCert }));
+      ({ app, url, grpcAddress } = await startServer({
+        ...BASE,
+        TLS_CERT: pki.serverCert,
+        TLS_KEY: pki.serverKey,
+        TLS_CLIENT_CA: pki.caCert,
+      }));
       await waitReady(url, good());
     }, 120_000);
 
@@ -124,6 +150,28 @@ describeWith('openssl', missingProgram('openssl', 'version'), 'Security: TLS and
     it('admits a client with a certificate signed by the client CA', async () => {
       const res = await httpsRequest(`${url}/v2/models/mlp_tiny/infer`, good(), 'POST', MLP_BODY);
       expect(res.status).toBe(200);
+    });
+
+    it('holds gRPC to the same rule: a client certificate signed by the client CA', async () => {
+      const good = new GrpcInferenceClient(grpcAddress!, { ca: read(pki.caCert), cert: read(pki.clientCert), key: read(pki.clientKey) });
+      const without = new GrpcInferenceClient(grpcAddress!, { ca: read(pki.caCert) });
+      const stranger = new GrpcInferenceClient(grpcAddress!, {
+        ca: read(pki.caCert),
+        cert: read(pki.strangerCert),
+        key: read(pki.strangerKey),
+      });
+      try {
+        expect(await good.call('ServerLive')).toEqual({ live: true });
+        for (const client of [without, stranger]) {
+          const err = await client.call('ServerLive', {}, { deadlineMs: 5000 }).then(
+            () => undefined,
+            (e: ServiceError) => e,
+          );
+          expect(err?.code).toBe(14);
+        }
+      } finally {
+        for (const client of [good, without, stranger]) client.close();
+      }
     });
 
     it('refuses a client without a certificate at the handshake', async () => {

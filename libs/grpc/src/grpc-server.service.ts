@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { Server, ServerCredentials } from '@grpc/grpc-js';
-import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '@switchyard/config';
+import { readTlsFiles, SWITCHYARD_CONFIG, type SwitchyardConfig } from '@switchyard/config';
 import { GrpcInferenceHandlers } from './handlers/grpc-inference.handlers';
 import { inferenceServiceDefinition } from './proto/inference-proto';
 
@@ -8,7 +8,8 @@ import { inferenceServiceDefinition } from './proto/inference-proto';
 const SHUTDOWN_MS = 5000;
 
 /**
- * The gRPC endpoint (SWITCHYARD_GRPC_PORT on SWITCHYARD_HOST). The app starts it beside the HTTP
+ * The gRPC endpoint (SWITCHYARD_GRPC_PORT on SWITCHYARD_HOST), over TLS (mutual with a client CA)
+ * when SWITCHYARD_TLS_CERT/_KEY are set, like HTTP. The app starts it beside the HTTP
  * server (startServer); closing the app stops it: no new calls, open ones get SHUTDOWN_MS to
  * finish (tryShutdown), then the rest are cut. In a SIGTERM drain that comes after the drain has
  * refused new inference calls and waited for the admitted ones.
@@ -42,7 +43,7 @@ export class GrpcServerService implements OnModuleDestroy {
     const host = this.config.http.host.includes(':') ? `[${this.config.http.host}]` : this.config.http.host;
     const address = `${host}:${port}`;
     this.bound = await new Promise<number>((resolve, reject) =>
-      server.bindAsync(address, ServerCredentials.createInsecure(), (err, bound) =>
+      server.bindAsync(address, this.credentials(), (err, bound) =>
         err
           ? reject(new Error(`gRPC cannot listen on ${address} (${err.message}): set SWITCHYARD_GRPC_PORT to a free port, or to off`))
           : resolve(bound),
@@ -50,6 +51,14 @@ export class GrpcServerService implements OnModuleDestroy {
     );
     this.server = server;
     return this.bound;
+  }
+
+  /** TLS with the HTTP side's files (SWITCHYARD_TLS_*), client certificates required with a client CA; plaintext without. */
+  private credentials(): ServerCredentials {
+    const tls = this.config.http.tls;
+    if (!tls) return ServerCredentials.createInsecure();
+    const { cert, key, ca } = readTlsFiles(tls);
+    return ServerCredentials.createSsl(ca ?? null, [{ cert_chain: cert, private_key: key }], ca !== undefined);
   }
 
   async onModuleDestroy(): Promise<void> {

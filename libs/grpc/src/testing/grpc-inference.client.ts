@@ -21,9 +21,11 @@ type UnaryMethod = (
 export class GrpcInferenceClient {
   private readonly client: Client;
 
-  constructor(address: string) {
+  /** `tls`: PEM buffers for a TLS channel (the CA that signed the server, and a client certificate for mutual TLS). */
+  constructor(address: string, tls?: { ca: Buffer; cert?: Buffer; key?: Buffer }) {
     const Service = loadInferenceService();
-    this.client = new Service(address, credentials.createInsecure(), { 'grpc.max_receive_message_length': -1 });
+    const channel = tls ? credentials.createSsl(tls.ca, tls.key ?? null, tls.cert ?? null) : credentials.createInsecure();
+    this.client = new Service(address, channel, { 'grpc.max_receive_message_length': -1 });
   }
 
   /** One unary call; rejects with the ServiceError (code, details, metadata) on a failed call. */
