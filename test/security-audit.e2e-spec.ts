@@ -7,6 +7,7 @@ import { startTestServer, type TestServer } from './support/inference-server';
 import { SwitchyardNode } from './support/jobs-node-process';
 import { waitFor } from './support/jobs-ports';
 import WebSocket from 'ws';
+import { GrpcInferenceClient } from '@switchyard/grpc/testing';
 
 const row = Array.from({ length: 16 }, (_, i) => (i + 0.123456) / 16);
 const MLP_BODY = JSON.stringify({ inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 16], data: row }] });
@@ -140,6 +141,32 @@ describe('Security: the audit log (e2e)', () => {
     expect(text).not.toContain('not-a-key');
     expect(text).not.toContain(String(row[3]));
   }, 120_000);
+
+  it('writes gRPC calls by the same rules: refusals and repository calls always', async () => {
+    const grpc = new GrpcInferenceClient(server.grpcAddress!);
+    try {
+      const refused = await grpc
+        .call('ModelInfer', { model_name: 'mlp_tiny', inputs: [] }, { metadata: { 'x-request-id': 'grpc-no-key' } })
+        .then(
+          () => 'answered',
+          (err: { code: number }) => err.code,
+        );
+      expect(refused).toBe(16); // UNAUTHENTICATED
+      await grpc.call('RepositoryIndex', {}, { metadata: { authorization: `Bearer ${auth.keys.ops}`, 'x-request-id': 'grpc-index' } });
+    } finally {
+      grpc.close();
+    }
+    const { lines } = await readUntil('grpc-index');
+    const byId = (id: string) => lines.find((l) => l.request_id === id);
+    expect(byId('grpc-no-key')).toMatchObject({
+      method: 'gRPC',
+      route: '/inference.GRPCInferenceService/ModelInfer',
+      scope: 'inference',
+      model: 'mlp_tiny',
+      status: 401,
+    });
+    expect(byId('grpc-index')).toMatchObject({ method: 'gRPC', scope: 'model-repository', tenant: 'ops', status: 200 });
+  });
 
   it('stops the boot with the option named when the file cannot be written', async () => {
     // a folder where the file should be, under a plain file: ENOTDIR

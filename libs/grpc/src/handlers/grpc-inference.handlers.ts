@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import type { handleUnaryCall, ServerUnaryCall, UntypedServiceImplementation } from '@grpc/grpc-js';
 import { type Caller, DeadlineExceededError, ServingState, SwitchyardError, UnavailableError } from '@switchyard/common';
@@ -11,6 +12,7 @@ import {
   ServerStatusService,
 } from '@switchyard/inference';
 import { ModelRepositoryService } from '@switchyard/models';
+import { AuditLog } from '@switchyard/security';
 import { toInferBody } from '../codec/infer-request.codec';
 import { toModelInferResponse } from '../codec/infer-response.codec';
 import { readParameterMap } from '../codec/parameter-map';
@@ -23,6 +25,15 @@ import type {
   RepositoryIndexRequestMessage,
   RepositoryModelRequestMessage,
 } from '../interfaces/grpc-messages.interface';
+
+/** What a call's audit line says beyond its RPC and status (the served model and device of an inference). */
+interface CallFacts {
+  tenant?: string;
+  model?: string;
+  version?: string;
+  device?: string;
+  bytesIn: number;
+}
 
 /** Sticky rollout routing, as the HTTP X-Switchyard-Session header. */
 const SESSION_METADATA = 'x-switchyard-session';
@@ -50,6 +61,7 @@ export class GrpcInferenceHandlers {
     private readonly serving: ServingState,
     private readonly bytes: InflightBytesGate,
     private readonly guard: GrpcCallGuard,
+    private readonly audit: AuditLog,
   ) {}
 
   implementation(): UntypedServiceImplementation {
@@ -67,7 +79,7 @@ export class GrpcInferenceHandlers {
         'ModelInfer',
         'inference',
         (r: ModelInferRequestMessage) => r.model_name,
-        (r, call, caller) => this.infer(r, call, caller),
+        (r, call, caller, facts) => this.infer(r, call, caller, facts),
       ),
       ModelStatistics: this.unary(
         'ModelStatistics',
@@ -101,12 +113,14 @@ export class GrpcInferenceHandlers {
     request: ModelInferRequestMessage,
     call: ServerUnaryCall<ModelInferRequestMessage, ModelInferResponseMessage>,
     caller: Caller | undefined,
+    facts: CallFacts,
   ): Promise<ModelInferResponseMessage> {
     this.serving.assertAccepting();
     const remainingMs = remainingTime(call.getDeadline());
     if (remainingMs !== undefined && remainingMs <= 0) throw new DeadlineExceededError('the call reached its deadline before it was read');
     // the message is already read (grpc-js), but what it holds counts against the same budget as HTTP bodies
     const held = tensorBytes(request);
+    facts.bytesIn = held;
     this.bytes.admit(held);
     try {
       const { body, headerLength, raw } = toInferBody(request, remainingMs);
@@ -118,6 +132,7 @@ export class GrpcInferenceHandlers {
         ...(typeof session === 'string' ? { session } : {}),
         ...(caller ? { caller } : {}),
       });
+      if (result.served) Object.assign(facts, { model: result.served.model, version: result.served.version, device: result.served.device });
       try {
         return toModelInferResponse(result, raw);
       } finally {
@@ -133,23 +148,59 @@ export class GrpcInferenceHandlers {
     method: string,
     scope: GrpcCall['scope'],
     modelOf: (request: Req) => string | undefined,
-    handle: (request: Req, call: ServerUnaryCall<Req, Res>, caller: Caller | undefined) => Res | Promise<Res>,
+    handle: (request: Req, call: ServerUnaryCall<Req, Res>, caller: Caller | undefined, facts: CallFacts) => Res | Promise<Res>,
   ): handleUnaryCall<Req, Res> {
-    const run = async (call: ServerUnaryCall<Req, Res>): Promise<Res> => {
+    const run = async (call: ServerUnaryCall<Req, Res>, facts: CallFacts): Promise<Res> => {
       const model = modelOf(call.request);
+      if (model) facts.model = model;
       const admitted = await this.guard.check({ method, scope, metadata: call.metadata, ...(model ? { model } : {}) });
+      if (admitted.caller) facts.tenant = admitted.caller.tenant;
       try {
-        return await handle(call.request, call, admitted.caller);
+        return await handle(call.request, call, admitted.caller, facts);
       } finally {
         admitted.release();
       }
     };
     return (call, callback) => {
-      run(call).then(
-        (response) => callback(null, response),
-        (err: unknown) => callback(this.failure(method, err)),
+      const started = performance.now();
+      const facts: CallFacts = { bytesIn: 0 };
+      run(call, facts).then(
+        (response) => {
+          this.record(method, scope, call, facts, 200, started);
+          callback(null, response);
+        },
+        (err: unknown) => {
+          this.record(method, scope, call, facts, err instanceof SwitchyardError ? err.status : 500, started);
+          callback(this.failure(method, err));
+        },
       );
     };
+  }
+
+  /** The call's audit line, by the HTTP rules (refusals and repository calls always, the rest sampled); status as its HTTP equivalent. */
+  private record(
+    method: string,
+    scope: GrpcCall['scope'],
+    call: ServerUnaryCall<unknown, unknown>,
+    facts: CallFacts,
+    status: number,
+    started: number,
+  ): void {
+    if (!this.audit.enabled) return;
+    const given = call.metadata.get('x-request-id')[0];
+    this.audit.recordCall({
+      request_id: typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID(),
+      ...(facts.tenant !== undefined ? { tenant: facts.tenant } : {}),
+      ...(scope !== 'public' ? { scope } : {}),
+      method: 'gRPC',
+      route: `/inference.GRPCInferenceService/${method}`,
+      ...(facts.model !== undefined ? { model: facts.model.slice(0, 256) } : {}),
+      ...(facts.version !== undefined ? { version: facts.version } : {}),
+      ...(facts.device !== undefined ? { device: facts.device } : {}),
+      status,
+      bytes_in: facts.bytesIn,
+      latency_ms: Math.round((performance.now() - started) * 1000) / 1000,
+    });
   }
 
   private failure(method: string, err: unknown): ReturnType<typeof toGrpcError> {
