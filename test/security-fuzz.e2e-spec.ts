@@ -1,11 +1,13 @@
 import { request as httpRequest } from 'node:http';
 import fc from 'fast-check';
+import { GrpcInferenceClient } from '@switchyard/grpc/testing';
 import { writeAuthFile } from './support/auth-fixture';
 import { appRoutes, type AppRoute } from './support/app-routes';
 import { startTestServer, type TestServer } from './support/inference-server';
 import { openRawHttp, sendRawHttp } from './support/raw-http';
 
 const RUNS = 400;
+const GRPC_RUNS = 300;
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS'];
 const row = Array.from({ length: 16 }, (_, i) => i / 16);
 const MLP_JSON = { inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 16], data: row }] };
@@ -225,6 +227,69 @@ describe('Security: fuzzing every route (e2e)', () => {
     );
     // the requests got past the router and the guard, into the handlers and validators
     for (const status of [200, 400, 401, 403, 404]) expect(seen.get(status) ?? 0).toBeGreaterThan(0);
+    await expectAlive();
+  }, 300_000);
+
+  it(`answers ${GRPC_RUNS} random gRPC ModelInfer calls without INTERNAL or UNKNOWN, and stays alive`, async () => {
+    const grpc = new GrpcInferenceClient(server.grpcAddress!);
+    const dim = fc.oneof(
+      fc.integer({ min: -2, max: 70 }),
+      fc.constantFrom(2 ** 32, 2 ** 53, '9223372036854775807', '-9223372036854775808'),
+    );
+    const input = fc.record(
+      {
+        name: fc.oneof(fc.constantFrom('input', 'in_fp32', 'in_fp16', 'in_bytes'), fc.string({ maxLength: 20 })),
+        datatype: fc.oneof(fc.constantFrom('FP32', 'FP16', 'INT64', 'BYTES', 'BOOL', 'UINT8', 'BF16'), fc.string({ maxLength: 8 })),
+        shape: fc.array(dim, { maxLength: 5 }),
+        contents: fc.oneof(
+          fc.constant(null),
+          fc.record(
+            {
+              fp32_contents: fc.array(fc.float(), { maxLength: 40 }),
+              int64_contents: fc.array(fc.oneof(fc.integer(), fc.constant('9223372036854775807')), { maxLength: 20 }),
+              bool_contents: fc.array(fc.boolean(), { maxLength: 20 }),
+              bytes_contents: fc.array(
+                fc.uint8Array({ maxLength: 16 }).map((b) => Buffer.from(b)),
+                { maxLength: 8 },
+              ),
+              uint_contents: fc.array(fc.nat(), { maxLength: 20 }),
+            },
+            { requiredKeys: [] },
+          ),
+        ),
+      },
+      { requiredKeys: ['name', 'datatype', 'shape'] },
+    );
+    const message = fc.record({
+      model_name: fc.oneof(fc.constantFrom('mlp_tiny', 'dtype_echo', '../mlp_tiny', ''), fc.string({ maxLength: 20 })),
+      model_version: fc.constantFrom('', '1', '2', '-1', '../1'),
+      id: fc.string({ maxLength: 20 }),
+      inputs: fc.array(input, { maxLength: 4 }),
+      outputs: fc.array(fc.record({ name: fc.string({ maxLength: 10 }) }), { maxLength: 4 }),
+      raw_input_contents: fc.array(
+        fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b)),
+        { maxLength: 4 },
+      ),
+    });
+    try {
+      await fc.assert(
+        fc.asyncProperty(message, fc.boolean(), async (m, keyed) => {
+          const metadata: Record<string, string> = keyed ? { authorization: `Bearer ${auth.keys.all}` } : {};
+          const code = await grpc.call('ModelInfer', m, { metadata, deadlineMs: 20_000 }).then(
+            () => 0,
+            (err: { code?: number; message: string }) => {
+              if (err.code === undefined) throw err;
+              return err.code;
+            },
+          );
+          // 2 UNKNOWN, 13 INTERNAL: a server fault; 4 DEADLINE_EXCEEDED: no answer
+          if ([2, 4, 13].includes(code)) throw new Error(`ModelInfer ${JSON.stringify(m).slice(0, 300)} -> gRPC code ${code}`);
+        }),
+        { numRuns: GRPC_RUNS, endOnFailure: true },
+      );
+    } finally {
+      grpc.close();
+    }
     await expectAlive();
   }, 300_000);
 
