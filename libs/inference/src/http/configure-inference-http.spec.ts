@@ -5,6 +5,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DeadlineExceededError, InvalidRequestError, NotFoundError, OverloadedError, UnavailableError } from '@switchyard/common';
 import { loadConfig } from '@switchyard/config';
 import { configureInferenceHttp } from './configure-inference-http';
+import { InflightBytesGate } from './inflight-bytes.gate';
 
 const THROWERS: Record<string, () => never> = {
   invalid: () => {
@@ -48,7 +49,8 @@ class ProbeController {
   }
 }
 
-@Module({ controllers: [ProbeController] })
+// the app's InferenceModule provides the gate the body admission uses; no limit here
+@Module({ controllers: [ProbeController], providers: [{ provide: InflightBytesGate, useValue: new InflightBytesGate(0) }] })
 class ProbeModule {}
 
 describe(configureInferenceHttp.name, () => {

@@ -112,8 +112,8 @@ describe('docker files', () => {
       expect(dockerfile).toMatch(/npm run build/);
     });
 
-    it('exposes 8000 with a health check on /v2/health/live and starts the compiled server under tini', () => {
-      expect(dockerfile).toMatch(/^EXPOSE 8000$/m);
+    it('exposes 8000 (HTTP) and 8001 (gRPC) with a health check on /v2/health/live and starts the compiled server under tini', () => {
+      expect(dockerfile).toMatch(/^EXPOSE 8000 8001$/m);
       expect(dockerfile).toMatch(/HEALTHCHECK[\s\S]*\/v2\/health\/live/);
       expect(dockerfile).toMatch(/^CMD \["node", "dist\/apps\/server\/src\/main\.js"\]$/m);
       expect(dockerfile).toMatch(/apt-get install [^\n]*\btini\b/);
