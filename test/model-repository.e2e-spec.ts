@@ -215,7 +215,8 @@ describe('model repository API (e2e, explicit control)', () => {
     }
     const answers = await Promise.all(queued);
     expect((await unload).status).toBe(200);
-    expect(answers.map((a) => a.status)).toEqual(answers.map(() => 200));
+    // the status with the error, so a failure says why
+    expect(answers.map((a) => (a.status === 200 ? 200 : `${a.status} ${a.json?.error}`))).toEqual(answers.map(() => 200));
     for (const a of answers) expect(a.binary.get('output')).toEqual(first.binary.get('output'));
     expect(sawUnloading).toBe(true);
     expect(await stateOf('mlp_small')).toEqual(['1:UNAVAILABLE']);
