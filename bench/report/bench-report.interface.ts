@@ -1,3 +1,4 @@
+import type { GapSpread } from '../fit/round-split';
 import type { HostFit } from '../sim/host-overhead';
 import type { Scenario } from '../scenario/scenario.interface';
 import type { WorkloadClass } from '../scenario/workload-classes';
@@ -49,6 +50,22 @@ export interface BenchReport {
     simLanes: LaneResult[];
     /** The serving thread's cost the twins were given, fitted over the real lanes of each path. */
     host?: { direct?: HostFit; scheduler?: HostFit; cores?: number; coresPerRun?: Record<string, number> };
+    /**
+     * Out of sample (--fit-rounds): the host model was fitted on `fitRounds` only and `rows`
+     * compare the twin with the held-out rounds; `inSampleRows` with the fit rounds.
+     */
+    split?: {
+      fitRounds: number[];
+      heldOutRounds: number[];
+      /** Measured jobs/s of each lane in each held-out round. */
+      heldOutJobsPerSByRound: Record<string, number[]>;
+      inSampleRows: SimVsRealRow[];
+      /** Gaps of the lanes pooled over the held-out rounds. */
+      heldOut: GapSpread;
+      /** Gaps of every lane in every held-out round separately. */
+      heldOutByRound: GapSpread;
+      inSample: GapSpread;
+    };
   };
   scale?: ScalePoint[];
   notes: string[];

@@ -152,6 +152,7 @@ function idealSection(report: BenchReport): string[] {
 function simVsRealSection(report: BenchReport): string[] {
   const cmp = report.simVsReal;
   if (!cmp) return [];
+  if (cmp.split) return outOfSampleSection(cmp as typeof cmp & { split: NonNullable<typeof cmp.split> });
   const inside = cmp.rows.filter((r) => r.withinTolerance).length;
   return [
     '## Simulator vs this host',
@@ -177,17 +178,72 @@ function simVsRealSection(report: BenchReport): string[] {
   ];
 }
 
-function hostFitLines(host: NonNullable<BenchReport['simVsReal']>['host']): string[] {
+/** The twin fitted on some rounds and compared with the others (--fit-rounds). */
+function outOfSampleSection(
+  cmp: NonNullable<BenchReport['simVsReal']> & { split: NonNullable<NonNullable<BenchReport['simVsReal']>['split']> },
+): string[] {
+  const { split } = cmp;
+  const fitOn = split.fitRounds.join(', ');
+  const heldOut = split.heldOutRounds.join(', ');
+  const inside = cmp.rows.filter((r) => r.withinTolerance).length;
+  const inSample = new Map(split.inSampleRows.map((r) => [r.realLane, r]));
+  const gaps = (g: typeof split.heldOut) =>
+    g.n
+      ? `mean |gap| ${pct(g.meanAbsGap, 1)}, signed mean ${pct(g.meanGap, 1)}, from ${pct(g.minGap, 1)} to ${pct(g.maxGap, 1)} (n = ${g.n})`
+      : 'none';
+  return [
+    `## Simulator vs this host, out of sample (fitted on round${split.fitRounds.length > 1 ? 's' : ''} ${fitOn}, predicting ${heldOut})`,
+    '',
+    `The same scenario in the simulator, fed with this host's calibration profile (measured at start-up, before any round) and the serving thread's cost below, ` +
+      `fitted on the per-round figures of round${split.fitRounds.length > 1 ? 's' : ''} ${fitOn} only. The measured lanes it is compared with come from round${split.heldOutRounds.length > 1 ? 's' : ''} ${heldOut}, which the fit never saw. ` +
+      `Stated tolerance: predicted throughput within ±${pct(cmp.tolerance)} of the measured one. ${inside} of ${cmp.rows.length} held-out lanes are within it.`,
+    '',
+    `- Held-out error, lanes pooled over rounds ${heldOut}: ${gaps(split.heldOut)}.`,
+    `- Held-out error, every lane in every held-out round: ${gaps(split.heldOutByRound)}.`,
+    `- For comparison, in sample (the fit rounds ${fitOn}): ${gaps(split.inSample)}.`,
+    '',
+    ...hostFitLines(cmp.host, `rounds ${fitOn}`),
+    markdownTable(
+      [
+        'real lane',
+        'sim lane',
+        `measured jobs/s (rounds ${heldOut})`,
+        'by round',
+        'predicted jobs/s',
+        'gap',
+        'in-sample gap',
+        'real p50 ms',
+        'sim p50 ms',
+        'within',
+      ],
+      cmp.rows.map((r) => [
+        r.realLane,
+        r.simLane,
+        num(r.realJobsPerS),
+        (split.heldOutJobsPerSByRound[r.realLane] ?? []).map(num).join(' / '),
+        num(r.simJobsPerS),
+        pct(r.throughputGap, 1),
+        inSample.has(r.realLane) ? pct(inSample.get(r.realLane)!.throughputGap, 1) : '-',
+        ms(r.realP50Ms),
+        ms(r.simP50Ms),
+        r.withinTolerance ? 'yes' : 'NO',
+      ]),
+    ),
+    '',
+  ];
+}
+
+function hostFitLines(host: NonNullable<BenchReport['simVsReal']>['host'], rounds = 'every round'): string[] {
   if (!host) return [];
   const fits = (['direct', 'scheduler'] as const).filter((p) => host[p]).map((p) => [p, host[p]!] as [string, HostFit]);
   if (fits.length === 0) return [];
   const perRun = Object.entries(host.coresPerRun ?? {});
   return [
     "The serving thread (this process's main thread: load generator, scheduler, pool messaging) is one FIFO server in the twin, " +
-      'its cost per job and per session run fitted once per path to its CPU time measured in every lane (least squares over the lanes):',
+      `its cost per job and per session run fitted once per path to its CPU time measured in every lane, ${rounds} (least squares over the lanes${rounds === 'every round' ? '' : ' x rounds'}):`,
     '',
     markdownTable(
-      ['path', 'ms per job', 'ms per run', 'lanes fitted', 'worst fit error'],
+      ['path', 'ms per job', 'ms per run', rounds === 'every round' ? 'lanes fitted' : 'lane-rounds fitted', 'worst fit error'],
       fits.map(([path, f]) => [
         path === 'direct' ? 'raw pools' : 'scheduler',
         f.perJobMs.toFixed(3),

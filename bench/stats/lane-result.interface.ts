@@ -51,6 +51,8 @@ export interface LaneResult {
    * of targets that serve in this process.
    */
   host?: HostSample;
+  /** The same figures for each round separately (what an out-of-sample fit of the twin uses). */
+  hostByRound?: HostSample[];
   /** The most frequent error messages (real lanes). */
   topErrors?: Record<string, number>;
 }
