@@ -1,6 +1,6 @@
 import type { ScalePoint } from '../sim/scale-study';
 import type { HostFit } from '../sim/host-overhead';
-import type { BenchReport } from './bench-report.interface';
+import type { BenchReport, SimVsRealRow } from './bench-report.interface';
 import { headlineRows, PROJECT_TARGETS } from './headline';
 import { markdownTable, ms, num, pct } from './markdown';
 
@@ -152,7 +152,7 @@ function idealSection(report: BenchReport): string[] {
 function simVsRealSection(report: BenchReport): string[] {
   const cmp = report.simVsReal;
   if (!cmp) return [];
-  if (cmp.split) return outOfSampleSection(cmp as typeof cmp & { split: NonNullable<typeof cmp.split> });
+  if (cmp.split) return outOfSampleSection(report, cmp as typeof cmp & { split: NonNullable<typeof cmp.split> });
   const inside = cmp.rows.filter((r) => r.withinTolerance).length;
   return [
     '## Simulator vs this host',
@@ -180,6 +180,7 @@ function simVsRealSection(report: BenchReport): string[] {
 
 /** The twin fitted on some rounds and compared with the others (--fit-rounds). */
 function outOfSampleSection(
+  report: BenchReport,
   cmp: NonNullable<BenchReport['simVsReal']> & { split: NonNullable<NonNullable<BenchReport['simVsReal']>['split']> },
 ): string[] {
   const { split } = cmp;
@@ -220,13 +221,50 @@ function outOfSampleSection(
         r.realLane,
         r.simLane,
         num(r.realJobsPerS),
-        (split.heldOutJobsPerSByRound[r.realLane] ?? []).map(num).join(' / '),
+        (split.heldOutJobsPerSByRound[r.realLane] ?? []).map((x) => num(x)).join(' / '),
         num(r.simJobsPerS),
         pct(r.throughputGap, 1),
         inSample.has(r.realLane) ? pct(inSample.get(r.realLane)!.throughputGap, 1) : '-',
         ms(r.realP50Ms),
         ms(r.simP50Ms),
         r.withinTolerance ? 'yes' : 'NO',
+      ]),
+    ),
+    '',
+    ...roundLoadLines(report, cmp.rows, split.fitRounds),
+  ];
+}
+
+/**
+ * Each round's host load next to each lane's measured jobs/s and the twin's gap to it: shows
+ * whether the held-out error follows the load other work put on the host.
+ */
+function roundLoadLines(report: BenchReport, rows: readonly SimVsRealRow[], fitRounds: readonly number[]): string[] {
+  const lanes = report.lanes.filter((l) => l.jobsPerSByRound && rows.some((r) => r.realLane === l.lane));
+  if (lanes.length === 0) return [];
+  const predicted = new Map(rows.map((r) => [r.realLane, r.simJobsPerS]));
+  const mean = (xs: Array<number | undefined>) => {
+    const ok = xs.filter((x): x is number => x !== undefined);
+    return ok.length ? ok.reduce((a, b) => a + b, 0) / ok.length : undefined;
+  };
+  const fixed = (x: number | undefined) => (x === undefined ? '-' : x.toFixed(2));
+  return [
+    "Each round on this host (mean over the round's lanes of the 1-minute load average at the lane's end, and of the cores busy on the whole host during " +
+      'the lane: other work, this run and its pool processes; steal: cores the hypervisor gave to other guests), ' +
+      "with each lane's measured jobs/s and the twin's gap to it:",
+    '',
+    markdownTable(
+      ['round', 'role', 'load avg', 'host busy cores', 'steal cores', ...lanes.map((l) => `${l.lane} jobs/s (gap)`)],
+      lanes[0].jobsPerSByRound!.map((_, i) => [
+        String(i + 1),
+        fitRounds.includes(i + 1) ? 'fit' : 'held out',
+        fixed(mean(lanes.map((l) => l.loadByRound?.[i]?.loadAvg1))),
+        fixed(mean(lanes.map((l) => l.loadByRound?.[i]?.busyCores))),
+        fixed(mean(lanes.map((l) => l.loadByRound?.[i]?.stealCores))),
+        ...lanes.map((l) => {
+          const real = l.jobsPerSByRound![i];
+          return real > 0 ? `${num(real)} (${pct(predicted.get(l.lane)! / real - 1, 1)})` : num(real);
+        }),
       ]),
     ),
     '',

@@ -23,6 +23,7 @@ import { runShare, summariseLane } from '../stats/summarise-lane';
 import { InprocTarget } from '../targets/inproc.target';
 import type { LaneSpec, RealTarget } from '../targets/real-target.interface';
 import { hostFacts } from './host-facts';
+import { hostCpuTimes, hostLoadSince, type HostLoad } from './host-load';
 import { planLanes } from './lane-plan';
 import { cpuSince, threadCpu, type ThreadCpu } from './thread-cpu';
 
@@ -50,7 +51,7 @@ export interface RealRunOptions {
 interface LaneTotals {
   records: RequestRecord[];
   decisionUs: number[];
-  byRound: Array<{ records: RequestRecord[]; busyMs: number; cpu: ThreadCpu | undefined }>;
+  byRound: Array<{ records: RequestRecord[]; busyMs: number; cpu: ThreadCpu | undefined; load: HostLoad }>;
 }
 
 export async function runRealBenchmark(o: RealRunOptions): Promise<BenchReport> {
@@ -74,9 +75,15 @@ export async function runRealBenchmark(o: RealRunOptions): Promise<BenchReport> 
       const into = collected.get(lane.lane)!;
       const busy = performance.eventLoopUtilization();
       const cpu = threadCpu();
+      const hostCpu = hostCpuTimes();
       const records = (await runLane(o, lane, round, step, label)).map((r) => ({ ...r, round }));
       into.records.push(...records);
-      into.byRound[round] = { records, busyMs: performance.eventLoopUtilization(busy).active, cpu: cpuSince(cpu) };
+      into.byRound[round] = {
+        records,
+        busyMs: performance.eventLoopUtilization(busy).active,
+        cpu: cpuSince(cpu),
+        load: hostLoadSince(hostCpu),
+      };
       if (target instanceof InprocTarget) into.decisionUs.push(...target.takeDecisionTimes());
       if (target.diagnose && into.records.some((r) => r.unfinished))
         o.progress.message(`${lane.lane}: requests unanswered after the drain; target state: ${JSON.stringify(target.diagnose())}`);
@@ -88,6 +95,7 @@ export async function runRealBenchmark(o: RealRunOptions): Promise<BenchReport> 
     writeRaw(join(o.dir, 'raw', `${lane.lane.replace(/[^\w.+-]+/g, '_')}.jsonl.gz`), lane.lane, records);
     const result = summariseLane(lane, records, window, host.devices, scenario.rounds);
     if (lane.kind !== 'direct' && decisionUs.length) result.decisionUs = latencyStats(decisionUs).mean;
+    result.loadByRound = byRound.map((r) => r.load);
     if (target.servesInProcess) {
       // per round (what an out-of-sample fit uses) and pooled over the rounds
       result.hostByRound = byRound.map((r) => hostSample(r.records, r.busyMs, r.cpu));
