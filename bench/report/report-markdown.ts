@@ -248,18 +248,26 @@ function roundLoadLines(report: BenchReport, rows: readonly SimVsRealRow[], fitR
     return ok.length ? ok.reduce((a, b) => a + b, 0) / ok.length : undefined;
   };
   const fixed = (x: number | undefined) => (x === undefined ? '-' : x.toFixed(2));
+  // this process's threads (thread CPU time over the lane's wall time); its pool processes are not in it
+  const ownCores = (l: (typeof lanes)[number], i: number) => {
+    const h = l.hostByRound?.[i];
+    const s = l.loadByRound?.[i]?.seconds;
+    return h?.measuredBy === 'thread-cpu' && s ? (h.busyMs + (h.othersCpuMs ?? 0)) / 1000 / s : undefined;
+  };
   return [
     "Each round on this host (mean over the round's lanes of the 1-minute load average at the lane's end, and of the cores busy on the whole host during " +
-      'the lane: other work, this run and its pool processes; steal: cores the hypervisor gave to other guests), ' +
+      "the lane: other work, this run and its pool processes; this process: the bench process's own threads, without its pool processes; " +
+      'steal: cores the hypervisor gave to other guests), ' +
       "with each lane's measured jobs/s and the twin's gap to it:",
     '',
     markdownTable(
-      ['round', 'role', 'load avg', 'host busy cores', 'steal cores', ...lanes.map((l) => `${l.lane} jobs/s (gap)`)],
+      ['round', 'role', 'load avg', 'host busy cores', 'this process cores', 'steal cores', ...lanes.map((l) => `${l.lane} jobs/s (gap)`)],
       lanes[0].jobsPerSByRound!.map((_, i) => [
         String(i + 1),
         fitRounds.includes(i + 1) ? 'fit' : 'held out',
         fixed(mean(lanes.map((l) => l.loadByRound?.[i]?.loadAvg1))),
         fixed(mean(lanes.map((l) => l.loadByRound?.[i]?.busyCores))),
+        fixed(mean(lanes.map((l) => ownCores(l, i)))),
         fixed(mean(lanes.map((l) => l.loadByRound?.[i]?.stealCores))),
         ...lanes.map((l) => {
           const real = l.jobsPerSByRound![i];

@@ -24,6 +24,7 @@ describe('hostLoadSince', () => {
     expect(load.busyCores!).toBeGreaterThanOrEqual((300 - 20) / elapsed);
     expect(load.busyCores!).toBeLessThanOrEqual(cpus().length + 0.1);
     expect(load.stealCores!).toBeGreaterThanOrEqual(0);
+    expect(load.seconds!).toBeGreaterThanOrEqual(0.28);
     expect(load.loadAvg1).toBeGreaterThanOrEqual(0);
   });
 

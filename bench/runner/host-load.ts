@@ -12,6 +12,8 @@ interface HostCpuTimes {
 export interface HostLoad {
   /** 1-minute load average at the end. */
   loadAvg1: number;
+  /** Wall time the counters below cover, s. */
+  seconds?: number;
   /** Cores busy on average (all processes on the host: other work, this run and its pool processes). */
   busyCores?: number;
   /** Cores the hypervisor gave to other guests on average (steal time), on a VM. */
@@ -39,5 +41,10 @@ export function hostLoadSince(before: HostCpuTimes | undefined): HostLoad {
   const loadAvg1 = Math.round(loadavg()[0] * 100) / 100;
   const elapsed = before && now ? now.atMs - before.atMs : 0;
   if (!before || !now || elapsed <= 0) return { loadAvg1 };
-  return { loadAvg1, busyCores: (now.busyMs - before.busyMs) / elapsed, stealCores: (now.stealMs - before.stealMs) / elapsed };
+  return {
+    loadAvg1,
+    seconds: elapsed / 1000,
+    busyCores: (now.busyMs - before.busyMs) / elapsed,
+    stealCores: (now.stealMs - before.stealMs) / elapsed,
+  };
 }
