@@ -49,7 +49,14 @@ export interface BenchReport {
     rows: SimVsRealRow[];
     simLanes: LaneResult[];
     /** The serving thread's cost the twins were given, fitted over the real lanes of each path. */
-    host?: { direct?: HostFit; scheduler?: HostFit; cores?: number; coresPerRun?: Record<string, number> };
+    host?: {
+      direct?: HostFit;
+      scheduler?: HostFit;
+      cores?: number;
+      coresPerRun?: Record<string, number>;
+      /** Out of sample: the cores the run got on a shared host, fitted on the fit rounds (the twin uses them instead of `cores`). */
+      effectiveCores?: number;
+    };
     /**
      * Out of sample (--fit-rounds): the host model was fitted on `fitRounds` only and `rows`
      * compare the twin with the held-out rounds; `inSampleRows` with the fit rounds.

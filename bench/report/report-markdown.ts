@@ -304,6 +304,13 @@ function hostFitLines(host: NonNullable<BenchReport['simVsReal']>['host'], round
           `It shares this host's ${host.cores} cores with the devices' runs (processor sharing: while more is running than there are cores, everything slows down in proportion). ` +
             `Cores one run keeps busy, measured in lanes where one device ran alone as the other threads' CPU time per ms the device was busy, per run it had going at once (at most its slots here): ${perRun.map(([d, c]) => `${d} ${c.toFixed(2)}`).join(', ') || 'none measured'}.`,
           '',
+          ...(host.effectiveCores !== undefined
+            ? [
+                `Other work shared this host, so the cores this run got are fitted too, on the fit rounds only (the twin's throughput over their lanes, geometric mean, equal to the measured one): ` +
+                  `${host.effectiveCores.toFixed(2)} of ${host.cores}. The twin uses that for every round; the held-out rounds test whether it carried over.`,
+                '',
+              ]
+            : []),
         ]
       : []),
   ];

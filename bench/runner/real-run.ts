@@ -12,6 +12,7 @@ import type { Scenario } from '../scenario/scenario.interface';
 import { WorkloadSampler, type WorkloadClass } from '../scenario/workload-classes';
 import { seededRandom } from '@switchyard/common';
 import { fitHostModel, hostCoresPerRun, unionLength, type HostSample } from '../sim/host-overhead';
+import { fitDecreasing } from '../fit/fit-parameter';
 import { gapSpread, hostSamplesOfRounds, splitRounds, type RoundSplit } from '../fit/round-split';
 import { idealOf } from '../sim/ideal';
 import { loadHostModel } from '../sim/load-host-model';
@@ -30,6 +31,8 @@ import { cpuSince, threadCpu, type ThreadCpu } from './thread-cpu';
 /** How long a lane waits for outstanding requests after its end before it counts them unfinished. */
 const DRAIN_MS = 20_000;
 const WARM_UP_MS = 2_000;
+/** Bisection steps for the cores a run got (host cores / 2^steps apart). */
+const CORE_FIT_STEPS = 10;
 
 export interface RealRunOptions {
   target: RealTarget;
@@ -196,14 +199,16 @@ function attachModel(report: BenchReport, profileFile: string, workers: Record<s
   // progress at full speed as they have workers (a WebGPU worker's two tasks share one queue).
   const parallel = Object.fromEntries(devices.map((d) => [d.id, d.slots]));
   const coresPerRun = cores ? hostCoresPerRun(samples, parallel) : {};
-  const host = { direct: fit(true), scheduler: fit(false), cores, coresPerRun };
+  const host: NonNullable<BenchReport['simVsReal']>['host'] & object = { direct: fit(true), scheduler: fit(false), cores, coresPerRun };
   const twinDevices = devices.map((d) => {
     const capacity = Math.max(d.slots, report.devices.find((r) => r.id === d.id)?.slots ?? d.slots);
     return { ...d, slots: capacity, parallel: d.slots, ...(coresPerRun[d.id] !== undefined ? { hostCores: coresPerRun[d.id] } : {}) };
   });
-  const twins = (which: 'direct' | 'scheduler') => {
+  const twins = (which: 'direct' | 'scheduler', sharedCores: number | undefined) => {
     const fitted = host[which];
-    const model = fitted ? { perJobMs: fitted.perJobMs, perRunMs: fitted.perRunMs, ...(cores ? { cores } : {}) } : undefined;
+    const model = fitted
+      ? { perJobMs: fitted.perJobMs, perRunMs: fitted.perRunMs, ...(sharedCores ? { cores: sharedCores } : {}) }
+      : undefined;
     return runSimLanes(
       o.scenario,
       o.classes,
@@ -212,9 +217,24 @@ function attachModel(report: BenchReport, profileFile: string, workers: Record<s
       model,
     ).lanes;
   };
-  const lanes = report.lanes.some((l) => l.kind === 'direct') ? twins('direct').filter((l) => !l.batching) : [];
-  if (report.lanes.some((l) => l.kind !== 'direct'))
-    lanes.push(...twins('scheduler').filter((l) => l.batching || !o.scenario.sim.batching));
+  const simulate = (sharedCores: number | undefined) => {
+    const out = report.lanes.some((l) => l.kind === 'direct') ? twins('direct', sharedCores).filter((l) => !l.batching) : [];
+    if (report.lanes.some((l) => l.kind !== 'direct'))
+      out.push(...twins('scheduler', sharedCores).filter((l) => l.batching || !o.scenario.sim.batching));
+    return out;
+  };
+  // Out of sample on a host shared with other work: the cores this run really got are one more
+  // host parameter, fitted on the fit rounds (the twin's throughput over their lanes, geometric
+  // mean, equal to the measured one) and then used unchanged for the held-out rounds.
+  if (split && cores) {
+    const logGap = (c: number) => {
+      const fitRows = compareSimToReal(split.fitLanes, simulate(c));
+      return fitRows.reduce((acc, r) => acc + Math.log(r.simJobsPerS / r.realJobsPerS), 0) / Math.max(1, fitRows.length);
+    };
+    o.progress.message('fitting the cores this run got on the fit rounds');
+    host.effectiveCores = fitDecreasing((c) => -logGap(c), 0, 0.05, cores, CORE_FIT_STEPS);
+  }
+  const lanes = simulate(host.effectiveCores ?? cores);
   if (!split) {
     report.simVsReal = { tolerance: SIM_THROUGHPUT_TOLERANCE, rows: compareSimToReal(report.lanes, lanes), simLanes: lanes, host };
     return;
