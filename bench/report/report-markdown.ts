@@ -248,7 +248,7 @@ function roundLoadLines(report: BenchReport, rows: readonly SimVsRealRow[], fitR
     return ok.length ? ok.reduce((a, b) => a + b, 0) / ok.length : undefined;
   };
   const fixed = (x: number | undefined) => (x === undefined ? '-' : x.toFixed(2));
-  // this process's threads (thread CPU time over the lane's wall time); its pool processes are not in it
+  // this run's threads and pool processes (their CPU time over the lane's wall time)
   const ownCores = (l: (typeof lanes)[number], i: number) => {
     const h = l.hostByRound?.[i];
     const s = l.loadByRound?.[i]?.seconds;
@@ -256,12 +256,12 @@ function roundLoadLines(report: BenchReport, rows: readonly SimVsRealRow[], fitR
   };
   return [
     "Each round on this host (mean over the round's lanes of the 1-minute load average at the lane's end, and of the cores busy on the whole host during " +
-      "the lane: other work, this run and its pool processes; this process: the bench process's own threads, without its pool processes; " +
+      "the lane: other work, this run and its pool processes; this run: the CPU time of the bench process's threads and its pool processes over the lane's wall time; " +
       'steal: cores the hypervisor gave to other guests), ' +
       "with each lane's measured jobs/s and the twin's gap to it:",
     '',
     markdownTable(
-      ['round', 'role', 'load avg', 'host busy cores', 'this process cores', 'steal cores', ...lanes.map((l) => `${l.lane} jobs/s (gap)`)],
+      ['round', 'role', 'load avg', 'host busy cores', 'this run cores', 'steal cores', ...lanes.map((l) => `${l.lane} jobs/s (gap)`)],
       lanes[0].jobsPerSByRound!.map((_, i) => [
         String(i + 1),
         fitRounds.includes(i + 1) ? 'fit' : 'held out',
@@ -302,11 +302,11 @@ function hostFitLines(host: NonNullable<BenchReport['simVsReal']>['host'], round
     ...(host.cores
       ? [
           `It shares this host's ${host.cores} cores with the devices' runs (processor sharing: while more is running than there are cores, everything slows down in proportion). ` +
-            `Cores one run keeps busy, measured in lanes where one device ran alone as the other threads' CPU time per ms the device was busy, per run it had going at once (at most its slots here): ${perRun.map(([d, c]) => `${d} ${c.toFixed(2)}`).join(', ') || 'none measured'}.`,
+            `Cores one run keeps busy, measured in lanes where one device ran alone as the other threads' (and child processes') CPU time per ms the device was busy, per run it had going at once (at most its slots here): ${perRun.map(([d, c]) => `${d} ${c.toFixed(2)}`).join(', ') || 'none measured'}.`,
           '',
           ...(host.effectiveCores !== undefined
             ? [
-                `Other work shared this host, so the cores this run got are fitted too, on the fit rounds only (the twin's throughput over their lanes, geometric mean, equal to the measured one): ` +
+                `Other work shared this host, so the cores this run got are fitted too, on the fit rounds only (the twin's jobs/s summed over their lanes equal to the measured sum): ` +
                   `${host.effectiveCores.toFixed(2)} of ${host.cores}. The twin uses that for every round; the held-out rounds test whether it carried over.`,
                 '',
               ]

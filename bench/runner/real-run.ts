@@ -26,7 +26,7 @@ import type { LaneSpec, RealTarget } from '../targets/real-target.interface';
 import { hostFacts } from './host-facts';
 import { hostCpuTimes, hostLoadSince, type HostLoad } from './host-load';
 import { planLanes } from './lane-plan';
-import { cpuSince, threadCpu, type ThreadCpu } from './thread-cpu';
+import { treeCpu, treeCpuSince, type ThreadCpu } from './thread-cpu';
 
 /** How long a lane waits for outstanding requests after its end before it counts them unfinished. */
 const DRAIN_MS = 20_000;
@@ -77,14 +77,14 @@ export async function runRealBenchmark(o: RealRunOptions): Promise<BenchReport> 
       const label = `lane ${++step}/${total} ${lane.lane}${scenario.rounds > 1 ? ` (round ${round + 1})` : ''}`;
       const into = collected.get(lane.lane)!;
       const busy = performance.eventLoopUtilization();
-      const cpu = threadCpu();
+      const cpu = treeCpu();
       const hostCpu = hostCpuTimes();
       const records = (await runLane(o, lane, round, step, label)).map((r) => ({ ...r, round }));
       into.records.push(...records);
       into.byRound[round] = {
         records,
         busyMs: performance.eventLoopUtilization(busy).active,
-        cpu: cpuSince(cpu),
+        cpu: treeCpuSince(cpu),
         load: hostLoadSince(hostCpu),
       };
       if (target instanceof InprocTarget) into.decisionUs.push(...target.takeDecisionTimes());
@@ -224,15 +224,15 @@ function attachModel(report: BenchReport, profileFile: string, workers: Record<s
     return out;
   };
   // Out of sample on a host shared with other work: the cores this run really got are one more
-  // host parameter, fitted on the fit rounds (the twin's throughput over their lanes, geometric
-  // mean, equal to the measured one) and then used unchanged for the held-out rounds.
+  // host parameter, fitted on the fit rounds (the twin's jobs/s summed over their lanes equal to
+  // the measured sum) and then used unchanged for the held-out rounds.
   if (split && cores) {
-    const logGap = (c: number) => {
+    const ratio = (c: number) => {
       const fitRows = compareSimToReal(split.fitLanes, simulate(c));
-      return fitRows.reduce((acc, r) => acc + Math.log(r.simJobsPerS / r.realJobsPerS), 0) / Math.max(1, fitRows.length);
+      return fitRows.reduce((acc, r) => acc + r.simJobsPerS, 0) / fitRows.reduce((acc, r) => acc + r.realJobsPerS, 0);
     };
     o.progress.message('fitting the cores this run got on the fit rounds');
-    host.effectiveCores = fitDecreasing((c) => -logGap(c), 0, 0.05, cores, CORE_FIT_STEPS);
+    host.effectiveCores = fitDecreasing((c) => -ratio(c), -1, 0.05, cores, CORE_FIT_STEPS);
   }
   const lanes = simulate(host.effectiveCores ?? cores);
   if (!split) {
