@@ -33,8 +33,9 @@ describe('parseBenchArgs --fit-rounds', () => {
   it.each([
     [['s.yaml', '--fit-rounds', '0,1'], /--fit-rounds must list round numbers/],
     [['s.yaml', '--fit-rounds', 'a'], /--fit-rounds must list round numbers/],
-    [['s.yaml', '--target', 'sim', '--fit-rounds', '1'], /needs a real target and the simulated twin/],
-    [['s.yaml', '--no-compare-sim', '--fit-rounds', '1'], /needs a real target and the simulated twin/],
+    [['s.yaml', '--target', 'sim', '--fit-rounds', '1'], /needs an in-process real target and the simulated twin/],
+    [['s.yaml', '--no-compare-sim', '--fit-rounds', '1'], /needs an in-process real target and the simulated twin/],
+    [['s.yaml', '--target', 'http', '--fit-rounds', '1'], /needs an in-process real target/],
   ])('refuses %j', (argv, message) => {
     expect(() => parseBenchArgs(argv)).toThrow(message);
   });

@@ -25,7 +25,7 @@ export const USAGE = `usage: node dist/bench/run.js <scenario.yaml|json> [option
   --policies a,b                    policies to compare (default: the scenario's)
   --baselines a,b|none             baselines instead of the scenario's (direct, single-device)
   --rounds N                        run every lane N times (odd rounds in reverse order), pooled
-  --fit-rounds 1,2                  real targets: fit the twin's host model on these rounds only and
+  --fit-rounds 1,2                  inproc/direct: fit the twin's host model on these rounds only and
                                     compare it with the other rounds (out of sample)
   --duration S                      seconds per lane (sim: simulated seconds per lane)
   --profile FILE|host               sim device model: a bench profile or a calibration profile
@@ -118,7 +118,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     }
   }
   if (!args.scenarioFile) throw new BenchArgsError(`a scenario file is required\n${USAGE}`);
-  if (args.fitRounds && (args.target === 'sim' || !args.compareSim))
-    throw new BenchArgsError('--fit-rounds needs a real target and the simulated twin (not --target sim or --no-compare-sim)');
+  if (args.fitRounds && (args.target === 'sim' || args.target === 'http' || !args.compareSim))
+    throw new BenchArgsError(
+      '--fit-rounds needs an in-process real target and the simulated twin (not --target sim or http, not --no-compare-sim)',
+    );
   return args;
 }

@@ -31,6 +31,16 @@ export interface SimVsRealRow {
   withinTolerance: boolean;
 }
 
+/** The host model the simulated twin of a real run was given. */
+export interface TwinHost {
+  direct?: HostFit;
+  scheduler?: HostFit;
+  cores?: number;
+  coresPerRun?: Record<string, number>;
+  /** Out of sample: the cores the run got on a shared host, fitted on the fit rounds (the twin uses them instead of `cores`). */
+  effectiveCores?: number;
+}
+
 /** Everything a report shows; summary.json is this object. */
 export interface BenchReport {
   scenario: Scenario;
@@ -49,14 +59,7 @@ export interface BenchReport {
     rows: SimVsRealRow[];
     simLanes: LaneResult[];
     /** The serving thread's cost the twins were given, fitted over the real lanes of each path. */
-    host?: {
-      direct?: HostFit;
-      scheduler?: HostFit;
-      cores?: number;
-      coresPerRun?: Record<string, number>;
-      /** Out of sample: the cores the run got on a shared host, fitted on the fit rounds (the twin uses them instead of `cores`). */
-      effectiveCores?: number;
-    };
+    host?: TwinHost;
     /**
      * Out of sample (--fit-rounds): the host model was fitted on `fitRounds` only and `rows`
      * compare the twin with the held-out rounds; `inSampleRows` with the fit rounds.

@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { join, relative } from 'node:path';
 import { runLoad } from '../load/load-generator';
 import type { RequestRecord } from '../load/request-record.interface';
-import type { BenchReport } from '../report/bench-report.interface';
+import type { BenchReport, TwinHost } from '../report/bench-report.interface';
 import type { ProgressBar } from '../report/progress-bar';
 import { compareSimToReal, SIM_THROUGHPUT_TOLERANCE } from '../report/sim-vs-real';
 import type { Scenario } from '../scenario/scenario.interface';
@@ -199,7 +199,7 @@ function attachModel(report: BenchReport, profileFile: string, workers: Record<s
   // progress at full speed as they have workers (a WebGPU worker's two tasks share one queue).
   const parallel = Object.fromEntries(devices.map((d) => [d.id, d.slots]));
   const coresPerRun = cores ? hostCoresPerRun(samples, parallel) : {};
-  const host: NonNullable<BenchReport['simVsReal']>['host'] & object = { direct: fit(true), scheduler: fit(false), cores, coresPerRun };
+  const host: TwinHost = { direct: fit(true), scheduler: fit(false), cores, coresPerRun };
   const twinDevices = devices.map((d) => {
     const capacity = Math.max(d.slots, report.devices.find((r) => r.id === d.id)?.slots ?? d.slots);
     return { ...d, slots: capacity, parallel: d.slots, ...(coresPerRun[d.id] !== undefined ? { hostCores: coresPerRun[d.id] } : {}) };
