@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { join, resolve } from 'node:path';
 import { withTimeout } from '@switchyard/common';
 import { BenchArgsError, parseBenchArgs, USAGE, type BenchArgs } from './cli/bench-args';
+import { splitRounds } from './fit/round-split';
 import { ProgressBar } from './report/progress-bar';
 import { writeReport } from './report/write-report';
 import { hostFacts, resultDir } from './runner/host-facts';
@@ -47,7 +48,16 @@ async function main(argv: string[]): Promise<void> {
   const dir = resultDir(args.outRoot, scenario.name, label);
   const target = await startTarget(args, scenario);
   try {
-    const report = await runRealBenchmark({ target, scenario, classes, dir, command, compareSim: args.compareSim, progress });
+    const report = await runRealBenchmark({
+      target,
+      scenario,
+      classes,
+      dir,
+      command,
+      compareSim: args.compareSim,
+      fitRounds: args.fitRounds,
+      progress,
+    });
     finish(dir, writeReport(dir, report));
   } finally {
     const late = new Error('the target did not close within 30 s');
@@ -68,6 +78,13 @@ function withOverrides(scenario: Scenario, args: BenchArgs): Scenario {
         throw new ScenarioValidationError(`baselines[${i}]`, `"${b}" is not a baseline (known: direct, single-device)`);
     });
     s.baselines = args.baselines as Scenario['baselines'];
+  }
+  if (args.fitRounds) {
+    try {
+      splitRounds(s.rounds, args.fitRounds);
+    } catch (err) {
+      throw new BenchArgsError(`--fit-rounds: ${(err as Error).message}`);
+    }
   }
   if (args.durationS !== undefined) {
     if (args.target === 'sim') s.sim.durationS = args.durationS;

@@ -24,3 +24,19 @@ describe(parseBenchArgs.name, () => {
     expect(() => parseBenchArgs(argv)).toThrow(message);
   });
 });
+
+describe('parseBenchArgs --fit-rounds', () => {
+  it('reads the rounds the twin is fitted on', () => {
+    expect(parseBenchArgs(['s.yaml', '--rounds', '4', '--fit-rounds', '1, 2']).fitRounds).toEqual([1, 2]);
+  });
+
+  it.each([
+    [['s.yaml', '--fit-rounds', '0,1'], /--fit-rounds must list round numbers/],
+    [['s.yaml', '--fit-rounds', 'a'], /--fit-rounds must list round numbers/],
+    [['s.yaml', '--target', 'sim', '--fit-rounds', '1'], /needs an in-process real target and the simulated twin/],
+    [['s.yaml', '--no-compare-sim', '--fit-rounds', '1'], /needs an in-process real target and the simulated twin/],
+    [['s.yaml', '--target', 'http', '--fit-rounds', '1'], /needs an in-process real target/],
+  ])('refuses %j', (argv, message) => {
+    expect(() => parseBenchArgs(argv)).toThrow(message);
+  });
+});

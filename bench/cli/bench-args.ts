@@ -9,6 +9,8 @@ export interface BenchArgs {
   /** Seconds per lane (real targets) or simulated seconds per lane (sim). */
   durationS?: number;
   rounds?: number;
+  /** Real targets: fit the twin's host model on these rounds (from 1) and compare it with the others. */
+  fitRounds?: number[];
   profile?: string;
   url?: string;
   outRoot: string;
@@ -23,6 +25,8 @@ export const USAGE = `usage: node dist/bench/run.js <scenario.yaml|json> [option
   --policies a,b                    policies to compare (default: the scenario's)
   --baselines a,b|none             baselines instead of the scenario's (direct, single-device)
   --rounds N                        run every lane N times (odd rounds in reverse order), pooled
+  --fit-rounds 1,2                  inproc/direct: fit the twin's host model on these rounds only and
+                                    compare it with the other rounds (out of sample)
   --duration S                      seconds per lane (sim: simulated seconds per lane)
   --profile FILE|host               sim device model: a bench profile or a calibration profile
   --url URL                         http: an already running server (default: spawn one)
@@ -77,6 +81,15 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
         args.rounds = n;
         break;
       }
+      case '--fit-rounds': {
+        const rounds = value(i++, a)
+          .split(',')
+          .map((x) => Number(x.trim()));
+        if (!rounds.every((r) => Number.isInteger(r) && r >= 1))
+          throw new BenchArgsError('--fit-rounds must list round numbers >= 1, e.g. 1,2');
+        args.fitRounds = rounds;
+        break;
+      }
       case '--duration': {
         const d = Number(value(i++, a));
         if (!(d > 0)) throw new BenchArgsError(`--duration must be a number of seconds > 0`);
@@ -105,5 +118,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     }
   }
   if (!args.scenarioFile) throw new BenchArgsError(`a scenario file is required\n${USAGE}`);
+  if (args.fitRounds && (args.target === 'sim' || args.target === 'http' || !args.compareSim))
+    throw new BenchArgsError(
+      '--fit-rounds needs an in-process real target and the simulated twin (not --target sim or http, not --no-compare-sim)',
+    );
   return args;
 }

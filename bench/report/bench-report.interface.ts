@@ -1,3 +1,4 @@
+import type { GapSpread } from '../fit/round-split';
 import type { HostFit } from '../sim/host-overhead';
 import type { Scenario } from '../scenario/scenario.interface';
 import type { WorkloadClass } from '../scenario/workload-classes';
@@ -30,6 +31,16 @@ export interface SimVsRealRow {
   withinTolerance: boolean;
 }
 
+/** The host model the simulated twin of a real run was given. */
+export interface TwinHost {
+  direct?: HostFit;
+  scheduler?: HostFit;
+  cores?: number;
+  coresPerRun?: Record<string, number>;
+  /** Out of sample: the cores the run got on a shared host, fitted on the fit rounds (the twin uses them instead of `cores`). */
+  effectiveCores?: number;
+}
+
 /** Everything a report shows; summary.json is this object. */
 export interface BenchReport {
   scenario: Scenario;
@@ -48,7 +59,23 @@ export interface BenchReport {
     rows: SimVsRealRow[];
     simLanes: LaneResult[];
     /** The serving thread's cost the twins were given, fitted over the real lanes of each path. */
-    host?: { direct?: HostFit; scheduler?: HostFit; cores?: number; coresPerRun?: Record<string, number> };
+    host?: TwinHost;
+    /**
+     * Out of sample (--fit-rounds): the host model was fitted on `fitRounds` only and `rows`
+     * compare the twin with the held-out rounds; `inSampleRows` with the fit rounds.
+     */
+    split?: {
+      fitRounds: number[];
+      heldOutRounds: number[];
+      /** Measured jobs/s of each lane in each held-out round. */
+      heldOutJobsPerSByRound: Record<string, number[]>;
+      inSampleRows: SimVsRealRow[];
+      /** Gaps of the lanes pooled over the held-out rounds. */
+      heldOut: GapSpread;
+      /** Gaps of every lane in every held-out round separately. */
+      heldOutByRound: GapSpread;
+      inSample: GapSpread;
+    };
   };
   scale?: ScalePoint[];
   notes: string[];

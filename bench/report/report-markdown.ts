@@ -1,6 +1,6 @@
 import type { ScalePoint } from '../sim/scale-study';
 import type { HostFit } from '../sim/host-overhead';
-import type { BenchReport } from './bench-report.interface';
+import type { BenchReport, SimVsRealRow } from './bench-report.interface';
 import { headlineRows, PROJECT_TARGETS } from './headline';
 import { markdownTable, ms, num, pct } from './markdown';
 
@@ -152,6 +152,7 @@ function idealSection(report: BenchReport): string[] {
 function simVsRealSection(report: BenchReport): string[] {
   const cmp = report.simVsReal;
   if (!cmp) return [];
+  if (cmp.split) return outOfSampleSection(report, cmp as typeof cmp & { split: NonNullable<typeof cmp.split> });
   const inside = cmp.rows.filter((r) => r.withinTolerance).length;
   return [
     '## Simulator vs this host',
@@ -177,17 +178,118 @@ function simVsRealSection(report: BenchReport): string[] {
   ];
 }
 
-function hostFitLines(host: NonNullable<BenchReport['simVsReal']>['host']): string[] {
+/** The twin fitted on some rounds and compared with the others (--fit-rounds). */
+function outOfSampleSection(
+  report: BenchReport,
+  cmp: NonNullable<BenchReport['simVsReal']> & { split: NonNullable<NonNullable<BenchReport['simVsReal']>['split']> },
+): string[] {
+  const { split } = cmp;
+  const fitOn = split.fitRounds.join(', ');
+  const heldOut = split.heldOutRounds.join(', ');
+  const inside = cmp.rows.filter((r) => r.withinTolerance).length;
+  const inSample = new Map(split.inSampleRows.map((r) => [r.realLane, r]));
+  const gaps = (g: typeof split.heldOut) =>
+    g.n
+      ? `mean |gap| ${pct(g.meanAbsGap, 1)}, signed mean ${pct(g.meanGap, 1)}, from ${pct(g.minGap, 1)} to ${pct(g.maxGap, 1)} (n = ${g.n})`
+      : 'none';
+  return [
+    `## Simulator vs this host, out of sample (fitted on round${split.fitRounds.length > 1 ? 's' : ''} ${fitOn}, predicting ${heldOut})`,
+    '',
+    `The same scenario in the simulator, fed with this host's calibration profile (measured at start-up, before any round) and the serving thread's cost below, ` +
+      `fitted on the per-round figures of round${split.fitRounds.length > 1 ? 's' : ''} ${fitOn} only. The measured lanes it is compared with come from round${split.heldOutRounds.length > 1 ? 's' : ''} ${heldOut}, which the fit never saw. ` +
+      `Stated tolerance: predicted throughput within ±${pct(cmp.tolerance)} of the measured one. ${inside} of ${cmp.rows.length} held-out lanes are within it.`,
+    '',
+    `- Held-out error, lanes pooled over rounds ${heldOut}: ${gaps(split.heldOut)}.`,
+    `- Held-out error, every lane in every held-out round: ${gaps(split.heldOutByRound)}.`,
+    `- For comparison, in sample (the fit rounds ${fitOn}): ${gaps(split.inSample)}.`,
+    '',
+    ...hostFitLines(cmp.host, `rounds ${fitOn}`),
+    markdownTable(
+      [
+        'real lane',
+        'sim lane',
+        `measured jobs/s (rounds ${heldOut})`,
+        'by round',
+        'predicted jobs/s',
+        'gap',
+        'in-sample gap',
+        'real p50 ms',
+        'sim p50 ms',
+        'within',
+      ],
+      cmp.rows.map((r) => [
+        r.realLane,
+        r.simLane,
+        num(r.realJobsPerS),
+        (split.heldOutJobsPerSByRound[r.realLane] ?? []).map((x) => num(x)).join(' / '),
+        num(r.simJobsPerS),
+        pct(r.throughputGap, 1),
+        inSample.has(r.realLane) ? pct(inSample.get(r.realLane)!.throughputGap, 1) : '-',
+        ms(r.realP50Ms),
+        ms(r.simP50Ms),
+        r.withinTolerance ? 'yes' : 'NO',
+      ]),
+    ),
+    '',
+    ...roundLoadLines(report, cmp.rows, split.fitRounds),
+  ];
+}
+
+/**
+ * Each round's host load next to each lane's measured jobs/s and the twin's gap to it: shows
+ * whether the held-out error follows the load other work put on the host.
+ */
+function roundLoadLines(report: BenchReport, rows: readonly SimVsRealRow[], fitRounds: readonly number[]): string[] {
+  const lanes = report.lanes.filter((l) => l.jobsPerSByRound && rows.some((r) => r.realLane === l.lane));
+  if (lanes.length === 0) return [];
+  const predicted = new Map(rows.map((r) => [r.realLane, r.simJobsPerS]));
+  const mean = (xs: Array<number | undefined>) => {
+    const ok = xs.filter((x): x is number => x !== undefined);
+    return ok.length ? ok.reduce((a, b) => a + b, 0) / ok.length : undefined;
+  };
+  const fixed = (x: number | undefined) => (x === undefined ? '-' : x.toFixed(2));
+  // this run's threads and pool processes (their CPU time over the lane's wall time)
+  const ownCores = (l: (typeof lanes)[number], i: number) => {
+    const h = l.hostByRound?.[i];
+    const s = l.loadByRound?.[i]?.seconds;
+    return h?.measuredBy === 'thread-cpu' && s ? (h.busyMs + (h.othersCpuMs ?? 0)) / 1000 / s : undefined;
+  };
+  return [
+    "Each round on this host (mean over the round's lanes of the 1-minute load average at the lane's end, and of the cores busy on the whole host during " +
+      "the lane: other work, this run and its pool processes; this run: the CPU time of the bench process's threads and its pool processes over the lane's wall time; " +
+      'steal: cores the hypervisor gave to other guests), ' +
+      "with each lane's measured jobs/s and the twin's gap to it:",
+    '',
+    markdownTable(
+      ['round', 'role', 'load avg', 'host busy cores', 'this run cores', 'steal cores', ...lanes.map((l) => `${l.lane} jobs/s (gap)`)],
+      lanes[0].jobsPerSByRound!.map((_, i) => [
+        String(i + 1),
+        fitRounds.includes(i + 1) ? 'fit' : 'held out',
+        fixed(mean(lanes.map((l) => l.loadByRound?.[i]?.loadAvg1))),
+        fixed(mean(lanes.map((l) => l.loadByRound?.[i]?.busyCores))),
+        fixed(mean(lanes.map((l) => ownCores(l, i)))),
+        fixed(mean(lanes.map((l) => l.loadByRound?.[i]?.stealCores))),
+        ...lanes.map((l) => {
+          const real = l.jobsPerSByRound![i];
+          return real > 0 ? `${num(real)} (${pct(predicted.get(l.lane)! / real - 1, 1)})` : num(real);
+        }),
+      ]),
+    ),
+    '',
+  ];
+}
+
+function hostFitLines(host: NonNullable<BenchReport['simVsReal']>['host'], rounds = 'every round'): string[] {
   if (!host) return [];
   const fits = (['direct', 'scheduler'] as const).filter((p) => host[p]).map((p) => [p, host[p]!] as [string, HostFit]);
   if (fits.length === 0) return [];
   const perRun = Object.entries(host.coresPerRun ?? {});
   return [
     "The serving thread (this process's main thread: load generator, scheduler, pool messaging) is one FIFO server in the twin, " +
-      'its cost per job and per session run fitted once per path to its CPU time measured in every lane (least squares over the lanes):',
+      `its cost per job and per session run fitted once per path to its CPU time measured in every lane, ${rounds} (least squares over the lanes${rounds === 'every round' ? '' : ' x rounds'}):`,
     '',
     markdownTable(
-      ['path', 'ms per job', 'ms per run', 'lanes fitted', 'worst fit error'],
+      ['path', 'ms per job', 'ms per run', rounds === 'every round' ? 'lanes fitted' : 'lane-rounds fitted', 'worst fit error'],
       fits.map(([path, f]) => [
         path === 'direct' ? 'raw pools' : 'scheduler',
         f.perJobMs.toFixed(3),
@@ -200,8 +302,15 @@ function hostFitLines(host: NonNullable<BenchReport['simVsReal']>['host']): stri
     ...(host.cores
       ? [
           `It shares this host's ${host.cores} cores with the devices' runs (processor sharing: while more is running than there are cores, everything slows down in proportion). ` +
-            `Cores one run keeps busy, measured in lanes where one device ran alone as the other threads' CPU time per ms the device was busy, per run it had going at once (at most its slots here): ${perRun.map(([d, c]) => `${d} ${c.toFixed(2)}`).join(', ') || 'none measured'}.`,
+            `Cores one run keeps busy, measured in lanes where one device ran alone as the other threads' (and child processes') CPU time per ms the device was busy, per run it had going at once (at most its slots here): ${perRun.map(([d, c]) => `${d} ${c.toFixed(2)}`).join(', ') || 'none measured'}.`,
           '',
+          ...(host.effectiveCores !== undefined
+            ? [
+                `Other work shared this host, so the cores this run got are fitted too, on the fit rounds only (the twin's jobs/s summed over their lanes equal to the measured sum): ` +
+                  `${host.effectiveCores.toFixed(2)} of ${host.cores}. The twin uses that for every round; the held-out rounds test whether it carried over.`,
+                '',
+              ]
+            : []),
         ]
       : []),
   ];

@@ -5,29 +5,34 @@ import { performance } from 'node:perf_hooks';
 import { join, relative } from 'node:path';
 import { runLoad } from '../load/load-generator';
 import type { RequestRecord } from '../load/request-record.interface';
-import type { BenchReport } from '../report/bench-report.interface';
+import type { BenchReport, TwinHost } from '../report/bench-report.interface';
 import type { ProgressBar } from '../report/progress-bar';
 import { compareSimToReal, SIM_THROUGHPUT_TOLERANCE } from '../report/sim-vs-real';
 import type { Scenario } from '../scenario/scenario.interface';
 import { WorkloadSampler, type WorkloadClass } from '../scenario/workload-classes';
 import { seededRandom } from '@switchyard/common';
 import { fitHostModel, hostCoresPerRun, unionLength, type HostSample } from '../sim/host-overhead';
+import { fitDecreasing } from '../fit/fit-parameter';
+import { gapSpread, hostSamplesOfRounds, splitRounds, type RoundSplit } from '../fit/round-split';
 import { idealOf } from '../sim/ideal';
 import { loadHostModel } from '../sim/load-host-model';
 import { simulationConfig } from '../sim/sim-config';
 import { runSimLanes } from '../sim/sim-lanes';
-import type { LaneResult } from '../stats/lane-result.interface';
+import type { BenchDevice, LaneResult } from '../stats/lane-result.interface';
 import { latencyStats } from '../stats/percentile';
 import { runShare, summariseLane } from '../stats/summarise-lane';
 import { InprocTarget } from '../targets/inproc.target';
 import type { LaneSpec, RealTarget } from '../targets/real-target.interface';
 import { hostFacts } from './host-facts';
+import { hostCpuTimes, hostLoadSince, type HostLoad } from './host-load';
 import { planLanes } from './lane-plan';
-import { cpuSince, threadCpu, type ThreadCpu } from './thread-cpu';
+import { treeCpu, treeCpuSince, type ThreadCpu } from './thread-cpu';
 
 /** How long a lane waits for outstanding requests after its end before it counts them unfinished. */
 const DRAIN_MS = 20_000;
 const WARM_UP_MS = 2_000;
+/** Bisection steps for the cores a run got (host cores / 2^steps apart). */
+const CORE_FIT_STEPS = 10;
 
 export interface RealRunOptions {
   target: RealTarget;
@@ -36,16 +41,20 @@ export interface RealRunOptions {
   dir: string;
   command: string;
   compareSim: boolean;
+  /**
+   * Rounds (numbered from 1) the twin's host model is fitted on; the twin is then compared with
+   * the other rounds only (out of sample). Undefined: fitted on and compared with every round.
+   */
+  fitRounds?: number[];
   progress: ProgressBar;
 }
 
 /** Runs every lane of a scenario on a started real target and assembles the report. */
-/** What one lane gathered over the rounds (cpu: undefined once a round could not measure it). */
+/** What one lane gathered in each round (cpu: undefined where the round could not measure it). */
 interface LaneTotals {
   records: RequestRecord[];
   decisionUs: number[];
-  busyMs: number;
-  cpu: ThreadCpu | undefined;
+  byRound: Array<{ records: RequestRecord[]; busyMs: number; cpu: ThreadCpu | undefined; load: HostLoad }>;
 }
 
 export async function runRealBenchmark(o: RealRunOptions): Promise<BenchReport> {
@@ -59,9 +68,7 @@ export async function runRealBenchmark(o: RealRunOptions): Promise<BenchReport> 
   );
   mkdirSync(join(o.dir, 'raw'), { recursive: true });
   await warmUp(o, lanes[lanes.length - 1]);
-  const collected = new Map(
-    lanes.map((l): [string, LaneTotals] => [l.lane, { records: [], decisionUs: [], busyMs: 0, cpu: { mainMs: 0, othersMs: 0 } }]),
-  );
+  const collected = new Map(lanes.map((l): [string, LaneTotals] => [l.lane, { records: [], decisionUs: [], byRound: [] }]));
   const total = lanes.length * scenario.rounds;
   let step = 0;
   for (let round = 0; round < scenario.rounds; round++) {
@@ -70,11 +77,16 @@ export async function runRealBenchmark(o: RealRunOptions): Promise<BenchReport> 
       const label = `lane ${++step}/${total} ${lane.lane}${scenario.rounds > 1 ? ` (round ${round + 1})` : ''}`;
       const into = collected.get(lane.lane)!;
       const busy = performance.eventLoopUtilization();
-      const cpu = threadCpu();
-      into.records.push(...(await runLane(o, lane, round, step, label)).map((r) => ({ ...r, round })));
-      into.busyMs += performance.eventLoopUtilization(busy).active;
-      const used = cpuSince(cpu);
-      into.cpu = into.cpu && used ? { mainMs: into.cpu.mainMs + used.mainMs, othersMs: into.cpu.othersMs + used.othersMs } : undefined;
+      const cpu = treeCpu();
+      const hostCpu = hostCpuTimes();
+      const records = (await runLane(o, lane, round, step, label)).map((r) => ({ ...r, round }));
+      into.records.push(...records);
+      into.byRound[round] = {
+        records,
+        busyMs: performance.eventLoopUtilization(busy).active,
+        cpu: treeCpuSince(cpu),
+        load: hostLoadSince(hostCpu),
+      };
       if (target instanceof InprocTarget) into.decisionUs.push(...target.takeDecisionTimes());
       if (target.diagnose && into.records.some((r) => r.unfinished))
         o.progress.message(`${lane.lane}: requests unanswered after the drain; target state: ${JSON.stringify(target.diagnose())}`);
@@ -82,16 +94,29 @@ export async function runRealBenchmark(o: RealRunOptions): Promise<BenchReport> 
   }
   const window = { warmupMs: scenario.warmupS * 1000, durationMs: scenario.durationS * 1000 };
   const results: LaneResult[] = lanes.map((lane) => {
-    const { records, decisionUs, busyMs, cpu } = collected.get(lane.lane)!;
+    const { records, decisionUs, byRound } = collected.get(lane.lane)!;
     writeRaw(join(o.dir, 'raw', `${lane.lane.replace(/[^\w.+-]+/g, '_')}.jsonl.gz`), lane.lane, records);
     const result = summariseLane(lane, records, window, host.devices, scenario.rounds);
     if (lane.kind !== 'direct' && decisionUs.length) result.decisionUs = latencyStats(decisionUs).mean;
-    if (target.servesInProcess) result.host = hostSample(records, busyMs, cpu);
+    result.loadByRound = byRound.map((r) => r.load);
+    if (target.servesInProcess) {
+      // per round (what an out-of-sample fit uses) and pooled over the rounds
+      result.hostByRound = byRound.map((r) => hostSample(r.records, r.busyMs, r.cpu));
+      const cpu = byRound.every((r) => r.cpu)
+        ? { mainMs: sumOf(byRound, (r) => r.cpu!.mainMs), othersMs: sumOf(byRound, (r) => r.cpu!.othersMs) }
+        : undefined;
+      result.host = hostSample(
+        records,
+        sumOf(byRound, (r) => r.busyMs),
+        cpu,
+      );
+    }
     o.progress.message(
       `${lane.lane}: ${result.throughputJobsPerS.toFixed(1)} jobs/s, p50 ${result.latencyMs.p50.toFixed(1)} ms, p99 ${result.latencyMs.p99.toFixed(1)} ms, ${result.errors} errors`,
     );
     return result;
   });
+  const split = o.fitRounds ? fitSplitOf(splitRounds(scenario.rounds, o.fitRounds), lanes, collected, window, host.devices) : undefined;
   const report: BenchReport = {
     scenario,
     classes,
@@ -103,13 +128,31 @@ export async function runRealBenchmark(o: RealRunOptions): Promise<BenchReport> 
     lanes: results,
     notes: realNotes(target.name, scenario.rounds, host.calibrationStatus),
   };
-  if (host.calibrationProfile) attachModel(report, host.calibrationProfile, host.workers, o);
+  if (host.calibrationProfile) attachModel(report, host.calibrationProfile, host.workers, o, split);
   else report.notes.push('No calibration profile was written (calibration skipped?): no LP ideal and no simulated twin.');
   return report;
 }
 
+/** Each lane measured on the fit rounds and on the held-out rounds separately (rounds renumbered from 0 within each side). */
+function fitSplitOf(
+  rounds: RoundSplit,
+  lanes: readonly LaneSpec[],
+  collected: ReadonlyMap<string, LaneTotals>,
+  window: { warmupMs: number; durationMs: number },
+  devices: BenchDevice[],
+): FitSplit {
+  const measure = (which: readonly number[]) =>
+    lanes.map((lane) => {
+      const records = which.flatMap((round, i) =>
+        (collected.get(lane.lane)!.byRound[round]?.records ?? []).map((r) => ({ ...r, round: i })),
+      );
+      return summariseLane(lane, records, window, devices, which.length);
+    });
+  return { ...rounds, fitLanes: measure(rounds.fit), heldOutLanes: measure(rounds.heldOut) };
+}
+
 /** The LP ideal from this host's calibration profile and, on request, the simulated twin of the run. */
-function attachModel(report: BenchReport, profileFile: string, workers: Record<string, number>, o: RealRunOptions): void {
+function attachModel(report: BenchReport, profileFile: string, workers: Record<string, number>, o: RealRunOptions, split?: FitSplit): void {
   const model = loadHostModel(profileFile, { slots: { ...workers, ...o.scenario.sim.capacity }, app: o.scenario.app });
   const devices = model.devices.filter((d) => report.devices.some((r) => r.id === d.id));
   report.profile = {
@@ -145,22 +188,27 @@ function attachModel(report: BenchReport, profileFile: string, workers: Record<s
   }
   o.progress.message("simulating the same scenario on this host's calibration profile");
   // The serving thread's cost, fitted once over the lanes of each path (raw pools; the scheduler),
-  // and the host cores each device's runs take: both share this host's cores in the twin.
-  const samples = report.lanes.filter((l) => l.host).map((l) => ({ kind: l.kind, ...l.host! }));
+  // and the host cores each device's runs take: both share this host's cores in the twin. With
+  // fit rounds: fitted on those rounds' figures only, and compared with the other rounds.
+  const samples = split
+    ? hostSamplesOfRounds(report.lanes, split.fit)
+    : report.lanes.filter((l) => l.host).map((l) => ({ kind: l.kind, ...l.host! }));
   const fit = (direct: boolean) => fitHostModel(samples.filter((l) => (l.kind === 'direct') === direct));
   const cores = samples.length > 0 && samples.every((l) => l.measuredBy === 'thread-cpu') ? availableParallelism() : undefined;
   // The twin's devices take as many runs at once as the pools do (capacity), of which as many
   // progress at full speed as they have workers (a WebGPU worker's two tasks share one queue).
   const parallel = Object.fromEntries(devices.map((d) => [d.id, d.slots]));
   const coresPerRun = cores ? hostCoresPerRun(samples, parallel) : {};
-  const host = { direct: fit(true), scheduler: fit(false), cores, coresPerRun };
+  const host: TwinHost = { direct: fit(true), scheduler: fit(false), cores, coresPerRun };
   const twinDevices = devices.map((d) => {
     const capacity = Math.max(d.slots, report.devices.find((r) => r.id === d.id)?.slots ?? d.slots);
     return { ...d, slots: capacity, parallel: d.slots, ...(coresPerRun[d.id] !== undefined ? { hostCores: coresPerRun[d.id] } : {}) };
   });
-  const twins = (which: 'direct' | 'scheduler') => {
+  const twins = (which: 'direct' | 'scheduler', sharedCores: number | undefined) => {
     const fitted = host[which];
-    const model = fitted ? { perJobMs: fitted.perJobMs, perRunMs: fitted.perRunMs, ...(cores ? { cores } : {}) } : undefined;
+    const model = fitted
+      ? { perJobMs: fitted.perJobMs, perRunMs: fitted.perRunMs, ...(sharedCores ? { cores: sharedCores } : {}) }
+      : undefined;
     return runSimLanes(
       o.scenario,
       o.classes,
@@ -169,10 +217,53 @@ function attachModel(report: BenchReport, profileFile: string, workers: Record<s
       model,
     ).lanes;
   };
-  const lanes = report.lanes.some((l) => l.kind === 'direct') ? twins('direct').filter((l) => !l.batching) : [];
-  if (report.lanes.some((l) => l.kind !== 'direct'))
-    lanes.push(...twins('scheduler').filter((l) => l.batching || !o.scenario.sim.batching));
-  report.simVsReal = { tolerance: SIM_THROUGHPUT_TOLERANCE, rows: compareSimToReal(report.lanes, lanes), simLanes: lanes, host };
+  const simulate = (sharedCores: number | undefined) => {
+    const out = report.lanes.some((l) => l.kind === 'direct') ? twins('direct', sharedCores).filter((l) => !l.batching) : [];
+    if (report.lanes.some((l) => l.kind !== 'direct'))
+      out.push(...twins('scheduler', sharedCores).filter((l) => l.batching || !o.scenario.sim.batching));
+    return out;
+  };
+  // Out of sample on a host shared with other work: the cores this run really got are one more
+  // host parameter, fitted on the fit rounds (the twin's jobs/s summed over their lanes equal to
+  // the measured sum) and then used unchanged for the held-out rounds.
+  if (split && cores) {
+    const ratio = (c: number) => {
+      const fitRows = compareSimToReal(split.fitLanes, simulate(c));
+      return fitRows.reduce((acc, r) => acc + r.simJobsPerS, 0) / fitRows.reduce((acc, r) => acc + r.realJobsPerS, 0);
+    };
+    o.progress.message('fitting the cores this run got on the fit rounds');
+    host.effectiveCores = fitDecreasing((c) => -ratio(c), -1, 0.05, cores, CORE_FIT_STEPS);
+  }
+  const lanes = simulate(host.effectiveCores ?? cores);
+  if (!split) {
+    report.simVsReal = { tolerance: SIM_THROUGHPUT_TOLERANCE, rows: compareSimToReal(report.lanes, lanes), simLanes: lanes, host };
+    return;
+  }
+  const rows = compareSimToReal(split.heldOutLanes, lanes);
+  const inSampleRows = compareSimToReal(split.fitLanes, lanes);
+  const byRound = Object.fromEntries(split.heldOutLanes.map((l) => [l.lane, l.jobsPerSByRound ?? [l.throughputJobsPerS]]));
+  const roundGaps = rows.flatMap((r) => (byRound[r.realLane] ?? []).filter((x) => x > 0).map((x) => r.simJobsPerS / x - 1));
+  report.simVsReal = {
+    tolerance: SIM_THROUGHPUT_TOLERANCE,
+    rows,
+    simLanes: lanes,
+    host,
+    split: {
+      fitRounds: split.fit.map((r) => r + 1),
+      heldOutRounds: split.heldOut.map((r) => r + 1),
+      heldOutJobsPerSByRound: byRound,
+      inSampleRows,
+      heldOut: gapSpread(rows.map((r) => r.throughputGap)),
+      heldOutByRound: gapSpread(roundGaps),
+      inSample: gapSpread(inSampleRows.map((r) => r.throughputGap)),
+    },
+  };
+}
+
+/** The rounds the host model is fitted on and the held-out rest, with each side's lanes measured on its rounds only. */
+interface FitSplit extends RoundSplit {
+  fitLanes: LaneResult[];
+  heldOutLanes: LaneResult[];
 }
 
 async function runLane(o: RealRunOptions, lane: LaneSpec, round: number, step: number, label: string): Promise<RequestRecord[]> {
@@ -231,6 +322,10 @@ function hostSample(records: readonly RequestRecord[], busyMs: number, cpu: Thre
   return cpu
     ? { busyMs: cpu.mainMs, measuredBy: 'thread-cpu', othersCpuMs: cpu.othersMs, ...shared }
     : { busyMs, measuredBy: 'event-loop', ...shared };
+}
+
+function sumOf<T>(items: readonly T[], f: (item: T) => number): number {
+  return items.reduce((acc, item) => acc + f(item), 0);
 }
 
 /** One JSON line per request, gzipped (committed with the report: every number can be recomputed). */

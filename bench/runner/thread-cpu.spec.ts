@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
-import { cpuSince, threadCpu } from './thread-cpu';
+import { cpuSince, threadCpu, treeCpu, treeCpuSince } from './thread-cpu';
 
 /** Busy for `ms` of CPU time (not wall time: on a loaded host the thread would get less). */
 const spin = (ms: number) => {
@@ -61,5 +61,32 @@ describe('threadCpu', () => {
       child.kill('SIGKILL');
     }
     expect(threadCpu(2 ** 30)).toBeUndefined(); // no such process
+  });
+
+  it("counts a child process's CPU (a device pool's process) under the others, not the main thread", async () => {
+    if (!linux) return expect(treeCpu()).toBeUndefined();
+    const child = spawn(
+      process.execPath,
+      [
+        '-e',
+        'process.stdin.on("data", () => { const s = process.cpuUsage(); for (;;) { const u = process.cpuUsage(s); if ((u.user + u.system) / 1000 >= 400) break; } console.log("done"); });',
+      ],
+      { stdio: ['pipe', 'pipe', 'inherit'] },
+    );
+    try {
+      await new Promise((resolve) => child.once('spawn', resolve));
+      const before = treeCpu()!;
+      expect(before.children.has(child.pid!)).toBe(true);
+      const done = new Promise((resolve) => child.stdout.once('data', resolve));
+      child.stdin.write('go\n');
+      await done; // this process only waits meanwhile
+      const spent = treeCpuSince(before)!;
+      expect(spent.othersMs).toBeGreaterThanOrEqual(300);
+      expect(spent.mainMs).toBeLessThan(150);
+      // a plain thread reading leaves the child out
+      expect(cpuSince({ mainMs: before.mainMs, othersMs: before.othersMs })!.othersMs).toBeLessThan(spent.othersMs);
+    } finally {
+      child.kill('SIGKILL');
+    }
   });
 });

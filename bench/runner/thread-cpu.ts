@@ -40,3 +40,51 @@ export function cpuSince(before: ThreadCpu | undefined, pid: number = process.pi
   const now = threadCpu(pid);
   return before && now ? { mainMs: now.mainMs - before.mainMs, othersMs: now.othersMs - before.othersMs } : undefined;
 }
+
+/** This process's threads and, per child process (a device pool's process), all of its threads' CPU time, ms. */
+export interface TreeCpu extends ThreadCpu {
+  children: Map<number, number>;
+}
+
+/** Like threadCpu, plus the CPU time of each child process of `pid` (Linux; undefined elsewhere). */
+export function treeCpu(pid: number = process.pid): TreeCpu | undefined {
+  const own = threadCpu(pid);
+  if (!own) return undefined;
+  const children = new Map<number, number>();
+  for (const child of childPids(pid)) {
+    const t = threadCpu(child);
+    if (t) children.set(child, t.mainMs + t.othersMs);
+  }
+  return { ...own, children };
+}
+
+/**
+ * CPU time since a treeCpu reading: the main thread's, and under othersMs every other thread's,
+ * those of child processes included (only children alive at both readings: a pool process
+ * started in between would bring its whole past).
+ */
+export function treeCpuSince(before: TreeCpu | undefined, pid: number = process.pid): ThreadCpu | undefined {
+  const now = treeCpu(pid);
+  if (!before || !now) return undefined;
+  let children = 0;
+  for (const [child, ms] of now.children) {
+    const was = before.children.get(child);
+    if (was !== undefined) children += ms - was;
+  }
+  return { mainMs: now.mainMs - before.mainMs, othersMs: now.othersMs - before.othersMs + children };
+}
+
+/** Processes whose parent is `pid` (a scan of /proc/<n>/stat: field 4 is the parent's pid). */
+function childPids(pid: number): number[] {
+  const out: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) out.push(Number(name));
+    } catch {
+      /* the process ended meanwhile */
+    }
+  }
+  return out;
+}

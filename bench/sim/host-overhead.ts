@@ -7,7 +7,7 @@ export interface HostSample {
   measuredBy: 'thread-cpu' | 'event-loop';
   jobs: number;
   runs: number;
-  /** CPU time of every other thread of the process (pool workers, a software GPU's threads). */
+  /** CPU time of every other thread of the process (pool workers, a software GPU's threads) and of its child processes (a pool process). */
   othersCpuMs?: number;
   /** Wall time of the session runs per device (each run once; overlapping runs add up). */
   runMsByDevice: Record<string, number>;

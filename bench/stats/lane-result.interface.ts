@@ -1,3 +1,4 @@
+import type { HostLoad } from '../runner/host-load';
 import type { HostSample } from '../sim/host-overhead';
 import type { LatencyStats } from './percentile';
 
@@ -51,6 +52,10 @@ export interface LaneResult {
    * of targets that serve in this process.
    */
   host?: HostSample;
+  /** How loaded the whole host was during each round of the lane (real lanes). */
+  loadByRound?: HostLoad[];
+  /** The same figures for each round separately (what an out-of-sample fit of the twin uses). */
+  hostByRound?: HostSample[];
   /** The most frequent error messages (real lanes). */
   topErrors?: Record<string, number>;
 }
