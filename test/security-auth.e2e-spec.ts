@@ -7,6 +7,10 @@ const row = Array.from({ length: 16 }, (_, i) => i / 16);
 const mlpBody = (parameters: Record<string, unknown> = {}) =>
   JSON.stringify({ inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 16], data: row }], parameters });
 const JSON_TYPE = { 'content-type': 'application/json' };
+/** A full cnn_small batch (32 images as JSON, about 0.25 MB): a request that holds its slot for milliseconds, even on a fast host. */
+const cnnBatchBody = JSON.stringify({
+  inputs: [{ name: 'image', datatype: 'FP32', shape: [32, 1, 28, 28], data: Array.from({ length: 32 * 784 }, (_, i) => (i % 255) / 255) }],
+});
 
 /**
  * Tenants, keys and scopes on the real app over HTTP: 401 without a known key (with its
@@ -139,9 +143,12 @@ describe('Security: tenants, keys, scopes and limits (e2e)', () => {
   });
 
   it('answers 429 over max_inflight and frees the slots once answered', async () => {
-    const statuses = await Promise.all(
-      Array.from({ length: 16 }, () => infer(auth.keys.narrow).then(async (r) => (await r.arrayBuffer(), r.status))),
-    );
+    // slow enough requests that they overlap: with a model that answers in microseconds, 16 requests could pass one by one
+    const slow = () =>
+      call('/v2/models/cnn_small/infer', auth.keys.narrow, { method: 'POST', body: cnnBatchBody, headers: JSON_TYPE }).then(
+        async (r) => (await r.arrayBuffer(), r.status),
+      );
+    const statuses = await Promise.all(Array.from({ length: 16 }, slow));
     expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(1);
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(1);
     expect(statuses.every((s) => s === 200 || s === 429)).toBe(true);
