@@ -94,6 +94,10 @@ describe('Remote tier (e2e, real server processes linked through a TCP proxy)', 
       // the GPU too, in a process of its own (the default), and the CPU in one as well
       SWITCHYARD_DISABLED_DEVICES: '',
       SWITCHYARD_ISOLATE_CPU: 'process',
+      // a CPU of one single-threaded worker: it fills up under the tests' load on any host, a
+      // 16-core GPU host too, so the remote's overflow share is there to be seen
+      SWITCHYARD_CPU_WORKERS: '1',
+      SWITCHYARD_CPU_THREADS_PER_WORKER: '1',
       // the GPU preferred, as on a host with a real one; the CPU and the remote (cost=2) cost the same
       SWITCHYARD_DEVICE_COSTS: 'cpu:0=2,gpu:0=1',
       SWITCHYARD_REMOTE_DEVICES: `cloud=${proxy.url};cost=2;concurrency=8;connect_timeout_ms=1000`,
@@ -147,7 +151,8 @@ describe('Remote tier (e2e, real server processes linked through a TCP proxy)', 
   it('absorbs the load with 0 failed requests while the local GPU pool process is frozen and the CPU is busy', async () => {
     const gpuPid = await poolPid(local.url, 'gpu:0');
     if (!availableOrSkip('webgpu', gpuPid !== undefined, 'no gpu:0 pool process (no WebGPU adapter)')) return;
-    const traffic = load(local.url, SMALL, 6, () => smallBody(8, { timeout: 20_000_000 }));
+    // enough clients and rows to keep the one CPU worker's queue long: the remote's round trip then finishes sooner
+    const traffic = load(local.url, SMALL, 16, () => smallBody(32, { timeout: 20_000_000 }));
     let frozenAt = Infinity;
     try {
       await sleep(1500);
