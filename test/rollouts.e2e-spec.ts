@@ -103,7 +103,8 @@ describe('rollouts (e2e, mlp_versions on cpu:0)', () => {
       max_error_rate_delta: 0.5,
     });
     const state = await driveUntilSettled(16);
-    expect(state.status).toBe('rolled_back');
+    // with the steps, so a failure says which checks passed and why
+    expect({ status: state.status, steps: state.steps }).toMatchObject({ status: 'rolled_back' });
     expect(state.reason).toMatch(/2 failed check\(s\) in a row: p99 [\d.]+ ms vs primary [\d.]+ ms \(ratio [\d.]+ > 2\)/);
     const decisions = state.steps.map((s: { decision: string }) => s.decision);
     expect(decisions[0]).toBe('start');
