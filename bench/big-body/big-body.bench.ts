@@ -18,6 +18,7 @@ import { modelRepository, repoRoot } from '../../test/support/repo-paths';
 import { latencyStats, type LatencyStats } from '../stats/percentile';
 import { ServerProcess } from '../targets/server-process';
 import { renderBigBodyReport } from './render-big-body-report';
+import { arg } from '../cli/flag';
 
 export interface BigBodyLane {
   lane: string;
@@ -37,11 +38,6 @@ export interface BigBodyLane {
   peakRssMB: number;
   /** Raw probe latencies (ms), in order. */
   liveRaw: number[];
-}
-
-function arg(flag: string, fallback: string): string {
-  const i = process.argv.indexOf(flag);
-  return i >= 0 ? process.argv[i + 1] : fallback;
 }
 
 /** The prober: its own thread and event loop, so the clients' work does not delay its timing. */

@@ -21,11 +21,7 @@ import { writeMarkdownReport } from '../report/write-markdown-report';
 import { latencyStats } from '../stats/percentile';
 import { HttpClient } from '../targets/http-client';
 import { ServerProcess } from '../targets/server-process';
-
-function arg(flag: string, fallback: number): number {
-  const i = process.argv.indexOf(flag);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
+import { numberArg } from '../cli/flag';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const APP = { MODELS: 'mlp_tiny,mlp_small', CALIBRATION: 'auto', CLUSTER_SYNC_MS: 1000 };
@@ -151,9 +147,9 @@ async function runLane(lane: 'cold' | 'warm', round: number, seedUrl: string, cl
 }
 
 async function main(): Promise<void> {
-  const rounds = arg('--rounds', 3);
-  const clients = arg('--clients', 4);
-  const loadS = arg('--load-s', 30);
+  const rounds = numberArg('--rounds', 3);
+  const clients = numberArg('--clients', 4);
+  const loadS = numberArg('--load-s', 30);
   const loadAtStart = loadavg();
   const seed = await node('seed');
   const seedClient = new HttpClient(seed.url, 2);

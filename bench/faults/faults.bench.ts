@@ -19,14 +19,11 @@ import { repoRoot } from '../../test/support/repo-paths';
 import { HttpClient } from '../targets/http-client';
 import { ServerProcess } from '../targets/server-process';
 import { writeMarkdownReport } from '../report/write-markdown-report';
+import { numberArg } from '../cli/flag';
+import { gpuPid, hangGpu, sleep, waitUntil } from './gpu-hang';
 
 const DEADLINE_MS = 2000;
 const LATE_MS = 250;
-
-function arg(flag: string, fallback: number): number {
-  const i = process.argv.indexOf(flag);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
 
 interface Answer {
   status: number;
@@ -73,29 +70,6 @@ function load(client: HttpClient, clients: number, pinned?: string): { answers: 
   };
 }
 
-async function gpuHealth(client: HttpClient): Promise<string | undefined> {
-  const { devices } = await client.json<{ devices: Array<{ id: string; health?: { state: string } }> }>('/v1/devices');
-  return devices.find((d) => d.id === 'gpu:0')?.health?.state;
-}
-
-async function gpuPid(client: HttpClient): Promise<number> {
-  const status = await client.json<{ devices: Array<{ deviceId: string; pool: { pid?: number } }> }>('/v1/scheduler');
-  const pid = status.devices.find((d) => d.deviceId === 'gpu:0')?.pool.pid;
-  if (pid === undefined) throw new Error('gpu:0 has no pool process: is WebGPU available (scripts/install-lavapipe.sh)?');
-  return pid;
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number, everyMs = 25): Promise<number> {
-  const start = performance.now();
-  while (!(await check())) {
-    if (performance.now() - start > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await sleep(everyMs);
-  }
-  return performance.now();
-}
-
 interface Round {
   cpuOnlyRate: number;
   normalRate: number;
@@ -130,17 +104,7 @@ async function round(client: HttpClient, clients: number, hangS: number, cpuS: n
   await sleep(1000);
   const normalFrom = performance.now();
   await sleep(2000);
-  const frozenAt = performance.now();
-  process.kill(pid, 'SIGSTOP');
-  const quarantinedAt = await waitFor('quarantine', async () => (await gpuHealth(client)) === 'quarantined', 60_000);
-  await sleep(Math.max(0, frozenAt + hangS * 1000 - performance.now()));
-  const hangEnd = performance.now();
-  try {
-    process.kill(pid, 'SIGCONT'); // if Switchyard has not replaced it already
-  } catch {
-    /* recycled */
-  }
-  const readmittedAt = await waitFor('re-admission', async () => (await gpuHealth(client)) === 'healthy', 120_000);
+  const { frozenAt, quarantinedAt, hangEnd, readmittedAt } = await hangGpu(client, pid, hangS);
   await sleep(1000);
   await traffic.stop();
 
@@ -166,10 +130,10 @@ async function round(client: HttpClient, clients: number, hangS: number, cpuS: n
 }
 
 async function main(): Promise<void> {
-  const rounds = arg('--rounds', 3);
-  const clients = arg('--clients', 8);
-  const hangS = arg('--hang-s', 10);
-  const cpuS = arg('--cpu-s', 10);
+  const rounds = numberArg('--rounds', 3);
+  const clients = numberArg('--clients', 8);
+  const hangS = numberArg('--hang-s', 10);
+  const cpuS = numberArg('--cpu-s', 10);
   const app = {
     MODELS: 'mlp_tiny',
     DEVICE_COSTS: 'cpu:0=50,gpu:0=1',
@@ -180,7 +144,7 @@ async function main(): Promise<void> {
   const client = new HttpClient(server.url, clients + 4);
   const results: Round[] = [];
   try {
-    await waitFor('ready', async () => (await client.send('GET', '/v2/health/ready')).status === 200, 180_000, 200);
+    await waitUntil('ready', async () => (await client.send('GET', '/v2/health/ready')).status === 200, 180_000, 200);
     await gpuPid(client);
     for (let i = 0; i < 200; i++) await client.send('POST', '/v2/models/mlp_tiny/infer', body(), { 'content-type': 'application/json' }); // both devices learned
     for (let r = 0; r < rounds; r++) {

@@ -26,15 +26,11 @@ import { encodeInferRequest } from '../../clients';
 import { HttpClient } from '../targets/http-client';
 import { ServerProcess } from '../targets/server-process';
 import { renderGrpcReport, type GrpcBenchRound } from './render-grpc-report';
+import { arg } from '../cli/flag';
 
 const WIDTH: Record<string, number> = { mlp_tiny: 16, mlp_small: 1024, mlp_large: 4096 };
 export const PROTOCOLS = ['grpc-raw', 'grpc-typed', 'http-binary', 'http-json'] as const;
 export type Protocol = (typeof PROTOCOLS)[number];
-
-function arg(flag: string, fallback: string): string {
-  const i = process.argv.indexOf(flag);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-}
 
 /** One inference per protocol; resolves to the first output value (for the cross-check). */
 function senders(model: string, input: Float32Array, http: HttpClient, grpc: GrpcInferenceClient): Record<Protocol, () => Promise<number>> {

@@ -14,11 +14,7 @@ import { seededRandom, type TensorDataType } from '@switchyard/common';
 import { bufferToJsonBytes } from '@switchyard/inference/testing';
 import { repoRoot } from '../../test/support/repo-paths';
 import { legacyBufferToJsonText } from './legacy-json-encoder';
-
-function arg(flag: string, fallback: string): string {
-  const i = process.argv.indexOf(flag);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-}
+import { arg } from '../cli/flag';
 
 /** Values like a model's outputs: dtype_echo's mix, plus FP64. */
 function tensors(n: number): Array<[TensorDataType, ArrayBuffer]> {

@@ -30,6 +30,7 @@ import { HttpClient } from '../targets/http-client';
 import { ServerProcess } from '../targets/server-process';
 import { writeMarkdownReport } from '../report/write-markdown-report';
 import { httpLayers, waitReady, type Layer } from './infer-requests';
+import { arg } from '../cli/flag';
 
 const WIDTH: Record<string, number> = { mlp_tiny: 16, mlp_small: 1024, mlp_large: 4096 };
 const BLOCK = 100;
@@ -44,11 +45,6 @@ const cpu: DeviceInfo = {
   costWeight: 1,
   details: {},
 };
-
-function arg(flag: string, fallback: string): string {
-  const i = process.argv.indexOf(flag);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-}
 
 async function main(): Promise<void> {
   const model = arg('--model', 'mlp_tiny');

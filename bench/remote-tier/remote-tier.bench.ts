@@ -20,6 +20,8 @@ import { writeMarkdownReport } from '../report/write-markdown-report';
 import { latencyStats } from '../stats/percentile';
 import { HttpClient } from '../targets/http-client';
 import { ServerProcess } from '../targets/server-process';
+import { numberArg } from '../cli/flag';
+import { gpuPid, hangGpu, sleep, waitUntil } from '../faults/gpu-hang';
 
 const DEADLINE_MS = 2000;
 
@@ -31,11 +33,6 @@ const CLASSES = [
   { name: 'mlp_small b32', model: 'mlp_small', width: 1024, rows: 32 },
 ] as const;
 const MIX = [0, 1, 0, 2, 1, 0, 3, 1, 0, 2];
-
-function arg(flag: string, fallback: number): number {
-  const i = process.argv.indexOf(flag);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
 
 const bodies = CLASSES.map((c) =>
   Buffer.from(
@@ -84,29 +81,6 @@ function load(client: HttpClient, clients: number): { answers: Answer[]; stop: (
   };
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number, everyMs = 25): Promise<number> {
-  const start = performance.now();
-  while (!(await check())) {
-    if (performance.now() - start > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await sleep(everyMs);
-  }
-  return performance.now();
-}
-
-async function gpuHealth(client: HttpClient): Promise<string | undefined> {
-  const { devices } = await client.json<{ devices: Array<{ id: string; health?: { state: string } }> }>('/v1/devices');
-  return devices.find((d) => d.id === 'gpu:0')?.health?.state;
-}
-
-async function gpuPid(client: HttpClient): Promise<number> {
-  const status = await client.json<{ devices: Array<{ deviceId: string; pool: { pid?: number } }> }>('/v1/scheduler');
-  const pid = status.devices.find((d) => d.deviceId === 'gpu:0')?.pool.pid;
-  if (pid === undefined) throw new Error('gpu:0 has no pool process: is WebGPU available (scripts/install-lavapipe.sh)?');
-  return pid;
-}
-
 interface Lane {
   lane: 'local only' | 'with remote tier';
   requests: number;
@@ -128,17 +102,7 @@ async function lane(name: Lane['lane'], client: HttpClient, clients: number, han
   const pid = await gpuPid(client);
   const traffic = load(client, clients);
   await sleep(3000);
-  const frozenAt = performance.now();
-  process.kill(pid, 'SIGSTOP');
-  const quarantinedAt = await waitFor('quarantine', async () => (await gpuHealth(client)) === 'quarantined', 60_000);
-  await sleep(Math.max(0, frozenAt + hangS * 1000 - performance.now()));
-  const hangEnd = performance.now();
-  try {
-    process.kill(pid, 'SIGCONT'); // if Switchyard has not replaced it already
-  } catch {
-    /* recycled */
-  }
-  const readmittedAt = await waitFor('re-admission', async () => (await gpuHealth(client)) === 'healthy', 120_000);
+  const { frozenAt, quarantinedAt, hangEnd, readmittedAt } = await hangGpu(client, pid, hangS);
   await sleep(1000);
   await traffic.stop();
   const all = traffic.answers;
@@ -168,9 +132,9 @@ async function lane(name: Lane['lane'], client: HttpClient, clients: number, han
 }
 
 async function main(): Promise<void> {
-  const rounds = arg('--rounds', 3);
-  const clients = arg('--clients', 8);
-  const hangS = arg('--hang-s', 8);
+  const rounds = numberArg('--rounds', 3);
+  const clients = numberArg('--clients', 8);
+  const hangS = numberArg('--hang-s', 8);
   const dist = join(repoRoot(), 'dist');
   const common = { MODELS: 'mlp_tiny,mlp_small', CALIBRATION: 'skip' };
   const remote = await ServerProcess.start(dist, {
@@ -191,7 +155,7 @@ async function main(): Promise<void> {
   const loadBefore = loadavg()[0];
   try {
     for (const c of clientsOf) {
-      await waitFor('ready', async () => (await c.send('GET', '/v2/health/ready')).status === 200, 180_000, 200);
+      await waitUntil('ready', async () => (await c.send('GET', '/v2/health/ready')).status === 200, 180_000, 200);
       await gpuPid(c);
       // every device learns every request size before the rounds
       for (let i = 0; i < 100; i++)
