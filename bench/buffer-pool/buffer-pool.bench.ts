@@ -9,10 +9,10 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { performance, PerformanceObserver } from 'node:perf_hooks';
-import type { DeviceInfo } from '@switchyard/devices';
 import { BufferPool, PiscinaDevicePool } from '@switchyard/runtime/testing';
 import { modelRepository } from '../../test/support/repo-paths';
 import { writeMarkdownReport } from '../report/write-markdown-report';
+import { BENCH_CPU } from '../targets/bench-cpu-device';
 
 interface Args {
   model: string;
@@ -36,17 +36,6 @@ function parseArgs(argv: string[]): Args {
   };
 }
 
-const cpu: DeviceInfo = {
-  id: 'cpu:0',
-  kind: 'cpu',
-  vendor: '',
-  name: 'cpu',
-  executionProvider: 'cpu',
-  usable: true,
-  costWeight: 1,
-  details: {},
-};
-
 interface Variant {
   name: string;
   pool: PiscinaDevicePool;
@@ -64,7 +53,13 @@ async function main(): Promise<void> {
   const variants: Variant[] = [];
   for (const name of ['fresh ArrayBuffer per request', 'BufferPool (inputs recycled)']) {
     const buffers = name.startsWith('BufferPool') ? new BufferPool(256 * 2 ** 20) : undefined;
-    const pool = new PiscinaDevicePool({ device: cpu, workers: args.concurrency, concurrentTasksPerWorker: 1, intraOpThreads: 1, buffers });
+    const pool = new PiscinaDevicePool({
+      device: BENCH_CPU,
+      workers: args.concurrency,
+      concurrentTasksPerWorker: 1,
+      intraOpThreads: 1,
+      buffers,
+    });
     await pool.start();
     await pool.loadModel(spec);
     variants.push({ name, pool, buffers, latencies: [], wallMs: 0, gcMs: 0 });

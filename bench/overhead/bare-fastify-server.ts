@@ -14,8 +14,8 @@
 import Fastify from 'fastify';
 import * as ort from 'onnxruntime-node';
 import type { WireTensor } from '@switchyard/common';
-import type { DeviceInfo } from '@switchyard/devices';
 import { PiscinaDevicePool } from '@switchyard/runtime/testing';
+import { BENCH_CPU } from '../targets/bench-cpu-device';
 
 interface JsonTensor {
   name: string;
@@ -29,17 +29,7 @@ type Run = (input: WireTensor) => Promise<WireTensor>;
 
 async function runner(path: string, mode: string): Promise<{ run: Run; close: () => Promise<void> }> {
   if (mode === 'pool') {
-    const device: DeviceInfo = {
-      id: 'cpu:0',
-      kind: 'cpu',
-      vendor: '',
-      name: 'cpu',
-      executionProvider: 'cpu',
-      usable: true,
-      costWeight: 1,
-      details: {},
-    };
-    const pool = new PiscinaDevicePool({ device, workers: 1, concurrentTasksPerWorker: 1, intraOpThreads: 1 });
+    const pool = new PiscinaDevicePool({ device: BENCH_CPU, workers: 1, concurrentTasksPerWorker: 1, intraOpThreads: 1 });
     await pool.start();
     await pool.loadModel({ key: 'm@1', path });
     return {

@@ -20,7 +20,6 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as ort from 'onnxruntime-node';
 import type { WireTensor } from '@switchyard/common';
-import type { DeviceInfo } from '@switchyard/devices';
 import { PiscinaDevicePool } from '@switchyard/runtime/testing';
 import { modelRepository, repoRoot } from '../../test/support/repo-paths';
 import { hostFacts } from '../runner/host-facts';
@@ -31,21 +30,11 @@ import { ServerProcess } from '../targets/server-process';
 import { writeMarkdownReport } from '../report/write-markdown-report';
 import { httpLayers, waitReady, type Layer } from './infer-requests';
 import { arg } from '../cli/flag';
+import { BENCH_CPU } from '../targets/bench-cpu-device';
 
 const WIDTH: Record<string, number> = { mlp_tiny: 16, mlp_small: 1024, mlp_large: 4096 };
 const BLOCK = 100;
 const TARGET_MS = 0.2;
-const cpu: DeviceInfo = {
-  id: 'cpu:0',
-  kind: 'cpu',
-  vendor: '',
-  name: 'cpu',
-  executionProvider: 'cpu',
-  usable: true,
-  costWeight: 1,
-  details: {},
-};
-
 async function main(): Promise<void> {
   const model = arg('--model', 'mlp_tiny');
   const batch = Number(arg('--batch', '1'));
@@ -64,7 +53,7 @@ async function main(): Promise<void> {
     interOpNumThreads: 1,
     graphOptimizationLevel: 'all',
   });
-  const pool = new PiscinaDevicePool({ device: cpu, workers: 1, concurrentTasksPerWorker: 1, intraOpThreads: 1 });
+  const pool = new PiscinaDevicePool({ device: BENCH_CPU, workers: 1, concurrentTasksPerWorker: 1, intraOpThreads: 1 });
   await pool.start();
   await pool.loadModel({ key: `${model}@1`, path });
   const dist = join(repoRoot(), 'dist');
