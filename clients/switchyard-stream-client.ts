@@ -105,7 +105,11 @@ export class SwitchyardStreamClient extends EventEmitter {
     const socket = new WebSocket(`${base}/v1/stream${query}`);
     this.socket = socket;
     this.connections++;
-    socket.on('message', (raw) => this.onMessage(messageText(raw)));
+    socket.on('message', (raw) => {
+      // A cut connection delivers nothing more: ws still hands over frames it had already read
+      // after terminate(); those come again, in order, on the next connection (after=lastSeq).
+      if (socket.readyState === WebSocket.OPEN) this.onMessage(messageText(raw));
+    });
     socket.on('error', (err) => this.emit('error', err));
     socket.on('close', (code) => {
       if (this.socket !== socket) return;
