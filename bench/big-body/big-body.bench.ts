@@ -7,6 +7,7 @@
  *
  *   node dist/bench/big-body/big-body.bench.js --before-dist /tmp/old/dist [--rounds 2]
  *     [--seconds 30] [--clients 8] [--mb 10] [--out bench/results/big-body/<name>]
+ *     [--before-unset GRPC_PORT,DATA_DIR]   (server options the older build does not know)
  */
 import { readFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, hostname, tmpdir, totalmem } from 'node:os';
@@ -62,8 +63,17 @@ parentPort.on('message', () => { stop = true; });
 })();
 `;
 
-async function runLane(lane: string, round: number, dist: string, body: Buffer, seconds: number, clients: number): Promise<BigBodyLane> {
+async function runLane(
+  lane: string,
+  round: number,
+  dist: string,
+  body: Buffer,
+  seconds: number,
+  clients: number,
+  unset: readonly string[],
+): Promise<BigBodyLane> {
   const server = await ServerProcess.start(dist, {
+    ...Object.fromEntries(unset.map((key) => [key, null])),
     MODELS: 'dtype_echo',
     MODEL_REPOSITORY: modelRepository(),
     PROFILES_DIR: mkdtempSync(join(tmpdir(), 'sy-bigbody-')),
@@ -176,6 +186,8 @@ function rssMB(pid: number | undefined): number {
 async function main(): Promise<void> {
   const beforeDist = arg('--before-dist', '');
   if (!beforeDist) throw new Error('--before-dist <dist folder of the build to compare with> is required');
+  // options an older "before" build does not know (it refuses to start with them), e.g. GRPC_PORT,DATA_DIR
+  const beforeUnset = arg('--before-unset', '').split(',').filter(Boolean);
   const rounds = Number(arg('--rounds', '2'));
   const seconds = Number(arg('--seconds', '30'));
   const clients = Number(arg('--clients', '8'));
@@ -189,7 +201,7 @@ async function main(): Promise<void> {
       ['before', resolve(beforeDist)],
       ['after', afterDist],
     ] as const) {
-      const result = await runLane(lane, round, dist, body, seconds, clients);
+      const result = await runLane(lane, round, dist, body, seconds, clients, lane === 'before' ? beforeUnset : []);
       lanes.push(result);
       console.log(
         `${lane} #${round}: ${result.answered} answered (${result.answeredMBps.toFixed(2)} MB/s), live p99 ${result.liveMs.p99.toFixed(1)} ms, ` +

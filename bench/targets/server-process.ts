@@ -21,7 +21,8 @@ export class ServerProcess {
 
   static start(
     distRoot: string,
-    options: Record<string, string | number | boolean>,
+    /** SWITCHYARD_<key> values; null leaves out one of the defaults (an older build refuses options it does not know). */
+    options: Record<string, string | number | boolean | null>,
     timeoutMs = 180_000,
     nodeArgs: readonly string[] = [],
   ): Promise<ServerProcess> {
@@ -35,7 +36,7 @@ export class ServerProcess {
       DATA_DIR: mkdtempSync(join(tmpdir(), 'sy-bench-data-')),
       ...options,
     })) {
-      env[`SWITCHYARD_${key}`] = String(value);
+      if (value !== null) env[`SWITCHYARD_${key}`] = String(value);
     }
     return ServerProcess.startScript(join(distRoot, 'apps', 'server', 'src', 'main.js'), env, timeoutMs, nodeArgs);
   }
