@@ -3,7 +3,8 @@ import type { LaneKind } from '../stats/lane-result.interface';
 import { gapSpread, hostSamplesOfRounds, splitRounds } from './round-split';
 
 // The serving thread's figures measured by the in-process runner on a 2-core VM
-// (bench/results/mixed-small-large/2026-11-25-vm/summary.json, lanes[].host, two rounds pooled).
+// (bench/results/mixed-small-large/2026-11-25-vm/summary.json, lanes[].host, two rounds pooled);
+// runsByShape (newer than that summary) says the runs of one model at one size, for the cores per run.
 const measured: Record<string, { kind: LaneKind; host: HostSample }> = {
   'only:cpu:0': {
     kind: 'single-device',
@@ -15,6 +16,7 @@ const measured: Record<string, { kind: LaneKind; host: HostSample }> = {
       runs: 9440,
       runMsByDevice: { 'cpu:0': 8113.8 },
       busyMsByDevice: { 'cpu:0': 5770.1 },
+      runsByShape: { 'cpu:0': { m: { 2: 9440 } } },
     },
   },
   'only:gpu:0': {
@@ -27,6 +29,7 @@ const measured: Record<string, { kind: LaneKind; host: HostSample }> = {
       runs: 380,
       runMsByDevice: { 'gpu:0': 9302.5 },
       busyMsByDevice: { 'gpu:0': 8002.7 },
+      runsByShape: { 'gpu:0': { m: { 2: 380 } } },
     },
   },
   adaptive: {
@@ -63,6 +66,7 @@ const measured: Record<string, { kind: LaneKind; host: HostSample }> = {
       runs: 18783,
       runMsByDevice: { 'cpu:0': 8905.4 },
       busyMsByDevice: { 'cpu:0': 6022.2 },
+      runsByShape: { 'cpu:0': { m: { 1: 18783 } } },
     },
   },
 };
@@ -119,10 +123,11 @@ describe(hostSamplesOfRounds.name, () => {
     expect(busy.perRunMs).toBe(quiet.perRunMs);
     const onHeldOut = scheduler(lanesWith(4), heldOut);
     expect(onHeldOut.perJobMs + onHeldOut.perRunMs).toBeGreaterThan(2 * (quiet.perJobMs + quiet.perRunMs));
-    const parallel = { 'cpu:0': 2, 'gpu:0': 1 };
-    expect(hostCoresPerRun(hostSamplesOfRounds(lanesWith(4), fit), parallel)).toEqual(
-      hostCoresPerRun(hostSamplesOfRounds(lanesWith(1), fit), parallel),
-    );
+    const fullSpeedMs = (device: string, _model: string, rows: number) => (device === 'gpu:0' ? 40 : 0.5) * rows;
+    const cores = hostCoresPerRun(hostSamplesOfRounds(lanesWith(4), fit), fullSpeedMs);
+    expect(Object.keys(cores).sort()).toEqual(['cpu:0', 'gpu:0']);
+    expect(cores).toEqual(hostCoresPerRun(hostSamplesOfRounds(lanesWith(1), fit), fullSpeedMs));
+    expect(hostCoresPerRun(hostSamplesOfRounds(lanesWith(4), heldOut), fullSpeedMs)['cpu:0']).toBeGreaterThan(2 * cores['cpu:0']);
   });
 });
 

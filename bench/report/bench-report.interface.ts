@@ -39,6 +39,8 @@ export interface TwinHost {
   coresPerRun?: Record<string, number>;
   /** Out of sample: the cores the run got on a shared host, fitted on the fit rounds (the twin uses them instead of `cores`). */
   effectiveCores?: number;
+  /** Out of sample: other work's demand measured before the lanes (idle probes), mean over the fit and the held-out rounds. */
+  backgroundCores?: { fit: number; heldOut: number };
 }
 
 /** Everything a report shows; summary.json is this object. */
@@ -69,6 +71,8 @@ export interface BenchReport {
       heldOutRounds: number[];
       /** Measured jobs/s of each lane in each held-out round. */
       heldOutJobsPerSByRound: Record<string, number[]>;
+      /** The twin's jobs/s of each (real) lane in each round (all rounds, from 0), with that round's background. */
+      predictedJobsPerSByRound?: Record<string, number[]>;
       inSampleRows: SimVsRealRow[];
       /** Gaps of the lanes pooled over the held-out rounds. */
       heldOut: GapSpread;

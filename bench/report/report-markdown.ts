@@ -1,6 +1,7 @@
 import type { ScalePoint } from '../sim/scale-study';
-import type { HostFit } from '../sim/host-overhead';
+import { MIN_RUNS_PER_JOB_SPREAD, type HostFit } from '../sim/host-overhead';
 import type { BenchReport, SimVsRealRow } from './bench-report.interface';
+import { otherWorkAround } from '../runner/host-load';
 import { headlineRows, PROJECT_TARGETS } from './headline';
 import { markdownTable, ms, num, pct } from './markdown';
 
@@ -231,7 +232,7 @@ function outOfSampleSection(
       ]),
     ),
     '',
-    ...roundLoadLines(report, cmp.rows, split.fitRounds),
+    ...roundLoadLines(report, cmp.rows, split.fitRounds, split.predictedJobsPerSByRound),
   ];
 }
 
@@ -239,10 +240,16 @@ function outOfSampleSection(
  * Each round's host load next to each lane's measured jobs/s and the twin's gap to it: shows
  * whether the held-out error follows the load other work put on the host.
  */
-function roundLoadLines(report: BenchReport, rows: readonly SimVsRealRow[], fitRounds: readonly number[]): string[] {
+function roundLoadLines(
+  report: BenchReport,
+  rows: readonly SimVsRealRow[],
+  fitRounds: readonly number[],
+  byRound: Record<string, number[]> = {},
+): string[] {
   const lanes = report.lanes.filter((l) => l.jobsPerSByRound && rows.some((r) => r.realLane === l.lane));
   if (lanes.length === 0) return [];
-  const predicted = new Map(rows.map((r) => [r.realLane, r.simJobsPerS]));
+  const pooled = new Map(rows.map((r) => [r.realLane, r.simJobsPerS]));
+  const predicted = (lane: string, i: number) => byRound[lane]?.[i] ?? pooled.get(lane)!;
   const mean = (xs: Array<number | undefined>) => {
     const ok = xs.filter((x): x is number => x !== undefined);
     return ok.length ? ok.reduce((a, b) => a + b, 0) / ok.length : undefined;
@@ -257,11 +264,20 @@ function roundLoadLines(report: BenchReport, rows: readonly SimVsRealRow[], fitR
   return [
     "Each round on this host (mean over the round's lanes of the 1-minute load average at the lane's end, and of the cores busy on the whole host during " +
       "the lane: other work, this run and its pool processes; this run: the CPU time of the bench process's threads and its pool processes over the lane's wall time; " +
-      'steal: cores the hypervisor gave to other guests), ' +
-      "with each lane's measured jobs/s and the twin's gap to it:",
+      'steal: cores the hypervisor gave to other guests; other work around: cores busy on the host in the ' +
+      "0.5 s before and the 0.5 s after each lane, while this run was idle), with each lane's measured jobs/s and the gap of the twin given that round's other work:",
     '',
     markdownTable(
-      ['round', 'role', 'load avg', 'host busy cores', 'this run cores', 'steal cores', ...lanes.map((l) => `${l.lane} jobs/s (gap)`)],
+      [
+        'round',
+        'role',
+        'load avg',
+        'host busy cores',
+        'this run cores',
+        'steal cores',
+        'other work around (cores)',
+        ...lanes.map((l) => `${l.lane} jobs/s (gap)`),
+      ],
       lanes[0].jobsPerSByRound!.map((_, i) => [
         String(i + 1),
         fitRounds.includes(i + 1) ? 'fit' : 'held out',
@@ -269,9 +285,10 @@ function roundLoadLines(report: BenchReport, rows: readonly SimVsRealRow[], fitR
         fixed(mean(lanes.map((l) => l.loadByRound?.[i]?.busyCores))),
         fixed(mean(lanes.map((l) => ownCores(l, i)))),
         fixed(mean(lanes.map((l) => l.loadByRound?.[i]?.stealCores))),
+        fixed(mean(lanes.map((l) => otherWorkAround(l.loadByRound?.[i])))),
         ...lanes.map((l) => {
           const real = l.jobsPerSByRound![i];
-          return real > 0 ? `${num(real)} (${pct(predicted.get(l.lane)! / real - 1, 1)})` : num(real);
+          return real > 0 ? `${num(real)} (${pct(predicted(l.lane, i) / real - 1, 1)})` : num(real);
         }),
       ]),
     ),
@@ -299,14 +316,25 @@ function hostFitLines(host: NonNullable<BenchReport['simVsReal']>['host'], round
       ]),
     ),
     '',
+    ...fits
+      .filter(([, f]) => f.separable === false)
+      .flatMap(([path, f]) => [
+        `${path === 'direct' ? 'Raw pools' : 'Scheduler'}: runs per job ranged only ${f.runsPerJob[0].toFixed(3)} to ${f.runsPerJob[1].toFixed(3)} over the lanes fitted (less than ${MIN_RUNS_PER_JOB_SPREAD}x apart), too close for busy time to tell a per-run cost from a per-job one: all of it is charged per job, which matches the measured cost at the measured batching and leaves the twin's batching to its queues.`,
+        '',
+      ]),
     ...(host.cores
       ? [
           `It shares this host's ${host.cores} cores with the devices' runs (processor sharing: while more is running than there are cores, everything slows down in proportion). ` +
-            `Cores one run keeps busy, measured in lanes where one device ran alone as the other threads' (and child processes') CPU time per ms the device was busy, per run it had going at once (at most its slots here): ${perRun.map(([d, c]) => `${d} ${c.toFixed(2)}`).join(', ') || 'none measured'}.`,
+            `Cores one run keeps busy per ms of its full-speed work, measured in lanes where one device ran alone as the other threads' (and child processes') CPU time divided by the profile's time of the runs they did (each run's model and rows): ${perRun.map(([d, c]) => `${d} ${c.toFixed(2)}`).join(', ') || 'none measured'}. ` +
+            'The twin charges a run that many cores for each ms of its full-speed work, however long sharing stretches it.',
           '',
           ...(host.effectiveCores !== undefined
             ? [
-                `Other work shared this host, so the cores this run got are fitted too, on the fit rounds only (the twin's jobs/s summed over their lanes equal to the measured sum): ` +
+                (host.backgroundCores
+                  ? `Other work shared this host: what it demanded is measured in the 0.5 s before and the 0.5 s after each lane, with this run idle, and the twin gets it as background demand on the shared cores ` +
+                    `(mean over the fit rounds ${host.backgroundCores.fit.toFixed(2)} cores, over the held-out rounds ${host.backgroundCores.heldOut.toFixed(2)}: measured around those lanes while this run was idle, not from what they did). `
+                  : 'Other work shared this host. ') +
+                  `The cores this run's host has are fitted too, on the fit rounds only (the twin's jobs/s summed over their lanes equal to the measured sum): ` +
                   `${host.effectiveCores.toFixed(2)} of ${host.cores}. The twin uses that for every round; the held-out rounds test whether it carried over.`,
                 '',
               ]

@@ -1,5 +1,6 @@
 import { cpus } from 'node:os';
-import { hostCpuTimes, hostLoadSince } from './host-load';
+import { Worker } from 'node:worker_threads';
+import { hostCpuTimes, hostLoadSince, idleHostCores, otherWorkAround } from './host-load';
 
 /** Busy for `ms` of this process's CPU time. */
 const spin = (ms: number) => {
@@ -30,5 +31,33 @@ describe('hostLoadSince', () => {
 
   it('gives only the load average without a first reading', () => {
     expect(Object.keys(hostLoadSince(undefined))).toEqual(['loadAvg1']);
+  });
+});
+
+describe('idleHostCores', () => {
+  it('counts work that runs beside the waiting thread (here a worker thread spinning)', async () => {
+    if (process.platform !== 'linux') return expect(await idleHostCores(10)).toBeUndefined();
+    const worker = new Worker('for (;;) {}', { eval: true });
+    await new Promise((resolve) => worker.once('online', resolve));
+    const cpu = process.cpuUsage();
+    const wall = Date.now();
+    const cores = await idleHostCores(300);
+    const used = process.cpuUsage(cpu);
+    const elapsed = Date.now() - wall;
+    await worker.terminate();
+    // at least what this process (the spinning worker) used in the window, less a 10 ms tick each side
+    expect(cores!).toBeGreaterThanOrEqual(((used.user + used.system) / 1000 - 20) / elapsed);
+    expect((used.user + used.system) / 1000).toBeGreaterThan(50); // the worker did run
+    expect(cores!).toBeLessThanOrEqual(cpus().length + 0.1);
+  });
+});
+
+describe('otherWorkAround', () => {
+  it('averages the probes before and after a lane, takes either alone, and nothing without them', () => {
+    expect(otherWorkAround({ loadAvg1: 1, idleBusyCores: 0.4, idleAfterCores: 1.2 })).toBeCloseTo(0.8, 12);
+    expect(otherWorkAround({ loadAvg1: 1, idleBusyCores: 0.4 })).toBe(0.4);
+    expect(otherWorkAround({ loadAvg1: 1, idleAfterCores: 1.2 })).toBe(1.2);
+    expect(otherWorkAround({ loadAvg1: 1 })).toBeUndefined();
+    expect(otherWorkAround(undefined)).toBeUndefined();
   });
 });

@@ -18,6 +18,19 @@ export interface HostLoad {
   busyCores?: number;
   /** Cores the hypervisor gave to other guests on average (steal time), on a VM. */
   stealCores?: number;
+  /**
+   * Cores busy on the host just before the lane, while this run was idle (idleHostCores): what
+   * other work demanded then, measured before the lane and apart from its outcome.
+   */
+  idleBusyCores?: number;
+  /** The same just after the lane (the next lane's idleBusyCores, or a probe after the last lane). */
+  idleAfterCores?: number;
+}
+
+/** Other work's demand around a lane: the mean of the idle probes before and after it (either alone where one is missing). */
+export function otherWorkAround(load: HostLoad | undefined): number | undefined {
+  const probes = [load?.idleBusyCores, load?.idleAfterCores].filter((x): x is number => x !== undefined);
+  return probes.length ? probes.reduce((a, b) => a + b, 0) / probes.length : undefined;
 }
 
 /** Linux's USER_HZ: /proc reports CPU time in 1/100 s. */
@@ -47,4 +60,11 @@ export function hostLoadSince(before: HostCpuTimes | undefined): HostLoad {
     busyCores: (now.busyMs - before.busyMs) / elapsed,
     stealCores: (now.stealMs - before.stealMs) / elapsed,
   };
+}
+
+/** Cores busy on the host during `ms` of this process doing nothing (other work's demand); undefined without /proc/stat. */
+export async function idleHostCores(ms: number): Promise<number | undefined> {
+  const before = hostCpuTimes();
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  return hostLoadSince(before).busyCores;
 }

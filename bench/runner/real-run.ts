@@ -11,7 +11,7 @@ import { compareSimToReal, SIM_THROUGHPUT_TOLERANCE } from '../report/sim-vs-rea
 import type { Scenario } from '../scenario/scenario.interface';
 import { WorkloadSampler, type WorkloadClass } from '../scenario/workload-classes';
 import { seededRandom } from '@switchyard/common';
-import { fitHostModel, hostCoresPerRun, unionLength, type HostSample } from '../sim/host-overhead';
+import { countRun, fitHostModel, hostCoresPerRun, unionLength, type HostSample } from '../sim/host-overhead';
 import { fitDecreasing } from '../fit/fit-parameter';
 import { gapSpread, hostSamplesOfRounds, splitRounds, type RoundSplit } from '../fit/round-split';
 import { idealOf } from '../sim/ideal';
@@ -24,7 +24,7 @@ import { runShare, summariseLane } from '../stats/summarise-lane';
 import { InprocTarget } from '../targets/inproc.target';
 import type { LaneSpec, RealTarget } from '../targets/real-target.interface';
 import { hostFacts } from './host-facts';
-import { hostCpuTimes, hostLoadSince, type HostLoad } from './host-load';
+import { hostCpuTimes, hostLoadSince, idleHostCores, otherWorkAround, type HostLoad } from './host-load';
 import { planLanes } from './lane-plan';
 import { treeCpu, treeCpuSince, type ThreadCpu } from './thread-cpu';
 
@@ -33,6 +33,8 @@ const DRAIN_MS = 20_000;
 const WARM_UP_MS = 2_000;
 /** Bisection steps for the cores a run got (host cores / 2^steps apart). */
 const CORE_FIT_STEPS = 10;
+/** Idle time before each lane in which the host's other work is measured (the twin's background). */
+const IDLE_PROBE_MS = 500;
 
 export interface RealRunOptions {
   target: RealTarget;
@@ -71,27 +73,33 @@ export async function runRealBenchmark(o: RealRunOptions): Promise<BenchReport> 
   const collected = new Map(lanes.map((l): [string, LaneTotals] => [l.lane, { records: [], decisionUs: [], byRound: [] }]));
   const total = lanes.length * scenario.rounds;
   let step = 0;
+  // other work's demand, measured with this run idle before each lane and after the last: a lane's
+  // load gets the probe before it and the one after it (the next lane's), which bracket it
+  let previous: HostLoad | undefined;
+  const probeIdle = async () => {
+    const cores = await idleHostCores(IDLE_PROBE_MS);
+    if (previous && cores !== undefined) previous.idleAfterCores = cores;
+    return cores;
+  };
   for (let round = 0; round < scenario.rounds; round++) {
     // odd rounds run the lanes in reverse, so that no lane always runs first or last
     for (const lane of round % 2 === 0 ? lanes : [...lanes].reverse()) {
       const label = `lane ${++step}/${total} ${lane.lane}${scenario.rounds > 1 ? ` (round ${round + 1})` : ''}`;
       const into = collected.get(lane.lane)!;
+      const idleBusyCores = await probeIdle();
       const busy = performance.eventLoopUtilization();
       const cpu = treeCpu();
       const hostCpu = hostCpuTimes();
       const records = (await runLane(o, lane, round, step, label)).map((r) => ({ ...r, round }));
       into.records.push(...records);
-      into.byRound[round] = {
-        records,
-        busyMs: performance.eventLoopUtilization(busy).active,
-        cpu: treeCpuSince(cpu),
-        load: hostLoadSince(hostCpu),
-      };
+      previous = { ...hostLoadSince(hostCpu), ...(idleBusyCores !== undefined ? { idleBusyCores } : {}) };
+      into.byRound[round] = { records, busyMs: performance.eventLoopUtilization(busy).active, cpu: treeCpuSince(cpu), load: previous };
       if (target instanceof InprocTarget) into.decisionUs.push(...target.takeDecisionTimes());
       if (target.diagnose && into.records.some((r) => r.unfinished))
         o.progress.message(`${lane.lane}: requests unanswered after the drain; target state: ${JSON.stringify(target.diagnose())}`);
     }
   }
+  await probeIdle();
   const window = { warmupMs: scenario.warmupS * 1000, durationMs: scenario.durationS * 1000 };
   const results: LaneResult[] = lanes.map((lane) => {
     const { records, decisionUs, byRound } = collected.get(lane.lane)!;
@@ -195,19 +203,24 @@ function attachModel(report: BenchReport, profileFile: string, workers: Record<s
     : report.lanes.filter((l) => l.host).map((l) => ({ kind: l.kind, ...l.host! }));
   const fit = (direct: boolean) => fitHostModel(samples.filter((l) => (l.kind === 'direct') === direct));
   const cores = samples.length > 0 && samples.every((l) => l.measuredBy === 'thread-cpu') ? availableParallelism() : undefined;
+  // Host cores per ms of a run's full-speed work: its time in the same profile the twin runs on.
+  const fullSpeedMs = (id: string, model: string, rows: number) => devices.find((d) => d.id === id)?.serviceMs(model, rows);
+  const coresPerRun = cores ? hostCoresPerRun(samples, fullSpeedMs) : {};
   // The twin's devices take as many runs at once as the pools do (capacity), of which as many
   // progress at full speed as they have workers (a WebGPU worker's two tasks share one queue).
-  const parallel = Object.fromEntries(devices.map((d) => [d.id, d.slots]));
-  const coresPerRun = cores ? hostCoresPerRun(samples, parallel) : {};
   const host: TwinHost = { direct: fit(true), scheduler: fit(false), cores, coresPerRun };
   const twinDevices = devices.map((d) => {
     const capacity = Math.max(d.slots, report.devices.find((r) => r.id === d.id)?.slots ?? d.slots);
     return { ...d, slots: capacity, parallel: d.slots, ...(coresPerRun[d.id] !== undefined ? { hostCores: coresPerRun[d.id] } : {}) };
   });
-  const twins = (which: 'direct' | 'scheduler', sharedCores: number | undefined) => {
+  const twins = (which: 'direct' | 'scheduler', sharedCores: number | undefined, backgroundCores: number | undefined) => {
     const fitted = host[which];
     const model = fitted
-      ? { perJobMs: fitted.perJobMs, perRunMs: fitted.perRunMs, ...(sharedCores ? { cores: sharedCores } : {}) }
+      ? {
+          perJobMs: fitted.perJobMs,
+          perRunMs: fitted.perRunMs,
+          ...(sharedCores ? { cores: sharedCores, ...(backgroundCores ? { backgroundCores } : {}) } : {}),
+        }
       : undefined;
     return runSimLanes(
       o.scenario,
@@ -217,32 +230,54 @@ function attachModel(report: BenchReport, profileFile: string, workers: Record<s
       model,
     ).lanes;
   };
-  const simulate = (sharedCores: number | undefined) => {
-    const out = report.lanes.some((l) => l.kind === 'direct') ? twins('direct', sharedCores).filter((l) => !l.batching) : [];
+  const simulate = (sharedCores: number | undefined, backgroundCores?: number) => {
+    const out = report.lanes.some((l) => l.kind === 'direct')
+      ? twins('direct', sharedCores, backgroundCores).filter((l) => !l.batching)
+      : [];
     if (report.lanes.some((l) => l.kind !== 'direct'))
-      out.push(...twins('scheduler', sharedCores).filter((l) => l.batching || !o.scenario.sim.batching));
+      out.push(...twins('scheduler', sharedCores, backgroundCores).filter((l) => l.batching || !o.scenario.sim.batching));
     return out;
   };
-  // Out of sample on a host shared with other work: the cores this run really got are one more
-  // host parameter, fitted on the fit rounds (the twin's jobs/s summed over their lanes equal to
-  // the measured sum) and then used unchanged for the held-out rounds.
+  // Out of sample on a host shared with other work. What other work demanded is measured before
+  // and after each lane, with this run idle (otherWorkAround): the twin gets it as background demand on the
+  // shared cores, the fit rounds' mean for the fit and the held-out rounds' mean for the
+  // prediction (measured around those lanes with this run idle, not from what they did). The cores this run's
+  // host has are one more parameter, fitted on the fit rounds (the twin's jobs/s summed over
+  // their lanes equal to the measured sum) and then used unchanged for the held-out rounds.
+  const backgroundOf = (rounds: readonly number[]) =>
+    meanOf(report.lanes.flatMap((l) => rounds.map((r) => otherWorkAround(l.loadByRound?.[r]))));
+  const background = split && cores ? { fit: backgroundOf(split.fit), heldOut: backgroundOf(split.heldOut) } : undefined;
   if (split && cores) {
     const ratio = (c: number) => {
-      const fitRows = compareSimToReal(split.fitLanes, simulate(c));
+      const fitRows = compareSimToReal(split.fitLanes, simulate(c, background?.fit));
       return fitRows.reduce((acc, r) => acc + r.simJobsPerS, 0) / fitRows.reduce((acc, r) => acc + r.realJobsPerS, 0);
     };
     o.progress.message('fitting the cores this run got on the fit rounds');
     host.effectiveCores = fitDecreasing((c) => -ratio(c), -1, 0.05, cores, CORE_FIT_STEPS);
+    if (background?.fit !== undefined && background.heldOut !== undefined)
+      host.backgroundCores = background as { fit: number; heldOut: number };
   }
-  const lanes = simulate(host.effectiveCores ?? cores);
+  const twinCores = host.effectiveCores ?? cores;
+  const lanes = simulate(twinCores, background?.heldOut);
   if (!split) {
     report.simVsReal = { tolerance: SIM_THROUGHPUT_TOLERANCE, rows: compareSimToReal(report.lanes, lanes), simLanes: lanes, host };
     return;
   }
   const rows = compareSimToReal(split.heldOutLanes, lanes);
-  const inSampleRows = compareSimToReal(split.fitLanes, lanes);
+  const inSampleRows = compareSimToReal(split.fitLanes, background ? simulate(twinCores, background.fit) : lanes);
+  // each round's twin, with that round's background (the round table)
+  const predictedByRound: Record<string, number[]> = {};
+  for (let r = 0; r < o.scenario.rounds; r++) {
+    const roundLanes = background ? simulate(twinCores, backgroundOf([r])) : lanes;
+    for (const row of compareSimToReal(report.lanes, roundLanes)) (predictedByRound[row.realLane] ??= [])[r] = row.simJobsPerS;
+  }
   const byRound = Object.fromEntries(split.heldOutLanes.map((l) => [l.lane, l.jobsPerSByRound ?? [l.throughputJobsPerS]]));
-  const roundGaps = rows.flatMap((r) => (byRound[r.realLane] ?? []).filter((x) => x > 0).map((x) => r.simJobsPerS / x - 1));
+  const roundGaps = rows.flatMap((r) =>
+    (byRound[r.realLane] ?? []).flatMap((x, i) => {
+      const predicted = predictedByRound[r.realLane]?.[split.heldOut[i]] ?? r.simJobsPerS;
+      return x > 0 ? [predicted / x - 1] : [];
+    }),
+  );
   report.simVsReal = {
     tolerance: SIM_THROUGHPUT_TOLERANCE,
     rows,
@@ -252,12 +287,18 @@ function attachModel(report: BenchReport, profileFile: string, workers: Record<s
       fitRounds: split.fit.map((r) => r + 1),
       heldOutRounds: split.heldOut.map((r) => r + 1),
       heldOutJobsPerSByRound: byRound,
+      predictedJobsPerSByRound: predictedByRound,
       inSampleRows,
       heldOut: gapSpread(rows.map((r) => r.throughputGap)),
       heldOutByRound: gapSpread(roundGaps),
       inSample: gapSpread(inSampleRows.map((r) => r.throughputGap)),
     },
   };
+}
+
+function meanOf(values: ReadonlyArray<number | undefined>): number | undefined {
+  const ok = values.filter((v): v is number => v !== undefined);
+  return ok.length ? ok.reduce((a, b) => a + b, 0) / ok.length : undefined;
 }
 
 /** The rounds the host model is fitted on and the held-out rest, with each side's lanes measured on its rounds only. */
@@ -300,6 +341,7 @@ function hostSample(records: readonly RequestRecord[], busyMs: number, cpu: Thre
   let jobs = 0;
   let runs = 0;
   const runMsByDevice: Record<string, number> = {};
+  const runsByShape: NonNullable<HostSample['runsByShape']> = {};
   // a run's interval ends about when its jobs were answered; records of each round have their own clock
   const intervals = new Map<string, Array<[number, number]>>();
   for (const r of records) {
@@ -307,7 +349,9 @@ function hostSample(records: readonly RequestRecord[], busyMs: number, cpu: Thre
     jobs++;
     const share = runShare(r);
     runs += share;
-    if (!r.deviceId || r.computeMs === undefined) continue;
+    if (!r.deviceId) continue;
+    countRun(runsByShape, r.deviceId, r.model, r.executedBatchSize ?? r.batchSize, share);
+    if (r.computeMs === undefined) continue;
     runMsByDevice[r.deviceId] = (runMsByDevice[r.deviceId] ?? 0) + share * r.computeMs;
     const key = `${r.deviceId}\n${r.round ?? 0}`;
     if (!intervals.has(key)) intervals.set(key, []);
@@ -318,7 +362,7 @@ function hostSample(records: readonly RequestRecord[], busyMs: number, cpu: Thre
     const device = key.slice(0, key.indexOf('\n'));
     busyMsByDevice[device] = (busyMsByDevice[device] ?? 0) + unionLength(list);
   }
-  const shared = { jobs, runs, runMsByDevice, busyMsByDevice };
+  const shared = { jobs, runs, runMsByDevice, busyMsByDevice, runsByShape };
   return cpu
     ? { busyMs: cpu.mainMs, measuredBy: 'thread-cpu', othersCpuMs: cpu.othersMs, ...shared }
     : { busyMs, measuredBy: 'event-loop', ...shared };

@@ -54,4 +54,15 @@ describe(CoreShare.name, () => {
     sut.add(0, 10, 0, 2, 'b');
     expect(sut.nextDoneAt()).toBeCloseTo(20, 9);
   });
+
+  it("gives other processes' background demand its part of the cores", () => {
+    // one 1-core task of 6 ms on 2 cores beside 2 cores of background: demand 3, rate 2/3, done at 9 ms
+    const sut = new CoreShare<string>(2, [], 2);
+    sut.add(0, 6, HOST, 1, 'a');
+    expect(sut.nextDoneAt()).toBeCloseTo(9, 9);
+    // 1 core of background leaves a 1-core task its full speed
+    const quiet = new CoreShare<string>(2, [], 1);
+    quiet.add(0, 6, HOST, 1, 'a');
+    expect(quiet.nextDoneAt()).toBeCloseTo(6, 9);
+  });
 });

@@ -14,7 +14,8 @@ export interface SharedTask<T> {
  * Progress of work that shares resources: each device runs at most `parallel[d]` runs at full
  * speed (a GPU's one queue: 1), more share that speed; and the host's `cores` (when given) are
  * shared by the serving thread and the runs that use host cores: while they demand more than
- * there are, each of them slows down in proportion (processor sharing). Rates change only when a
+ * there are, each of them slows down in proportion (processor sharing; other processes' constant
+ * `background` demand counts too). Rates change only when a
  * task starts or ends; `generation` changes then, so that a completion computed before is known
  * to be stale.
  */
@@ -23,9 +24,14 @@ export class CoreShare<T> {
   private at = 0;
   generation = 0;
 
+  /**
+   * @param background Cores that work outside the simulation (other processes on the host) keeps
+   * demanding all along: with `cores`, it takes its processor-sharing part of them.
+   */
   constructor(
     private readonly cores: number | undefined,
     private readonly parallel: readonly number[],
+    private readonly background = 0,
   ) {}
 
   /** Starts `workMs` of full-speed work on `device` (-1: the serving thread) needing `cores` host cores. */
@@ -70,7 +76,7 @@ export class CoreShare<T> {
     for (const t of this.tasks) if (t.device >= 0) running.set(t.device, (running.get(t.device) ?? 0) + 1);
     const deviceRate = (t: SharedTask<T>) =>
       t.device < 0 ? 1 : Math.min(1, (this.parallel[t.device] ?? Infinity) / running.get(t.device)!);
-    let demand = 0;
+    let demand = this.background;
     for (const t of this.tasks) demand += t.cores * deviceRate(t);
     const hostRate = this.cores !== undefined && demand > this.cores ? this.cores / demand : 1;
     for (const t of this.tasks) t.rate = deviceRate(t) * (t.cores > 0 ? hostRate : 1);

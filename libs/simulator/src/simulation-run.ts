@@ -88,7 +88,10 @@ export class SimulationRun {
     // Shared progress only where something is shared: host cores, or a device's speed among its runs.
     const parallel = config.devices.map((d) => d.parallel ?? d.capacity ?? 1);
     const sharedDevice = config.devices.some((d, i) => parallel[i] < (d.capacity ?? 1));
-    this.cores = config.host?.cores || sharedDevice ? new CoreShare<SharedWork>(config.host?.cores || undefined, parallel) : undefined;
+    this.cores =
+      config.host?.cores || sharedDevice
+        ? new CoreShare<SharedWork>(config.host?.cores || undefined, parallel, config.host?.backgroundCores ?? 0)
+        : undefined;
     this.stats = new SimulationStats(config.classes, this.devices, config.warmupMs ?? 0, config.durationMs);
     const total = config.classes.reduce((sum, c) => sum + c.share, 0);
     let acc = 0;

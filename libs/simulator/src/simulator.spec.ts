@@ -99,6 +99,22 @@ describe(Simulator.name, () => {
     expect(apart.throughputJobsPerSecond).toBeCloseTo(200, 0);
   });
 
+  it("other processes' background demand takes its share of the host cores", () => {
+    // 2 clients on a 2-slot 10 ms CPU device whose runs take a core each, on 2 cores: 200 jobs/s alone;
+    // beside 2 cores of background demand each run gets 2/4 of a core: 100 jobs/s, 20 ms each
+    const config = (backgroundCores?: number) =>
+      base({
+        devices: [linearDevice('cpu:0', 10, 0, { capacity: 2, hostCores: 1 })],
+        arrival: { kind: 'closed', clients: 2 },
+        host: { perJobMs: 0, perRunMs: 0, cores: 2, ...(backgroundCores !== undefined ? { backgroundCores } : {}) },
+      });
+    expect(run(config()).throughputJobsPerSecond).toBeCloseTo(200, 0);
+    const shared = run(config(2));
+    expect(shared.throughputJobsPerSecond).toBeCloseTo(100, 0);
+    expect(shared.latencyMs.p50).toBeCloseTo(20, 6);
+    expect(() => run(config(-1))).toThrow(SimulationConfigError);
+  });
+
   it('a device that overlaps more runs than it runs at once shares its speed among them', () => {
     // a GPU worker taking 2 tasks on one queue: 2 clients, each run at half speed, 100 jobs/s
     const sut = run(

@@ -50,6 +50,7 @@ function validate(c: SimulationConfig): void {
     fail('host.perJobMs, perRunMs and perKiBMs must be >= 0');
   for (const d of c.devices) if (!((d.switchMs ?? 0) >= 0)) fail(`devices[${d.id}].switchMs must be >= 0`);
   if (c.host?.cores !== undefined && !(c.host.cores > 0)) fail('host.cores must be > 0');
+  if (!((c.host?.backgroundCores ?? 0) >= 0)) fail('host.backgroundCores must be >= 0');
   for (const d of c.devices) {
     if (!((d.hostCores ?? 0) >= 0)) fail(`devices[${d.id}].hostCores must be >= 0`);
     if (d.parallel !== undefined && !(Number.isInteger(d.parallel) && d.parallel >= 1))

@@ -107,6 +107,11 @@ export interface SimHostModel {
    * absent: they never slow each other down.
    */
   cores?: number;
+  /**
+   * Cores that other processes on the host keep demanding all along (a shared host): with
+   * `cores`, they take their processor-sharing part of them. @defaultValue 0
+   */
+  backgroundCores?: number;
 }
 
 export interface SimulationConfig {
