@@ -39,8 +39,12 @@ export interface TwinHost {
   coresPerRun?: Record<string, number>;
   /** Out of sample: the cores the run got on a shared host, fitted on the fit rounds (the twin uses them instead of `cores`). */
   effectiveCores?: number;
-  /** Out of sample: other work's demand measured before the lanes (idle probes), mean over the fit and the held-out rounds. */
-  backgroundCores?: { fit: number; heldOut: number };
+  /**
+   * Out of sample on a shared host: other work's runnable threads measured around the lanes (idle
+   * probes), mean over the fit and the held-out rounds, and the cores of demand one thread stands
+   * for in the twin (`scale`, fitted on the fit rounds).
+   */
+  background?: { fit: number; heldOut: number; scale: number };
 }
 
 /** Everything a report shows; summary.json is this object. */

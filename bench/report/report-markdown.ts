@@ -264,7 +264,7 @@ function roundLoadLines(
   return [
     "Each round on this host (mean over the round's lanes of the 1-minute load average at the lane's end, and of the cores busy on the whole host during " +
       "the lane: other work, this run and its pool processes; this run: the CPU time of the bench process's threads and its pool processes over the lane's wall time; " +
-      'steal: cores the hypervisor gave to other guests; other work around: cores busy on the host in the ' +
+      'steal: cores the hypervisor gave to other guests; other work around: threads runnable on the host besides this run in the ' +
       "0.5 s before and the 0.5 s after each lane, while this run was idle), with each lane's measured jobs/s and the gap of the twin given that round's other work:",
     '',
     markdownTable(
@@ -275,7 +275,7 @@ function roundLoadLines(
         'host busy cores',
         'this run cores',
         'steal cores',
-        'other work around (cores)',
+        'other work around (threads)',
         ...lanes.map((l) => `${l.lane} jobs/s (gap)`),
       ],
       lanes[0].jobsPerSByRound!.map((_, i) => [
@@ -328,13 +328,19 @@ function hostFitLines(host: NonNullable<BenchReport['simVsReal']>['host'], round
             `Cores one run keeps busy per ms of its full-speed work, measured in lanes where one device ran alone as the other threads' (and child processes') CPU time divided by the profile's time of the runs they did (each run's model and rows): ${perRun.map(([d, c]) => `${d} ${c.toFixed(2)}`).join(', ') || 'none measured'}. ` +
             'The twin charges a run that many cores for each ms of its full-speed work, however long sharing stretches it.',
           '',
+          ...(host.background
+            ? [
+                `Other work shared this host. What it demanded is measured in the 0.5 s before and the 0.5 s after each lane, with this run idle, as the threads runnable besides this run ` +
+                  `(/proc/stat procs_running, sampled every 10 ms; mean over the fit rounds ${host.background.fit.toFixed(2)}, over the held-out rounds ${host.background.heldOut.toFixed(2)}): ` +
+                  'measured around the lanes, not from what they did. The twin gets it as background demand on the shared cores, each thread standing for ' +
+                  `${host.background.scale.toFixed(2)} cores of the twin's demand: fitted on the fit rounds only (the twin's jobs/s summed over their lanes equal to the measured sum). ` +
+                  "The held-out twin gets the held-out rounds' other work at that scale; the held-out rounds test whether it carried over.",
+                '',
+              ]
+            : []),
           ...(host.effectiveCores !== undefined
             ? [
-                (host.backgroundCores
-                  ? `Other work shared this host: what it demanded is measured in the 0.5 s before and the 0.5 s after each lane, with this run idle, and the twin gets it as background demand on the shared cores ` +
-                    `(mean over the fit rounds ${host.backgroundCores.fit.toFixed(2)} cores, over the held-out rounds ${host.backgroundCores.heldOut.toFixed(2)}: measured around those lanes while this run was idle, not from what they did). `
-                  : 'Other work shared this host. ') +
-                  `The cores this run's host has are fitted too, on the fit rounds only (the twin's jobs/s summed over their lanes equal to the measured sum): ` +
+                `Other work shared this host, so the cores this run got are fitted too, on the fit rounds only (the twin's jobs/s summed over their lanes equal to the measured sum): ` +
                   `${host.effectiveCores.toFixed(2)} of ${host.cores}. The twin uses that for every round; the held-out rounds test whether it carried over.`,
                 '',
               ]

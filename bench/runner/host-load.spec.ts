@@ -1,6 +1,6 @@
 import { cpus } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { hostCpuTimes, hostLoadSince, idleHostCores, otherWorkAround } from './host-load';
+import { hostCpuTimes, hostLoadSince, idleHostLoad, otherWorkAround, runnableThreads } from './host-load';
 
 /** Busy for `ms` of this process's CPU time. */
 const spin = (ms: number) => {
@@ -34,30 +34,39 @@ describe('hostLoadSince', () => {
   });
 });
 
-describe('idleHostCores', () => {
-  it('counts work that runs beside the waiting thread (here a worker thread spinning)', async () => {
-    if (process.platform !== 'linux') return expect(await idleHostCores(10)).toBeUndefined();
+describe('idleHostLoad', () => {
+  it('counts work that runs beside the waiting thread (here a worker thread spinning), in busy cores and runnable threads', async () => {
+    if (process.platform !== 'linux') return expect(await idleHostLoad(10)).toEqual({});
     const worker = new Worker('for (;;) {}', { eval: true });
     await new Promise((resolve) => worker.once('online', resolve));
     const cpu = process.cpuUsage();
     const wall = Date.now();
-    const cores = await idleHostCores(300);
+    const probe = await idleHostLoad(300);
     const used = process.cpuUsage(cpu);
     const elapsed = Date.now() - wall;
     await worker.terminate();
     // at least what this process (the spinning worker) used in the window, less a 10 ms tick each side
-    expect(cores!).toBeGreaterThanOrEqual(((used.user + used.system) / 1000 - 20) / elapsed);
+    expect(probe.busyCores!).toBeGreaterThanOrEqual(((used.user + used.system) / 1000 - 20) / elapsed);
     expect((used.user + used.system) / 1000).toBeGreaterThan(50); // the worker did run
-    expect(cores!).toBeLessThanOrEqual(cpus().length + 0.1);
+    expect(probe.busyCores!).toBeLessThanOrEqual(cpus().length + 0.1);
+    // the spinning worker is runnable at every sample
+    expect(probe.runnable!).toBeGreaterThanOrEqual(1);
+  });
+
+  it('reads the runnable threads, counting the one that reads', () => {
+    if (process.platform !== 'linux') return expect(runnableThreads()).toBeUndefined();
+    expect(runnableThreads()!).toBeGreaterThanOrEqual(1);
   });
 });
 
 describe('otherWorkAround', () => {
-  it('averages the probes before and after a lane, takes either alone, and nothing without them', () => {
-    expect(otherWorkAround({ loadAvg1: 1, idleBusyCores: 0.4, idleAfterCores: 1.2 })).toBeCloseTo(0.8, 12);
-    expect(otherWorkAround({ loadAvg1: 1, idleBusyCores: 0.4 })).toBe(0.4);
-    expect(otherWorkAround({ loadAvg1: 1, idleAfterCores: 1.2 })).toBe(1.2);
-    expect(otherWorkAround({ loadAvg1: 1 })).toBeUndefined();
+  it('averages the runnable threads of the probes before and after a lane, takes either alone, busy cores without a count', () => {
+    expect(otherWorkAround({ loadAvg1: 1, idleBefore: { busyCores: 0.4, runnable: 1 }, idleAfter: { busyCores: 2, runnable: 4 } })).toBe(
+      2.5,
+    );
+    expect(otherWorkAround({ loadAvg1: 1, idleBefore: { busyCores: 0.4, runnable: 1 } })).toBe(1);
+    expect(otherWorkAround({ loadAvg1: 1, idleAfter: { busyCores: 1.2 } })).toBe(1.2);
+    expect(otherWorkAround({ loadAvg1: 1, idleBefore: {} })).toBeUndefined();
     expect(otherWorkAround(undefined)).toBeUndefined();
   });
 });

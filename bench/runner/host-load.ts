@@ -18,20 +18,34 @@ export interface HostLoad {
   busyCores?: number;
   /** Cores the hypervisor gave to other guests on average (steal time), on a VM. */
   stealCores?: number;
-  /**
-   * Cores busy on the host just before the lane, while this run was idle (idleHostCores): what
-   * other work demanded then, measured before the lane and apart from its outcome.
-   */
-  idleBusyCores?: number;
-  /** The same just after the lane (the next lane's idleBusyCores, or a probe after the last lane). */
-  idleAfterCores?: number;
+  /** Other work measured just before the lane, while this run was idle (idleHostLoad): apart from the lane's outcome. */
+  idleBefore?: IdleProbe;
+  /** The same just after the lane (the next lane's idleBefore, or a probe after the last lane). */
+  idleAfter?: IdleProbe;
 }
 
-/** Other work's demand around a lane: the mean of the idle probes before and after it (either alone where one is missing). */
+/** What other work did on the host while this process idled. */
+export interface IdleProbe {
+  /** Cores busy on average (at most the host's cores, however much more was waiting to run). */
+  busyCores?: number;
+  /**
+   * Threads runnable on average besides the one sampling (/proc/stat procs_running): other work's
+   * demand for cores, which can exceed the cores there are.
+   */
+  runnable?: number;
+}
+
+/**
+ * Other work's demand for cores around a lane: the runnable threads of the idle probes before and
+ * after it, averaged (either alone where one is missing; busy cores where a probe has no count).
+ */
 export function otherWorkAround(load: HostLoad | undefined): number | undefined {
-  const probes = [load?.idleBusyCores, load?.idleAfterCores].filter((x): x is number => x !== undefined);
+  const probes = [load?.idleBefore, load?.idleAfter].map((p) => p?.runnable ?? p?.busyCores).filter((x): x is number => x !== undefined);
   return probes.length ? probes.reduce((a, b) => a + b, 0) / probes.length : undefined;
 }
+
+/** How often idleHostLoad counts the runnable threads, ms. */
+const RUNNABLE_SAMPLE_MS = 10;
 
 /** Linux's USER_HZ: /proc reports CPU time in 1/100 s. */
 const MS_PER_TICK = 10;
@@ -62,9 +76,33 @@ export function hostLoadSince(before: HostCpuTimes | undefined): HostLoad {
   };
 }
 
-/** Cores busy on the host during `ms` of this process doing nothing (other work's demand); undefined without /proc/stat. */
-export async function idleHostCores(ms: number): Promise<number | undefined> {
+/** Threads runnable on the host now, the reading one included (/proc/stat procs_running); undefined where it cannot be read. */
+export function runnableThreads(): number | undefined {
+  try {
+    const m = /^procs_running (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'));
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Other work on the host during `ms` of this process doing nothing but sample it (Linux; empty elsewhere). */
+export async function idleHostLoad(ms: number): Promise<IdleProbe> {
   const before = hostCpuTimes();
-  await new Promise((resolve) => setTimeout(resolve, ms));
-  return hostLoadSince(before).busyCores;
+  const counts: number[] = [];
+  await new Promise<void>((resolve) => {
+    const timer = setInterval(() => {
+      const n = runnableThreads();
+      if (n !== undefined) counts.push(Math.max(0, n - 1)); // less the thread reading
+    }, RUNNABLE_SAMPLE_MS);
+    setTimeout(() => {
+      clearInterval(timer);
+      resolve();
+    }, ms);
+  });
+  const { busyCores } = hostLoadSince(before);
+  return {
+    ...(busyCores !== undefined ? { busyCores } : {}),
+    ...(counts.length ? { runnable: counts.reduce((a, b) => a + b, 0) / counts.length } : {}),
+  };
 }

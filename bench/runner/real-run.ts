@@ -24,7 +24,7 @@ import { runShare, summariseLane } from '../stats/summarise-lane';
 import { InprocTarget } from '../targets/inproc.target';
 import type { LaneSpec, RealTarget } from '../targets/real-target.interface';
 import { hostFacts } from './host-facts';
-import { hostCpuTimes, hostLoadSince, idleHostCores, otherWorkAround, type HostLoad } from './host-load';
+import { hostCpuTimes, hostLoadSince, idleHostLoad, otherWorkAround, type HostLoad } from './host-load';
 import { planLanes } from './lane-plan';
 import { treeCpu, treeCpuSince, type ThreadCpu } from './thread-cpu';
 
@@ -35,6 +35,10 @@ const WARM_UP_MS = 2_000;
 const CORE_FIT_STEPS = 10;
 /** Idle time before each lane in which the host's other work is measured (the twin's background). */
 const IDLE_PROBE_MS = 500;
+/** Other work (runnable threads, mean over the fit rounds) below which the background is not fitted. */
+const MIN_FIT_BACKGROUND = 0.5;
+/** Largest number of cores one runnable thread of other work may stand for in the twin. */
+const MAX_BACKGROUND_SCALE = 4;
 
 export interface RealRunOptions {
   target: RealTarget;
@@ -77,22 +81,22 @@ export async function runRealBenchmark(o: RealRunOptions): Promise<BenchReport> 
   // load gets the probe before it and the one after it (the next lane's), which bracket it
   let previous: HostLoad | undefined;
   const probeIdle = async () => {
-    const cores = await idleHostCores(IDLE_PROBE_MS);
-    if (previous && cores !== undefined) previous.idleAfterCores = cores;
-    return cores;
+    const probe = await idleHostLoad(IDLE_PROBE_MS);
+    if (previous) previous.idleAfter = probe;
+    return probe;
   };
   for (let round = 0; round < scenario.rounds; round++) {
     // odd rounds run the lanes in reverse, so that no lane always runs first or last
     for (const lane of round % 2 === 0 ? lanes : [...lanes].reverse()) {
       const label = `lane ${++step}/${total} ${lane.lane}${scenario.rounds > 1 ? ` (round ${round + 1})` : ''}`;
       const into = collected.get(lane.lane)!;
-      const idleBusyCores = await probeIdle();
+      const idleBefore = await probeIdle();
       const busy = performance.eventLoopUtilization();
       const cpu = treeCpu();
       const hostCpu = hostCpuTimes();
       const records = (await runLane(o, lane, round, step, label)).map((r) => ({ ...r, round }));
       into.records.push(...records);
-      previous = { ...hostLoadSince(hostCpu), ...(idleBusyCores !== undefined ? { idleBusyCores } : {}) };
+      previous = { ...hostLoadSince(hostCpu), idleBefore };
       into.byRound[round] = { records, busyMs: performance.eventLoopUtilization(busy).active, cpu: treeCpuSince(cpu), load: previous };
       if (target instanceof InprocTarget) into.decisionUs.push(...target.takeDecisionTimes());
       if (target.diagnose && into.records.some((r) => r.unfinished))
@@ -239,36 +243,49 @@ function attachModel(report: BenchReport, profileFile: string, workers: Record<s
     return out;
   };
   // Out of sample on a host shared with other work. What other work demanded is measured before
-  // and after each lane, with this run idle (otherWorkAround): the twin gets it as background demand on the
-  // shared cores, the fit rounds' mean for the fit and the held-out rounds' mean for the
-  // prediction (measured around those lanes with this run idle, not from what they did). The cores this run's
-  // host has are one more parameter, fitted on the fit rounds (the twin's jobs/s summed over
-  // their lanes equal to the measured sum) and then used unchanged for the held-out rounds.
+  // and after each lane, with this run idle, as runnable threads (otherWorkAround: the busy cores
+  // such a probe sees stop at the host's cores, while 5 threads wanting 2 cores leave this run
+  // far less than 2 waiting ones would), not from what the lane did. The twin gets it as
+  // background demand on the shared cores: scale x the fit rounds' mean for the fit, x the
+  // held-out rounds' mean for the prediction, x each round's own in the round table. How many
+  // cores of the twin's demand one such thread stands for (the scale) is fitted on the fit rounds
+  // (the twin's jobs/s summed over their lanes equal to the measured sum). Where the fit rounds
+  // had next to no other work, the scale means nothing and the cores this run got are fitted
+  // instead, then used unchanged for the held-out rounds.
   const backgroundOf = (rounds: readonly number[]) =>
     meanOf(report.lanes.flatMap((l) => rounds.map((r) => otherWorkAround(l.loadByRound?.[r]))));
-  const background = split && cores ? { fit: backgroundOf(split.fit), heldOut: backgroundOf(split.heldOut) } : undefined;
+  const measured = split && cores ? { fit: backgroundOf(split.fit), heldOut: backgroundOf(split.heldOut) } : undefined;
+  const background =
+    measured?.fit !== undefined && measured.heldOut !== undefined && measured.fit >= MIN_FIT_BACKGROUND
+      ? { fit: measured.fit, heldOut: measured.heldOut }
+      : undefined;
   if (split && cores) {
-    const ratio = (c: number) => {
-      const fitRows = compareSimToReal(split.fitLanes, simulate(c, background?.fit));
+    const ratio = (c: number, backgroundCores?: number) => {
+      const fitRows = compareSimToReal(split.fitLanes, simulate(c, backgroundCores));
       return fitRows.reduce((acc, r) => acc + r.simJobsPerS, 0) / fitRows.reduce((acc, r) => acc + r.realJobsPerS, 0);
     };
-    o.progress.message('fitting the cores this run got on the fit rounds');
-    host.effectiveCores = fitDecreasing((c) => -ratio(c), -1, 0.05, cores, CORE_FIT_STEPS);
-    if (background?.fit !== undefined && background.heldOut !== undefined)
-      host.backgroundCores = background as { fit: number; heldOut: number };
+    if (background) {
+      o.progress.message('fitting the cores one thread of other work takes, on the fit rounds');
+      const scale = fitDecreasing((k) => ratio(cores, k * background.fit), 1, 0, MAX_BACKGROUND_SCALE, CORE_FIT_STEPS);
+      host.background = { ...background, scale };
+    } else {
+      o.progress.message('fitting the cores this run got on the fit rounds');
+      host.effectiveCores = fitDecreasing((c) => -ratio(c), -1, 0.05, cores, CORE_FIT_STEPS);
+    }
   }
   const twinCores = host.effectiveCores ?? cores;
-  const lanes = simulate(twinCores, background?.heldOut);
+  const scaled = (threads: number | undefined) => (host.background && threads !== undefined ? host.background.scale * threads : undefined);
+  const lanes = simulate(twinCores, scaled(host.background?.heldOut));
   if (!split) {
     report.simVsReal = { tolerance: SIM_THROUGHPUT_TOLERANCE, rows: compareSimToReal(report.lanes, lanes), simLanes: lanes, host };
     return;
   }
   const rows = compareSimToReal(split.heldOutLanes, lanes);
-  const inSampleRows = compareSimToReal(split.fitLanes, background ? simulate(twinCores, background.fit) : lanes);
-  // each round's twin, with that round's background (the round table)
+  const inSampleRows = compareSimToReal(split.fitLanes, host.background ? simulate(twinCores, scaled(host.background.fit)) : lanes);
+  // each round's twin, with that round's other work (the round table)
   const predictedByRound: Record<string, number[]> = {};
   for (let r = 0; r < o.scenario.rounds; r++) {
-    const roundLanes = background ? simulate(twinCores, backgroundOf([r])) : lanes;
+    const roundLanes = host.background ? simulate(twinCores, scaled(backgroundOf([r]))) : lanes;
     for (const row of compareSimToReal(report.lanes, roundLanes)) (predictedByRound[row.realLane] ??= [])[r] = row.simJobsPerS;
   }
   const byRound = Object.fromEntries(split.heldOutLanes.map((l) => [l.lane, l.jobsPerSByRound ?? [l.throughputJobsPerS]]));
