@@ -64,6 +64,13 @@ export const envSchema = z.object({
   CODEC_OFFLOAD_BYTES: int(0, 2 ** 31).default(256 * 1024),
   /** Codec worker threads; 0 = half the cores (1 to 4). */
   CODEC_WORKERS: int(0, 64).default(0),
+  /**
+   * How far V8 lets each heap grow past its live size before the next full collection, percent
+   * (V8's --heap-growing-percent, for every thread of the process); 0 = V8's own choice. Big
+   * bodies pass megabytes of buffers through the event loop, which V8's own choice answers with
+   * about one full collection per request.
+   */
+  HEAP_GROWING_PERCENT: int(0, 1000).default(200),
   MODEL_REPOSITORY: z.string().default('models'),
   MODELS: list.default([]),
   GENERATE_DEMO_MODELS: bool.default(true),
