@@ -8,9 +8,14 @@
  *   node dist/bench/big-body/big-body.bench.js --before-dist /tmp/old/dist [--rounds 2]
  *     [--seconds 30] [--clients 8] [--mb 10] [--out bench/results/big-body/<name>]
  *     [--before-unset GRPC_PORT,DATA_DIR]   (server options the older build does not know)
+ *     [--after-only]   (no before lane: for quick iteration on the server's CPU per MB)
+ *     [--node-args "--flag ..."]   (node options for every lane's server, e.g. --cpu-prof or V8 flags)
+ *
+ * Besides MB/s (which on a shared host mostly measures the CPU share the server got), each lane
+ * reports the server's own CPU time (all threads, /proc) per answered MB.
  */
 import { readFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { cpus, hostname, tmpdir, totalmem } from 'node:os';
+import { cpus, hostname, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
@@ -39,6 +44,16 @@ export interface BigBodyLane {
   peakRssMB: number;
   /** Raw probe latencies (ms), in order. */
   liveRaw: number[];
+  /** The host's 1/5/15-minute load average at the end of the lane (other sessions share it). */
+  loadAverage: number[];
+  /** CPU seconds the server process used (all its threads) while the clients ran. */
+  serverCpuSeconds: number;
+  /**
+   * Server CPU milliseconds per answered MB, over every request sent in the window (those that
+   * finish after it included, as their CPU is counted): what a body costs, however much CPU the
+   * shared host left the server.
+   */
+  cpuMsPerMB: number;
 }
 
 /** The prober: its own thread and event loop, so the clients' work does not delay its timing. */
@@ -71,27 +86,35 @@ async function runLane(
   seconds: number,
   clients: number,
   unset: readonly string[],
+  nodeArgs: readonly string[],
 ): Promise<BigBodyLane> {
-  const server = await ServerProcess.start(dist, {
-    ...Object.fromEntries(unset.map((key) => [key, null])),
-    MODELS: 'dtype_echo',
-    MODEL_REPOSITORY: modelRepository(),
-    PROFILES_DIR: mkdtempSync(join(tmpdir(), 'sy-bigbody-')),
-    CALIBRATION: 'skip',
-    DISABLED_DEVICES: 'gpu:0',
-  });
+  const server = await ServerProcess.start(
+    dist,
+    {
+      ...Object.fromEntries(unset.map((key) => [key, null])),
+      MODELS: 'dtype_echo',
+      MODEL_REPOSITORY: modelRepository(),
+      PROFILES_DIR: mkdtempSync(join(tmpdir(), 'sy-bigbody-')),
+      CALIBRATION: 'skip',
+      DISABLED_DEVICES: 'gpu:0',
+    },
+    180_000,
+    nodeArgs,
+  );
   try {
     await waitReady(server.url);
     const idle = await probe(server.url, IDLE_SECONDS);
     let peakRss = 0;
     const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, rssMB(server.pid))), 200);
     const probes = probe(server.url);
+    const cpuAtStart = cpuSeconds(server.pid);
     const started = performance.now();
     const end = started + seconds * 1000;
     const latencies: number[] = [];
     let refused = 0;
     let failed = 0;
     let answeredBytes = 0;
+    let completedBytes = 0; // with the requests that finish after the window (their CPU is counted too)
     await Promise.all(
       Array.from({ length: clients }, async () => {
         while (performance.now() < end) {
@@ -104,7 +127,8 @@ async function runLane(
               signal: AbortSignal.timeout(120_000),
             });
             const answer = await res.arrayBuffer();
-            if (performance.now() > end) break; // finished after the window: not counted
+            if (res.status === 200 && answer.byteLength > 0) completedBytes += body.length;
+            if (performance.now() > end) break; // finished after the window: not counted in the rate
             if (res.status === 200 && answer.byteLength > 0) {
               latencies.push(performance.now() - t0);
               answeredBytes += body.length;
@@ -116,6 +140,7 @@ async function runLane(
         }
       }),
     );
+    const serverCpuSeconds = cpuSeconds(server.pid) - cpuAtStart;
     const probed = await probes.stop();
     clearInterval(rssTimer);
     peakRss = Math.max(peakRss, rssMB(server.pid));
@@ -134,6 +159,9 @@ async function runLane(
       probeTimeouts: probed.timeouts,
       peakRssMB: peakRss,
       liveRaw: probed.live.map((v) => Math.round(v * 10) / 10),
+      loadAverage: loadavg().map((v) => Math.round(v * 100) / 100),
+      serverCpuSeconds,
+      cpuMsPerMB: (serverCpuSeconds * 1000) / (completedBytes / 2 ** 20),
     };
   } finally {
     await server.stop();
@@ -174,6 +202,17 @@ async function waitReady(url: string): Promise<void> {
   throw new Error(`${url} not ready`);
 }
 
+/** User + system CPU seconds of a process so far, all threads (/proc/<pid>/stat, in clock ticks of 1/100 s). */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // after "pid (comm) "
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime
+  } catch {
+    return NaN;
+  }
+}
+
 function rssMB(pid: number | undefined): number {
   try {
     const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -184,28 +223,29 @@ function rssMB(pid: number | undefined): number {
 }
 
 async function main(): Promise<void> {
+  const afterOnly = process.argv.includes('--after-only');
   const beforeDist = arg('--before-dist', '');
-  if (!beforeDist) throw new Error('--before-dist <dist folder of the build to compare with> is required');
+  if (!beforeDist && !afterOnly) throw new Error('--before-dist <dist folder of the build to compare with> is required');
   // options an older "before" build does not know (it refuses to start with them), e.g. GRPC_PORT,DATA_DIR
   const beforeUnset = arg('--before-unset', '').split(',').filter(Boolean);
   const rounds = Number(arg('--rounds', '2'));
   const seconds = Number(arg('--seconds', '30'));
   const clients = Number(arg('--clients', '8'));
   const mb = Number(arg('--mb', '10'));
+  const nodeArgs = arg('--node-args', '').split(' ').filter(Boolean);
   const out = resolve(arg('--out', join(repoRoot(), 'bench', 'results', 'big-body', `${new Date().toISOString().slice(0, 10)}-vm`)));
   const { body } = bigEchoBody(mb * 2 ** 20);
   const afterDist = join(repoRoot(), 'dist');
+  const loadAtStart = loadavg();
   const lanes: BigBodyLane[] = [];
+  const named = [...(afterOnly ? [] : [['before', resolve(beforeDist)] as const]), ['after', afterDist] as const];
   for (let round = 1; round <= rounds; round++) {
-    for (const [lane, dist] of [
-      ['before', resolve(beforeDist)],
-      ['after', afterDist],
-    ] as const) {
-      const result = await runLane(lane, round, dist, body, seconds, clients, lane === 'before' ? beforeUnset : []);
+    for (const [lane, dist] of named) {
+      const result = await runLane(lane, round, dist, body, seconds, clients, lane === 'before' ? beforeUnset : [], nodeArgs);
       lanes.push(result);
       console.log(
         `${lane} #${round}: ${result.answered} answered (${result.answeredMBps.toFixed(2)} MB/s), live p99 ${result.liveMs.p99.toFixed(1)} ms, ` +
-          `max ${result.liveMs.max.toFixed(1)} ms, peak RSS ${result.peakRssMB.toFixed(0)} MB`,
+          `max ${result.liveMs.max.toFixed(1)} ms, server CPU ${result.cpuMsPerMB.toFixed(1)} ms/MB, peak RSS ${result.peakRssMB.toFixed(0)} MB, load ${result.loadAverage.join(' ')}`,
       );
     }
   }
@@ -217,6 +257,7 @@ async function main(): Promise<void> {
     seconds,
     rounds,
     beforeDist,
+    loadAverage: { start: loadAtStart, end: loadavg() },
     lanes,
   };
   mkdirSync(out, { recursive: true });

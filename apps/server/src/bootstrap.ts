@@ -7,6 +7,7 @@ import { configureInferenceHttp } from '@switchyard/inference';
 import { configureJobsStream } from '@switchyard/jobs';
 import { configureSecurityHttp } from '@switchyard/security';
 import { AppModule } from './app.module';
+import { applyHeapGrowth } from './heap-growth';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
@@ -16,6 +17,7 @@ const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose']
  */
 export async function createApp(overrides: Record<string, string | number | boolean> = {}): Promise<NestFastifyApplication> {
   const config = loadConfig(process.env, overrides);
+  applyHeapGrowth(config.http.heapGrowingPercent);
   // HTTPS when configured: the WebSocket stream rides the same server (wss://)
   const https = config.http.tls ? readTlsFiles(config.http.tls) : undefined;
   const app = await NestFactory.create<NestFastifyApplication>(

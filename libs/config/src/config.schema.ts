@@ -62,8 +62,22 @@ export const envSchema = z.object({
   MAX_INFLIGHT_BYTES: int(0, Number.MAX_SAFE_INTEGER).optional(),
   /** Bodies and JSON responses from this size on are decoded/encoded on codec worker threads, bytes. */
   CODEC_OFFLOAD_BYTES: int(0, 2 ** 31).default(256 * 1024),
-  /** Codec worker threads; 0 = half the cores (1 to 4). */
+  /** Codec worker threads; 0 = half the cores (2 to 4). */
   CODEC_WORKERS: int(0, 64).default(0),
+  /**
+   * How much lower the codec worker threads' priority is than the event loop's: added to their nice
+   * value (Linux only, where each thread has its own). Above 0 the event loop wins the cores when
+   * both want them, so probes and small requests stay fast while big bodies are decoded and
+   * encoded on every core.
+   */
+  CODEC_NICE: int(0, 19).default(5),
+  /**
+   * How far V8 lets each heap grow past its live size before the next full collection, percent
+   * (V8's --heap-growing-percent, for every thread of the process); 0 = V8's own choice. Big
+   * bodies pass megabytes of buffers through the event loop, which V8's own choice answers with
+   * about one full collection per request.
+   */
+  HEAP_GROWING_PERCENT: int(0, 1000).default(200),
   MODEL_REPOSITORY: z.string().default('models'),
   MODELS: list.default([]),
   GENERATE_DEMO_MODELS: bool.default(true),

@@ -45,6 +45,8 @@ export function loadConfig(
       maxInflightBytes: e.MAX_INFLIGHT_BYTES ?? Math.floor(totalmem() / 4),
       codecOffloadBytes: e.CODEC_OFFLOAD_BYTES,
       codecWorkers: e.CODEC_WORKERS,
+      codecNice: e.CODEC_NICE,
+      heapGrowingPercent: e.HEAP_GROWING_PERCENT,
       ...tlsSettings(e.TLS_CERT, e.TLS_KEY, e.TLS_CLIENT_CA),
     },
     grpc: e.GRPC_PORT === 'off' ? {} : { port: e.GRPC_PORT },

@@ -39,6 +39,10 @@ export interface SwitchyardConfig {
     codecOffloadBytes: number;
     /** Codec worker threads; 0 = derived from the cores. */
     codecWorkers: number;
+    /** Added to the codec worker threads' nice value (Linux); 0 or absent = the process's priority. */
+    codecNice?: number;
+    /** V8's heap growing factor past the live size, percent, for the whole process; 0 or absent = V8's own. */
+    heapGrowingPercent?: number;
     /** HTTPS (and the WebSocket stream over it); absent: plain HTTP. */
     tls?: TlsSettings;
   };

@@ -1,4 +1,5 @@
 import type { WireTensor } from '@switchyard/common';
+import { encodeBytesElements } from '@switchyard/common';
 import { encodeInferResponse } from './encode-infer-response';
 
 const head = {
@@ -71,6 +72,28 @@ describe(encodeInferResponse.name, () => {
     const { id: _id, ...noId } = head;
     const sut = encodeInferResponse(noId, outputs, [{ name: 'a', binary: false }]);
     expect(JSON.parse(sut.body.toString())).not.toHaveProperty('id');
+  });
+
+  it('writes non-ASCII names and BYTES text as UTF-8, the body exactly as long as its bytes', () => {
+    const words = encodeBytesElements(['größe', '✓'].map((w) => Buffer.from(w, 'utf8')));
+    const named = [tensor('größe', 'BYTES', [2], new Uint8Array(words)), tensor('ß', 'FP32', [1], new Float32Array([0.25]))];
+    const sut = encodeInferResponse({ ...head, id: 'id-✓' }, named, [
+      { name: 'größe', binary: false },
+      { name: 'ß', binary: true },
+    ]);
+    const parsed = parseLikeTritonclient(sut.body, sut.headerLength);
+    expect(parsed.trailing).toBe(0);
+    expect(parsed.json.id).toBe('id-✓');
+    expect(parsed.json.outputs[0]).toEqual({ name: 'größe', datatype: 'BYTES', shape: [2], data: ['größe', '✓'] });
+    expect([...new Float32Array(new Uint8Array(parsed.binary.get('ß')!).buffer)]).toEqual([0.25]);
+  });
+
+  it('gives every response its own memory: a later response does not change an earlier one', () => {
+    const first = encodeInferResponse(head, outputs, [{ name: 'a', binary: false }]);
+    const copy = Buffer.from(first.body);
+    encodeInferResponse(head, [tensor('a', 'FP32', [2], new Float32Array([7, 8]))], [{ name: 'a', binary: false }]);
+    expect(first.body.equals(copy)).toBe(true);
+    expect(first.body.byteOffset === 0 && first.body.byteLength === first.body.buffer.byteLength).toBe(true); // movable to a thread
   });
 
   it('fails with a 500 when the model did not return a requested output', () => {

@@ -25,6 +25,11 @@ describe(splitInferBody.name, () => {
     expect([...sut.binary]).toEqual([7]);
   });
 
+  it('reads a body without the header as UTF-8 when it is not all ASCII', () => {
+    const sut = splitInferBody(Buffer.from(JSON.stringify({ id: 'größe-✓', inputs: [] })), undefined);
+    expect(sut.header.id).toBe('größe-✓');
+  });
+
   it('takes an already parsed JSON object', () => {
     expect(splitInferBody(header, undefined)).toEqual({ header, binary: Buffer.alloc(0) });
   });

@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { InvalidRequestError } from '@switchyard/common';
 
 /** An inference request body split into its JSON header and the binary section after it. */
@@ -39,11 +40,20 @@ function splitBuffer(body: Buffer, headerLength: string | string[] | undefined):
   }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(body.toString('utf8', 0, jsonLength));
+    parsed = JSON.parse(jsonText(body.subarray(0, jsonLength)));
   } catch (err) {
     throw new InvalidRequestError(`malformed JSON in the inference request: ${(err as Error).message}`);
   }
   return { header: asObject(parsed), binary: body.subarray(jsonLength) };
+}
+
+/**
+ * The JSON text of a body. Most bodies are ASCII (numbers, ASCII names): those are read as
+ * latin1, a plain copy into a one-byte string, several times cheaper than UTF-8 decoding for the
+ * same string; anything else is decoded as UTF-8.
+ */
+function jsonText(json: Buffer): string {
+  return isAscii(json) ? json.toString('latin1') : json.toString('utf8');
 }
 
 function asObject(value: unknown): Record<string, unknown> {

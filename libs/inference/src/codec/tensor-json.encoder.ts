@@ -31,12 +31,24 @@ const FALSE = [0x66, 0x61, 0x6c, 0x73, 0x65];
  * cannot hold, become null.
  */
 export function bufferToJsonBytes(data: ArrayBuffer, datatype: TensorDataType): Buffer {
-  const count = data.byteLength / BYTES_PER_ELEMENT[datatype];
-  const out = Buffer.allocUnsafe(2 + count * (MAX_JSON_BYTES[datatype] + 1));
-  out[0] = 0x5b;
-  const end = writeValues(out, 1, data, datatype, count);
+  const out = Buffer.allocUnsafe(jsonArrayMaxBytes(data, datatype));
+  return out.subarray(0, writeJsonArray(out, 0, data, datatype));
+}
+
+/** Most bytes writeJsonArray can write for these tensor bytes. */
+export function jsonArrayMaxBytes(data: ArrayBuffer, datatype: TensorDataType): number {
+  return 2 + (data.byteLength / BYTES_PER_ELEMENT[datatype]) * (MAX_JSON_BYTES[datatype] + 1);
+}
+
+/**
+ * Writes the JSON array of the tensor's values (as bufferToJsonBytes) into `out` at `pos`, which
+ * has jsonArrayMaxBytes of room; returns the position after the closing bracket.
+ */
+export function writeJsonArray(out: Buffer, pos: number, data: ArrayBuffer, datatype: TensorDataType): number {
+  out[pos] = 0x5b;
+  const end = writeValues(out, pos + 1, data, datatype, data.byteLength / BYTES_PER_ELEMENT[datatype]);
   out[end] = 0x5d;
-  return out.subarray(0, end + 1);
+  return end + 1;
 }
 
 /** bufferToJsonBytes as a string. */

@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { InferenceFailedError, InvalidRequestError } from '@switchyard/common';
 import { loadConfig } from '@switchyard/config';
 import { bigEchoBody } from '../../testing/big-echo-body';
@@ -5,7 +6,7 @@ import { servedModel } from '../../testing/served-model.fixtures';
 import { InferRequestValidator } from '../../validation/infer-request.validator';
 import { decodeInferBody } from '../decode-infer-body';
 import { encodeInferResponse } from '../encode-infer-response';
-import { CodecPoolService } from './codec-pool.service';
+import { CodecPoolService, defaultCodecThreads } from './codec-pool.service';
 
 const DTYPES = ['FP32', 'FP16', 'INT64', 'INT32', 'INT8', 'UINT8', 'BOOL'] as const;
 const echo = servedModel(
@@ -79,4 +80,33 @@ describe(CodecPoolService.name, () => {
   it('reports a missing output as a 500 from the worker', async () => {
     await expect(sut.encode({ head, outputs: [], requested: [{ name: 'out_fp32', binary: false }] })).rejects.toThrow(InferenceFailedError);
   });
+
+  it('starts at least two threads and at most four by default', () => {
+    expect([1, 2, 4, 8, 16].map(defaultCodecThreads)).toEqual([2, 2, 2, 4, 4]);
+  });
+
+  it('runs its threads CODEC_NICE below the event loop on Linux', async () => {
+    if (process.platform !== 'linux') return;
+    const niced = new CodecPoolService(loadConfig({}, { CODEC_WORKERS: 1, CODEC_NICE: 3 }));
+    try {
+      await niced.decode(echo, Buffer.from(body), undefined);
+      const before = threadNices();
+      const main = before.get(String(process.pid))!;
+      // the worker thread is the one at main + 3 (or 19 when main is already near it)
+      expect([...before.values()]).toContain(Math.min(19, main + 3));
+      expect(main).toBe(threadNices().get(String(process.pid)));
+    } finally {
+      await niced.onModuleDestroy();
+    }
+  });
 });
+
+/** Nice value of each thread of this process (Linux /proc), by thread id. */
+function threadNices(): Map<string, number> {
+  const nices = new Map<string, number>();
+  for (const tid of readdirSync('/proc/self/task')) {
+    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    nices.set(tid, Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]));
+  }
+  return nices;
+}

@@ -15,6 +15,17 @@ import { ownsMemory } from './owns-memory';
 export const CODEC_WORKER_FILE = join(__dirname, 'codec.worker.js');
 
 /**
+ * Half the cores (the other half runs the device pools' work and the event loop), at least 2 and
+ * at most 4. At least 2: one thread did a 10 MB body's decoding and its response's encoding one
+ * request after the other (~170 ms of CPU per request) and so bounded the big-body throughput of
+ * a 2-core host at ~55 MB/s with a core idle; the threads run at a lower priority (CODEC_NICE),
+ * so the event loop still gets a core when it needs one.
+ */
+export function defaultCodecThreads(cores: number): number {
+  return Math.max(2, Math.min(4, Math.floor(cores / 2)));
+}
+
+/**
  * A few worker threads that decode big request bodies and encode big responses, so that the
  * event loop keeps answering (health probes, small requests) while megabytes of JSON are parsed
  * or printed. Threads start on first use.
@@ -25,8 +36,7 @@ export class CodecPoolService implements OnModuleDestroy {
   private readonly threads: number;
 
   constructor(@Inject(SWITCHYARD_CONFIG) private readonly config: SwitchyardConfig) {
-    // half the cores: the other half runs the device pools' work and the event loop
-    this.threads = config.http.codecWorkers || Math.max(1, Math.min(4, Math.floor(availableParallelism() / 2)));
+    this.threads = config.http.codecWorkers || defaultCodecThreads(availableParallelism());
   }
 
   /** Decodes and validates a raw body on a worker; the body's memory is moved there when it can be. */
@@ -55,7 +65,10 @@ export class CodecPoolService implements OnModuleDestroy {
 
   private pool(): Piscina {
     if (!this.piscina) {
-      const workerData: CodecWorkerConfig = { maxTensorElements: this.config.http.maxTensorElements ?? DEFAULT_MAX_TENSOR_ELEMENTS };
+      const workerData: CodecWorkerConfig = {
+        maxTensorElements: this.config.http.maxTensorElements ?? DEFAULT_MAX_TENSOR_ELEMENTS,
+        nice: this.config.http.codecNice ?? 0,
+      };
       this.piscina = new Piscina({
         filename: CODEC_WORKER_FILE,
         minThreads: this.threads,

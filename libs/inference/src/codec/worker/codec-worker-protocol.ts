@@ -6,6 +6,8 @@ import type { EncodedInferResponse } from '../encode-infer-response';
 /** Options a codec worker starts with (piscina workerData). */
 export interface CodecWorkerConfig {
   maxTensorElements: number;
+  /** Added to the worker thread's nice value at start (Linux; 0: none). */
+  nice?: number;
 }
 
 export interface DecodeTask {

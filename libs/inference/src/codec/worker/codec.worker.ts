@@ -3,6 +3,7 @@
  * (JSON.parse and printing millions of numbers would block the event loop). Exports are the task
  * names `decode` and `encode`; tensor memory is moved, not copied, in both directions.
  */
+import { getPriority, setPriority } from 'node:os';
 import Piscina from 'piscina';
 import { SwitchyardError } from '@switchyard/common';
 import { InferRequestValidator } from '../../validation/infer-request.validator';
@@ -13,6 +14,18 @@ import type { CodecFailure, CodecWorkerConfig, DecodeReply, DecodeTask, EncodeRe
 
 const config = Piscina.workerData as CodecWorkerConfig;
 const validator = new InferRequestValidator({ maxTensorElements: config.maxTensorElements });
+// Linux gives each thread its own nice value, so this lowers only this worker thread (elsewhere
+// setpriority would lower the whole process, the event loop with it)
+if (config.nice && process.platform === 'linux') lowerPriority(config.nice);
+
+/** Adds `increment` to this thread's nice value (a thread may always lower its own priority). */
+function lowerPriority(increment: number): void {
+  try {
+    setPriority(Math.min(19, getPriority() + increment));
+  } catch {
+    // not supported here: the thread keeps the process's priority
+  }
+}
 
 export function decode(task: DecodeTask) {
   const reply = typed<DecodeReply>(() => {
