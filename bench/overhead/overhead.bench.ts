@@ -13,6 +13,7 @@
  *
  *   npm run build && node dist/bench/overhead/overhead.bench.js [--model mlp_tiny] [--batch 1] [--requests 3000]
  *     [--cpu-prof DIR]   profile the Switchyard server (node --cpu-prof, written to DIR at its exit)
+ *     [--out DIR]        write the report there instead of bench/results/overhead/<date>-<host>/
  *
  * Writes bench/results/overhead/<date>-<host>/report.md and raw.json.gz (every request's ms).
  */
@@ -40,6 +41,7 @@ async function main(): Promise<void> {
   const batch = Number(arg('--batch', '1'));
   const requests = Number(arg('--requests', '3000'));
   const cpuProf = arg('--cpu-prof', '');
+  const outDir = arg('--out', '');
   const width = WIDTH[model];
   if (!width) throw new Error(`--model must be one of ${Object.keys(WIDTH).join(', ')}`);
   const path = join(modelRepository(), model, '1', 'model.onnx');
@@ -179,16 +181,21 @@ async function main(): Promise<void> {
     'blocks, divided by its requests (10 ms ticks summed over the blocks): what a request costs the server, whatever the wait.',
     '',
   ].join('\n');
-  const file = writeMarkdownReport('overhead', report, {
-    model,
-    batch,
-    requests,
-    block: BLOCK,
-    host: facts,
-    loadBefore,
-    loadAfter,
-    samples,
-  });
+  const file = writeMarkdownReport(
+    'overhead',
+    report,
+    {
+      model,
+      batch,
+      requests,
+      block: BLOCK,
+      host: facts,
+      loadBefore,
+      loadAfter,
+      samples,
+    },
+    outDir,
+  );
   console.log(report);
   console.log(file);
 }
