@@ -1,4 +1,5 @@
 import type { DeviceInfo } from '@switchyard/devices';
+import type { RunAbort } from '../abort/run-abort';
 import type { InferenceTask, ModelLoadSpec, ModelSessionMetadata, TaskResult } from './inference-task.interface';
 
 /** Live counters of a pool, read by the scheduler (queue state) and metrics. */
@@ -28,6 +29,11 @@ export interface RunOptions {
    * fails with WorkerDiedError).
    */
   signal?: AbortSignal;
+  /**
+   * The same as `signal`, as a {@link RunAbort}: what the dispatcher passes with every run (an
+   * AbortSignal per run costs the worker hop measurably). Give one of the two.
+   */
+  abort?: RunAbort;
 }
 
 /**

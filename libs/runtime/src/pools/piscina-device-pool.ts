@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import Piscina from 'piscina';
 import { InferenceFailedError } from '@switchyard/common';
 import type { DeviceInfo } from '@switchyard/devices';
+import { RunAbort } from '../abort/run-abort';
 import type { DevicePool, PoolStats, RunOptions } from '../interfaces/device-pool.interface';
 import type { InferenceTask, ModelLoadSpec, ModelSessionMetadata, TaskResult } from '../interfaces/inference-task.interface';
 import { RunAbortedError } from '../errors/run-aborted.error';
@@ -132,15 +133,17 @@ export class PiscinaDevicePool implements DevicePool {
       recycle: this.options.buffers !== undefined,
     };
     const restartsBefore = this.restarts;
+    // piscina gets the event-emitter switch, never an AbortSignal (see RunAbort)
+    const hung = options.abort ?? (options.signal ? RunAbort.following(options.signal) : undefined);
     // registered before piscina's own listener, so the worker it destroys is known as recycled
-    options.signal?.addEventListener('abort', () => this.recycling++, { once: true });
+    hung?.once('abort', () => this.recycling++);
     this.inFlight++;
     try {
       // an abort makes piscina terminate the worker running the task and start another one
       const { outputs, timings, recycled } = (await piscina.run(request, {
         name: 'run',
         transferList: task.inputs.map((t) => t.data),
-        ...(options.signal ? { signal: options.signal } : {}),
+        ...(hung ? { signal: hung } : {}),
       })) as RunReply;
       for (const buffer of recycled) this.options.buffers?.release(buffer);
       this.completed++;
@@ -148,7 +151,7 @@ export class PiscinaDevicePool implements DevicePool {
     } catch (err) {
       this.failed++;
       const message = (err as Error)?.message ?? String(err);
-      if (options.signal?.aborted) throw new RunAbortedError(this.device.id, options.signal.reason);
+      if (hung?.aborted) throw new RunAbortedError(this.device.id, hung.reason);
       if (this.restarts > restartsBefore || /worker exited|Terminating worker/.test(message))
         throw new WorkerDiedError(this.device.id, err);
       throw new InferenceFailedError(`${this.device.id} failed to run ${task.modelKey}: ${message}`, { cause: err });

@@ -7,7 +7,7 @@ import {
   UnavailableError,
   type WireTensor,
 } from '@switchyard/common';
-import { RunAbortedError, WorkerDiedError, type DevicePool, type TaskResult } from '@switchyard/runtime';
+import { RunAbort, RunAbortedError, WorkerDiedError, type DevicePool, type TaskResult } from '@switchyard/runtime';
 import type { InferenceJob, JobOutcome, PlacementDecision } from '../interfaces/inference-job.interface';
 import type { ServiceTimeEstimator } from '../interfaces/service-time-estimator.interface';
 import { isExpired } from './batch-entry.interface';
@@ -60,7 +60,7 @@ interface RunningBatch {
   startedAt: number;
   predictedMs: number;
   /** Aborted when the run passes its bound (declared hung). */
-  hung: AbortController;
+  hung: RunAbort;
   /** When the run is declared hung (clock ms); undefined: unbounded, or already declared. */
   boundAt?: number;
   boundWhy?: string;
@@ -166,8 +166,9 @@ export class DeviceDispatcher {
       if (entry.deadlineAt !== undefined) {
         entry.expiryTimer = clock.setTimer(() => this.expireQueued(queue, entry), entry.deadlineAt - entry.enqueuedAt);
       }
-      signal?.addEventListener('abort', () => this.dropQueued(queue, entry), { once: true });
       this.pump();
+      // a job dispatched at once never waits: only one that may still wait listens for its client leaving
+      if (signal && this.queued > 0) signal.addEventListener('abort', () => this.dropQueued(queue, entry), { once: true });
     });
   }
 
@@ -264,7 +265,7 @@ export class DeviceDispatcher {
       rows,
       startedAt: now,
       predictedMs,
-      hung: new AbortController(),
+      hung: new RunAbort(),
       stallAt: now + 2 * predictedMs + STALL_EVACUATE_MS,
       ...(boundMs !== undefined
         ? { boundAt: now + boundMs, boundWhy: `no answer after ${Math.round(boundMs)} ms (predicted ${round1(predictedMs)} ms)` }
@@ -283,7 +284,7 @@ export class DeviceDispatcher {
           ? copyInputs(lone)
           : lone
         : mergeInputs(jobs.map((j) => j.job.inputs));
-      result = pool.run({ modelKey: queue.modelKey, inputs, outputNames: jobs[0].job.outputNames }, { signal: batch.hung.signal });
+      result = pool.run({ modelKey: queue.modelKey, inputs, outputNames: jobs[0].job.outputNames }, { abort: batch.hung });
     } catch (err) {
       // a synchronous throw of run(), passed on unchanged: fail() takes any value
       // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
