@@ -45,8 +45,8 @@ export interface RunOptions {
  *   recycles its worker or process. Deadlines are the caller's business.
  * - The caller should keep `inFlight <= capacity`; extra tasks queue inside the pool, where the
  *   scheduler cannot see or reorder them.
- * - Input buffers in `task.inputs` are transferred (detached in the caller) when the pool runs
- *   in threads.
+ * - Input buffers in `task.inputs` of TRANSFER_MIN_BYTES or more are transferred (detached in
+ *   the caller) when the pool runs in threads; smaller ones are cloned (see isTransferred).
  * - When a worker dies, its in-flight tasks reject with InferenceFailedError and the worker is
  *   replaced; the models it had loaded are loaded again in the replacement.
  */

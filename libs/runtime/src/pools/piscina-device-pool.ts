@@ -10,6 +10,7 @@ import type { InferenceTask, ModelLoadSpec, ModelSessionMetadata, TaskResult } f
 import { RunAbortedError } from '../errors/run-aborted.error';
 import { WorkerDiedError } from '../errors/worker-died.error';
 import type { BufferPool } from '../memory/buffer-pool';
+import { isTransferred } from '../worker/transfer-threshold';
 import type { LoadReply, RunReply, RunRequest, WorkerConfig } from '../worker/worker-protocol';
 import { ModelManifest } from './model-manifest';
 
@@ -142,7 +143,8 @@ export class PiscinaDevicePool implements DevicePool {
       // an abort makes piscina terminate the worker running the task and start another one
       const { outputs, timings, recycled } = (await piscina.run(request, {
         name: 'run',
-        transferList: task.inputs.map((t) => t.data),
+        // big buffers move, small ones are cloned (cheaper than a transfer)
+        transferList: transferable(task.inputs),
         ...(hung ? { signal: hung } : {}),
       })) as RunReply;
       for (const buffer of recycled) this.options.buffers?.release(buffer);
@@ -187,4 +189,11 @@ export class PiscinaDevicePool implements DevicePool {
     if (!this.piscina || this.closing) throw new InferenceFailedError(`the pool of ${this.device.id} is not running`);
     return this.piscina;
   }
+}
+
+/** The input buffers big enough to be moved rather than cloned. */
+function transferable(inputs: readonly { data: ArrayBuffer }[]): ArrayBuffer[] {
+  const list: ArrayBuffer[] = [];
+  for (const t of inputs) if (isTransferred(t.data)) list.push(t.data);
+  return list;
 }

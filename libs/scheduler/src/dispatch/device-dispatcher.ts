@@ -7,7 +7,7 @@ import {
   UnavailableError,
   type WireTensor,
 } from '@switchyard/common';
-import { RunAbort, RunAbortedError, WorkerDiedError, type DevicePool, type TaskResult } from '@switchyard/runtime';
+import { isTransferred, RunAbort, RunAbortedError, WorkerDiedError, type DevicePool, type TaskResult } from '@switchyard/runtime';
 import type { InferenceJob, JobOutcome, PlacementDecision } from '../interfaces/inference-job.interface';
 import type { ServiceTimeEstimator } from '../interfaces/service-time-estimator.interface';
 import { isExpired } from './batch-entry.interface';
@@ -277,7 +277,7 @@ export class DeviceDispatcher {
     events.emit('batch.dispatched', { deviceId: this.deviceId, model: queue.modelKey, batchSize: rows, requests: jobs.length });
     let result: Promise<TaskResult>;
     try {
-      // a thread pool transfers (detaches) the tensors it gets, and a retry elsewhere needs them: a lone job's are copied
+      // a thread pool transfers (detaches) the big tensors it gets, and a retry elsewhere needs them: a lone job's are copied
       const lone = jobs.length === 1 ? jobs[0].job.inputs : undefined;
       const inputs: WireTensor[] = lone
         ? pool.stats().isolation === 'thread'
@@ -450,8 +450,9 @@ export class DeviceDispatcher {
   }
 }
 
+/** Copies of the buffers a thread pool would move (detach); small ones are cloned by the hop itself. */
 function copyInputs(inputs: readonly WireTensor[]): WireTensor[] {
-  return inputs.map((t) => ({ ...t, data: t.data.slice(0) }));
+  return inputs.map((t) => (isTransferred(t.data) ? { ...t, data: t.data.slice(0) } : t));
 }
 
 function round1(ms: number): number {
