@@ -13,6 +13,10 @@
  *
  *   npm run build && node dist/bench/overhead/overhead.bench.js [--model mlp_tiny] [--batch 1] [--requests 3000]
  *     [--cpu-prof DIR]   profile the Switchyard server (node --cpu-prof, written to DIR at its exit)
+ *     [--out DIR]        write the report there instead of bench/results/overhead/<date>-<host>/
+ *     [--before-dist DIR] also serve the same requests from a Switchyard built elsewhere (the dist/ of
+ *                        an older commit's worktree) as the layer "before", in the same blocks: a
+ *                        before/after comparison that the host's load moves as little as the rest
  *
  * Writes bench/results/overhead/<date>-<host>/report.md and raw.json.gz (every request's ms).
  */
@@ -40,6 +44,8 @@ async function main(): Promise<void> {
   const batch = Number(arg('--batch', '1'));
   const requests = Number(arg('--requests', '3000'));
   const cpuProf = arg('--cpu-prof', '');
+  const outDir = arg('--out', '');
+  const beforeDist = arg('--before-dist', '');
   const width = WIDTH[model];
   if (!width) throw new Error(`--model must be one of ${Object.keys(WIDTH).join(', ')}`);
   const path = join(modelRepository(), model, '1', 'model.onnx');
@@ -60,18 +66,17 @@ async function main(): Promise<void> {
   const bareScript = join(dist, 'bench', 'overhead', 'bare-fastify-server.js');
   const bareInline = await ServerProcess.startScript(bareScript, { BARE_MODEL_PATH: path, BARE_MODE: 'inline' });
   const barePool = await ServerProcess.startScript(bareScript, { BARE_MODEL_PATH: path, BARE_MODE: 'pool' });
-  const server = await ServerProcess.start(
-    dist,
-    { MODELS: model, DISABLED_DEVICES: 'gpu:0', CPU_WORKERS: 1, CPU_THREADS_PER_WORKER: 1, CALIBRATION: 'skip' },
-    180_000,
-    cpuProf ? ['--cpu-prof', '--cpu-prof-dir', cpuProf] : [],
-  );
+  const serverOptions = { MODELS: model, DISABLED_DEVICES: 'gpu:0', CPU_WORKERS: 1, CPU_THREADS_PER_WORKER: 1, CALIBRATION: 'skip' };
+  const server = await ServerProcess.start(dist, serverOptions, 180_000, cpuProf ? ['--cpu-prof', '--cpu-prof-dir', cpuProf] : []);
+  const before = beforeDist ? await ServerProcess.start(beforeDist, serverOptions, 180_000) : undefined;
   const clients = {
     bareInline: new HttpClient(bareInline.url, 1),
     barePool: new HttpClient(barePool.url, 1),
     server: new HttpClient(server.url, 1),
+    ...(before ? { before: new HttpClient(before.url, 1) } : {}),
   };
   await waitReady(clients.server);
+  if (clients.before) await waitReady(clients.before);
 
   const layers: Record<string, Layer> = {
     direct: async () => {
@@ -83,6 +88,7 @@ async function main(): Promise<void> {
     ...httpLayers('bare-inline', clients.bareInline, model, tensor),
     ...httpLayers('bare-pool', clients.barePool, model, tensor),
     ...httpLayers('switchyard', clients.server, model, tensor),
+    ...(clients.before ? httpLayers('before', clients.before, model, tensor) : {}),
   };
   const names = Object.keys(layers);
   const samples: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
@@ -91,6 +97,7 @@ async function main(): Promise<void> {
     'bare-inline': bareInline.pid,
     'bare-pool': barePool.pid,
     switchyard: server.pid,
+    before: before?.pid,
   };
   const serverCpu: Record<string, ThreadCpu> = Object.fromEntries(names.map((n) => [n, { mainMs: 0, othersMs: 0 }]));
   for (const run of Object.values(layers)) for (let i = 0; i < 300; i++) await run(); // warm-up (JIT, sockets)
@@ -115,7 +122,7 @@ async function main(): Promise<void> {
   }
   process.stderr.write('\n');
   for (const c of Object.values(clients)) c.close();
-  await Promise.all([server.stop(), bareInline.stop(), barePool.stop()]);
+  await Promise.all([server.stop(), bareInline.stop(), barePool.stop(), before?.stop()]);
   await pool.close();
   await session.release();
   const loadAfter = hostFacts().loadAverage ?? [];
@@ -139,13 +146,14 @@ async function main(): Promise<void> {
     const a = added(`switchyard ${kind}`, `bare-inline ${kind}`);
     return `${kind}: +${f3(a)} ms (${a <= TARGET_MS ? 'meets' : 'MISSES'} the target)`;
   });
-  const command = `node dist/bench/overhead/overhead.bench.js --model ${model} --batch ${batch} --requests ${requests}`;
+  const command = `node dist/bench/overhead/overhead.bench.js --model ${model} --batch ${batch} --requests ${requests}${beforeDist ? ` --before-dist ${beforeDist}` : ''}`;
   const what: Record<string, string> = {
     direct: 'the model alone: session.run() in the bench process',
     pool: '+ worker thread hop, tensor transfer (PiscinaDevicePool.run, in process)',
     'bare-inline': 'bare Fastify process, session.run() on its event loop',
     'bare-pool': 'bare Fastify process, the run on one PiscinaDevicePool worker',
     switchyard: 'Switchyard server: validation, scheduler, dispatcher, pool, metrics',
+    before: 'the same Switchyard server built from --before-dist',
   };
   const rows = names.map((n) => {
     const [server, kind] = n.split(' ');
@@ -168,6 +176,11 @@ async function main(): Promise<void> {
     '',
     `**Result: Switchyard adds at p50, against the bare Fastify route that runs the model on its event loop: ${verdicts.join('; ')}** (target <= ${TARGET_MS} ms).`,
     `Against the bare route with the same worker-thread hop: json +${f3(added('switchyard json', 'bare-pool json'))} ms, binary +${f3(added('switchyard binary', 'bare-pool binary'))} ms.`,
+    ...(before
+      ? [
+          `Against the build from --before-dist in the same blocks (p50 difference; median of block differences, p10 - p90): json ${f3(added('switchyard json', 'before json'))} (${spread(blockDiffs('switchyard json', 'before json'))}), binary ${f3(added('switchyard binary', 'before binary'))} (${spread(blockDiffs('switchyard binary', 'before binary'))}) ms.`,
+        ]
+      : []),
     '',
     '| layer | what it is | p50 (ms) | p99 (ms) | added p50 vs bare-inline (direct for in-process), median of blocks (p10 - p90) | server CPU ms/request, main thread | server CPU ms/request, other threads |',
     '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
@@ -179,16 +192,21 @@ async function main(): Promise<void> {
     'blocks, divided by its requests (10 ms ticks summed over the blocks): what a request costs the server, whatever the wait.',
     '',
   ].join('\n');
-  const file = writeMarkdownReport('overhead', report, {
-    model,
-    batch,
-    requests,
-    block: BLOCK,
-    host: facts,
-    loadBefore,
-    loadAfter,
-    samples,
-  });
+  const file = writeMarkdownReport(
+    'overhead',
+    report,
+    {
+      model,
+      batch,
+      requests,
+      block: BLOCK,
+      host: facts,
+      loadBefore,
+      loadAfter,
+      samples,
+    },
+    outDir,
+  );
   console.log(report);
   console.log(file);
 }

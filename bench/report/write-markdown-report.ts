@@ -6,11 +6,12 @@ import { repoRoot } from '../../test/support/repo-paths';
 import { resultDir } from '../runner/host-facts';
 
 /**
- * Writes a standalone benchmark's report to bench/results/<bench>/<date>-<host>/report.md, and
- * its raw data, when given, beside it as raw.json.gz; returns the report's path.
+ * Writes a standalone benchmark's report to bench/results/<bench>/<date>-<host>/report.md (or to
+ * `outDir` when given), and its raw data, when given, beside it as raw.json.gz; returns the
+ * report's path.
  */
-export function writeMarkdownReport(bench: string, report: string, raw?: unknown): string {
-  const dir = resultDir(join(repoRoot(), 'bench', 'results'), bench, hostname());
+export function writeMarkdownReport(bench: string, report: string, raw?: unknown, outDir?: string): string {
+  const dir = outDir || resultDir(join(repoRoot(), 'bench', 'results'), bench, hostname());
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'report.md');
   writeFileSync(file, report);

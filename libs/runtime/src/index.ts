@@ -5,6 +5,8 @@ export * from './interfaces/device-pool.interface';
 export * from './interfaces/inference-task.interface';
 export * from './errors/worker-died.error';
 export * from './errors/run-aborted.error';
+export * from './abort/run-abort';
+export * from './worker/transfer-threshold';
 export * from './memory/tensor-memory.service';
 export * from './runtime.service';
 export * from './runtime.module';

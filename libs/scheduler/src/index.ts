@@ -5,6 +5,7 @@
 // single policies and their helpers are internals (specs and benchmarks
 // reach them through @switchyard/scheduler/testing).
 export * from './interfaces/inference-job.interface';
+export * from './interfaces/client-gone-signal.interface';
 export * from './interfaces/scheduling-policy.interface';
 export * from './interfaces/service-time-estimator.interface';
 export * from './framework/scheduling-framework';

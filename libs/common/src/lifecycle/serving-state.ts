@@ -13,7 +13,9 @@ import { UnavailableError } from '../errors/http-errors';
 @Injectable()
 export class ServingState {
   private current: 'serving' | 'draining' | 'refusing' = 'serving';
-  private readonly abandon = new AbortController();
+  private abandoned = false;
+  /** Rejects (503) the admitted requests still waiting. */
+  private readonly waiting = new Set<() => void>();
   private active = 0;
 
   get phase(): 'serving' | 'draining' | 'refusing' {
@@ -45,30 +47,45 @@ export class ServingState {
     }
   }
 
-  /** Answers every admitted request still waiting (see whileServing) with 503. */
+  /** Answers every admitted request still waiting (see whileServing) with 503, and any admitted later at once. */
   abandonWaiting(): void {
-    this.abandon.abort();
+    this.abandoned = true;
+    for (const fail of [...this.waiting]) fail();
   }
 
   /**
    * Runs one admitted request: counted until it settles, and answered 503 as soon as the drain
    * abandons the requests still waiting (the work itself goes on; its result is dropped).
+   *
+   * @remarks One promise per request and no listener on a shared signal: the drain reaches the
+   * waiting requests through a set of their reject functions.
    */
-  async whileServing<T>(work: Promise<T>): Promise<T> {
+  whileServing<T>(work: Promise<T>): Promise<T> {
     this.active++;
-    let stop: (() => void) | undefined;
-    const abandoned = new Promise<never>((_, reject) => {
-      const fail = () =>
-        reject(new UnavailableError('the server is shutting down and stopped waiting for this request', { retryAfterSeconds: 1 }));
-      if (this.abandon.signal.aborted) return fail();
-      this.abandon.signal.addEventListener('abort', fail, { once: true });
-      stop = () => this.abandon.signal.removeEventListener('abort', fail);
+    return new Promise<T>((resolve, reject) => {
+      let settled = false;
+      const settle = (): boolean => {
+        if (settled) return false;
+        settled = true;
+        this.waiting.delete(fail);
+        this.active--;
+        return true;
+      };
+      const fail = (): void => {
+        if (settle())
+          reject(new UnavailableError('the server is shutting down and stopped waiting for this request', { retryAfterSeconds: 1 }));
+      };
+      if (this.abandoned) return fail();
+      this.waiting.add(fail);
+      work.then(
+        (value) => {
+          if (settle()) resolve(value);
+        },
+        (err: unknown) => {
+          // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+          if (settle()) reject(err);
+        },
+      );
     });
-    try {
-      return await Promise.race([work, abandoned]);
-    } finally {
-      stop?.();
-      this.active--;
-    }
   }
 }

@@ -1,3 +1,4 @@
+import type { ClientGoneSignal } from '@switchyard/scheduler';
 import type { FastifyReply } from 'fastify';
 
 /**
@@ -5,15 +6,27 @@ import type { FastifyReply } from 'fastify';
  * client gave up or died), so that its queued job is dropped instead of run.
  *
  * @remarks The response's 'close' is the one to watch: the request's own 'close' fires as soon as
- * its body has been read, whether the client is still there or not.
+ * its body has been read, whether the client is still there or not. It reads the response instead
+ * of holding an AbortController: nothing is created per request, and a listener is added only when
+ * the dispatcher asks (a job that waits in a queue).
  */
-export function clientGoneSignal(reply: FastifyReply): AbortSignal {
-  const controller = new AbortController();
-  const response = reply.raw;
-  if (response.destroyed && !response.writableFinished) controller.abort();
-  else
+export function clientGoneSignal(reply: FastifyReply): ClientGoneSignal {
+  return new ResponseGoneSignal(reply.raw);
+}
+
+class ResponseGoneSignal implements ClientGoneSignal {
+  constructor(private readonly response: FastifyReply['raw']) {}
+
+  /** Closed (destroyed) before its response was fully written. */
+  get aborted(): boolean {
+    return this.response.destroyed && !this.response.writableFinished;
+  }
+
+  addEventListener(_type: 'abort', listener: () => void): void {
+    const response = this.response;
+    if (response.destroyed) return; // closed already: an aborted signal calls no new listener
     response.once('close', () => {
-      if (!response.writableFinished) controller.abort();
+      if (!response.writableFinished) listener();
     });
-  return controller.signal;
+  }
 }

@@ -5,7 +5,7 @@ import { type Caller, ForbiddenError, ServingState, SwitchyardError, SwitchyardE
 import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '@switchyard/config';
 import { ModelRepositoryService, type ServedModel } from '@switchyard/models';
 import { answerLabels, FeedbackService, RolloutService, type RouteDecision } from '@switchyard/rollouts';
-import { type InferenceJob, type JobOutcome, SchedulerService } from '@switchyard/scheduler';
+import { type ClientGoneSignal, type InferenceJob, type JobOutcome, SchedulerService } from '@switchyard/scheduler';
 import type { EncodedInferResponse } from '../codec/encode-infer-response';
 import type { InferResult } from '../interfaces/infer-result.interface';
 import { ceilPriority } from './ceil-priority';
@@ -290,7 +290,7 @@ export interface InferOptions {
   /** The X-Switchyard-Session header: requests with the same value land on the same version during a rollout. */
   session?: string;
   /** Aborted when the client has gone (see clientGoneSignal). */
-  signal?: AbortSignal;
+  signal?: ClientGoneSignal;
   /** The tenant that asked (absent when auth is off). */
   caller?: Caller;
   /** The request carried the hop header (another Switchyard forwarded it): never forwarded again. */

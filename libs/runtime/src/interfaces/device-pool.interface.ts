@@ -1,4 +1,5 @@
 import type { DeviceInfo } from '@switchyard/devices';
+import type { RunAbort } from '../abort/run-abort';
 import type { InferenceTask, ModelLoadSpec, ModelSessionMetadata, TaskResult } from './inference-task.interface';
 
 /** Live counters of a pool, read by the scheduler (queue state) and metrics. */
@@ -28,6 +29,11 @@ export interface RunOptions {
    * fails with WorkerDiedError).
    */
   signal?: AbortSignal;
+  /**
+   * The same as `signal`, as a {@link RunAbort}: what the dispatcher passes with every run (an
+   * AbortSignal per run costs the worker hop measurably). Give one of the two.
+   */
+  abort?: RunAbort;
 }
 
 /**
@@ -39,8 +45,8 @@ export interface RunOptions {
  *   recycles its worker or process. Deadlines are the caller's business.
  * - The caller should keep `inFlight <= capacity`; extra tasks queue inside the pool, where the
  *   scheduler cannot see or reorder them.
- * - Input buffers in `task.inputs` are transferred (detached in the caller) when the pool runs
- *   in threads.
+ * - Input buffers in `task.inputs` of TRANSFER_MIN_BYTES or more are transferred (detached in
+ *   the caller) when the pool runs in threads; smaller ones are cloned (see isTransferred).
  * - When a worker dies, its in-flight tasks reject with InferenceFailedError and the worker is
  *   replaced; the models it had loaded are loaded again in the replacement.
  */

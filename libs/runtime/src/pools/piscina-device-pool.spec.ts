@@ -8,6 +8,7 @@ import { availableOrSkip } from '../../../../test/support/requirements';
 import { BufferPool } from '../memory/buffer-pool';
 import { RunAbortedError } from '../errors/run-aborted.error';
 import { WorkerDiedError } from '../errors/worker-died.error';
+import { TRANSFER_MIN_BYTES } from '../worker/transfer-threshold';
 import { PiscinaDevicePool } from './piscina-device-pool';
 import { ProcessDevicePool } from './process-device-pool';
 
@@ -41,9 +42,10 @@ async function expectMatchesReference(
   transferred = true,
 ): Promise<number> {
   const { tensor, values } = input(batch, batch);
+  const bytes = tensor.data.byteLength;
   const result = await pool.run({ modelKey: key, inputs: [tensor] });
-  // threads: transferred, not copied; a child process gets a structured clone
-  expect(tensor.data.byteLength === 0).toBe(transferred);
+  // threads: a big input is transferred, a small one cloned; a child process gets a structured clone
+  expect(tensor.data.byteLength === 0).toBe(transferred && bytes >= TRANSFER_MIN_BYTES);
   expect(result.outputs[0].shape).toEqual([batch, 8]);
   expect(maxRelativeError(new Float32Array(result.outputs[0].data), referenceMlp(TINY, values, batch))).toBeLessThan(1e-5);
   return result.timings.workerId;
@@ -64,19 +66,31 @@ describe(PiscinaDevicePool.name, () => {
     expect(sut.stats()).toMatchObject({ workers: 2, capacity: 2, inFlight: 0, completed: 8, failed: 0, restarts: 0 });
   });
 
-  it("returns input buffers to the caller's buffer pool after each run", async () => {
+  it("returns moved input buffers to the caller's buffer pool after each run; small ones are cloned and stay the caller's", async () => {
     const buffers = new BufferPool(2 ** 20);
     sut = new PiscinaDevicePool({ device: device('cpu:0', 'cpu'), workers: 1, concurrentTasksPerWorker: 1, intraOpThreads: 1, buffers });
     await sut.start();
     await sut.loadModel(tinySpec());
-    await expectMatchesReference(sut, 'mlp_tiny@1', 4);
-    expect(buffers.bytes).toBe(4 * 16 * 4);
-    const reused = buffers.acquire(4 * 16 * 4);
+    const rows = TRANSFER_MIN_BYTES / (16 * 4); // the smallest input that is moved
+    await expectMatchesReference(sut, 'mlp_tiny@1', rows);
+    expect(buffers.bytes).toBe(rows * 16 * 4);
+    const reused = buffers.acquire(rows * 16 * 4);
     expect(buffers.hits).toBe(1);
     new Float32Array(reused).fill(0.5);
-    const result = await sut.run({ modelKey: 'mlp_tiny@1', inputs: [{ name: 'input', datatype: 'FP32', shape: [4, 16], data: reused }] });
-    const expected = referenceMlp(TINY, new Float32Array(64).fill(0.5), 4);
+    const result = await sut.run({
+      modelKey: 'mlp_tiny@1',
+      inputs: [{ name: 'input', datatype: 'FP32', shape: [rows, 16], data: reused }],
+    });
+    expect(reused.byteLength).toBe(0); // moved, and back in the pool
+    expect(buffers.bytes).toBe(rows * 16 * 4);
+    const expected = referenceMlp(TINY, new Float32Array(rows * 16).fill(0.5), rows);
     expect(maxRelativeError(new Float32Array(result.outputs[0].data), expected)).toBeLessThan(1e-5);
+    const small = new Float32Array(4 * 16).fill(0.25).buffer;
+    const answer = await sut.run({ modelKey: 'mlp_tiny@1', inputs: [{ name: 'input', datatype: 'FP32', shape: [4, 16], data: small }] });
+    expect(small.byteLength).toBe(4 * 16 * 4); // cloned: still the caller's
+    expect(buffers.bytes).toBe(rows * 16 * 4);
+    const smallExpected = referenceMlp(TINY, new Float32Array(4 * 16).fill(0.25), 4);
+    expect(maxRelativeError(new Float32Array(answer.outputs[0].data), smallExpected)).toBeLessThan(1e-5);
   });
 
   it('fails a run on an unknown model with a clear error and keeps serving', async () => {

@@ -80,8 +80,9 @@ export class ProcessDevicePool implements DevicePool {
     try {
       await this.starting;
       // declared hung while the process was (re)starting: nothing runs it yet, so nothing to recycle
-      if (options.signal?.aborted) throw new RunAbortedError(this.device.id, options.signal.reason);
-      const result = (await this.abortable(this.call({ op: 'run', payload: task }), options.signal)) as TaskResult;
+      const signal = options.abort?.signal ?? options.signal;
+      if (signal?.aborted) throw new RunAbortedError(this.device.id, signal.reason);
+      const result = (await this.abortable(this.call({ op: 'run', payload: task }), signal)) as TaskResult;
       this.completed++;
       this.crashesInARow = 0;
       return result;

@@ -13,6 +13,7 @@ import { ModelManifest } from '../pools/model-manifest';
 import { sessionOptionsFor } from './session-options';
 import { keepFloat16AsUint16 } from './float16-as-uint16';
 import { fromOrtTensor, toOrtTensor } from './wire-conversion';
+import { isTransferred } from './transfer-threshold';
 import type { LoadReply, LoadRequest, RunReply, RunRequest, UnloadRequest, WorkerConfig } from './worker-protocol';
 import type { SessionTensorMetadata } from '../interfaces/inference-task.interface';
 
@@ -101,21 +102,29 @@ export async function run(request: RunRequest) {
   const t2 = performance.now();
   const outputs: WireTensor[] = names.map((name) => fromOrtTensor(name, results[name], pool));
   const t3 = performance.now();
+  // the inputs are free again: moved ones go back (moved, not copied) to the caller's buffer pool,
+  // cloned ones (small: the caller kept its own) stay in this worker's pool
+  const recycled: ArrayBuffer[] = [];
+  for (const input of request.inputs) {
+    if (request.recycle && isTransferred(input.data)) recycled.push(input.data);
+    else pool.release(input.data);
+  }
   const reply: RunReply = {
     outputs,
-    // the inputs are free again: they go back (moved, not copied) to the caller's buffer pool
-    recycled: request.recycle ? request.inputs.map((i) => i.data) : [],
+    recycled,
     timings: { queueMs: Math.max(0, startedAt - request.acceptedAt), runMs: t2 - t1, marshalMs: t1 - t0 + (t3 - t2), workerId: threadId },
   };
-  if (!request.recycle) for (const input of request.inputs) pool.release(input.data);
   return transferable(reply);
 }
 
-/** Moves (not copies) the output buffers to the caller's thread. */
+/** Moves (not copies) the big output buffers to the caller's thread; small ones are cloned with the reply. */
 function transferable(reply: RunReply) {
+  const moved = reply.recycled.slice();
+  for (const o of reply.outputs) if (isTransferred(o.data)) moved.push(o.data);
+  if (moved.length === 0) return reply;
   const movable = {
     get [Piscina.transferableSymbol]() {
-      return [...reply.outputs.map((o) => o.data), ...reply.recycled];
+      return moved;
     },
     get [Piscina.valueSymbol]() {
       return reply;

@@ -7,7 +7,7 @@ import {
   UnavailableError,
   type WireTensor,
 } from '@switchyard/common';
-import { RunAbortedError, WorkerDiedError, type DevicePool, type TaskResult } from '@switchyard/runtime';
+import { isTransferred, RunAbort, RunAbortedError, WorkerDiedError, type DevicePool, type TaskResult } from '@switchyard/runtime';
 import type { InferenceJob, JobOutcome, PlacementDecision } from '../interfaces/inference-job.interface';
 import type { ServiceTimeEstimator } from '../interfaces/service-time-estimator.interface';
 import { isExpired } from './batch-entry.interface';
@@ -60,9 +60,12 @@ interface RunningBatch {
   startedAt: number;
   predictedMs: number;
   /** Aborted when the run passes its bound (declared hung). */
-  hung: AbortController;
-  boundTimer?: TimerHandle;
-  stallTimer?: TimerHandle;
+  hung: RunAbort;
+  /** When the run is declared hung (clock ms); undefined: unbounded, or already declared. */
+  boundAt?: number;
+  boundWhy?: string;
+  /** When the run counts as stalling (its device's queued jobs go elsewhere); undefined once handled. */
+  stallAt?: number;
 }
 
 /** Queue depths of one device, as GET /v1/scheduler shows them. */
@@ -89,6 +92,13 @@ export class DeviceDispatcher {
   private dispatches = 0;
   private wakeTimer?: TimerHandle;
   private wakeAt?: number;
+  /**
+   * One timer for the bounds and stall thresholds of every running batch, armed at the earliest of
+   * them: a run costs no timer of its own (a sequential stream of short runs re-arms it only when
+   * it fires, about once per stall window, instead of setting and clearing two timers per run).
+   */
+  private sweepTimer?: TimerHandle;
+  private sweepAt?: number;
   private pumping = false;
   private closed = false;
   private readonly loadSource: DeviceLoadSource<QueuedJob>;
@@ -156,8 +166,9 @@ export class DeviceDispatcher {
       if (entry.deadlineAt !== undefined) {
         entry.expiryTimer = clock.setTimer(() => this.expireQueued(queue, entry), entry.deadlineAt - entry.enqueuedAt);
       }
-      signal?.addEventListener('abort', () => this.dropQueued(queue, entry), { once: true });
       this.pump();
+      // a job dispatched at once never waits: only one that may still wait listens for its client leaving
+      if (signal && this.queued > 0) signal.addEventListener('abort', () => this.dropQueued(queue, entry), { once: true });
     });
   }
 
@@ -165,6 +176,8 @@ export class DeviceDispatcher {
   close(): void {
     this.closed = true;
     this.opts.clock.clearTimer(this.wakeTimer);
+    this.opts.clock.clearTimer(this.sweepTimer);
+    this.sweepTimer = this.sweepAt = undefined;
     this.rejectQueued(() => new UnavailableError(`device ${this.deviceId} is shutting down`));
   }
 
@@ -246,26 +259,32 @@ export class DeviceDispatcher {
     const { pool, events } = this.opts;
     const rows = jobs.reduce((n, j) => n + j.job.batchSize, 0);
     const predictedMs = this.opts.predictServiceMs(queue.modelKey, rows);
-    const batch: RunningBatch = { modelKey: queue.modelKey, rows, startedAt: now, predictedMs, hung: new AbortController() };
     const boundMs = this.opts.runBoundMs?.(predictedMs);
-    if (boundMs !== undefined) {
-      const why = `no answer after ${Math.round(boundMs)} ms (predicted ${round1(predictedMs)} ms)`;
-      batch.boundTimer = this.opts.clock.setTimer(() => batch.hung.abort(why), boundMs);
-    }
-    batch.stallTimer = this.opts.clock.setTimer(() => this.onStall(batch), 2 * predictedMs + STALL_EVACUATE_MS);
+    const batch: RunningBatch = {
+      modelKey: queue.modelKey,
+      rows,
+      startedAt: now,
+      predictedMs,
+      hung: new RunAbort(),
+      stallAt: now + 2 * predictedMs + STALL_EVACUATE_MS,
+      ...(boundMs !== undefined
+        ? { boundAt: now + boundMs, boundWhy: `no answer after ${Math.round(boundMs)} ms (predicted ${round1(predictedMs)} ms)` }
+        : {}),
+    };
     this.running.add(batch);
+    this.armSweep(Math.min(batch.stallAt!, batch.boundAt ?? Infinity));
     queue.lastServed = this.dispatches++;
     events.emit('batch.dispatched', { deviceId: this.deviceId, model: queue.modelKey, batchSize: rows, requests: jobs.length });
     let result: Promise<TaskResult>;
     try {
-      // a thread pool transfers (detaches) the tensors it gets, and a retry elsewhere needs them: a lone job's are copied
+      // a thread pool transfers (detaches) the big tensors it gets, and a retry elsewhere needs them: a lone job's are copied
       const lone = jobs.length === 1 ? jobs[0].job.inputs : undefined;
       const inputs: WireTensor[] = lone
         ? pool.stats().isolation === 'thread'
           ? copyInputs(lone)
           : lone
         : mergeInputs(jobs.map((j) => j.job.inputs));
-      result = pool.run({ modelKey: queue.modelKey, inputs, outputNames: jobs[0].job.outputNames }, { signal: batch.hung.signal });
+      result = pool.run({ modelKey: queue.modelKey, inputs, outputNames: jobs[0].job.outputNames }, { abort: batch.hung });
     } catch (err) {
       // a synchronous throw of run(), passed on unchanged: fail() takes any value
       // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
@@ -277,11 +296,37 @@ export class DeviceDispatcher {
         (err: unknown) => this.fail(batch, jobs, err),
       )
       .finally(() => {
-        this.opts.clock.clearTimer(batch.boundTimer);
-        this.opts.clock.clearTimer(batch.stallTimer);
+        // its bound and stall threshold go with it: the sweep only looks at running batches
         this.running.delete(batch);
         this.pump();
       });
+  }
+
+  /** Arms the sweep for `at` unless it is already armed as early. */
+  private armSweep(at: number): void {
+    if (this.closed || (this.sweepAt !== undefined && this.sweepAt <= at)) return;
+    this.opts.clock.clearTimer(this.sweepTimer);
+    this.sweepAt = at;
+    this.sweepTimer = this.opts.clock.setTimer(() => this.sweep(), at - this.opts.clock.now());
+  }
+
+  /** Declares the running batches past their bound hung, handles those past their stall threshold, and re-arms for the next. */
+  private sweep(): void {
+    this.sweepTimer = this.sweepAt = undefined;
+    const now = this.opts.clock.now();
+    let next = Infinity;
+    for (const batch of [...this.running]) {
+      if (batch.boundAt !== undefined && batch.boundAt <= now) {
+        batch.boundAt = undefined;
+        batch.hung.abort(batch.boundWhy);
+      }
+      if (batch.stallAt !== undefined && batch.stallAt <= now) {
+        batch.stallAt = undefined;
+        this.onStall(batch);
+      }
+      next = Math.min(next, batch.boundAt ?? Infinity, batch.stallAt ?? Infinity);
+    }
+    if (next < Infinity) this.armSweep(next);
   }
 
   /** The batch runs far past its prediction: its device's unpinned queued jobs go elsewhere. */
@@ -405,8 +450,9 @@ export class DeviceDispatcher {
   }
 }
 
+/** Copies of the buffers a thread pool would move (detach); small ones are cloned by the hop itself. */
 function copyInputs(inputs: readonly WireTensor[]): WireTensor[] {
-  return inputs.map((t) => ({ ...t, data: t.data.slice(0) }));
+  return inputs.map((t) => (isTransferred(t.data) ? { ...t, data: t.data.slice(0) } : t));
 }
 
 function round1(ms: number): number {

@@ -1,5 +1,6 @@
 import type { WireTensor } from '@switchyard/common';
 import type { ServedModel } from '@switchyard/models';
+import type { ClientGoneSignal } from './client-gone-signal.interface';
 
 /**
  * One validated inference request, ready to be placed. The inference API builds it; the
@@ -44,7 +45,7 @@ export interface InferenceJob {
    * queued then is dropped, not run (ClientClosedRequestError, `job.rejected` reason
    * `client_gone`). A running job finishes. Absent for jobs without a waiting client (Bull jobs).
    */
-  signal?: AbortSignal;
+  signal?: ClientGoneSignal;
 }
 
 /** What the scheduler decided for a job; returned to the client in the response parameters. */

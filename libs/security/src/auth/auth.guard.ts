@@ -16,17 +16,19 @@ import { AccessControl } from './access-control.service';
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
+  private readonly metadata = new WeakMap<object, RouteMetadata>();
+
   constructor(
     private readonly reflector: Reflector,
     private readonly access: AccessControl,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  /** Synchronous unless a tenant must be admitted: no promise per request when auth is off. */
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     if (context.getType() !== 'http') return true;
-    const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_METADATA, targets)) return true;
+    const { isPublic, scope } = this.routeMetadata(context);
+    if (isPublic) return true;
     const request = context.switchToHttp().getRequest<FastifyRequest>();
-    const scope = this.reflector.getAllAndOverride<ApiScope | undefined>(SCOPE_METADATA, targets);
     if (!scope) {
       throw new ForbiddenError(
         `${request.method} ${request.routeOptions?.url ?? request.url} declares no scope: refused (deny by default)`,
@@ -40,6 +42,10 @@ export class AuthGuard implements CanActivate {
     (request as unknown as Record<string, unknown>)[CALLER_KEY] = tenant;
     const model = (request.params as Record<string, string> | undefined)?.model;
     this.access.authorize(tenant, scope, model !== undefined ? { model } : {});
+    return this.admit(context, tenant);
+  }
+
+  private async admit(context: ExecutionContext, tenant: Parameters<AccessControl['admit']>[0]): Promise<boolean> {
     const release = await this.access.admit(tenant);
     // 'close': the response was sent, or the client went away
     const response = context.switchToHttp().getResponse<FastifyReply>().raw;
@@ -47,4 +53,28 @@ export class AuthGuard implements CanActivate {
     else response.once('close', release);
     return true;
   }
+
+  /** A route's @Public() and @Scope(), read once per handler (metadata is fixed once the app runs). */
+  private routeMetadata(context: ExecutionContext): RouteMetadata {
+    const handler = context.getHandler();
+    const owner = context.getClass();
+    let known = this.metadata.get(handler);
+    // a handler inherited by another controller class is read again for that class
+    if (known?.owner !== owner) {
+      const targets = [handler, owner];
+      known = {
+        owner,
+        isPublic: this.reflector.getAllAndOverride<boolean>(PUBLIC_METADATA, targets) === true,
+        scope: this.reflector.getAllAndOverride<ApiScope | undefined>(SCOPE_METADATA, targets),
+      };
+      this.metadata.set(handler, known);
+    }
+    return known;
+  }
+}
+
+interface RouteMetadata {
+  owner: object;
+  isPublic: boolean;
+  scope: ApiScope | undefined;
 }

@@ -23,7 +23,11 @@ export async function configureSecurityHttp(app: NestFastifyApplication, config:
   });
   if (redis) fastify.addHook('onClose', async () => void (await redis.quit().catch(() => undefined)));
   // the id every log and audit line of the request carries (a client's x-request-id is kept)
-  fastify.addHook('onRequest', async (request, reply) => void reply.header('x-request-id', request.id));
+  // a callback hook: an async one costs a promise per request
+  fastify.addHook('onRequest', (request, reply, done) => {
+    reply.header('x-request-id', request.id);
+    done();
+  });
   const audit = app.get(AuditLog);
   if (audit.enabled) {
     fastify.addHook('preParsing', async (request, _reply, payload) => audit.tapInput(request, payload));

@@ -80,12 +80,13 @@ export class RemoteDevicePool implements DevicePool {
   async run(task: InferenceTask, options: RunOptions = {}): Promise<TaskResult> {
     this.inFlight++;
     const accepted = performance.now();
+    const signal = options.abort?.signal ?? options.signal;
     try {
-      const release = await this.gate.acquire(options.signal).catch((reason: unknown) => {
+      const release = await this.gate.acquire(signal).catch((reason: unknown) => {
         throw new RunAbortedError(this.device.id, reason);
       });
       try {
-        const result = await this.call(task, accepted, options.signal);
+        const result = await this.call(task, accepted, signal);
         this.completed++;
         return result;
       } finally {

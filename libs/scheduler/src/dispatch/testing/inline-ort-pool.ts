@@ -83,7 +83,7 @@ export class InlineOrtPool implements DevicePool {
     this.running++;
     this.runs.push({ modelKey: task.modelKey, rows: task.inputs[0]?.shape[0] ?? 0 });
     try {
-      if (this.gate) await this.untilOpenOrAborted(this.gate.promise, options.signal);
+      if (this.gate) await this.untilOpenOrAborted(this.gate.promise, options.abort?.signal ?? options.signal);
       const started = performance.now();
       const feeds: Record<string, ort.Tensor> = {};
       for (const t of task.inputs) feeds[t.name] = toOrtTensor(ort, t);

@@ -1,0 +1,48 @@
+import { RunAbort } from './run-abort';
+
+describe(RunAbort.name, () => {
+  it('calls its listeners once, in registration order, with the reason set, and ignores a second abort', () => {
+    const sut = new RunAbort();
+    const calls: string[] = [];
+    sut.once('abort', () => calls.push(`first:${String(sut.reason)}`));
+    sut.once('abort', () => calls.push('second'));
+    sut.abort('no answer after 200 ms');
+    sut.abort('again');
+    expect(calls).toEqual(['first:no answer after 200 ms', 'second']);
+    expect(sut.aborted).toBe(true);
+    expect(sut.reason).toBe('no answer after 200 ms');
+  });
+
+  it('does not call a listener taken off with off() or removeListener()', () => {
+    const sut = new RunAbort();
+    const calls: string[] = [];
+    const a = () => calls.push('a');
+    const b = () => calls.push('b');
+    sut.once('abort', a);
+    sut.once('abort', b);
+    sut.off('abort', a);
+    sut.removeListener('abort', b);
+    sut.abort('x');
+    expect(calls).toEqual([]);
+  });
+
+  it('mirrors itself into an AbortSignal made on first use, before or after the abort', () => {
+    const before = new RunAbort();
+    const signal = before.signal;
+    expect(signal.aborted).toBe(false);
+    before.abort('hung');
+    expect([signal.aborted, signal.reason]).toEqual([true, 'hung']);
+    const after = new RunAbort();
+    after.abort('late');
+    expect([after.signal.aborted, after.signal.reason]).toEqual([true, 'late']);
+  });
+
+  it('follows an AbortSignal: aborted with it, or at once when it already was', () => {
+    const controller = new AbortController();
+    const sut = RunAbort.following(controller.signal);
+    expect(sut.aborted).toBe(false);
+    controller.abort('stop');
+    expect([sut.aborted, sut.reason]).toEqual([true, 'stop']);
+    expect(RunAbort.following(AbortSignal.abort('gone')).reason).toBe('gone');
+  });
+});
