@@ -17,7 +17,8 @@ interface Held {
 export function registerBytesAdmission(fastify: FastifyInstance, gate: InflightBytesGate): void {
   const held = new WeakMap<FastifyRequest, Held>();
 
-  fastify.addHook('onRequest', async (request, reply) => {
+  // callback hooks: an async hook costs a promise on every request, probes and scrapes included
+  fastify.addHook('onRequest', (request, reply, next) => {
     const entry: Held = { bytes: 0, declared: false };
     held.set(request, entry);
     reply.raw.once('close', () => {
@@ -25,15 +26,21 @@ export function registerBytesAdmission(fastify: FastifyInstance, gate: InflightB
       entry.bytes = 0;
     });
     const declared = contentLength(request.headers['content-length']);
-    if (declared === undefined) return;
-    gate.admit(declared);
+    if (declared === undefined) return next();
+    try {
+      gate.admit(declared);
+    } catch (err) {
+      return next(err as Error);
+    }
     entry.bytes = declared;
     entry.declared = true;
+    next();
   });
 
-  fastify.addHook('preParsing', async (request, _reply, payload) => {
+  fastify.addHook('preParsing', (request, _reply, payload, next) => {
     const entry = held.get(request);
-    if (!entry || entry.declared) return payload;
+    // counted already (Content-Length), or no body at all (neither header: a GET, a probe)
+    if (!entry || entry.declared || request.headers['transfer-encoding'] === undefined) return next(null, payload);
     const counted = new Transform({
       transform(chunk: Buffer, _encoding, done) {
         try {
@@ -49,7 +56,7 @@ export function registerBytesAdmission(fastify: FastifyInstance, gate: InflightB
       },
     });
     payload.on('error', (err) => counted.destroy(err));
-    return payload.pipe(counted);
+    next(null, payload.pipe(counted));
   });
 }
 
