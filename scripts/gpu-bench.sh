@@ -6,6 +6,8 @@
 #                                      3 rounds, with the simulator's twin of the run
 #   decision-cost-e2e/<date>-<host>/   the whole placement decision, 64 devices, 1,000 queued jobs
 #   h100-fit/<date>-<host>/            the device model against the measured lanes (simulated)
+#   overhead/<date>-<host>/            the REST hot path against a bare Fastify route (mlp_tiny, JSON and
+#                                      binary; the worker-thread hop is what a many-core host changes)
 #   gpu-bench-<date>-<host>.md         what ran, the devices found, and where each report is
 # and runs the test suite with WebGPU required (the suite asserts behaviour, not a host's hardware;
 # its log is kept gzipped next to the summary).
@@ -52,6 +54,7 @@ run() {
 run "H100 mix, real lanes" node dist/bench/run.js bench/scenarios/h100-host-mix.yaml --target inproc --rounds "$ROUNDS" --out "$OUT"
 run "decision cost, end to end" node dist/bench/decision-cost-e2e.js "$OUT"
 run "device model vs measured lanes (simulated)" node dist/bench/h100-fit.js "$OUT"
+run "REST overhead against a bare Fastify route" node dist/bench/overhead/overhead.bench.js --model mlp_tiny --batch 1 --requests 3000 --out "$OUT/overhead/$DATE-$HOST"
 
 echo >> "$SUMMARY"
 echo "## Tests" >> "$SUMMARY"
