@@ -6,6 +6,7 @@ import type { DevicePool, PoolStats, RunOptions } from '../../interfaces/device-
 import type { InferenceTask, ModelLoadSpec, ModelSessionMetadata, TaskResult } from '../../interfaces/inference-task.interface';
 import { RemoteUnansweredError } from '../../errors/remote-unanswered.error';
 import { RunAbortedError } from '../../errors/run-aborted.error';
+import { runSignal } from '../../abort/run-signal';
 import { ConcurrencyGate } from './concurrency-gate';
 import { decodeV2Response, encodeV2Request, INFERENCE_HEADER_CONTENT_LENGTH, metadataTensors } from './v2-binary-codec';
 
@@ -80,7 +81,7 @@ export class RemoteDevicePool implements DevicePool {
   async run(task: InferenceTask, options: RunOptions = {}): Promise<TaskResult> {
     this.inFlight++;
     const accepted = performance.now();
-    const signal = options.abort?.signal ?? options.signal;
+    const signal = runSignal(options);
     try {
       const release = await this.gate.acquire(signal).catch((reason: unknown) => {
         throw new RunAbortedError(this.device.id, reason);
