@@ -78,8 +78,8 @@ describe(ClusterService.name, () => {
     const hardware = hardwareFingerprint(HOST);
     const answer = sut.receive({ from: 'p', state: { nodes: { p: peer('p', hardware, 5), q: peer('q', 'other-hw', 6) } } });
     expect(Object.keys(answer.state.nodes)).toEqual(['me', 'p', 'q']);
-    expect(estimator.estimate('mlp_tiny@1', 'cpu:0', 1)).toEqual({ ms: 4, samples: 1 }); // p's, by digest, worth 1 sample
-    expect(estimator.estimate('mlp_small@1', 'cpu:0', 1)).toEqual({ ms: 1, samples: 1 }); // measured here: kept
+    expect(estimator.estimate('mlp_tiny@1', 'cpu:0', 1)).toMatchObject({ ms: 4, samples: 1 }); // p's, by digest, worth 1 sample
+    expect(estimator.estimate('mlp_small@1', 'cpu:0', 1)).toMatchObject({ ms: 1, samples: 1 }); // measured here: kept
     expect(sut.priors()).toEqual([{ modelKey: 'mlp_tiny@1', deviceId: 'cpu:0', from: 'p' }]);
     expect(sut.state().nodes.me.curves.map((c) => c.model)).toEqual(['mlp_small@1']);
     expect(synced.at(-1)).toMatchObject({ nodes: 3, peersReachable: 0, peersUnreachable: 0 });

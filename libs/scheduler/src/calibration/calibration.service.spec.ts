@@ -66,7 +66,10 @@ describe(CalibrationService.name, () => {
     expect(warmUps).toBeLessThanOrEqual(8);
     expect(rows).toEqual([...Array(warmUps + 3).fill(1), 2, 2, 2, 2, 4, 4, 4, 4, 8, 8, 8, 8]);
     for (const b of [1, 2, 4, 8]) {
-      expect(estimator.estimate('mlp_tiny@1', 'cpu:0', b)).toEqual({ ms: tiny.points.find((p) => p.batchSize === b)!.ms, samples: 3 });
+      expect(estimator.estimate('mlp_tiny@1', 'cpu:0', b)).toMatchObject({
+        ms: tiny.points.find((p) => p.batchSize === b)!.ms,
+        samples: 3,
+      });
     }
     expect(profile.estimator).toEqual(JSON.parse(JSON.stringify(estimator.toJSON())));
     expect(profile.host.ortVersion).toBe(new HostFactsAdapter().ortVersion());

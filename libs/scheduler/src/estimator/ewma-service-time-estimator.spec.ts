@@ -17,7 +17,7 @@ describe(EwmaServiceTimeEstimator.name, () => {
   it('sees a model that appears after it was asked about', () => {
     expect(sut.estimate('late', 'cpu:0', 1)).toBeUndefined();
     sut.observe('late', 'cpu:0', 1, 4);
-    expect(sut.estimate('late', 'cpu:0', 1)).toEqual({ ms: 4, samples: 1 });
+    expect(sut.estimate('late', 'cpu:0', 1)).toMatchObject({ ms: 4, samples: 1 });
     sut.forget('late');
     expect(sut.estimate('late', 'cpu:0', 1)).toBeUndefined();
   });
@@ -48,7 +48,7 @@ describe(EwmaServiceTimeEstimator.name, () => {
     const mid = sut.estimate('m', 'cpu:0', 4);
     expect(mid?.ms).toBeCloseTo(2 + ((9 - 2) * (4 - 1)) / (8 - 1), 10);
     expect(mid?.samples).toBe(0);
-    expect(sut.estimate('m', 'cpu:0', 8)).toEqual({ ms: 9, samples: 4 });
+    expect(sut.estimate('m', 'cpu:0', 8)).toMatchObject({ ms: 9, samples: 4 });
   });
 
   it('extrapolates beyond the largest batch along the slope of the last two points', () => {
@@ -92,7 +92,7 @@ describe(EwmaServiceTimeEstimator.name, () => {
       { batchSize: 4, ms: 10, samples: 1 },
       { batchSize: 4, ms: 20, samples: 3 },
     ]);
-    expect(sut.estimate('m', 'cpu:0', 4)).toEqual({ ms: 17.5, samples: 4 });
+    expect(sut.estimate('m', 'cpu:0', 4)).toMatchObject({ ms: 17.5, samples: 4 });
     expect(sut.estimate('m', 'cpu:0', 64)?.samples).toBe(0);
   });
 
@@ -153,6 +153,21 @@ describe(EwmaServiceTimeEstimator.name, () => {
     expect(sut.estimateInto('m', 'gpu:0', 1, out)).toBe(false);
   });
 
+  it('counts how many runs of the model other devices measured since a pair was last measured or seeded', () => {
+    sut.seed('m', 'gpu:0', [{ batchSize: 1, ms: 9 }]);
+    expect(sut.estimate('m', 'gpu:0', 1)?.passedOver).toBe(0);
+    for (let i = 0; i < 5; i++) sut.observe('m', 'cpu:0', 1, 1);
+    sut.observe('other', 'cpu:0', 1, 1);
+    expect(sut.estimate('m', 'gpu:0', 1)?.passedOver).toBe(5);
+    expect(sut.estimate('m', 'cpu:0', 1)?.passedOver).toBe(0);
+    sut.observe('m', 'gpu:0', 1, 9);
+    expect(sut.estimate('m', 'gpu:0', 1)?.passedOver).toBe(0);
+    expect(sut.estimate('m', 'cpu:0', 1)?.passedOver).toBe(1);
+    // a pair seeded later starts from the model's count, not from 0
+    sut.seed('m', 'npu:0', [{ batchSize: 1, ms: 3 }]);
+    expect(sut.estimate('m', 'npu:0', 1)?.passedOver).toBe(0);
+  });
+
   it('forgets a model on one device or everywhere', () => {
     sut.observe('m', 'cpu:0', 1, 1);
     sut.observe('m', 'gpu:0', 1, 1);
@@ -192,8 +207,8 @@ describe(`${EwmaServiceTimeEstimator.name} priors (what peers measured)`, () => 
   it('takes a prior for an unmeasured pair, worth PRIOR_WEIGHT samples a point, and leaves it out of what it shares', () => {
     const sut = new EwmaServiceTimeEstimator();
     expect(sut.prior('m', 'cpu:0', prior)).toBe(true);
-    expect(sut.estimate('m', 'cpu:0', 1)).toEqual({ ms: 10, samples: PRIOR_WEIGHT });
-    expect(sut.estimate('m', 'cpu:0', 8)).toEqual({ ms: 40, samples: PRIOR_WEIGHT });
+    expect(sut.estimate('m', 'cpu:0', 1)).toMatchObject({ ms: 10, samples: PRIOR_WEIGHT });
+    expect(sut.estimate('m', 'cpu:0', 8)).toMatchObject({ ms: 40, samples: PRIOR_WEIGHT });
     expect(sut.hasMeasured('m', 'cpu:0')).toBe(false);
     expect(sut.measuredSnapshot().curves).toEqual([]);
     expect(sut.toJSON().curves).toHaveLength(1);
@@ -203,7 +218,7 @@ describe(`${EwmaServiceTimeEstimator.name} priors (what peers measured)`, () => 
     const sut = new EwmaServiceTimeEstimator();
     sut.observe('m', 'cpu:0', 1, 3);
     expect(sut.prior('m', 'cpu:0', prior)).toBe(false);
-    expect(sut.estimate('m', 'cpu:0', 1)).toEqual({ ms: 3, samples: 1 });
+    expect(sut.estimate('m', 'cpu:0', 1)).toMatchObject({ ms: 3, samples: 1 });
   });
 
   it('weighs the node own runs more than the prior: a running mean until the EWMA takes over', () => {
@@ -224,7 +239,7 @@ describe(`${EwmaServiceTimeEstimator.name} priors (what peers measured)`, () => 
     expect(sut.prior('m', 'cpu:0', [{ batchSize: 1, ms: 7, samples: 2 }])).toBe(true);
     expect(sut.estimate('m', 'cpu:0', 1)!.ms).toBe(7);
     sut.seed('m', 'cpu:0', [{ batchSize: 1, ms: 5, samples: 3 }]);
-    expect(sut.estimate('m', 'cpu:0', 1)).toEqual({ ms: 5, samples: 3 });
+    expect(sut.estimate('m', 'cpu:0', 1)).toMatchObject({ ms: 5, samples: 3 });
     expect(sut.hasMeasured('m', 'cpu:0')).toBe(true);
   });
 });

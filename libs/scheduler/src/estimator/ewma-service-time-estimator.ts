@@ -28,6 +28,8 @@ export const PRIOR_WEIGHT = 1;
  */
 export class EwmaServiceTimeEstimator implements ServiceTimeEstimator {
   private readonly curves = new Map<string, Map<string, ServiceTimeCurve>>();
+  /** Per model: its runs observed so far, on any device (ServiceTimeCurve.observedAt reads against it). */
+  private readonly runs = new Map<string, number>();
   private readonly alpha: number;
   /** The last model looked up (see lookup). */
   private lastModel: string | undefined;
@@ -67,7 +69,7 @@ export class EwmaServiceTimeEstimator implements ServiceTimeEstimator {
     const curve = this.lookup(modelKey, deviceId);
     if (curve === undefined) return undefined;
     const k = batchBucket(batchSize);
-    return { ms: curve.estimate(batchSize, k), samples: curve.samplesAt(k) };
+    return { ms: curve.estimate(batchSize, k), samples: curve.samplesAt(k), passedOver: this.passedOver(modelKey, curve) };
   }
 
   estimateInto(modelKey: string, deviceId: string, batchSize: number, out: ServiceTimeEstimate): boolean {
@@ -76,6 +78,7 @@ export class EwmaServiceTimeEstimator implements ServiceTimeEstimator {
     const k = batchBucket(batchSize);
     out.ms = curve.estimate(batchSize, k);
     out.samples = curve.samplesAt(k);
+    out.passedOver = this.passedOver(modelKey, curve);
     return true;
   }
 
@@ -84,7 +87,11 @@ export class EwmaServiceTimeEstimator implements ServiceTimeEstimator {
     if (!(batchSize >= 1) || !(ms >= 0) || ms === Infinity) return;
     this.changes++;
     const known = this.curves.get(modelKey)?.has(deviceId) === true;
-    this.curve(modelKey, deviceId).observe(batchSize, ms, this.alpha);
+    const runs = (this.runs.get(modelKey) ?? 0) + 1;
+    this.runs.set(modelKey, runs);
+    const curve = this.curve(modelKey, deviceId);
+    curve.observe(batchSize, ms, this.alpha);
+    curve.observedAt = runs;
     if (known) this.deviceChanges.set(deviceId, (this.deviceChanges.get(deviceId) ?? 0) + 1);
     else this.structureChanged(deviceId);
   }
@@ -102,6 +109,7 @@ export class EwmaServiceTimeEstimator implements ServiceTimeEstimator {
       }
       curve.seed(p.batchSize, p.ms, samples);
     }
+    curve.observedAt = this.runs.get(modelKey) ?? 0;
     this.models(modelKey).set(deviceId, curve);
     this.changes++;
     this.structureChanged(deviceId);
@@ -118,7 +126,9 @@ export class EwmaServiceTimeEstimator implements ServiceTimeEstimator {
     if (known !== undefined && !known.isEmpty && !known.isPrior) return false;
     const valid = points.filter((p) => p.batchSize >= 1 && p.ms >= 0 && Number.isFinite(p.ms) && p.samples > 0);
     if (valid.length === 0) return false;
-    this.models(modelKey).set(deviceId, ServiceTimeCurve.prior(valid, PRIOR_WEIGHT));
+    const prior = ServiceTimeCurve.prior(valid, PRIOR_WEIGHT);
+    prior.observedAt = this.runs.get(modelKey) ?? 0;
+    this.models(modelKey).set(deviceId, prior);
     this.changes++;
     this.structureChanged(deviceId);
     return true;
@@ -175,6 +185,11 @@ export class EwmaServiceTimeEstimator implements ServiceTimeEstimator {
         throw new EstimatorSnapshotError((error as Error).message);
       }
     }
+  }
+
+  /** Runs of the model measured on other devices since the curve's last own measurement or seeding. */
+  private passedOver(modelKey: string, curve: ServiceTimeCurve): number {
+    return (this.runs.get(modelKey) ?? 0) - curve.observedAt;
   }
 
   /** The non-empty curve of the pair; a decision asks about one model on every device, hence the cache. */

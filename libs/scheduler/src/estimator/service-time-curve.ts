@@ -18,6 +18,8 @@ export class ServiceTimeCurve {
   private priorBuckets = 0;
   /** True while the curve holds only a prior: nothing measured on this node yet. */
   private priorOnly = false;
+  /** The model's run count (EwmaServiceTimeEstimator) at this curve's last measurement or seeding. */
+  observedAt = 0;
 
   get isEmpty(): boolean {
     return this.known === 0;

@@ -24,6 +24,7 @@ export function readEstimate(
   if (estimate === undefined) return false;
   out.ms = estimate.ms;
   out.samples = estimate.samples;
+  out.passedOver = estimate.passedOver;
   return true;
 }
 

@@ -3,6 +3,11 @@ export interface ServiceTimeEstimate {
   ms: number;
   /** Samples in the batch bucket the prediction comes from (0: interpolated from other buckets). */
   samples: number;
+  /**
+   * Runs of the model measured on other devices since this pair's last own measurement (or since it
+   * was seeded): how long the device has been passed over for the model. Absent: not tracked.
+   */
+  passedOver?: number;
 }
 
 /**

@@ -93,6 +93,24 @@ describe('adaptive policy', () => {
     expect(counts(sut, devices, enough, 4000).young).toBe(0);
   });
 
+  it('explores a device again once it has been passed over for staleAfterRuns runs of the model, until it is measured anew', () => {
+    // "slow" was measured slow once (cold, say): enough samples, so no exploration while it is fresh
+    const estimator = estimatorFor({ fast: { fixed: 10, perRow: 0 }, slow: { fixed: 16, perRow: 0 } });
+    const devices = [deviceSnapshot({ deviceId: 'fast' }), deviceSnapshot({ deviceId: 'slow' })];
+    const sut = createAdaptivePolicy({ staleAfterRuns: 20 });
+    for (let i = 0; i < 19; i++) estimator.observe('m', 'fast', 1, 10);
+    expect(counts(sut, devices, estimator, 4000).slow).toBe(0);
+    estimator.observe('m', 'fast', 1, 10);
+    // passed over 20 times: explored optimistically (16 x 0.5 < 10) about explorationRate of the time
+    const explored = counts(sut, devices, estimator, 4000).slow / 4000;
+    expect(explored).toBeGreaterThan(0.02);
+    expect(explored).toBeLessThan(0.09);
+    // one new measurement of its own makes it fresh again
+    estimator.observe('m', 'slow', 1, 16);
+    expect(counts(sut, devices, estimator, 4000).slow).toBe(0);
+    expect(() => createAdaptivePolicy({ staleAfterRuns: 0 })).toThrow('staleAfterRuns');
+  });
+
   it('does not explore with a zero rate, and falls back to the shortest backlog when nothing is known', () => {
     const greedy = createAdaptivePolicy({ name: 'greedy', explorationRate: 0 });
     const devices = [deviceSnapshot({ deviceId: 'a', backlogMs: 30 }), deviceSnapshot({ deviceId: 'b', backlogMs: 10 })];

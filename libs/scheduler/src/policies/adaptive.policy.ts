@@ -11,11 +11,19 @@ export interface AdaptivePolicyOptions {
   /**
    * Chance, per under-sampled device and decision, that its service time is taken optimistically
    * (unknown: 0, known: `optimism` x estimate). Bounds the exploration to a small fraction of the
-   * decisions, and it stops by itself once every bucket has `minSamples`. @defaultValue 0.05
+   * decisions; it stops by itself once every bucket has `minSamples`, and comes back for a device
+   * passed over for `staleAfterRuns` until that device is measured again. @defaultValue 0.05
    */
   explorationRate: number;
   /** Factor applied to an under-sampled estimate when exploring. @defaultValue 0.5 */
   optimism: number;
+  /**
+   * A device passed over for this many runs of the model elsewhere is explored again like an
+   * under-sampled one (at `explorationRate`, optimistically) until it is measured anew: a device is
+   * measured only when chosen, so an estimate learnt cold or under a passing load would otherwise
+   * keep it out for good. @defaultValue 64
+   */
+  staleAfterRuns: number;
 }
 
 /**
@@ -36,6 +44,7 @@ const DEFAULTS: AdaptivePolicyOptions = {
   minSamples: 3,
   explorationRate: 0.05,
   optimism: 0.5,
+  staleAfterRuns: 64,
 };
 
 /**
@@ -48,15 +57,18 @@ export function createAdaptivePolicy(options: Partial<AdaptivePolicyOptions> = {
   if (!(o.explorationRate >= 0 && o.explorationRate < 1)) {
     throw new RangeError(`explorationRate must be in [0, 1), got ${o.explorationRate}`);
   }
+  if (!(o.staleAfterRuns >= 1)) throw new RangeError(`staleAfterRuns must be at least 1, got ${o.staleAfterRuns}`);
   const cost = (device: DeviceSnapshot): number => (o.costAware ? (device.costWeight > MIN_COST ? device.costWeight : MIN_COST) : 1);
 
   return {
     name: o.name,
     score(ctx: SchedulingContext, device: DeviceSnapshot): number {
       const rows = batchRowsOnDevice(ctx, device);
+      scratch.passedOver = undefined;
       const known = readEstimate(ctx.estimator, ctx.job.modelKey, device.deviceId, rows, scratch);
       const runMs = scratch.ms;
-      const explore = (!known || scratch.samples < o.minSamples) && ctx.random() < o.explorationRate;
+      const unsure = !known || scratch.samples < o.minSamples || (scratch.passedOver ?? 0) >= o.staleAfterRuns;
+      const explore = unsure && ctx.random() < o.explorationRate;
       const waitMs = waitBeforeRunMs(ctx, device, rows);
       // an idle device never measured for this model costs nothing to try: one job teaches it
       const idleUnknown = !known && device.inFlight < device.capacity && device.queuedJobs === 0;
