@@ -328,6 +328,21 @@ describe(SchedulerService.name, () => {
       fast.release();
     });
 
+    it("gives a device's first run of a model 30 s more before declaring it hung (a GPU compiles its kernels then)", async () => {
+      // nothing measured: predicted 0 ms, bound = floor 1000 ms + 30 000 ms
+      fast.hold();
+      const first = sut.submit(mlpJob(served.model, 1, clock.now(), { device: 'cpu:0' }).job).catch((e: unknown) => e);
+      clock.advance(30_999);
+      await settle();
+      expect(fast.aborted).toBe(0);
+      expect(health.get('cpu:0').state).toBe('healthy');
+      clock.advance(1);
+      expect(await first).toBeInstanceOf(InferenceFailedError);
+      expect(fast.aborted).toBe(1);
+      expect(health.get('cpu:0').reason).toMatch(/^the run on cpu:0 was abandoned as hung \(no answer after 31000 ms \(predicted 0 ms\)\)/);
+      fast.release();
+    });
+
     it('declares a run past its bound hung, quarantines the device, re-places its jobs, and re-admits it after a good probe', async () => {
       seedEstimates(20, 60); // bound: max(floor 1000 ms, 20 x 22.5 ms) = 1000 ms
       const changes: SwitchyardEventMap['device.health'][] = [];

@@ -294,7 +294,7 @@ export class SchedulerService implements OnModuleInit, OnApplicationShutdown {
         estimator: this.estimator,
         events: this.events,
         predictServiceMs: (modelKey, rows) => predictServiceMs(this.estimator, modelKey, deviceId, rows, [...this.dispatchers.keys()]),
-        runBoundMs: (predictedMs) => runBoundMs(this.config.health, predictedMs),
+        runBoundMs: (predictedMs, firstRun) => runBoundMs(this.config.health, predictedMs, firstRun),
         health: this.health,
       });
       this.dispatchers.set(deviceId, d);

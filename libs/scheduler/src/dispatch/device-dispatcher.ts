@@ -41,8 +41,11 @@ export interface DeviceDispatcherOptions {
   events: SwitchyardEvents;
   /** Predicted ms of one session run of `rows` rows of the model on this device (never undefined: fallbacks applied). */
   predictServiceMs: (modelKey: string, rows: number) => number;
-  /** Bound of a run predicted to take `predictedMs`: past it the run is declared hung and its worker recycled. Unbounded when absent. */
-  runBoundMs?(predictedMs: number): number;
+  /**
+   * Bound of a run predicted to take `predictedMs` (`firstRun`: nothing measured of its model on this
+   * device yet): past it the run is declared hung and its worker recycled. Unbounded when absent.
+   */
+  runBoundMs?(predictedMs: number, firstRun: boolean): number;
   health?: RunHealthSink;
 }
 
@@ -259,7 +262,7 @@ export class DeviceDispatcher {
     const { pool, events } = this.opts;
     const rows = jobs.reduce((n, j) => n + j.job.batchSize, 0);
     const predictedMs = this.opts.predictServiceMs(queue.modelKey, rows);
-    const boundMs = this.opts.runBoundMs?.(predictedMs);
+    const boundMs = this.opts.runBoundMs?.(predictedMs, this.opts.estimator.estimate(queue.modelKey, this.deviceId, rows) === undefined);
     const batch: RunningBatch = {
       modelKey: queue.modelKey,
       rows,

@@ -8,9 +8,6 @@ import { SCHEDULER_CLOCK, type Clock, type TimerHandle } from '../dispatch/clock
 import { EwmaServiceTimeEstimator } from '../estimator/ewma-service-time-estimator';
 import { runBoundMs } from './run-bound';
 
-/** Added to a probe's bound: a probe often waits for a restarted pool to load its models. */
-const PROBE_STARTUP_ALLOWANCE_MS = 30_000;
-
 /**
  * Re-admission of quarantined devices: after the device's backoff, one probe run of the
  * calibration inputs (batch 1 of the quickest model loaded there) straight on its pool, bounded
@@ -63,7 +60,7 @@ export class DeviceProber {
     }
     const predictedMs = this.estimator.estimate(model.key, deviceId, 1)?.ms ?? 0;
     // a probe often follows a restart: the new process or worker loads its sessions first
-    const boundMs = runBoundMs(this.config.health, predictedMs) + PROBE_STARTUP_ALLOWANCE_MS;
+    const boundMs = runBoundMs(this.config.health, predictedMs, true);
     const hung = new AbortController();
     const timer = this.clock.setTimer(() => hung.abort(`the probe run got no answer after ${Math.round(boundMs)} ms`), boundMs);
     try {
