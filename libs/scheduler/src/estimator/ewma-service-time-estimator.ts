@@ -27,13 +27,11 @@ export const PRIOR_WEIGHT = 1;
  * bucket, which is what the adaptive policy's exploration reads.
  */
 export class EwmaServiceTimeEstimator implements ServiceTimeEstimator {
-  private readonly curves = new Map<string, Map<string, ServiceTimeCurve>>();
-  /** Per model: its runs observed so far, on any device (ServiceTimeCurve.observedAt reads against it). */
-  private readonly runs = new Map<string, number>();
+  private readonly curves = new Map<string, ModelCurves>();
   private readonly alpha: number;
   /** The last model looked up (see lookup). */
   private lastModel: string | undefined;
-  private lastByDevice: Map<string, ServiceTimeCurve> | undefined;
+  private lastByDevice: ModelCurves | undefined;
   private changes = 0;
   /** Per device: changes of its own pairs, plus every structural change (see versionOf). */
   private readonly deviceChanges = new Map<string, number>();
@@ -69,7 +67,7 @@ export class EwmaServiceTimeEstimator implements ServiceTimeEstimator {
     const curve = this.lookup(modelKey, deviceId);
     if (curve === undefined) return undefined;
     const k = batchBucket(batchSize);
-    return { ms: curve.estimate(batchSize, k), samples: curve.samplesAt(k), passedOver: this.passedOver(modelKey, curve) };
+    return { ms: curve.estimate(batchSize, k), samples: curve.samplesAt(k), passedOver: this.lastByDevice!.runs - curve.observedAt };
   }
 
   estimateInto(modelKey: string, deviceId: string, batchSize: number, out: ServiceTimeEstimate): boolean {
@@ -78,7 +76,7 @@ export class EwmaServiceTimeEstimator implements ServiceTimeEstimator {
     const k = batchBucket(batchSize);
     out.ms = curve.estimate(batchSize, k);
     out.samples = curve.samplesAt(k);
-    out.passedOver = this.passedOver(modelKey, curve);
+    out.passedOver = this.lastByDevice!.runs - curve.observedAt;
     return true;
   }
 
@@ -87,11 +85,10 @@ export class EwmaServiceTimeEstimator implements ServiceTimeEstimator {
     if (!(batchSize >= 1) || !(ms >= 0) || ms === Infinity) return;
     this.changes++;
     const known = this.curves.get(modelKey)?.has(deviceId) === true;
-    const runs = (this.runs.get(modelKey) ?? 0) + 1;
-    this.runs.set(modelKey, runs);
+    const byDevice = this.models(modelKey);
     const curve = this.curve(modelKey, deviceId);
     curve.observe(batchSize, ms, this.alpha);
-    curve.observedAt = runs;
+    curve.observedAt = ++byDevice.runs;
     if (known) this.deviceChanges.set(deviceId, (this.deviceChanges.get(deviceId) ?? 0) + 1);
     else this.structureChanged(deviceId);
   }
@@ -109,7 +106,7 @@ export class EwmaServiceTimeEstimator implements ServiceTimeEstimator {
       }
       curve.seed(p.batchSize, p.ms, samples);
     }
-    curve.observedAt = this.runs.get(modelKey) ?? 0;
+    curve.observedAt = this.models(modelKey).runs;
     this.models(modelKey).set(deviceId, curve);
     this.changes++;
     this.structureChanged(deviceId);
@@ -127,7 +124,7 @@ export class EwmaServiceTimeEstimator implements ServiceTimeEstimator {
     const valid = points.filter((p) => p.batchSize >= 1 && p.ms >= 0 && Number.isFinite(p.ms) && p.samples > 0);
     if (valid.length === 0) return false;
     const prior = ServiceTimeCurve.prior(valid, PRIOR_WEIGHT);
-    prior.observedAt = this.runs.get(modelKey) ?? 0;
+    prior.observedAt = this.models(modelKey).runs;
     this.models(modelKey).set(deviceId, prior);
     this.changes++;
     this.structureChanged(deviceId);
@@ -187,11 +184,6 @@ export class EwmaServiceTimeEstimator implements ServiceTimeEstimator {
     }
   }
 
-  /** Runs of the model measured on other devices since the curve's last own measurement or seeding. */
-  private passedOver(modelKey: string, curve: ServiceTimeCurve): number {
-    return (this.runs.get(modelKey) ?? 0) - curve.observedAt;
-  }
-
   /** The non-empty curve of the pair; a decision asks about one model on every device, hence the cache. */
   private lookup(modelKey: string, deviceId: string): ServiceTimeCurve | undefined {
     let byDevice = this.lastByDevice;
@@ -204,10 +196,10 @@ export class EwmaServiceTimeEstimator implements ServiceTimeEstimator {
     return curve === undefined || curve.isEmpty ? undefined : curve;
   }
 
-  private models(modelKey: string): Map<string, ServiceTimeCurve> {
+  private models(modelKey: string): ModelCurves {
     let byDevice = this.curves.get(modelKey);
     if (byDevice === undefined) {
-      byDevice = new Map();
+      byDevice = new ModelCurves();
       this.curves.set(modelKey, byDevice);
       this.lastModel = undefined;
     }
@@ -230,4 +222,13 @@ export class EwmaServiceTimeEstimator implements ServiceTimeEstimator {
     }
     return curve;
   }
+}
+
+/**
+ * One model's curves by device, and its runs measured so far on any of them: a curve's
+ * `observedAt` is this count at its last measurement, so `runs - observedAt` is how many runs of
+ * the model went to other devices since (ServiceTimeEstimate.passedOver).
+ */
+class ModelCurves extends Map<string, ServiceTimeCurve> {
+  runs = 0;
 }
