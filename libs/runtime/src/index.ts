@@ -6,7 +6,6 @@ export * from './interfaces/inference-task.interface';
 export * from './errors/worker-died.error';
 export * from './errors/run-aborted.error';
 export * from './abort/run-abort';
-export * from './abort/run-signal';
 export * from './worker/transfer-threshold';
 export * from './memory/tensor-memory.service';
 export * from './runtime.service';

@@ -36,13 +36,4 @@ describe(RunAbort.name, () => {
     after.abort('late');
     expect([after.signal.aborted, after.signal.reason]).toEqual([true, 'late']);
   });
-
-  it('follows an AbortSignal: aborted with it, or at once when it already was', () => {
-    const controller = new AbortController();
-    const sut = RunAbort.following(controller.signal);
-    expect(sut.aborted).toBe(false);
-    controller.abort('stop');
-    expect([sut.aborted, sut.reason]).toEqual([true, 'stop']);
-    expect(RunAbort.following(AbortSignal.abort('gone')).reason).toBe('gone');
-  });
 });

@@ -1,6 +1,6 @@
 /**
- * The switch that declares a run hung, for {@link RunOptions.abort}: what an AbortController is
- * to `RunOptions.signal`, at a fraction of its cost per run. Node's AbortSignal is an EventTarget
+ * The switch that declares a run hung, for {@link RunOptions.abort}: an AbortController at a
+ * fraction of its cost per run. Node's AbortSignal is an EventTarget
  * (a few microseconds to create, more to listen to), and piscina tracks a task with one as
  * abortable: measured in one process with mlp_tiny, an AbortSignal per run added ~0.03 ms p50 to
  * the worker hop, this switch ~0 (bench/results/overhead/2026-11-29-vm-lean). Its listeners are a
@@ -16,14 +16,6 @@ export class RunAbort {
   reason: unknown = undefined;
   private listeners: Array<() => void> | undefined;
   private mirror: AbortController | undefined;
-
-  /** A switch that aborts when `signal` does (for callers that hold an AbortSignal). */
-  static following(signal: AbortSignal): RunAbort {
-    const sut = new RunAbort();
-    if (signal.aborted) sut.abort(signal.reason);
-    else signal.addEventListener('abort', () => sut.abort(signal.reason), { once: true });
-    return sut;
-  }
 
   abort(reason?: unknown): void {
     if (this.aborted) return;

@@ -26,12 +26,9 @@ export interface RunOptions {
    * Aborting declares the run hung: the pool rejects it at once (RunAbortedError) and recycles
    * what runs it, since a native run cannot be interrupted: the worker thread (piscina terminates
    * it and starts another) or the whole pool process (SIGTERM, then SIGKILL; every task in it
-   * fails with WorkerDiedError).
-   */
-  signal?: AbortSignal;
-  /**
-   * The same as `signal`, as a {@link RunAbort}: what the dispatcher passes with every run (an
-   * AbortSignal per run costs the worker hop measurably). Give one of the two.
+   * fails with WorkerDiedError). A {@link RunAbort}, not an AbortSignal: the dispatcher passes one
+   * with every run, and an AbortSignal per run costs the worker hop measurably; a pool that hands
+   * a signal on (a child process's call, fetch) reads `abort.signal`, made when first asked for.
    */
   abort?: RunAbort;
 }
@@ -41,7 +38,7 @@ export interface RunOptions {
  * process, or the same pool hosted in a child process (isolation against native crashes).
  *
  * @remarks
- * - `run` aborts a running task only when its caller declares it hung (`options.signal`): that
+ * - `run` aborts a running task only when its caller declares it hung (`options.abort`): that
  *   recycles its worker or process. Deadlines are the caller's business.
  * - The caller should keep `inFlight <= capacity`; extra tasks queue inside the pool, where the
  *   scheduler cannot see or reorder them.

@@ -4,7 +4,6 @@ import { performance } from 'node:perf_hooks';
 import Piscina from 'piscina';
 import { InferenceFailedError } from '@switchyard/common';
 import type { DeviceInfo } from '@switchyard/devices';
-import { RunAbort } from '../abort/run-abort';
 import type { DevicePool, PoolStats, RunOptions } from '../interfaces/device-pool.interface';
 import type { InferenceTask, ModelLoadSpec, ModelSessionMetadata, TaskResult } from '../interfaces/inference-task.interface';
 import { RunAbortedError } from '../errors/run-aborted.error';
@@ -135,7 +134,7 @@ export class PiscinaDevicePool implements DevicePool {
     };
     const restartsBefore = this.restarts;
     // piscina gets the event-emitter switch, never an AbortSignal (see RunAbort)
-    const hung = options.abort ?? (options.signal ? RunAbort.following(options.signal) : undefined);
+    const hung = options.abort;
     // registered before piscina's own listener, so the worker it destroys is known as recycled
     hung?.once('abort', () => this.recycling++);
     this.inFlight++;

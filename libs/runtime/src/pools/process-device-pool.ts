@@ -6,7 +6,6 @@ import type { DeviceInfo } from '@switchyard/devices';
 import type { DevicePool, PoolStats, RunOptions } from '../interfaces/device-pool.interface';
 import type { InferenceTask, ModelLoadSpec, ModelSessionMetadata, TaskResult } from '../interfaces/inference-task.interface';
 import { RunAbortedError } from '../errors/run-aborted.error';
-import { runSignal } from '../abort/run-signal';
 import { WorkerDiedError } from '../errors/worker-died.error';
 import type { PiscinaPoolOptions } from './piscina-device-pool';
 import type { HostReply, HostRequest, HostRequestBody } from './process-protocol';
@@ -81,7 +80,7 @@ export class ProcessDevicePool implements DevicePool {
     try {
       await this.starting;
       // declared hung while the process was (re)starting: nothing runs it yet, so nothing to recycle
-      const signal = runSignal(options);
+      const signal = options.abort?.signal;
       if (signal?.aborted) throw new RunAbortedError(this.device.id, signal.reason);
       const result = (await this.abortable(this.call({ op: 'run', payload: task }), signal)) as TaskResult;
       this.completed++;

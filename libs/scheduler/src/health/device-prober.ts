@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '@switchyard/config';
 import { DeviceHealthService } from '@switchyard/devices';
 import { ModelRepositoryService, type ServedModel } from '@switchyard/models';
-import { RuntimeService } from '@switchyard/runtime';
+import { RunAbort, RuntimeService } from '@switchyard/runtime';
 import { syntheticInputs } from '../calibration/synthetic-inputs';
 import { SCHEDULER_CLOCK, type Clock, type TimerHandle } from '../dispatch/clock.interface';
 import { EwmaServiceTimeEstimator } from '../estimator/ewma-service-time-estimator';
@@ -61,11 +61,11 @@ export class DeviceProber {
     const predictedMs = this.estimator.estimate(model.key, deviceId, 1)?.ms ?? 0;
     // a probe often follows a restart: the new process or worker loads its sessions first
     const boundMs = runBoundMs(this.config.health, predictedMs, true);
-    const hung = new AbortController();
+    const hung = new RunAbort();
     const timer = this.clock.setTimer(() => hung.abort(`the probe run got no answer after ${Math.round(boundMs)} ms`), boundMs);
     try {
       const started = this.clock.now();
-      await pool.run({ modelKey: model.key, inputs: syntheticInputs(model, 1) }, { signal: hung.signal });
+      await pool.run({ modelKey: model.key, inputs: syntheticInputs(model, 1) }, { abort: hung });
       this.health.report(deviceId, 'probe-ok', `a probe run of ${model.key} answered in ${Math.round(this.clock.now() - started)} ms`);
     } catch (err) {
       this.logger.warn(`${deviceId}: probe run failed: ${(err as Error).message}`);

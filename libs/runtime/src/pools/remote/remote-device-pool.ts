@@ -6,7 +6,6 @@ import type { DevicePool, PoolStats, RunOptions } from '../../interfaces/device-
 import type { InferenceTask, ModelLoadSpec, ModelSessionMetadata, TaskResult } from '../../interfaces/inference-task.interface';
 import { RemoteUnansweredError } from '../../errors/remote-unanswered.error';
 import { RunAbortedError } from '../../errors/run-aborted.error';
-import { runSignal } from '../../abort/run-signal';
 import { ConcurrencyGate } from './concurrency-gate';
 import { decodeV2Response, encodeV2Request, INFERENCE_HEADER_CONTENT_LENGTH, metadataTensors } from './v2-binary-codec';
 
@@ -81,7 +80,7 @@ export class RemoteDevicePool implements DevicePool {
   async run(task: InferenceTask, options: RunOptions = {}): Promise<TaskResult> {
     this.inFlight++;
     const accepted = performance.now();
-    const signal = runSignal(options);
+    const signal = options.abort?.signal;
     try {
       const release = await this.gate.acquire(signal).catch((reason: unknown) => {
         throw new RunAbortedError(this.device.id, reason);

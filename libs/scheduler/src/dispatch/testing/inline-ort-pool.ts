@@ -1,6 +1,6 @@
 import type { WireTensor } from '@switchyard/common';
 import type { DeviceInfo, DeviceKind } from '@switchyard/devices';
-import { RunAbortedError, runSignal } from '@switchyard/runtime';
+import { RunAbortedError } from '@switchyard/runtime';
 import { BufferPool, fromOrtTensor, toOrtTensor } from '@switchyard/runtime/testing';
 import type {
   DevicePool,
@@ -83,7 +83,7 @@ export class InlineOrtPool implements DevicePool {
     this.running++;
     this.runs.push({ modelKey: task.modelKey, rows: task.inputs[0]?.shape[0] ?? 0 });
     try {
-      if (this.gate) await this.untilOpenOrAborted(this.gate.promise, runSignal(options));
+      if (this.gate) await this.untilOpenOrAborted(this.gate.promise, options.abort?.signal);
       const started = performance.now();
       const feeds: Record<string, ort.Tensor> = {};
       for (const t of task.inputs) feeds[t.name] = toOrtTensor(ort, t);
