@@ -9,7 +9,8 @@ import {
 } from '@switchyard/common';
 import { isTransferred, RunAbort, RunAbortedError, WorkerDiedError, type DevicePool, type TaskResult } from '@switchyard/runtime';
 import type { InferenceJob, JobOutcome, PlacementDecision } from '../interfaces/inference-job.interface';
-import type { ServiceTimeEstimator } from '../interfaces/service-time-estimator.interface';
+import type { ServiceTimeEstimate, ServiceTimeEstimator } from '../interfaces/service-time-estimator.interface';
+import { readEstimate } from '../framework/finish-time';
 import { isExpired } from './batch-entry.interface';
 import type { Clock, TimerHandle } from './clock.interface';
 import { deviceEstimatorVersion, deviceLoad, type DeviceLoad, type DeviceLoadSource } from './device-load';
@@ -33,6 +34,9 @@ export interface RunHealthSink {
   reportRun(deviceId: string, runMs: number, predictedMs: number): void;
   report(deviceId: string, signal: 'hung' | 'crashed', detail: string): void;
 }
+
+/** Scratch for the first-run check of dispatch() (read and dropped at once: no allocation per run). */
+const known: ServiceTimeEstimate = { ms: 0, samples: 0 };
 
 export interface DeviceDispatcherOptions {
   pool: DevicePool;
@@ -262,7 +266,8 @@ export class DeviceDispatcher {
     const { pool, events } = this.opts;
     const rows = jobs.reduce((n, j) => n + j.job.batchSize, 0);
     const predictedMs = this.opts.predictServiceMs(queue.modelKey, rows);
-    const boundMs = this.opts.runBoundMs?.(predictedMs, this.opts.estimator.estimate(queue.modelKey, this.deviceId, rows) === undefined);
+    const firstRun = !readEstimate(this.opts.estimator, queue.modelKey, this.deviceId, rows, known);
+    const boundMs = this.opts.runBoundMs?.(predictedMs, firstRun);
     const batch: RunningBatch = {
       modelKey: queue.modelKey,
       rows,
