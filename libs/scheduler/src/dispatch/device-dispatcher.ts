@@ -46,8 +46,8 @@ export interface DeviceDispatcherOptions {
   /** Predicted ms of one session run of `rows` rows of the model on this device (never undefined: fallbacks applied). */
   predictServiceMs: (modelKey: string, rows: number) => number;
   /**
-   * Bound of a run predicted to take `predictedMs` (`firstRun`: nothing measured of its model on this
-   * device yet): past it the run is declared hung and its worker recycled. Unbounded when absent.
+   * Bound of a run predicted to take `predictedMs` (`firstRun`: the estimator knows nothing of its model
+   * on this device yet): past it the run is declared hung and its worker recycled. Unbounded when absent.
    */
   runBoundMs?(predictedMs: number, firstRun: boolean): number;
   health?: RunHealthSink;

@@ -10,8 +10,8 @@ export const FIRST_RUN_ALLOWANCE_MS = 30_000;
 /**
  * Bound of one session run predicted to take `predictedMs`: SWITCHYARD_RUN_TIMEOUT_MS when set,
  * else RUN_TIMEOUT_FACTOR x the prediction, at least RUN_TIMEOUT_FLOOR_MS (an unknown run, predicted
- * 0, gets the floor), plus FIRST_RUN_ALLOWANCE_MS for a `firstRun` (nothing measured of the model on
- * that device yet). Past it the run is declared hung and its worker or process recycled.
+ * 0, gets the floor), plus FIRST_RUN_ALLOWANCE_MS for a `firstRun` (the estimator knows nothing of the
+ * model on that device yet: no run, calibration or peers' prior). Past it the run is declared hung and its worker or process recycled.
  */
 export function runBoundMs(
   settings: Pick<DeviceHealthSettings, 'runTimeoutMs' | 'runTimeoutFactor' | 'runTimeoutFloorMs'>,
