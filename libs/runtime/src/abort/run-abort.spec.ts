@@ -13,7 +13,7 @@ describe(RunAbort.name, () => {
     expect(sut.reason).toBe('no answer after 200 ms');
   });
 
-  it('does not call a listener taken off with off() or removeListener()', () => {
+  it('does not call a listener taken off with off()', () => {
     const sut = new RunAbort();
     const calls: string[] = [];
     const a = () => calls.push('a');
@@ -21,9 +21,8 @@ describe(RunAbort.name, () => {
     sut.once('abort', a);
     sut.once('abort', b);
     sut.off('abort', a);
-    sut.removeListener('abort', b);
     sut.abort('x');
-    expect(calls).toEqual([]);
+    expect(calls).toEqual(['b']);
   });
 
   it('mirrors itself into an AbortSignal made on first use, before or after the abort', () => {

@@ -1,11 +1,9 @@
 /**
  * The switch that declares a run hung, for {@link RunOptions.abort}: an AbortController at a
- * fraction of its cost per run. Node's AbortSignal is an EventTarget
- * (a few microseconds to create, more to listen to), and piscina tracks a task with one as
- * abortable: measured in one process with mlp_tiny, an AbortSignal per run added ~0.03 ms p50 to
- * the worker hop, this switch ~0 (bench/results/overhead/2026-11-29-vm-lean). Its listeners are a
- * plain array; it has the event-emitter shape piscina accepts as a task's signal (`once`, `off`,
- * `removeListener`, `aborted`, `reason`).
+ * fraction of its cost per run. Node's AbortSignal is an EventTarget (a few microseconds to
+ * create, more to listen to): measured in one process with mlp_tiny, an AbortSignal per run added
+ * ~0.03 ms p50 to the worker hop, this switch ~0 (bench/results/overhead/2026-11-29-vm-lean). Its
+ * listeners are a plain array (`once`, `off`, `aborted`, `reason`).
  *
  * @remarks Aborts at most once; listeners registered after the abort are not called (check
  * `aborted` first). `signal` makes a real AbortSignal that follows the switch, on first use only,
@@ -24,7 +22,7 @@ export class RunAbort {
     const listeners = this.listeners;
     this.listeners = undefined;
     this.mirror?.abort(reason);
-    // in registration order: a pool counts the recycle before piscina terminates the worker
+    // in registration order
     if (listeners) for (const listener of listeners) listener();
   }
 
@@ -35,11 +33,6 @@ export class RunAbort {
   off(_event: 'abort', listener: () => void): void {
     const i = this.listeners?.indexOf(listener) ?? -1;
     if (i >= 0) this.listeners!.splice(i, 1);
-  }
-
-  /** piscina's name for off(). */
-  removeListener(event: 'abort', listener: () => void): void {
-    this.off(event, listener);
   }
 
   /** An AbortSignal that follows this switch, made on first use. */

@@ -24,8 +24,8 @@ export interface PoolStats {
 export interface RunOptions {
   /**
    * Aborting declares the run hung: the pool rejects it at once (RunAbortedError) and recycles
-   * what runs it, since a native run cannot be interrupted: the worker thread (piscina terminates
-   * it and starts another) or the whole pool process (SIGTERM, then SIGKILL; every task in it
+   * what runs it, since a native run cannot be interrupted: the worker thread (terminated; piscina
+   * starts another) or the whole pool process (SIGTERM, then SIGKILL; every task in it
    * fails with WorkerDiedError). A {@link RunAbort}, not an AbortSignal: the dispatcher passes one
    * with every run, and an AbortSignal per run costs the worker hop measurably; a pool that hands
    * a signal on (a child process's call, fetch) reads `abort.signal`, made when first asked for.

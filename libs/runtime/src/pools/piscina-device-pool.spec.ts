@@ -150,6 +150,57 @@ describe(PiscinaDevicePool.name, () => {
     expect(sut.stats()).toMatchObject({ inFlight: 0, failed: 1 });
   });
 
+  it('keeps a run that waits for a busy worker, and runs it on the replacement of a worker recycled as hung', async () => {
+    const restarts: string[] = [];
+    sut = new PiscinaDevicePool({
+      device: device('cpu:0', 'cpu'),
+      workers: 1,
+      concurrentTasksPerWorker: 1,
+      intraOpThreads: 1,
+      workerFile: join(FIXTURES, 'crashing.worker.js'),
+      onWorkerRestart: (_, reason) => restarts.push(reason),
+    });
+    await sut.start();
+    await sut.loadModel(tinySpec());
+    await sut.loadModel(tinySpec('hang@1'));
+    const hung = new RunAbort();
+    const first = sut.run({ modelKey: 'hang@1', inputs: [input(1, 0).tensor] }, { abort: hung }).catch((e: unknown) => e);
+    // the only worker is taken: this one waits in the pool, and a switch aborted while it waits recycles nothing
+    const waiting = expectMatchesReference(sut, 'mlp_tiny@1', 2);
+    const given = new RunAbort();
+    const givenUp = sut.run({ modelKey: 'mlp_tiny@1', inputs: [input(1, 1).tensor] }, { abort: given }).catch((e: unknown) => e);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(sut.stats().inFlight).toBe(3);
+    given.abort('gave up waiting');
+    expect(await givenUp).toBeInstanceOf(RunAbortedError);
+    expect(restarts).toEqual([]);
+    hung.abort('no answer after 200 ms');
+    expect(await first).toBeInstanceOf(RunAbortedError);
+    await waiting;
+    expect(restarts).toEqual(['worker recycled after a run was abandoned as hung']);
+    expect(sut.stats()).toMatchObject({ inFlight: 0, completed: 1, failed: 2, restarts: 1 });
+  });
+
+  it('fails the runs still waiting for a worker when it closes', async () => {
+    sut = new PiscinaDevicePool({
+      device: device('cpu:0', 'cpu'),
+      workers: 1,
+      concurrentTasksPerWorker: 1,
+      intraOpThreads: 1,
+      workerFile: join(FIXTURES, 'crashing.worker.js'),
+    });
+    await sut.start();
+    await sut.loadModel(tinySpec());
+    await sut.loadModel(tinySpec('hang@1'));
+    const hung = sut.run({ modelKey: 'hang@1', inputs: [input(1, 0).tensor] }).catch((e: unknown) => e);
+    const waiting = sut.run({ modelKey: 'mlp_tiny@1', inputs: [input(1, 1).tensor] }).catch((e: unknown) => e);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sut.close();
+    expect(((await waiting) as Error).message).toBe('the pool of cpu:0 was closed');
+    // the hung one ends with its worker, terminated by close()
+    expect(await hung).toBeInstanceOf(WorkerDiedError);
+  });
+
   it('runs on the WebGPU device in a single worker', async () => {
     sut = new PiscinaDevicePool({ device: device('gpu:0', 'webgpu'), workers: 1, concurrentTasksPerWorker: 4, intraOpThreads: 0 });
     await sut.start();

@@ -6,12 +6,11 @@ import { InferenceFailedError } from '@switchyard/common';
 import type { DeviceInfo } from '@switchyard/devices';
 import type { DevicePool, PoolStats, RunOptions } from '../interfaces/device-pool.interface';
 import type { InferenceTask, ModelLoadSpec, ModelSessionMetadata, TaskResult } from '../interfaces/inference-task.interface';
-import { RunAbortedError } from '../errors/run-aborted.error';
-import { WorkerDiedError } from '../errors/worker-died.error';
 import type { BufferPool } from '../memory/buffer-pool';
 import { isTransferred } from '../worker/transfer-threshold';
-import type { LoadReply, RunReply, RunRequest, WorkerConfig } from '../worker/worker-protocol';
+import { isRunPortMessage, RUN_PORT, type LoadReply, type RunRequest, type WorkerConfig } from '../worker/worker-protocol';
 import { ModelManifest } from './model-manifest';
+import { RunChannels } from './run-channels';
 
 /** Longest wait of close() for the runs still in flight (a shadow run nobody awaits, say) before the workers are terminated. */
 const CLOSE_GRACE_MS = 3000;
@@ -39,12 +38,15 @@ export const ORT_WORKER_FILE = join(__dirname, '..', 'worker', 'ort.worker.js');
 /**
  * A device's pool of worker threads (piscina), each pinning the device's ORT sessions.
  * Kept alive for the life of the pool: min = max threads, no idle timeout, no abort signals.
+ * Piscina starts, replaces and stops the workers and broadcasts loads and unloads; runs go
+ * through each worker's own port (RunChannels), which costs the hop less than a piscina task.
  */
 export class PiscinaDevicePool implements DevicePool {
   readonly device: DeviceInfo;
   private readonly logger: Logger;
   private readonly manifest = new ModelManifest();
   private piscina?: Piscina;
+  private channels?: RunChannels;
   private closing = false;
   private inFlight = 0;
   private completed = 0;
@@ -78,9 +80,21 @@ export class PiscinaDevicePool implements DevicePool {
       idleTimeout: Infinity,
       concurrentTasksPerWorker: this.options.concurrentTasksPerWorker,
       workerData,
-      // piscina's own wait/run histograms: nothing reads them (the pool reports its timings), and
-      // they cost two histogram records and a performance.now() per run
+      // piscina's own wait/run histograms: nothing reads them (the pool reports its timings)
       recordTiming: false,
+      // a worker between piscina tasks must keep its event loop running: its runs arrive on its
+      // run port, which a worker blocked in Atomics.wait (piscina's default) would never read
+      atomics: 'disabled',
+    });
+    const channels = new RunChannels({
+      deviceId: this.device.id,
+      perWorker: this.options.concurrentTasksPerWorker,
+      onRecycle: () => this.recycling++,
+    });
+    piscina.on('message', (message: unknown) => {
+      if (!isRunPortMessage(message)) return;
+      const worker = piscina.threads.find((w) => w.threadId === message.threadId);
+      if (worker) channels.add(worker, message[RUN_PORT]);
     });
     // piscina emits 'error' for a worker that dies with no task: without a listener it would throw
     piscina.on('error', (err: Error) => this.logger.error(`worker error: ${err.message}`));
@@ -94,6 +108,7 @@ export class PiscinaDevicePool implements DevicePool {
       this.options.onWorkerRestart?.(-1, reason);
     });
     this.piscina = piscina;
+    this.channels = channels;
   }
 
   async loadModel(spec: ModelLoadSpec): Promise<ModelSessionMetadata> {
@@ -121,7 +136,7 @@ export class PiscinaDevicePool implements DevicePool {
   }
 
   async run(task: InferenceTask, options: RunOptions = {}): Promise<TaskResult> {
-    const piscina = this.requireStarted();
+    const channels = this.requireChannels();
     const spec = this.manifest.get(task.modelKey);
     if (!spec) throw new InferenceFailedError(`model ${task.modelKey} is not loaded on ${this.device.id}`);
     const request: RunRequest = {
@@ -132,30 +147,18 @@ export class PiscinaDevicePool implements DevicePool {
       acceptedAt: performance.timeOrigin + performance.now(),
       recycle: this.options.buffers !== undefined,
     };
-    const restartsBefore = this.restarts;
-    // piscina gets the event-emitter switch, never an AbortSignal (see RunAbort)
-    const hung = options.abort;
-    // registered before piscina's own listener, so the worker it destroys is known as recycled
-    hung?.once('abort', () => this.recycling++);
     this.inFlight++;
     try {
-      // an abort makes piscina terminate the worker running the task and start another one
-      const { outputs, timings, recycled } = (await piscina.run(request, {
-        name: 'run',
-        // big buffers move, small ones are cloned (cheaper than a transfer)
-        transferList: transferable(task.inputs),
-        ...(hung ? { signal: hung } : {}),
-      })) as RunReply;
+      // big buffers move, small ones are cloned (cheaper than a transfer); an abort fails the run
+      // at once and terminates its worker (RunAbortedError), a worker that dies fails its runs
+      // (WorkerDiedError), an error in the run fails only the run (InferenceFailedError)
+      const { outputs, timings, recycled } = await channels.run(request, transferable(task.inputs), options.abort);
       for (const buffer of recycled) this.options.buffers?.release(buffer);
       this.completed++;
       return { outputs, timings };
     } catch (err) {
       this.failed++;
-      const message = (err as Error)?.message ?? String(err);
-      if (hung?.aborted) throw new RunAbortedError(this.device.id, hung.reason);
-      if (this.restarts > restartsBefore || /worker exited|Terminating worker/.test(message))
-        throw new WorkerDiedError(this.device.id, err);
-      throw new InferenceFailedError(`${this.device.id} failed to run ${task.modelKey}: ${message}`, { cause: err });
+      throw err;
     } finally {
       this.inFlight--;
     }
@@ -180,13 +183,20 @@ export class PiscinaDevicePool implements DevicePool {
     // teardown): let the runs in flight end first, for a bounded time
     const until = performance.now() + CLOSE_GRACE_MS;
     while (this.inFlight > 0 && performance.now() < until) await new Promise((resolve) => setTimeout(resolve, 10));
+    this.channels?.close();
     await this.piscina?.destroy();
     this.piscina = undefined;
+    this.channels = undefined;
   }
 
   private requireStarted(): Piscina {
     if (!this.piscina || this.closing) throw new InferenceFailedError(`the pool of ${this.device.id} is not running`);
     return this.piscina;
+  }
+
+  private requireChannels(): RunChannels {
+    if (!this.channels || this.closing) throw new InferenceFailedError(`the pool of ${this.device.id} is not running`);
+    return this.channels;
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * Piscina worker of one device: holds pinned onnxruntime sessions for the device's execution
- * provider (created once per model and kept) and a buffer pool. Its exports are the task names
- * (`load`, `run`, `unload`) that the pool calls with piscina's `name` option.
+ * provider (created once per model and kept) and a buffer pool. `load` and `unload` are piscina
+ * tasks (the pool calls them with piscina's `name` option); runs come through the worker's run
+ * port (serveRuns).
  */
 import { performance } from 'node:perf_hooks';
 import { threadId } from 'node:worker_threads';
@@ -14,6 +15,7 @@ import { sessionOptionsFor } from './session-options';
 import { keepFloat16AsUint16 } from './float16-as-uint16';
 import { fromOrtTensor, toOrtTensor } from './wire-conversion';
 import { isTransferred } from './transfer-threshold';
+import { type RunOutcome, serveRuns } from './run-port';
 import type { LoadReply, LoadRequest, RunReply, RunRequest, UnloadRequest, WorkerConfig } from './worker-protocol';
 import type { SessionTensorMetadata } from '../interfaces/inference-task.interface';
 
@@ -88,7 +90,7 @@ export async function unload(request: UnloadRequest): Promise<void> {
   if (pinned) await (await pinned).session.release();
 }
 
-export async function run(request: RunRequest) {
+export async function run(request: RunRequest): Promise<RunOutcome> {
   const startedAt = performance.timeOrigin + performance.now();
   const pinned = await pin(request.key, request.path);
   const t0 = performance.now();
@@ -114,21 +116,10 @@ export async function run(request: RunRequest) {
     recycled,
     timings: { queueMs: Math.max(0, startedAt - request.acceptedAt), runMs: t2 - t1, marshalMs: t1 - t0 + (t3 - t2), workerId: threadId },
   };
-  return transferable(reply);
+  // the big buffers move (not copied) to the caller's thread; small ones are cloned with the reply
+  const transfer = recycled.slice();
+  for (const o of outputs) if (isTransferred(o.data)) transfer.push(o.data);
+  return { reply, transfer };
 }
 
-/** Moves (not copies) the big output buffers to the caller's thread; small ones are cloned with the reply. */
-function transferable(reply: RunReply) {
-  const moved = reply.recycled.slice();
-  for (const o of reply.outputs) if (isTransferred(o.data)) moved.push(o.data);
-  if (moved.length === 0) return reply;
-  const movable = {
-    get [Piscina.transferableSymbol]() {
-      return moved;
-    },
-    get [Piscina.valueSymbol]() {
-      return reply;
-    },
-  };
-  return Piscina.move(movable as unknown as Parameters<typeof Piscina.move>[0]);
-}
+serveRuns(run);

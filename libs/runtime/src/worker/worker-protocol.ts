@@ -1,3 +1,4 @@
+import type { MessagePort } from 'node:worker_threads';
 import type { WireTensor } from '@switchyard/common';
 import type { ExecutionProviderName } from '@switchyard/devices';
 import type { SessionTensorMetadata, TaskTimings } from '../interfaces/inference-task.interface';
@@ -54,4 +55,28 @@ export interface UnloadRequest {
   key: string;
   barrier?: SharedArrayBuffer;
   workers?: number;
+}
+
+/**
+ * The key of the one message a pool worker posts on its parentPort when it starts: the port its
+ * runs come through (see RunChannels), with its threadId.
+ */
+export const RUN_PORT = 'switchyard.runPort';
+
+export interface RunPortMessage {
+  [RUN_PORT]: MessagePort;
+  threadId: number;
+}
+
+/** A run sent on a worker's run port; its answer carries the same id. */
+export interface RunMessage {
+  id: number;
+  request: RunRequest;
+}
+
+/** A run's answer: its reply, or the message of the error it failed with. */
+export type RunAnswer = { id: number; reply: RunReply; error?: undefined } | { id: number; error: string };
+
+export function isRunPortMessage(message: unknown): message is RunPortMessage {
+  return typeof message === 'object' && message !== null && RUN_PORT in message;
 }
