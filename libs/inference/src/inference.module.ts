@@ -3,13 +3,13 @@ import { SWITCHYARD_CONFIG, type SwitchyardConfig } from '@switchyard/config';
 import { ModelsModule } from '@switchyard/models';
 import { RolloutsModule } from '@switchyard/rollouts';
 import { SchedulerModule } from '@switchyard/scheduler';
-import { InferController } from './controllers/infer.controller';
 import { ModelsController } from './controllers/models.controller';
 import { RepositoryController } from './controllers/repository.controller';
 import { ServerController } from './controllers/server.controller';
 import { StatisticsController } from './controllers/statistics.controller';
 import { ModelStatisticsService } from './statistics/model-statistics.service';
 import { CodecPoolService } from './codec/worker/codec-pool.service';
+import { InferRoutes } from './http/infer-routes';
 import { InflightBytesGate } from './http/inflight-bytes.gate';
 import { InferenceService } from './services/inference.service';
 import { RequestDecoderService } from './services/request-decoder.service';
@@ -22,8 +22,10 @@ import { ServerStatusService } from './services/server-status.service';
  */
 @Module({
   imports: [ModelsModule, SchedulerModule, RolloutsModule],
-  controllers: [ServerController, StatisticsController, ModelsController, InferController, RepositoryController],
+  controllers: [ServerController, StatisticsController, ModelsController, RepositoryController],
   providers: [
+    // POST /v2/models/{m}[/versions/{v}]/infer, on Fastify directly (the hot path: see InferRoutes)
+    InferRoutes,
     CodecPoolService,
     RequestDecoderService,
     ResponseEncoderService,

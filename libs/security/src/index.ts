@@ -1,6 +1,7 @@
 export * from './security.module';
 export * from './http/configure-security-http';
 export * from './auth/access-control.service';
+export * from './auth/auth.guard';
 export * from './auth/tenant';
 export * from './auth/tenant-directory.service';
 export * from './auth/glob';

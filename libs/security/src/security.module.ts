@@ -15,7 +15,8 @@ import { SigningKeyController } from './signing/signing-key.controller';
 @Global()
 @Module({
   controllers: [SigningKeyController],
-  providers: [TenantDirectory, TenantLimiter, AccessControl, AuditLog, OutputSigner, { provide: APP_GUARD, useClass: AuthGuard }],
-  exports: [TenantDirectory, TenantLimiter, AccessControl, AuditLog, OutputSigner],
+  // AuthGuard is exported too: the routes registered on Fastify directly pass the same gate (InferRoutes)
+  providers: [TenantDirectory, TenantLimiter, AccessControl, AuditLog, OutputSigner, AuthGuard, { provide: APP_GUARD, useExisting: AuthGuard }],
+  exports: [TenantDirectory, TenantLimiter, AccessControl, AuditLog, OutputSigner, AuthGuard],
 })
 export class SecurityModule {}

@@ -20,8 +20,11 @@ export class SwitchyardExceptionFilter implements ExceptionFilter {
 
   catch(error: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const reply = http.getResponse<FastifyReply>();
-    const request = http.getRequest<FastifyRequest>();
+    this.send(error, http.getRequest<FastifyRequest>(), http.getResponse<FastifyReply>());
+  }
+
+  /** Answers `request` with `error` (for the routes registered on Fastify directly, which no Nest filter sees). */
+  send(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
     const { status, message, retryAfterSeconds, challenge } = toErrorResponse(error, this.ctx);
     const where = `${request?.method} ${request?.url} [${request?.id}]`;
     if (!(error instanceof SwitchyardError) && !(error instanceof HttpException)) {

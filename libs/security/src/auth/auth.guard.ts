@@ -28,12 +28,22 @@ export class AuthGuard implements CanActivate {
     if (context.getType() !== 'http') return true;
     const { isPublic, scope } = this.routeMetadata(context);
     if (isPublic) return true;
-    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    const http = context.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
     if (!scope) {
       throw new ForbiddenError(
         `${request.method} ${request.routeOptions?.url ?? request.url} declares no scope: refused (deny by default)`,
       );
     }
+    return this.check(request, http.getResponse<FastifyReply>(), scope);
+  }
+
+  /**
+   * The gate for a request of `scope`: what canActivate does once it has read the route's scope,
+   * for the routes registered on Fastify directly (the /v2 infer routes, see InferRoutes).
+   * Throws the typed 401/403/429 errors; true when the request may go on.
+   */
+  check(request: FastifyRequest, reply: FastifyReply, scope: ApiScope): boolean | Promise<boolean> {
     const facts = auditFacts(request);
     facts.scope = scope;
     const tenant = this.access.authenticate(request.headers);
@@ -42,13 +52,13 @@ export class AuthGuard implements CanActivate {
     (request as unknown as Record<string, unknown>)[CALLER_KEY] = tenant;
     const model = (request.params as Record<string, string> | undefined)?.model;
     this.access.authorize(tenant, scope, model !== undefined ? { model } : {});
-    return this.admit(context, tenant);
+    return this.admit(reply, tenant);
   }
 
-  private async admit(context: ExecutionContext, tenant: Parameters<AccessControl['admit']>[0]): Promise<boolean> {
+  private async admit(reply: FastifyReply, tenant: Parameters<AccessControl['admit']>[0]): Promise<boolean> {
     const release = await this.access.admit(tenant);
     // 'close': the response was sent, or the client went away
-    const response = context.switchToHttp().getResponse<FastifyReply>().raw;
+    const response = reply.raw;
     if (response.closed) release();
     else response.once('close', release);
     return true;
