@@ -2,6 +2,7 @@ import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { ModulesContainer } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
+import { INFER_ROUTES } from '@switchyard/inference';
 
 export interface AppRoute {
   method: string;
@@ -9,9 +10,12 @@ export interface AppRoute {
   path: string;
 }
 
-/** Every HTTP route of the running app, read from its controllers' metadata (the app's real list). */
+/**
+ * Every HTTP route of the running app, read from its controllers' metadata (the app's real list),
+ * and the /v2 infer routes, which are registered on Fastify directly (InferRoutes).
+ */
 export function appRoutes(app: INestApplication): AppRoute[] {
-  const routes: AppRoute[] = [];
+  const routes: AppRoute[] = INFER_ROUTES.map((path) => ({ method: 'POST', path }));
   for (const module of app.get(ModulesContainer).values()) {
     for (const wrapper of module.controllers.values()) {
       const type = wrapper.metatype as (new (...args: unknown[]) => object) | null;

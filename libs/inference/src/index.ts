@@ -7,6 +7,7 @@ export * from './inference.constants';
 export * from './server-version';
 export * from './http/configure-inference-http';
 export * from './http/inflight-bytes.gate';
+export { INFER_ROUTES } from './http/infer-routes';
 export * from './filters/error-response';
 export * from './services/inference.service';
 export * from './services/ceil-priority';

@@ -12,6 +12,9 @@ import { clientGoneSignal } from './client-gone-signal';
 /** Sticky rollout routing: requests with the same value land on the same version. */
 const SESSION_HEADER = 'x-switchyard-session';
 
+/** The routes InferRoutes registers (POST), for the lists of routes that Nest's metadata cannot give. */
+export const INFER_ROUTES = ['/v2/models/:model/infer', '/v2/models/:model/versions/:version/infer'] as const;
+
 interface InferParams {
   model: string;
   version?: string;
@@ -52,8 +55,7 @@ export class InferRoutes implements OnModuleInit {
     const fastify = this.adapterHost?.httpAdapter?.getInstance?.<FastifyInstance>();
     if (typeof fastify?.post !== 'function') return;
     const handler = (request: FastifyRequest, reply: FastifyReply) => this.handle(request, reply);
-    fastify.post('/v2/models/:model/infer', handler);
-    fastify.post('/v2/models/:model/versions/:version/infer', handler);
+    for (const path of INFER_ROUTES) fastify.post(path, handler);
   }
 
   private async handle(request: FastifyRequest, reply: FastifyReply): Promise<Buffer | FastifyReply> {
