@@ -141,7 +141,7 @@ export class SchedulerService implements OnModuleInit, OnApplicationShutdown {
     exclude: ReadonlySet<string>,
   ): { deviceId: string; outcome: Promise<JobOutcome> } {
     const { decision, decidedAt, decisionUs } = this.place(job, deadlineAt, exclude);
-    const record = this.decisions.add({
+    const record: Omit<DecisionRecord, 'at'> = {
       jobId: job.id,
       policy: decision.policy,
       model: job.model.key,
@@ -150,7 +150,7 @@ export class SchedulerService implements OnModuleInit, OnApplicationShutdown {
       predictedMs: decision.predictedMs,
       decisionUs,
       outcome: 'pending',
-    });
+    };
     const level = job.priority && job.priority > 0 ? job.priority : this.config.scheduler.defaultPriorityLevel;
     const outcome = this.dispatchers
       .get(decision.deviceId)!
@@ -165,6 +165,10 @@ export class SchedulerService implements OnModuleInit, OnApplicationShutdown {
           throw err;
         },
       );
+    // after enqueue(), which hands the job to an idle device's worker at once: the decision's
+    // bookkeeping runs while the worker runs the job instead of before
+    this.decisions.add(record);
+    this.events.emit('scheduler.decision', { ...decision, model: job.model.key, decisionUs });
     return { deviceId: decision.deviceId, outcome };
   }
 
@@ -204,7 +208,7 @@ export class SchedulerService implements OnModuleInit, OnApplicationShutdown {
     for (const d of this.dispatchers.values()) d.close();
   }
 
-  /** Runs the policy on a snapshot of the devices; throws the typed refusals. */
+  /** Runs the policy on a snapshot of the devices; throws the typed refusals. Its event is the caller's ('scheduler.decision'). */
   private place(
     job: InferenceJob,
     deadlineAt: number | undefined,
@@ -234,7 +238,6 @@ export class SchedulerService implements OnModuleInit, OnApplicationShutdown {
       ...(result.predictedMs !== undefined && Number.isFinite(result.predictedMs) ? { predictedMs: result.predictedMs } : {}),
     };
     const decisionUs = (performance.now() - started) * 1000;
-    this.events.emit('scheduler.decision', { ...decision, model: job.model.key, decisionUs });
     return { decision, decidedAt: now, decisionUs };
   }
 

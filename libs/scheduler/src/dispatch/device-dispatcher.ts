@@ -70,7 +70,8 @@ interface RunningBatch {
   hung: RunAbort;
   /** When the run is declared hung (clock ms); undefined: unbounded, or already declared. */
   boundAt?: number;
-  boundWhy?: string;
+  /** The bound's length, for the hung message (built only when it is needed). */
+  boundMs?: number;
   /** When the run counts as stalling (its device's queued jobs go elsewhere); undefined once handled. */
   stallAt?: number;
 }
@@ -276,13 +277,12 @@ export class DeviceDispatcher {
       hung: new RunAbort(),
       stallAt: now + 2 * predictedMs + STALL_EVACUATE_MS,
       ...(boundMs !== undefined
-        ? { boundAt: now + boundMs, boundWhy: `no answer after ${Math.round(boundMs)} ms (predicted ${round1(predictedMs)} ms)` }
+        ? { boundAt: now + boundMs, boundMs }
         : {}),
     };
     this.running.add(batch);
     this.armSweep(Math.min(batch.stallAt!, batch.boundAt ?? Infinity));
     queue.lastServed = this.dispatches++;
-    events.emit('batch.dispatched', { deviceId: this.deviceId, model: queue.modelKey, batchSize: rows, requests: jobs.length });
     let result: Promise<TaskResult>;
     try {
       // a thread pool transfers (detaches) the big tensors it gets, and a retry elsewhere needs them: a lone job's are copied
@@ -298,6 +298,8 @@ export class DeviceDispatcher {
       // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
       result = Promise.reject(err);
     }
+    // once the worker has the job: the event does not delay its run
+    events.emit('batch.dispatched', { deviceId: this.deviceId, model: queue.modelKey, batchSize: rows, requests: jobs.length });
     result
       .then(
         (res) => this.complete(batch, jobs, res),
@@ -326,7 +328,7 @@ export class DeviceDispatcher {
     for (const batch of [...this.running]) {
       if (batch.boundAt !== undefined && batch.boundAt <= now) {
         batch.boundAt = undefined;
-        batch.hung.abort(batch.boundWhy);
+        batch.hung.abort(`no answer after ${Math.round(batch.boundMs!)} ms (predicted ${round1(batch.predictedMs)} ms)`);
       }
       if (batch.stallAt !== undefined && batch.stallAt <= now) {
         batch.stallAt = undefined;
