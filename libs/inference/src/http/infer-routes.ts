@@ -28,8 +28,10 @@ interface InferParams {
  *
  * @remarks The hot path, so registered on Fastify directly rather than as a Nest controller:
  * Nest's route pipeline (execution context, guard and interceptor consumers, one factory per
- * handler parameter, the response controller) cost ~0.04 ms of the event loop per request, a
- * fifth of the overhead budget (bench/results/overhead/2026-11-29-vm-channel). What Nest would
+ * handler parameter, the response controller) cost the event loop ~0.04 ms per request (one run
+ * with and without it), a fifth of the overhead budget; with the run channels, p50 went down
+ * 0.13 / 0.18 ms (JSON / binary) against 0.11 / 0.12 for the channels alone, one run each
+ * (bench/results/overhead/2026-11-29-vm-channel/steps). What Nest would
  * apply is applied here: the global AuthGuard's gate with the scope "inference" and the
  * exception filter's mapping of errors (the same classes); Fastify's hooks (body parser, bytes
  * admission, request id, audit) run for every route anyway. Registered at module init, when Nest

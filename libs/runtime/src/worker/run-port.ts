@@ -13,9 +13,10 @@ let handler: RunHandler | undefined;
 
 /**
  * Serves this pool worker's runs on a port of its own, sent to the pool once (RUN_PORT on
- * parentPort), instead of as piscina tasks: a piscina task cost ~0.12 ms more per request than a
- * plain message on a port, in an HTTP server serving mlp_tiny one request at a time
- * (bench/results/overhead/2026-11-29-vm-channel). Loading and unloading stay piscina tasks.
+ * parentPort), instead of as piscina tasks: in an HTTP server serving mlp_tiny one request at a
+ * time, p50 went down 0.11 ms (JSON) / 0.12 ms (binary) with this change alone
+ * (bench/results/overhead/2026-11-29-vm-channel/steps/1-run-channels). Loading and unloading stay
+ * piscina tasks.
  * Called again (a test worker wrapping the ORT worker's run), it only replaces the handler.
  */
 export function serveRuns(run: RunHandler): void {
