@@ -16,7 +16,15 @@ import { SigningKeyController } from './signing/signing-key.controller';
 @Module({
   controllers: [SigningKeyController],
   // AuthGuard is exported too: the routes registered on Fastify directly pass the same gate (InferRoutes)
-  providers: [TenantDirectory, TenantLimiter, AccessControl, AuditLog, OutputSigner, AuthGuard, { provide: APP_GUARD, useExisting: AuthGuard }],
+  providers: [
+    TenantDirectory,
+    TenantLimiter,
+    AccessControl,
+    AuditLog,
+    OutputSigner,
+    AuthGuard,
+    { provide: APP_GUARD, useExisting: AuthGuard },
+  ],
   exports: [TenantDirectory, TenantLimiter, AccessControl, AuditLog, OutputSigner, AuthGuard],
 })
 export class SecurityModule {}

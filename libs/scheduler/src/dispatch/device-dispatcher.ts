@@ -276,9 +276,7 @@ export class DeviceDispatcher {
       predictedMs,
       hung: new RunAbort(),
       stallAt: now + 2 * predictedMs + STALL_EVACUATE_MS,
-      ...(boundMs !== undefined
-        ? { boundAt: now + boundMs, boundMs }
-        : {}),
+      ...(boundMs !== undefined ? { boundAt: now + boundMs, boundMs } : {}),
     };
     this.running.add(batch);
     this.armSweep(Math.min(batch.stallAt!, batch.boundAt ?? Infinity));
