@@ -282,6 +282,35 @@ describe(SchedulerService.name, () => {
       expect(waited).toMatchObject({ attempts: 2, retriedFrom: 'cpu:0', decision: { deviceId: 'cpu:0' } });
     });
 
+    it('keeps a job with nowhere else to go through more stalls of its device than a job may be moved', async () => {
+      seedEstimates(20, 60); // batch 1 on cpu:0: 22.5 ms, so a run stalls at 2 x 22.5 + 50 = 95 ms
+      const model = { ...served.model, devices: ['cpu:0'] };
+      fast.hold();
+      const first = sut.submit(mlpJob(model, 1, clock.now()).job);
+      const waiting = mlpJob(model, 1, clock.now());
+      const queued = sut.submit(waiting.job);
+      const ahead: Array<Promise<unknown>> = [first];
+      // five stalls in a row, each of another run; MAX_STALL_MOVES is 3
+      for (let stall = 0; stall < 5; stall++) {
+        if (stall > 0) {
+          // a job of the highest priority goes ahead of the waiting one and is the next run to stall
+          // (naming its output, it is not batched with the waiting one)
+          const next = mlpJob(model, 1, clock.now()).job;
+          ahead.push(sut.submit({ ...next, priority: 1, outputNames: ['output'] }));
+          fast.release();
+          fast.hold();
+          await settle();
+        }
+        clock.advance(95);
+        await settle();
+        expect(sut.queues().find((q) => q.deviceId === 'cpu:0')?.queuedJobs).toBe(1);
+      }
+      fast.release();
+      const [done] = await Promise.all([queued, ...ahead]);
+      expect(done).toMatchObject({ attempts: 6, retriedFrom: 'cpu:0', decision: { deviceId: 'cpu:0' } });
+      expect(maxRelativeError(new Float32Array(done.outputs[0].data), mlpTinyReference(waiting.values, 1))).toBeLessThan(1e-5);
+    });
+
     it('retries a job whose run failed on another device, says so, and then holds the first device to account', async () => {
       seedEstimates();
       fast.failNext(1);

@@ -33,7 +33,7 @@ import { runBoundMs } from './health/run-bound';
 export const PINNED_POLICY = 'pinned';
 /** Runs a job may take: the first, and one retry on another device after a failure. */
 const MAX_ATTEMPTS = 2;
-/** Times a queued job may be moved off a stalling device (these are not failures). */
+/** Times a queued job may be moved off a stalling device to another one (these are not failures). */
 const MAX_STALL_MOVES = 3;
 
 /**
@@ -93,8 +93,10 @@ export class SchedulerService implements OnModuleInit, OnApplicationShutdown {
     for (let attempt = 1; ; attempt++) {
       let deviceId: string;
       let outcome: Promise<JobOutcome>;
+      /** Placed on a device it was moved off because nothing else could take it: it waits there. */
+      let stayed: boolean;
       try {
-        ({ deviceId, outcome } = this.placeAvoiding(job, deadlineAt, tried, stalled));
+        ({ deviceId, outcome, stayed } = this.placeAvoiding(job, deadlineAt, tried, stalled));
       } catch (refusal) {
         // nowhere else to go: the first failure says more than "no device"
         throw first?.error ?? refusal;
@@ -108,8 +110,10 @@ export class SchedulerService implements OnModuleInit, OnApplicationShutdown {
         return { ...done, attempts: attempt, retriedFrom: first.deviceId };
       } catch (err) {
         const left = deadlineAt === undefined ? Infinity : deadlineAt - this.clock.now();
-        // moved off a stalling device before it ran: placed again, that device not excluded (the stall counts there now)
-        const moved = err instanceof DeviceStallingError && moves++ < MAX_STALL_MOVES;
+        // moved off a stalling device before it ran: placed again, that device not excluded (the stall
+        // counts there now). Only moves to another device count against MAX_STALL_MOVES: a job with
+        // nowhere else to go waits on its device through its stalls, within its deadline
+        const moved = err instanceof DeviceStallingError && (stayed || moves++ < MAX_STALL_MOVES);
         if (!moved && (!isRetryable(err) || job.device !== undefined || ++failures >= MAX_ATTEMPTS || left <= 0)) throw err;
         if (left <= 0) throw err;
         first ??= { deviceId, error: err as Error };
@@ -124,13 +128,22 @@ export class SchedulerService implements OnModuleInit, OnApplicationShutdown {
     return model.devices.some((id) => this.runtime.pool(id) !== undefined && !this.health.isQuarantined(id));
   }
 
-  /** Places the job off `tried` and, while another device can take it, off `stalled`. */
-  private placeAvoiding(job: InferenceJob, deadlineAt: number | undefined, tried: ReadonlySet<string>, stalled: ReadonlySet<string>) {
-    if (stalled.size === 0) return this.placeAndEnqueue(job, deadlineAt, tried);
+  /**
+   * Places the job off `tried` and, while another device can take it, off `stalled`; `stayed`
+   * when it went back to a device in `stalled` (no other device could take it).
+   */
+  private placeAvoiding(
+    job: InferenceJob,
+    deadlineAt: number | undefined,
+    tried: ReadonlySet<string>,
+    stalled: ReadonlySet<string>,
+  ): { deviceId: string; outcome: Promise<JobOutcome>; stayed: boolean } {
+    if (stalled.size === 0) return { ...this.placeAndEnqueue(job, deadlineAt, tried), stayed: false };
     try {
-      return this.placeAndEnqueue(job, deadlineAt, new Set([...tried, ...stalled]));
+      return { ...this.placeAndEnqueue(job, deadlineAt, new Set([...tried, ...stalled])), stayed: false };
     } catch {
-      return this.placeAndEnqueue(job, deadlineAt, tried);
+      const placed = this.placeAndEnqueue(job, deadlineAt, tried);
+      return { ...placed, stayed: stalled.has(placed.deviceId) };
     }
   }
 

@@ -181,6 +181,32 @@ describe(PiscinaDevicePool.name, () => {
     expect(sut.stats()).toMatchObject({ inFlight: 0, completed: 1, failed: 2, restarts: 1 });
   });
 
+  it('fails the other runs on a worker recycled as hung at once, and serves again on its replacement', async () => {
+    sut = new PiscinaDevicePool({
+      device: device('cpu:0', 'cpu'),
+      workers: 1,
+      concurrentTasksPerWorker: 2,
+      intraOpThreads: 1,
+      workerFile: join(FIXTURES, 'crashing.worker.js'),
+    });
+    await sut.start();
+    await sut.loadModel(tinySpec());
+    await sut.loadModel(tinySpec('hang@1'));
+    const hung = new RunAbort();
+    const first = sut.run({ modelKey: 'hang@1', inputs: [input(1, 0).tensor] }, { abort: hung }).catch((e: unknown) => e);
+    // on the same worker, behind the hung run: its thread never reads it
+    const second = sut.run({ modelKey: 'mlp_tiny@1', inputs: [input(1, 1).tensor] }).catch((e: unknown) => e);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(sut.stats().inFlight).toBe(2);
+    hung.abort('no answer after 200 ms');
+    expect(await first).toBeInstanceOf(RunAbortedError);
+    const other = await second;
+    expect(other).toBeInstanceOf(WorkerDiedError);
+    expect((other as Error).message).toMatch(/another run on its worker was declared hung/);
+    await expectMatchesReference(sut);
+    expect(sut.stats()).toMatchObject({ inFlight: 0, failed: 2, restarts: 1 });
+  });
+
   it('fails the runs still waiting for a worker when it closes', async () => {
     sut = new PiscinaDevicePool({
       device: device('cpu:0', 'cpu'),

@@ -38,15 +38,16 @@ export interface RunChannelsOptions {
  * over them (the worker holding the fewest; a run waits here while every worker is full or none
  * is up), and what happens to a run when its worker does not answer:
  * - declared hung (its RunAbort): rejected at once with RunAbortedError, and the worker is
- *   terminated (piscina starts a replacement, whose port arrives with add());
- * - its worker exits (a crash, or recycled for another run): rejected with WorkerDiedError.
+ *   terminated (piscina starts a replacement, whose port arrives with add()); the other runs on
+ *   that worker fail at once with WorkerDiedError;
+ * - its worker exits (a crash): rejected with WorkerDiedError.
  */
 export class RunChannels {
   private readonly channels: Channel[] = [];
   private readonly waiting: Run[] = [];
   private nextId = 0;
   private closed = false;
-  /** Holds the process open while runs wait: no port is ref'd for them (a replacement worker may still be starting). */
+  /** Holds the process open while runs wait: no worker holds it for them (a replacement may still be starting). */
   private keepAlive: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: RunChannelsOptions) {}
@@ -130,12 +131,16 @@ export class RunChannels {
     this.settle(run, new RunAbortedError(this.options.deviceId, run.abort?.reason));
     if (!recycle) return;
     this.options.onRecycle();
+    // the other runs on that worker go with it: failed now, not when (or if) its thread stops
+    const recycled = new Error('another run on its worker was declared hung, and the worker is being recycled');
+    for (const other of [...channel.running]) this.settle(other, new WorkerDiedError(this.options.deviceId, recycled));
     void channel.worker.terminate();
   }
 
   private lost(channel: Channel, why: string): void {
     channel.closed = true;
-    this.channels.splice(this.channels.indexOf(channel), 1);
+    const i = this.channels.indexOf(channel);
+    if (i >= 0) this.channels.splice(i, 1);
     for (const run of [...channel.running]) this.settle(run, new WorkerDiedError(this.options.deviceId, new Error(why)));
     this.drain();
   }
