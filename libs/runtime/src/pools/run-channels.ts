@@ -78,13 +78,6 @@ export class RunChannels {
     });
   }
 
-  /** Workers with a run port, not closed. */
-  get open(): number {
-    let n = 0;
-    for (const c of this.channels) if (!c.closed) n++;
-    return n;
-  }
-
   /** Fails the runs still waiting for a worker; runs on a worker end with it (WorkerDiedError). */
   close(): void {
     this.closed = true;
