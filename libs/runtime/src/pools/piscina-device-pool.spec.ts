@@ -10,7 +10,7 @@ import { BufferPool } from '../memory/buffer-pool';
 import { RunAbortedError } from '../errors/run-aborted.error';
 import { WorkerDiedError } from '../errors/worker-died.error';
 import { TRANSFER_MIN_BYTES } from '../worker/transfer-threshold';
-import { PiscinaDevicePool } from './piscina-device-pool';
+import { PiscinaDevicePool, type PiscinaPoolOptions } from './piscina-device-pool';
 import { ProcessDevicePool } from './process-device-pool';
 
 const REPO = modelRepository();
@@ -50,6 +50,28 @@ async function expectMatchesReference(
   expect(result.outputs[0].shape).toEqual([batch, 8]);
   expect(maxRelativeError(new Float32Array(result.outputs[0].data), referenceMlp(TINY, values, batch))).toBeLessThan(1e-5);
   return result.timings.workerId;
+}
+
+/**
+ * A started pool of one CPU worker running the crashing test worker, with mlp_tiny and the fault
+ * model `faultKey` (exit@..., hang@...) loaded.
+ */
+async function crashingPool(
+  faultKey: string,
+  options: Partial<Pick<PiscinaPoolOptions, 'concurrentTasksPerWorker' | 'onWorkerRestart'>> = {},
+): Promise<PiscinaDevicePool> {
+  const pool = new PiscinaDevicePool({
+    device: device('cpu:0', 'cpu'),
+    workers: 1,
+    concurrentTasksPerWorker: 1,
+    intraOpThreads: 1,
+    workerFile: join(FIXTURES, 'crashing.worker.js'),
+    ...options,
+  });
+  await pool.start();
+  await pool.loadModel(tinySpec());
+  await pool.loadModel(tinySpec(faultKey));
+  return pool;
 }
 
 describe(PiscinaDevicePool.name, () => {
@@ -106,17 +128,7 @@ describe(PiscinaDevicePool.name, () => {
 
   it('replaces a worker that dies, fails its job clearly, and the replacement serves the pinned model', async () => {
     const restarts: string[] = [];
-    sut = new PiscinaDevicePool({
-      device: device('cpu:0', 'cpu'),
-      workers: 1,
-      concurrentTasksPerWorker: 1,
-      intraOpThreads: 1,
-      workerFile: join(FIXTURES, 'crashing.worker.js'),
-      onWorkerRestart: (_, reason) => restarts.push(reason),
-    });
-    await sut.start();
-    await sut.loadModel(tinySpec());
-    await sut.loadModel(tinySpec('exit@1'));
+    sut = await crashingPool('exit@1', { onWorkerRestart: (_, reason) => restarts.push(reason) });
     await expect(sut.run({ modelKey: 'exit@1', inputs: [input(1, 0).tensor] })).rejects.toThrow(
       /worker of cpu:0 died while running this job/,
     );
@@ -126,16 +138,7 @@ describe(PiscinaDevicePool.name, () => {
   });
 
   it('abandons a hung run when its caller aborts it, recycles that worker, and keeps serving', async () => {
-    sut = new PiscinaDevicePool({
-      device: device('cpu:0', 'cpu'),
-      workers: 1,
-      concurrentTasksPerWorker: 1,
-      intraOpThreads: 1,
-      workerFile: join(FIXTURES, 'crashing.worker.js'),
-    });
-    await sut.start();
-    await sut.loadModel(tinySpec());
-    await sut.loadModel(tinySpec('hang@1'));
+    sut = await crashingPool('hang@1');
     const hung = new RunAbort();
     const run = sut.run({ modelKey: 'hang@1', inputs: [input(1, 0).tensor] }, { abort: hung });
     const outcome = run.catch((e: unknown) => e);
@@ -152,17 +155,7 @@ describe(PiscinaDevicePool.name, () => {
 
   it('keeps a run that waits for a busy worker, and runs it on the replacement of a worker recycled as hung', async () => {
     const restarts: string[] = [];
-    sut = new PiscinaDevicePool({
-      device: device('cpu:0', 'cpu'),
-      workers: 1,
-      concurrentTasksPerWorker: 1,
-      intraOpThreads: 1,
-      workerFile: join(FIXTURES, 'crashing.worker.js'),
-      onWorkerRestart: (_, reason) => restarts.push(reason),
-    });
-    await sut.start();
-    await sut.loadModel(tinySpec());
-    await sut.loadModel(tinySpec('hang@1'));
+    sut = await crashingPool('hang@1', { onWorkerRestart: (_, reason) => restarts.push(reason) });
     const hung = new RunAbort();
     const first = sut.run({ modelKey: 'hang@1', inputs: [input(1, 0).tensor] }, { abort: hung }).catch((e: unknown) => e);
     // the only worker is taken: this one waits in the pool, and a switch aborted while it waits recycles nothing
@@ -182,16 +175,7 @@ describe(PiscinaDevicePool.name, () => {
   });
 
   it('fails the other runs on a worker recycled as hung at once, and serves again on its replacement', async () => {
-    sut = new PiscinaDevicePool({
-      device: device('cpu:0', 'cpu'),
-      workers: 1,
-      concurrentTasksPerWorker: 2,
-      intraOpThreads: 1,
-      workerFile: join(FIXTURES, 'crashing.worker.js'),
-    });
-    await sut.start();
-    await sut.loadModel(tinySpec());
-    await sut.loadModel(tinySpec('hang@1'));
+    sut = await crashingPool('hang@1', { concurrentTasksPerWorker: 2 });
     const hung = new RunAbort();
     const first = sut.run({ modelKey: 'hang@1', inputs: [input(1, 0).tensor] }, { abort: hung }).catch((e: unknown) => e);
     // on the same worker, behind the hung run: its thread never reads it
@@ -208,16 +192,7 @@ describe(PiscinaDevicePool.name, () => {
   });
 
   it('fails the runs still waiting for a worker when it closes', async () => {
-    sut = new PiscinaDevicePool({
-      device: device('cpu:0', 'cpu'),
-      workers: 1,
-      concurrentTasksPerWorker: 1,
-      intraOpThreads: 1,
-      workerFile: join(FIXTURES, 'crashing.worker.js'),
-    });
-    await sut.start();
-    await sut.loadModel(tinySpec());
-    await sut.loadModel(tinySpec('hang@1'));
+    sut = await crashingPool('hang@1');
     const hung = sut.run({ modelKey: 'hang@1', inputs: [input(1, 0).tensor] }).catch((e: unknown) => e);
     const waiting = sut.run({ modelKey: 'mlp_tiny@1', inputs: [input(1, 1).tensor] }).catch((e: unknown) => e);
     await new Promise((resolve) => setTimeout(resolve, 100));
