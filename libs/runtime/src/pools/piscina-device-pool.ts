@@ -194,9 +194,10 @@ export class PiscinaDevicePool implements DevicePool {
     return this.piscina;
   }
 
+  /** Set with piscina in start(), dropped with it in close(). */
   private requireChannels(): RunChannels {
-    if (!this.channels || this.closing) throw new InferenceFailedError(`the pool of ${this.device.id} is not running`);
-    return this.channels;
+    this.requireStarted();
+    return this.channels!;
   }
 }
 
