@@ -1,5 +1,6 @@
 import { EstimatorSnapshotError } from './estimator-snapshot.error';
 import { EwmaServiceTimeEstimator, PRIOR_WEIGHT } from './ewma-service-time-estimator';
+import { WARM_UP_SAMPLES } from './service-time-curve';
 
 describe(EwmaServiceTimeEstimator.name, () => {
   let sut: EwmaServiceTimeEstimator;
@@ -22,14 +23,46 @@ describe(EwmaServiceTimeEstimator.name, () => {
     expect(sut.estimate('late', 'cpu:0', 1)).toBeUndefined();
   });
 
-  it('keeps an EWMA per bucket that matches the textbook recurrence', () => {
-    const measured = [10, 14, 9, 30, 11, 12, 10.5];
-    let reference = measured[0];
-    for (const ms of measured.slice(1)) reference = 0.75 * reference + 0.25 * ms;
+  it("keeps the fastest of a bucket's first WARM_UP_SAMPLES runs, then an EWMA that matches the textbook recurrence", () => {
+    const measured = [14, 9, 30, 31, 11, 12, 10.5];
+    let reference = Math.min(...measured.slice(0, WARM_UP_SAMPLES));
+    for (const ms of measured.slice(WARM_UP_SAMPLES)) reference = 0.75 * reference + 0.25 * ms;
     for (const ms of measured) sut.observe('m', 'cpu:0', 4, ms);
     const estimate = sut.estimate('m', 'cpu:0', 4);
     expect(estimate?.ms).toBeCloseTo(reference, 10);
     expect(estimate?.samples).toBe(measured.length);
+  });
+
+  it('does not let a cold first run stand for the device: the next, warm runs replace it', () => {
+    // a remote's first round trip at a new batch size: 690 ms; warm: about 25 ms
+    sut.observe('m', 'remote:a', 64, 690);
+    expect(sut.estimate('m', 'remote:a', 64)?.ms).toBe(690);
+    sut.observe('m', 'remote:a', 64, 24);
+    sut.observe('m', 'remote:a', 64, 300);
+    expect(sut.estimate('m', 'remote:a', 64)).toMatchObject({ ms: 24, samples: 3 });
+    // then the EWMA
+    sut.observe('m', 'remote:a', 64, 28);
+    expect(sut.estimate('m', 'remote:a', 64)?.ms).toBeCloseTo(0.75 * 24 + 0.25 * 28, 10);
+  });
+
+  it('weighs a run after decayRuns runs of the model elsewhere more, by the EWMA counted in runs', () => {
+    const decaying = new EwmaServiceTimeEstimator({ alpha: 0.2, decayRuns: 8 });
+    for (let i = 0; i < 10; i++) decaying.observe('m', 'gpu:0', 1, 100);
+    // measured again after 8 runs elsewhere: the plain EWMA
+    for (let i = 0; i < 8; i++) decaying.observe('m', 'cpu:0', 1, 5);
+    decaying.observe('m', 'gpu:0', 1, 20);
+    expect(decaying.estimate('m', 'gpu:0', 1)?.ms).toBeCloseTo(0.8 * 100 + 0.2 * 20, 10);
+    // after 40 runs elsewhere: the old estimate keeps (1 - alpha)^(40 / 8) of its weight
+    for (let i = 0; i < 40; i++) decaying.observe('m', 'cpu:0', 1, 5);
+    decaying.observe('m', 'gpu:0', 1, 20);
+    const kept = 0.8 ** 5;
+    expect(decaying.estimate('m', 'gpu:0', 1)?.ms).toBeCloseTo(kept * 84 + (1 - kept) * 20, 10);
+    // runs of another model do not count
+    for (let i = 0; i < 40; i++) decaying.observe('other', 'cpu:0', 1, 5);
+    const before = decaying.estimate('m', 'gpu:0', 1)!.ms;
+    decaying.observe('m', 'gpu:0', 1, 30);
+    expect(decaying.estimate('m', 'gpu:0', 1)?.ms).toBeCloseTo(0.8 * before + 0.2 * 30, 10);
+    expect(() => new EwmaServiceTimeEstimator({ decayRuns: 0 })).toThrow('decayRuns');
   });
 
   it('tracks a change of speed (thermal throttling) geometrically', () => {

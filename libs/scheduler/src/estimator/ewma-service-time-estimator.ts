@@ -11,9 +11,18 @@ export interface EwmaEstimatorOptions {
    * @defaultValue 0.2
    */
   alpha: number;
+  /**
+   * The EWMA's clock, in runs of the model on any device: a measurement taken `n` runs after the
+   * pair's previous one weighs `1 - (1 - alpha)^(n / decayRuns)`, never less than alpha. A device
+   * in steady use (measured at least every `decayRuns` runs) gets the plain EWMA; one passed over
+   * for long has its old estimate mostly replaced by its next measurement, since what it was
+   * measured at then (cold, or under a load since gone) may no longer hold.
+   * @defaultValue 8
+   */
+  decayRuns: number;
 }
 
-const DEFAULTS: EwmaEstimatorOptions = { alpha: 0.2 };
+const DEFAULTS: EwmaEstimatorOptions = { alpha: 0.2, decayRuns: 8 };
 
 /** Samples a point of a prior (another node's measurement) counts for at most: less than the adaptive policy's minSamples. */
 export const PRIOR_WEIGHT = 1;
@@ -21,7 +30,9 @@ export const PRIOR_WEIGHT = 1;
 /**
  * The performance model: per (model, device, power-of-two batch bucket) an EWMA of the measured
  * service time, seeded from start-up calibration and updated by every completed job; batch sizes
- * never measured are interpolated / extrapolated along the (model, device) curve.
+ * never measured are interpolated / extrapolated along the (model, device) curve. A bucket's first
+ * WARM_UP_SAMPLES measurements keep their minimum (ServiceTimeCurve.observe), and the EWMA runs on
+ * the model's run count, not per sample (decayRuns).
  *
  * @remarks Pure logic: no clock, no I/O. `estimate` reports `samples: 0` for an interpolated
  * bucket, which is what the adaptive policy's exploration reads.
@@ -29,6 +40,7 @@ export const PRIOR_WEIGHT = 1;
 export class EwmaServiceTimeEstimator implements ServiceTimeEstimator {
   private readonly curves = new Map<string, ModelCurves>();
   private readonly alpha: number;
+  private readonly decayRuns: number;
   /** The last model looked up (see lookup). */
   private lastModel: string | undefined;
   private lastByDevice: ModelCurves | undefined;
@@ -41,6 +53,9 @@ export class EwmaServiceTimeEstimator implements ServiceTimeEstimator {
     const alpha = options.alpha ?? DEFAULTS.alpha;
     if (!(alpha > 0 && alpha <= 1)) throw new RangeError(`EWMA alpha must be in (0, 1], got ${alpha}`);
     this.alpha = alpha;
+    const decayRuns = options.decayRuns ?? DEFAULTS.decayRuns;
+    if (!(decayRuns >= 1)) throw new RangeError(`decayRuns must be at least 1, got ${decayRuns}`);
+    this.decayRuns = decayRuns;
   }
 
   /** See ServiceTimeEstimator.version. */
@@ -87,7 +102,7 @@ export class EwmaServiceTimeEstimator implements ServiceTimeEstimator {
     const known = this.curves.get(modelKey)?.has(deviceId) === true;
     const byDevice = this.models(modelKey);
     const curve = this.curve(modelKey, deviceId);
-    curve.observe(batchSize, ms, this.alpha);
+    curve.observe(batchSize, ms, this.weightAfter(byDevice.runs - curve.observedAt));
     curve.observedAt = ++byDevice.runs;
     if (known) this.deviceChanges.set(deviceId, (this.deviceChanges.get(deviceId) ?? 0) + 1);
     else this.structureChanged(deviceId);
@@ -182,6 +197,11 @@ export class EwmaServiceTimeEstimator implements ServiceTimeEstimator {
         throw new EstimatorSnapshotError((error as Error).message);
       }
     }
+  }
+
+  /** EWMA weight of a measurement taken `passedOver` runs of the model after the pair's previous one (see decayRuns). */
+  private weightAfter(passedOver: number): number {
+    return passedOver <= this.decayRuns ? this.alpha : 1 - (1 - this.alpha) ** (passedOver / this.decayRuns);
   }
 
   /** The non-empty curve of the pair; a decision asks about one model on every device, hence the cache. */

@@ -1,6 +1,13 @@
 import { BATCH_BUCKETS, batchBucket } from './batch-bucket';
 
 /**
+ * A bucket's first measurements keep their minimum, not their mean: the first runs of a shape on a
+ * device pay one-off costs (memory arenas growing, kernels compiled, a remote's connection and
+ * sessions warming: 10-40x the warm time measured here), which only ever make a run slower.
+ */
+export const WARM_UP_SAMPLES = 3;
+
+/**
  * Service time over batch size for one (model, device) pair: per power-of-two batch bucket, an
  * EWMA of the measured ms and of the batch sizes measured (so the point sits where the
  * measurements were), and the number of samples. Unknown batch sizes are interpolated linearly
@@ -42,14 +49,18 @@ export class ServiceTimeCurve {
     return curve;
   }
 
-  /** Folds one measurement into its bucket's EWMA (the first one sets it). */
+  /**
+   * Folds one measurement into its bucket: the first WARM_UP_SAMPLES keep the fastest of them (with
+   * its batch size), later ones go into the EWMA with weight `alpha`.
+   */
   observe(batchSize: number, ms: number, alpha: number): void {
     const k = batchBucket(batchSize);
     this.priorOnly = false;
-    if (this.count[k] === 0) {
+    const warmingUp = this.count[k] < WARM_UP_SAMPLES && !((this.priorBuckets >>> k) & 1);
+    if (this.count[k] === 0 || (warmingUp && ms < this.ms[k])) {
       this.ms[k] = ms;
       this.batch[k] = batchSize;
-    } else {
+    } else if (!warmingUp) {
       let a = alpha;
       if ((this.priorBuckets >>> k) & 1) {
         a = Math.max(alpha, 1 / (this.count[k] + 1));

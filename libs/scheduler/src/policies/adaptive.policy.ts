@@ -9,13 +9,15 @@ export interface AdaptivePolicyOptions {
   /** Buckets with fewer samples than this are still being explored. @defaultValue 3 */
   minSamples: number;
   /**
-   * Chance, per under-sampled device and decision, that its service time is taken optimistically
-   * (unknown: 0, known: `optimism` x estimate). Bounds the exploration to a small fraction of the
+   * Chance, per unsure device and decision, that it is explored: a young bucket (fewer than
+   * `minSamples` runs, whose first runs may be cold) has its run time taken as 0, however slow
+   * it says the device is (the job's finish there is its wait); a stale one (passed over for
+   * `staleAfterRuns`) `optimism` x its estimate. Bounds the exploration to a small fraction of the
    * decisions; it stops by itself once every bucket has `minSamples`, and comes back for a device
    * passed over for `staleAfterRuns` until that device is measured again. @defaultValue 0.05
    */
   explorationRate: number;
-  /** Factor applied to an under-sampled estimate when exploring. @defaultValue 0.5 */
+  /** Factor applied to a stale estimate when exploring. @defaultValue 0.5 */
   optimism: number;
   /**
    * A device passed over for this many runs of the model elsewhere is explored again like an
@@ -67,13 +69,16 @@ export function createAdaptivePolicy(options: Partial<AdaptivePolicyOptions> = {
       scratch.passedOver = undefined;
       const known = readEstimate(ctx.estimator, ctx.job.modelKey, device.deviceId, rows, scratch);
       const runMs = scratch.ms;
-      const unsure = !known || scratch.samples < o.minSamples || (scratch.passedOver ?? 0) >= o.staleAfterRuns;
-      const explore = unsure && ctx.random() < o.explorationRate;
+      // young: nothing, or fewer than minSamples runs in this bucket (the first ones may be cold)
+      const young = !known || scratch.samples < o.minSamples;
+      const stale = !young && (scratch.passedOver ?? 0) >= o.staleAfterRuns;
+      const explore = (young || stale) && ctx.random() < o.explorationRate;
       const waitMs = waitBeforeRunMs(ctx, device, rows);
       // an idle device never measured for this model costs nothing to try: one job teaches it
       const idleUnknown = !known && device.inFlight < device.capacity && device.queuedJobs === 0;
       let finishMs: number;
-      if (!known) finishMs = explore || idleUnknown ? waitMs : (waitMs + 1) * UNKNOWN_FACTOR;
+      if (idleUnknown || (explore && young)) finishMs = waitMs;
+      else if (!known) finishMs = (waitMs + 1) * UNKNOWN_FACTOR;
       else finishMs = waitMs + (explore ? runMs * o.optimism : runMs);
       return -finishMs * cost(device);
     },
