@@ -20,8 +20,9 @@ export interface AdaptivePolicyOptions {
   /** Factor applied to a stale estimate when exploring. @defaultValue 0.5 */
   optimism: number;
   /**
-   * A device passed over for this many runs of the model elsewhere is explored again like an
-   * under-sampled one (at `explorationRate`, optimistically) until it is measured anew: a device is
+   * A device passed over for this many runs of the model elsewhere is stale: explored again (at
+   * `explorationRate`, at `optimism` x its estimate) until it is measured anew, a measurement the
+   * estimator weighs more the longer it waited (EwmaEstimatorOptions.decayRuns). A device is
    * measured only when chosen, so an estimate learnt cold or under a passing load would otherwise
    * keep it out for good. @defaultValue 64
    */
