@@ -53,6 +53,26 @@ async function expectMatchesReference(
 }
 
 /**
+ * Two runs in flight on one worker (or pool process) that will not answer: after `settleMs` both
+ * are still held; then the first is declared hung and fails with RunAbortedError at once. Returns
+ * what the second run ended with.
+ */
+async function abandonBesideAnother(
+  pool: { run: PiscinaDevicePool['run']; stats: PiscinaDevicePool['stats'] },
+  hungKey: string,
+  settleMs: number,
+): Promise<unknown> {
+  const hung = new RunAbort();
+  const first = pool.run({ modelKey: hungKey, inputs: [input(2, 1).tensor] }, { abort: hung }).catch((e: unknown) => e);
+  const second = pool.run({ modelKey: 'mlp_tiny@1', inputs: [input(2, 2).tensor] }).catch((e: unknown) => e);
+  await new Promise((resolve) => setTimeout(resolve, settleMs));
+  expect(pool.stats().inFlight).toBe(2);
+  hung.abort(`no answer after ${settleMs} ms`);
+  expect(await first).toBeInstanceOf(RunAbortedError);
+  return second;
+}
+
+/**
  * A started pool of one CPU worker running the crashing test worker, with mlp_tiny and the fault
  * model `faultKey` (exit@..., hang@...) loaded.
  */
@@ -176,15 +196,8 @@ describe(PiscinaDevicePool.name, () => {
 
   it('fails the other runs on a worker recycled as hung at once, and serves again on its replacement', async () => {
     sut = await crashingPool('hang@1', { concurrentTasksPerWorker: 2 });
-    const hung = new RunAbort();
-    const first = sut.run({ modelKey: 'hang@1', inputs: [input(1, 0).tensor] }, { abort: hung }).catch((e: unknown) => e);
-    // on the same worker, behind the hung run: its thread never reads it
-    const second = sut.run({ modelKey: 'mlp_tiny@1', inputs: [input(1, 1).tensor] }).catch((e: unknown) => e);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(sut.stats().inFlight).toBe(2);
-    hung.abort('no answer after 200 ms');
-    expect(await first).toBeInstanceOf(RunAbortedError);
-    const other = await second;
+    // the second run is on the same worker, behind the hung one: its thread never reads it
+    const other = await abandonBesideAnother(sut, 'hang@1', 200);
     expect(other).toBeInstanceOf(WorkerDiedError);
     expect((other as Error).message).toMatch(/another run on its worker was declared hung/);
     await expectMatchesReference(sut);
@@ -247,15 +260,8 @@ describe(ProcessDevicePool.name, () => {
     await expectMatchesReference(sut, 'mlp_tiny@1', 3, false);
     const frozen = sut.stats().pid!;
     process.kill(frozen, 'SIGSTOP');
-    const hung = new RunAbort();
-    const first = sut.run({ modelKey: 'mlp_tiny@1', inputs: [input(2, 1).tensor] }, { abort: hung }).catch((e: unknown) => e);
-    const second = sut.run({ modelKey: 'mlp_tiny@1', inputs: [input(2, 2).tensor] }).catch((e: unknown) => e);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(sut.stats().inFlight).toBe(2);
-    hung.abort('no answer after 300 ms');
-    expect(await first).toBeInstanceOf(RunAbortedError);
+    const other = await abandonBesideAnother(sut, 'mlp_tiny@1', 300);
     // the frozen process cannot act on SIGTERM: it gets SIGKILL, and the other task in it fails too
-    const other = await second;
     expect(other).toBeInstanceOf(WorkerDiedError);
     expect((other as Error).message).toMatch(/pool process exited \(SIGKILL\)/);
     await expectMatchesReference(sut, 'mlp_tiny@1', 2, false);
