@@ -17,9 +17,15 @@
  *     [--before-dist DIR] also serve the same requests from a Switchyard built elsewhere (the dist/ of
  *                        an older commit's worktree) as the layer "before", in the same blocks: a
  *                        before/after comparison that the host's load moves as little as the rest
+ *     [--phases]         also serve them from a second bare-pool and a second Switchyard process
+ *                        with phase-marks.js preloaded (layers "bare-pool-marked", "switchyard-marked",
+ *                        in the same blocks): each request's time on the server's main thread up to
+ *                        the run's postMessage(), in that call, and from it to the response's end()
  *
  * Writes bench/results/overhead/<date>-<host>/report.md and raw.json.gz (every request's ms).
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as ort from 'onnxruntime-node';
@@ -35,6 +41,7 @@ import { writeMarkdownReport } from '../report/write-markdown-report';
 import { httpLayers, waitReady, type Layer } from './infer-requests';
 import { arg } from '../cli/flag';
 import { BENCH_CPU } from '../targets/bench-cpu-device';
+import { phaseTable, readPhaseMarks } from './phase-table';
 
 const WIDTH: Record<string, number> = { mlp_tiny: 16, mlp_small: 1024, mlp_large: 4096 };
 const BLOCK = 100;
@@ -46,6 +53,7 @@ async function main(): Promise<void> {
   const cpuProf = arg('--cpu-prof', '');
   const outDir = arg('--out', '');
   const beforeDist = arg('--before-dist', '');
+  const phases = process.argv.includes('--phases');
   const width = WIDTH[model];
   if (!width) throw new Error(`--model must be one of ${Object.keys(WIDTH).join(', ')}`);
   const path = join(modelRepository(), model, '1', 'model.onnx');
@@ -69,14 +77,35 @@ async function main(): Promise<void> {
   const serverOptions = { MODELS: model, DISABLED_DEVICES: 'gpu:0', CPU_WORKERS: 1, CPU_THREADS_PER_WORKER: 1, CALIBRATION: 'skip' };
   const server = await ServerProcess.start(dist, serverOptions, 180_000, cpuProf ? ['--cpu-prof', '--cpu-prof-dir', cpuProf] : []);
   const before = beforeDist ? await ServerProcess.start(beforeDist, serverOptions, 180_000) : undefined;
+  const marksDir = phases ? mkdtempSync(join(tmpdir(), 'sy-phase-marks-')) : '';
+  /** A server started with phase-marks.js preloaded, writing its marks to marksDir/<name>.json. */
+  const marked = async (name: string, start: (preload: string[]) => Promise<ServerProcess>) => {
+    process.env.PHASE_MARKS_FILE = join(marksDir, `${name}.json`);
+    try {
+      return await start(['-r', join(dist, 'bench', 'overhead', 'phase-marks.js')]);
+    } finally {
+      delete process.env.PHASE_MARKS_FILE;
+    }
+  };
+  const barePoolMarked = phases
+    ? await marked('bare-pool', (preload) =>
+        ServerProcess.startScript(bareScript, { BARE_MODEL_PATH: path, BARE_MODE: 'pool' }, 180_000, preload),
+      )
+    : undefined;
+  const serverMarked = phases
+    ? await marked('switchyard', (preload) => ServerProcess.start(dist, serverOptions, 180_000, preload))
+    : undefined;
   const clients = {
     bareInline: new HttpClient(bareInline.url, 1),
     barePool: new HttpClient(barePool.url, 1),
     server: new HttpClient(server.url, 1),
     ...(before ? { before: new HttpClient(before.url, 1) } : {}),
+    ...(barePoolMarked ? { barePoolMarked: new HttpClient(barePoolMarked.url, 1) } : {}),
+    ...(serverMarked ? { serverMarked: new HttpClient(serverMarked.url, 1) } : {}),
   };
   await waitReady(clients.server);
   if (clients.before) await waitReady(clients.before);
+  if (clients.serverMarked) await waitReady(clients.serverMarked);
 
   const layers: Record<string, Layer> = {
     direct: async () => {
@@ -89,6 +118,8 @@ async function main(): Promise<void> {
     ...httpLayers('bare-pool', clients.barePool, model, tensor),
     ...httpLayers('switchyard', clients.server, model, tensor),
     ...(clients.before ? httpLayers('before', clients.before, model, tensor) : {}),
+    ...(clients.barePoolMarked ? httpLayers('bare-pool-marked', clients.barePoolMarked, model, tensor) : {}),
+    ...(clients.serverMarked ? httpLayers('switchyard-marked', clients.serverMarked, model, tensor) : {}),
   };
   const names = Object.keys(layers);
   const samples: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
@@ -98,6 +129,8 @@ async function main(): Promise<void> {
     'bare-pool': barePool.pid,
     switchyard: server.pid,
     before: before?.pid,
+    'bare-pool-marked': barePoolMarked?.pid,
+    'switchyard-marked': serverMarked?.pid,
   };
   const serverCpu: Record<string, ThreadCpu> = Object.fromEntries(names.map((n) => [n, { mainMs: 0, othersMs: 0 }]));
   for (const run of Object.values(layers)) for (let i = 0; i < 300; i++) await run(); // warm-up (JIT, sockets)
@@ -122,7 +155,8 @@ async function main(): Promise<void> {
   }
   process.stderr.write('\n');
   for (const c of Object.values(clients)) c.close();
-  await Promise.all([server.stop(), bareInline.stop(), barePool.stop(), before?.stop()]);
+  await Promise.all([server.stop(), bareInline.stop(), barePool.stop(), before?.stop(), barePoolMarked?.stop(), serverMarked?.stop()]);
+  const phaseMarks = phases ? readPhaseMarks(marksDir, ['bare-pool', 'switchyard']) : undefined;
   await pool.close();
   await session.release();
   const loadAfter = hostFacts().loadAverage ?? [];
@@ -146,7 +180,7 @@ async function main(): Promise<void> {
     const a = added(`switchyard ${kind}`, `bare-inline ${kind}`);
     return `${kind}: +${f3(a)} ms (${a <= TARGET_MS ? 'meets' : 'MISSES'} the target)`;
   });
-  const command = `node dist/bench/overhead/overhead.bench.js --model ${model} --batch ${batch} --requests ${requests}${beforeDist ? ` --before-dist ${beforeDist}` : ''}`;
+  const command = `node dist/bench/overhead/overhead.bench.js --model ${model} --batch ${batch} --requests ${requests}${beforeDist ? ` --before-dist ${beforeDist}` : ''}${phases ? ' --phases' : ''}`;
   const what: Record<string, string> = {
     direct: 'the model alone: session.run() in the bench process',
     pool: '+ worker thread hop, tensor transfer (PiscinaDevicePool.run, in process)',
@@ -154,6 +188,8 @@ async function main(): Promise<void> {
     'bare-pool': 'bare Fastify process, the run on one PiscinaDevicePool worker',
     switchyard: 'Switchyard server: validation, scheduler, dispatcher, pool, metrics',
     before: 'the same Switchyard server built from --before-dist',
+    'bare-pool-marked': 'bare-pool again, with phase-marks.js preloaded',
+    'switchyard-marked': 'switchyard again, with phase-marks.js preloaded',
   };
   const rows = names.map((n) => {
     const [server, kind] = n.split(' ');
@@ -186,6 +222,7 @@ async function main(): Promise<void> {
     '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
     ...rows,
     '',
+    ...(phaseMarks ? [...phaseTable(phaseMarks), ''] : []),
     'The added ms per block is the p50 of a block of one layer minus the p50 of the bare-inline block of the same kind in the same',
     "round: a side-by-side difference, which the host's load moves less than either number. Server CPU per request: the serving",
     "process's CPU time (utime + stime of its main thread, and of all its other threads: pool workers, ORT, libuv) over that layer's",
@@ -204,6 +241,7 @@ async function main(): Promise<void> {
       loadBefore,
       loadAfter,
       samples,
+      ...(phaseMarks ? { phaseMarks } : {}),
     },
     outDir,
   );
