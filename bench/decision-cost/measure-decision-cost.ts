@@ -50,6 +50,7 @@ function host(n: number, random: () => number): { devices: DeviceSnapshot[]; est
       queuedJobs: 0,
       backlogMs: 0,
       openBatchRows: 0,
+      overtakenBatches: 0,
       maxBatchSize: 64,
     };
   });
@@ -85,6 +86,7 @@ export function measureDecisionCost(
     d.queuedJobs = i % 13;
     d.inFlight = i % d.capacity;
     d.openBatchRows = i % 5 === 0 ? i % 17 : 0;
+    d.overtakenBatches = i % 3 === 0 ? i % 11 : 0;
     ctx.job.modelKey = MODELS[i % MODELS.length];
     ctx.job.batchSize = BATCHES[i % BATCHES.length];
     ctx.job.deadlineAt = options.deadline ? ctx.now + 150 : undefined;

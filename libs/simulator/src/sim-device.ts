@@ -68,6 +68,7 @@ export class SimDevice {
       queuedJobs: 0,
       backlogMs: 0,
       openBatchRows: 0,
+      overtakenBatches: 0,
       maxBatchSize: 0,
     };
   }
@@ -91,6 +92,7 @@ export class SimDevice {
     const load = deviceLoad(this.loadSource, modelKey, now, this.capacity, this.running.length);
     s.backlogMs = load.backlogMs;
     s.openBatchRows = load.openBatchRows;
+    s.overtakenBatches = load.overtakenBatches;
     return s;
   }
 

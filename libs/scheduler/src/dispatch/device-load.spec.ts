@@ -24,10 +24,13 @@ describe(deviceLoad.name, () => {
   it('leaves the open batch of the model placed out of the backlog, and counts running work left', () => {
     const running = [{ startedAt: 0, predictedMs: 10 }];
     // a: 6 rows -> a full batch of 4 (8 ms) and an open one of 2 (4 ms); b: 2 jobs alone (20 ms); running: 6 ms left
+    // neither queue served yet: a comes first in the rotation, so a job of a waits for a's full batch
+    // and b's first job (its second is overtaken); a job of b for both of b's and both of a's batches
     const forA = deviceLoad(source(running, queues()), 'a', 4, 1, 1);
-    expect(forA).toEqual({ backlogMs: 6 + 8 + 20, openBatchRows: 2, workMs: 6 + 8 + 20, capacity: 1, inFlight: 1 });
+    expect(forA).toEqual({ backlogMs: 6 + 8 + 10, openBatchRows: 2, overtakenBatches: 1, workMs: 6 + 8 + 20, capacity: 1, inFlight: 1 });
     const forB = deviceLoad(source(running, queues()), 'b', 4, 2, 1);
     expect(forB.openBatchRows).toBe(0);
+    expect(forB.overtakenBatches).toBe(0);
     expect(forB.backlogMs).toBeCloseTo((6 + 12 + 20) / 2, 9);
   });
 
@@ -36,6 +39,71 @@ describe(deviceLoad.name, () => {
     const sut = deviceLoad(source([{ startedAt: 0, predictedMs: 5 }], [a]), 'a', 0, 4, 1);
     expect(sut.backlogMs).toBe(0);
     expect(sut.workMs).toBeGreaterThan(0);
+  });
+
+  describe('with models taking turns (pickReadyQueue)', () => {
+    // small: 3 ms a job; large: 170 ms a job; neither batches. Two slots, both busy: 50 ms left in all.
+    const turnMs = (model: string) => (model === 'small' ? 3 : 170);
+    const noBatching = { maxBatchSize: 0, maxQueueDelayMs: 0, preferredBatchSizes: [] };
+    const host = (small: number, large: number, served: { small: number; large: number }, largeLevel = 5) => {
+      const s = new ModelBatchQueue<BatchEntry>('small', noBatching);
+      const l = new ModelBatchQueue<BatchEntry>('large', noBatching);
+      for (let i = 0; i < small; i++) s.jobs.push(entry(1));
+      for (let i = 0; i < large; i++) l.jobs.push({ ...entry(1), level: largeLevel });
+      s.lastServed = served.small;
+      l.lastServed = served.large;
+      const running = [
+        { startedAt: 0, predictedMs: 30 },
+        { startedAt: 0, predictedMs: 20 },
+      ];
+      return { running, queues: new Map([s, l].map((q) => [q.modelKey, q])), serviceMs: (m: string) => turnMs(m), estimator: {} };
+    };
+
+    it('makes a small job behind ten large jobs of another model wait one round, not all ten', () => {
+      // large was served less recently, so it takes one turn first: (running 50 + one large 170) / 2 slots
+      const sut = deviceLoad(host(0, 10, { small: 9, large: 8 }), 'small', 0, 2, 2);
+      expect(sut.backlogMs).toBe(110);
+      expect(sut.overtakenBatches).toBe(9);
+      // Retry-After still reads all the work: (50 + 10 x 170) / 2
+      expect(sut.workMs).toBe(875);
+    });
+
+    it('lets a small job go first when its model was served less recently', () => {
+      const sut = deviceLoad(host(0, 10, { small: 8, large: 9 }), 'small', 0, 2, 2);
+      expect(sut.backlogMs).toBe(25);
+      expect(sut.overtakenBatches).toBe(10);
+    });
+
+    it("makes a job behind its own model's jobs wait as many rounds, each with a turn of the other model", () => {
+      // 3 small ahead, so 4 large turns first (large was served less recently): (50 + 3 x 3 + 4 x 170) / 2
+      const small = deviceLoad(host(3, 10, { small: 9, large: 8 }), 'small', 0, 2, 2);
+      expect(small.backlogMs).toBe(369.5);
+      expect(small.overtakenBatches).toBe(6);
+      // a large job behind ten large ones: all three small jobs take their turns first: (50 + 1700 + 9) / 2
+      const large = deviceLoad(host(3, 10, { small: 9, large: 8 }), 'large', 0, 2, 2);
+      expect(large.backlogMs).toBe(879.5);
+      expect(large.overtakenBatches).toBe(0);
+    });
+
+    it('runs every batch of a queue at a better priority level first, and none at a worse one', () => {
+      // large at level 1, small at 5: (50 + 2 x 3 + 10 x 170) / 2, nothing overtaken
+      expect(deviceLoad(host(2, 10, { small: 9, large: 8 }, 1), 'small', 0, 2, 2)).toMatchObject({ backlogMs: 878, overtakenBatches: 0 });
+      // large at level 9: (50 + 2 x 3) / 2, and passing a worse level is not overtaking
+      expect(deviceLoad(host(2, 10, { small: 9, large: 8 }, 9), 'small', 0, 2, 2)).toMatchObject({ backlogMs: 28, overtakenBatches: 0 });
+    });
+
+    it('leaves the open batch of a batching model out and counts its full batches as turns', () => {
+      const s = new ModelBatchQueue<BatchEntry>('a', { maxBatchSize: 4, maxQueueDelayMs: 0, preferredBatchSizes: [] });
+      [4, 4, 2].forEach((r) => s.jobs.push(entry(r)));
+      const l = new ModelBatchQueue<BatchEntry>('b', noBatching);
+      for (let i = 0; i < 5; i++) l.jobs.push(entry(1));
+      s.lastServed = 3;
+      l.lastServed = 4;
+      // a: full batches of 4 rows (8 ms each) x 2, open batch of 2 rows; b (10 ms a job) was served
+      // more recently, so one b job per full batch of a: 6 + 2 x 8 + 2 x 10, one slot
+      const sut = deviceLoad(source([{ startedAt: 0, predictedMs: 10 }], [s, l]), 'a', 4, 1, 1);
+      expect(sut).toMatchObject({ backlogMs: 42, openBatchRows: 2, overtakenBatches: 3 });
+    });
   });
 
   it('counts a running batch as about to end past its prediction, then at its age once it stalls', () => {

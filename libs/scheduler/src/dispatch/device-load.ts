@@ -1,12 +1,14 @@
 import { backlogPerSlotMs } from '../framework/backlog-per-slot';
 import type { ServiceTimeEstimator } from '../interfaces/service-time-estimator.interface';
 import type { BatchEntry } from './batch-entry.interface';
-import type { ModelBatchQueue } from './model-batch-queue';
+import type { ModelBatchQueue, QueuedWork } from './model-batch-queue';
 
 /** What a policy needs of a device's queues for one model (see DeviceSnapshot). */
 export interface DeviceLoad {
   backlogMs: number;
   openBatchRows: number;
+  /** Batches of other models queued before the job that its batch runs ahead of (DeviceSnapshot.overtakenBatches). */
+  overtakenBatches: number;
   /** All predicted work queued and running, per slot (for Retry-After). */
   workMs: number;
   /** The slots and busy slots it was computed with. */
@@ -53,11 +55,24 @@ export function remainingRunMs(predictedMs: number, elapsedMs: number): number {
 }
 
 /**
- * The device's load as a job of `modelKey` sees it (DeviceSnapshot's backlogMs and
- * openBatchRows), shared by the dispatcher and the simulator: the running batches' remaining
- * work plus the queued batches' predicted work, with the open batch of that model (the last
- * batch its queue would form, which the job may join) left out, as backlogPerSlotMs() expects.
- * Cost: one step per running batch and per model queue, never per queued job.
+ * The device's load as a job of `modelKey` sees it (DeviceSnapshot's backlogMs, openBatchRows and
+ * overtakenBatches), shared by the dispatcher and the simulator. A free slot takes the batch of
+ * the queue pickReadyQueue() picks (best head priority level, ties to the queue served least
+ * recently), so the work ahead of the job is, in that turn-taking order:
+ *
+ * - the running batches' remaining work;
+ * - the batches of its own queue before the one it runs in: all of them for a model that does not
+ *   batch, all but the open batch (the last one, which the job may join) for one that does;
+ * - of every other queue at its own queue's head level, one batch per turn of its own queue (one
+ *   more when that queue was served less recently, so comes first in the rotation), up to all of
+ *   its batches: the rest of them are overtaken; all of a queue at a better head level, none of one
+ *   at a worse one (priority, not turn-taking: not counted as overtaken).
+ *
+ * backlogPerSlotMs() spreads that work over the slots. Approximations: jobs arriving later are
+ * left out (a later job of another model may take a turn first); the job's own level is taken as
+ * its queue's head level (an empty queue: every queue takes turns with it); a model that does not
+ * batch counts its first batches at the mean run of its queued jobs. `workMs` is all the work, in
+ * any order. Cost: one step per running batch and per model queue, never per queued job.
  */
 export function deviceLoad<T extends BatchEntry>(
   source: DeviceLoadSource<T>,
@@ -66,30 +81,59 @@ export function deviceLoad<T extends BatchEntry>(
   capacity: number,
   inFlight: number,
 ): DeviceLoad {
-  let workMs = 0;
-  for (const run of source.running) workMs += remainingRunMs(run.predictedMs, now - run.startedAt);
-  let waitingBatches = 0;
-  let openBatchRows = 0;
+  let runningMs = 0;
+  for (const run of source.running) runningMs += remainingRunMs(run.predictedMs, now - run.startedAt);
   const version = source.estimator.version;
+  const own = source.queues.get(modelKey);
+  const ownLevel = own?.jobs.peek()?.level;
+  const ownServed = own?.lastServed ?? -1;
+  let ownTurns = 0;
+  let openBatchRows = 0;
+  let aheadMs = 0;
+  if (own !== undefined && ownLevel !== undefined) {
+    const work = own.queuedWork(source.serviceMs, version);
+    const batches = own.batching.maxBatchSize > 0;
+    ownTurns = batches ? work.batches - 1 : work.batches;
+    if (batches) openBatchRows = work.openRows;
+    aheadMs = leadingBatchesMs(work, ownTurns, batches);
+  }
+  let allMs = aheadMs;
+  let aheadBatches = ownTurns;
+  let overtakenBatches = 0;
+  let ownSeen = own === undefined; // a queue not made yet would be the map's last
   for (const q of source.queues.values()) {
-    if (q.jobs.size === 0) continue;
+    if (q === own) ownSeen = true;
+    if (q === own || q.jobs.size === 0) continue;
     const work = q.queuedWork(source.serviceMs, version);
-    workMs += work.allMs;
-    waitingBatches += work.batches;
-    if (q.modelKey === modelKey && q.batching.maxBatchSize > 0 && work.batches > 0) {
-      openBatchRows = work.openRows;
-      workMs -= work.openMs;
-      waitingBatches--;
-    }
+    allMs += work.allMs;
+    const level = q.jobs.peek()!.level;
+    const takingTurns = ownLevel === undefined || level === ownLevel;
+    // pickReadyQueue's tie-break: served less recently, then earlier in the map (never served: -1)
+    const first = q.lastServed < ownServed || (q.lastServed === ownServed && !ownSeen);
+    const turns = takingTurns ? Math.min(work.batches, ownTurns + (first ? 1 : 0)) : level < ownLevel ? work.batches : 0;
+    if (takingTurns) overtakenBatches += work.batches - turns;
+    aheadBatches += turns;
+    aheadMs += leadingBatchesMs(work, turns, q.batching.maxBatchSize > 0);
   }
   const slots = capacity > 1 ? capacity : 1;
   return {
-    backlogMs: backlogPerSlotMs(workMs, inFlight, waitingBatches, slots),
+    backlogMs: backlogPerSlotMs(runningMs + aheadMs, inFlight, aheadBatches, slots),
     openBatchRows,
-    workMs: workMs / slots,
+    overtakenBatches,
+    workMs: (runningMs + allMs) / slots,
     capacity,
     inFlight,
   };
+}
+
+/**
+ * Predicted ms of a queue's first `n` batches: the full batches come first, the open one last; the
+ * running sums do not keep the order of a model that does not batch, so its jobs count at their mean.
+ */
+function leadingBatchesMs(work: Readonly<QueuedWork>, n: number, batches: boolean): number {
+  if (n <= 0) return 0;
+  if (n >= work.batches) return work.allMs;
+  return batches ? (n * (work.allMs - work.openMs)) / (work.batches - 1) : (n * work.allMs) / work.batches;
 }
 
 /**

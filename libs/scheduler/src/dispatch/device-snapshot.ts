@@ -26,6 +26,7 @@ export function deviceSnapshot(
     queuedJobs: dispatcher.queuedJobs,
     backlogMs: load.backlogMs,
     openBatchRows: load.openBatchRows,
+    overtakenBatches: load.overtakenBatches,
     maxBatchSize: job.model.maxBatchSize,
   };
 }

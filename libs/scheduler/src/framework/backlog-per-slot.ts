@@ -3,9 +3,10 @@
  * for a new batch.
  *
  * @param workMs predicted remaining ms of the running batches plus the predicted ms of the queued
- *   batches, EXCLUDING the open batch of the model being placed.
+ *   batches dispatched before the job's (deviceLoad() says which: turn-taking across models), never
+ *   the open batch of the model being placed.
  * @param busySlots batches running now.
- * @param waitingBatches batches queued (excluding that open batch).
+ * @param waitingBatches queued batches dispatched before the job's (those of `workMs`).
  * @param capacity slots of the device (parallel session runs).
  * @returns 0 while a slot is free for the job, otherwise the work spread over the slots (list
  *   scheduling's average, which is what a slot frees after on a busy device).

@@ -20,9 +20,10 @@ export interface DeviceSnapshot {
   /** Jobs waiting in the scheduler's queues for this device (all models). */
   queuedJobs: number;
   /**
-   * Predicted ms until a slot of the device is free for a new batch: the predicted work queued
-   * and running on it, divided by its slots, and 0 while a slot is idle and nothing waits.
-   * {@link backlogPerSlotMs} computes it.
+   * Predicted ms until a slot of the device is free for the job's batch: the predicted work running
+   * on it and queued ahead of that batch (models take turns: deviceLoad() says which batches),
+   * divided by its slots, and 0 while a slot is idle and nothing waits. {@link backlogPerSlotMs}
+   * computes it.
    *
    * @remarks It EXCLUDES the open batch of the job's model on this device (the rows counted in
    * `openBatchRows`): the policy adds that batch itself, because a job that joins it changes its
@@ -31,6 +32,11 @@ export interface DeviceSnapshot {
   backlogMs: number;
   /** Rows already waiting in the open batch of the job's model on this device (0 if none). */
   openBatchRows: number;
+  /**
+   * Batches of other models, queued at the job's level before it came, that its batch runs ahead of
+   * (turn-taking across models): each of them starts later by about the job's run over the slots.
+   */
+  overtakenBatches: number;
   /** Largest batch the job's model accepts (0: the model does not batch). */
   maxBatchSize: number;
 }

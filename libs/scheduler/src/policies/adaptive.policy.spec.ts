@@ -55,6 +55,23 @@ describe('adaptive policy', () => {
     expect(framework.schedule(greedy, ctx)).toMatchObject({ deviceId: 'b', predictedMs: 5 + 2 + 4 });
   });
 
+  it('adds the delay its run brings to the batches it overtakes to the finish time, but not to the prediction', () => {
+    const estimator = estimatorFor({ passing: { fixed: 6, perRow: 0 }, behind: { fixed: 6, perRow: 0 } });
+    // passing: runs first, ahead of 3 batches of other models, 2 slots; behind: waits 15 ms
+    const devices = [
+      deviceSnapshot({ deviceId: 'passing', capacity: 2, overtakenBatches: 3 }),
+      deviceSnapshot({ deviceId: 'behind', capacity: 2, backlogMs: 15 }),
+    ];
+    const ctx = () => schedulingContext(devices, { estimator });
+    // passing: 6 + 2 x 3 x 6 / 2 = 24 against behind's 15 + 6 = 21
+    expect(framework.schedule(sut, ctx())).toMatchObject({ deviceId: 'behind', score: -21 });
+    // finish time alone: 6 against 21
+    expect(framework.schedule(createAdaptivePolicy({ overtakingWeight: 0 }), ctx())).toMatchObject({ deviceId: 'passing', predictedMs: 6 });
+    devices[1].backlogMs = 20;
+    expect(framework.schedule(sut, ctx())).toMatchObject({ deviceId: 'passing', score: -24, predictedMs: 6 });
+    expect(() => createAdaptivePolicy({ overtakingWeight: -1 })).toThrow('overtakingWeight');
+  });
+
   it('weighs the finish time by the device cost, unlike the cost-blind variant', () => {
     const estimator = estimatorFor({ cheap: { fixed: 10, perRow: 0 }, dear: { fixed: 4, perRow: 0 } });
     const devices = [deviceSnapshot({ deviceId: 'cheap', costWeight: 1 }), deviceSnapshot({ deviceId: 'dear', costWeight: 3 })];

@@ -27,6 +27,17 @@ export interface AdaptivePolicyOptions {
    * keep it out for good. @defaultValue 64
    */
   staleAfterRuns: number;
+  /**
+   * Weight of the delay the job's run adds to the batches of other models it runs ahead of
+   * (DeviceSnapshot.overtakenBatches x its run / slots, added to its finish time when scoring,
+   * never to predictMs). Models take turns on a device, so a job's finish time alone makes a queue
+   * look cheap that it overtakes (a small job behind a GPU's queue of large ones) and a device fit
+   * to take a large job that will hold back the small ones queued there. 2: the overtaken batches
+   * and about as many that join those queues while they drain (a backlogged queue is fed about as
+   * fast as it is served); 1 left adaptive at 0.82-1.00 of the ideal under overload by seed, in the
+   * simulated sweep (docs/scheduler.md). 0: the finish time alone. @defaultValue 2
+   */
+  overtakingWeight: number;
 }
 
 /**
@@ -48,12 +59,15 @@ const DEFAULTS: AdaptivePolicyOptions = {
   explorationRate: 0.05,
   optimism: 0.5,
   staleAfterRuns: 64,
+  overtakingWeight: 2,
 };
 
 /**
  * HEFT / StarPU dmda at the granularity of one job: the device where the job would finish
- * soonest, weighted by its cost. score = -(finish x costWeight), finish = backlog + open batch
- * ahead (when not joining it) + est(rows of the batch the job runs in). See docs/scheduler.md.
+ * soonest, weighted by its cost. score = -((finish + overtaking delay) x costWeight), finish =
+ * backlog + open batch ahead (when not joining it) + est(rows of the batch the job runs in), the
+ * overtaking delay what that run adds to the batches it overtakes (`overtakingWeight`). See
+ * docs/scheduler.md.
  */
 export function createAdaptivePolicy(options: Partial<AdaptivePolicyOptions> = {}): SchedulingPolicy {
   const o: AdaptivePolicyOptions = { ...DEFAULTS, ...options };
@@ -61,6 +75,7 @@ export function createAdaptivePolicy(options: Partial<AdaptivePolicyOptions> = {
     throw new RangeError(`explorationRate must be in [0, 1), got ${o.explorationRate}`);
   }
   if (!(o.staleAfterRuns >= 1)) throw new RangeError(`staleAfterRuns must be at least 1, got ${o.staleAfterRuns}`);
+  if (!(o.overtakingWeight >= 0)) throw new RangeError(`overtakingWeight must be at least 0, got ${o.overtakingWeight}`);
   const cost = (device: DeviceSnapshot): number => (o.costAware ? (device.costWeight > MIN_COST ? device.costWeight : MIN_COST) : 1);
 
   return {
@@ -80,11 +95,25 @@ export function createAdaptivePolicy(options: Partial<AdaptivePolicyOptions> = {
       let finishMs: number;
       if (idleUnknown || (explore && young)) finishMs = waitMs;
       else if (!known) finishMs = (waitMs + 1) * UNKNOWN_FACTOR;
-      else finishMs = waitMs + (explore ? runMs * o.optimism : runMs);
+      else {
+        const ms = explore ? runMs * o.optimism : runMs;
+        finishMs = waitMs + ms + overtakingDelayMs(ctx, device, rows, ms, o.overtakingWeight);
+      }
       return -finishMs * cost(device);
     },
     predictMs: predictFinishMs,
   } satisfies SchedulingPolicy;
+}
+
+/**
+ * `weight` x the delay the job's run adds to the batches it overtakes: its share of its batch's run
+ * (all of it, unless it joins the open batch) over the slots, for each of them.
+ */
+function overtakingDelayMs(ctx: SchedulingContext, device: DeviceSnapshot, rows: number, runMs: number, weight: number): number {
+  const n = device.overtakenBatches;
+  if (n === 0 || weight === 0) return 0;
+  const share = rows > ctx.job.batchSize ? ctx.job.batchSize / rows : 1;
+  return (weight * n * runMs * share) / (device.capacity > 1 ? device.capacity : 1);
 }
 
 /** The adaptive policy with its defaults. */

@@ -31,6 +31,7 @@ function randomHost(n: number, seed: number): { devices: DeviceSnapshot[]; estim
       queuedJobs: Math.floor(random() * 20),
       backlogMs: random() * 200,
       openBatchRows: random() < 0.3 ? Math.floor(random() * 16) : 0,
+      overtakenBatches: random() < 0.3 ? Math.floor(random() * 8) : 0,
       maxBatchSize: random() < 0.5 ? 32 : 0,
     });
   });

@@ -15,6 +15,7 @@ export function deviceSnapshot(overrides: Partial<DeviceSnapshot> = {}): DeviceS
     queuedJobs: 0,
     backlogMs: 0,
     openBatchRows: 0,
+    overtakenBatches: 0,
     maxBatchSize: 0,
     ...overrides,
   };
