@@ -164,7 +164,7 @@ export class SchedulerService implements OnModuleInit, OnApplicationShutdown {
       decisionUs,
       outcome: 'pending',
     };
-    const level = job.priority && job.priority > 0 ? job.priority : this.config.scheduler.defaultPriorityLevel;
+    const level = this.levelOf(job);
     const outcome = this.dispatchers
       .get(decision.deviceId)!
       .enqueue({ job, decision, level, deadlineAt })
@@ -254,10 +254,16 @@ export class SchedulerService implements OnModuleInit, OnApplicationShutdown {
     return { decision, decidedAt: now, decisionUs };
   }
 
+  /** The priority level the job is queued at: its priority, else the configured default. */
+  private levelOf(job: InferenceJob): number {
+    return job.priority && job.priority > 0 ? job.priority : this.config.scheduler.defaultPriorityLevel;
+  }
+
   /** Snapshots of the devices the job may go to (not quarantined, not in `exclude`), refusing it when there are none. */
   private candidates(job: InferenceJob, exclude: ReadonlySet<string>): DeviceSnapshot[] {
     const runnable = modelDevices(job.model);
-    const all = this.runtime.pools().map((pool) => deviceSnapshot(job, pool.device, this.dispatcher(pool), runnable));
+    const level = this.levelOf(job);
+    const all = this.runtime.pools().map((pool) => deviceSnapshot(job, pool.device, this.dispatcher(pool), runnable, level));
     const allowed = job.deviceFilter ?? (() => true);
     let pool = all.filter(
       (d) =>

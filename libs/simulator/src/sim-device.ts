@@ -82,14 +82,14 @@ export class SimDevice {
     return ok;
   }
 
-  /** Refreshes `snapshot` for placing a job of `modelKey` at `now` (deviceLoad, as the dispatcher). */
-  refreshSnapshot(modelKey: string, now: number): DeviceSnapshot {
+  /** Refreshes `snapshot` for placing a job of `modelKey` at priority `level` at `now` (deviceLoad, as the dispatcher). */
+  refreshSnapshot(modelKey: string, now: number, level?: number): DeviceSnapshot {
     const s = this.snapshot;
     s.canRun = this.canRun(modelKey);
     s.inFlight = this.running.length;
     s.queuedJobs = this.queued;
     s.maxBatchSize = this.batchingOf(modelKey).maxBatchSize;
-    const load = deviceLoad(this.loadSource, modelKey, now, this.capacity, this.running.length);
+    const load = deviceLoad(this.loadSource, modelKey, now, this.capacity, this.running.length, level);
     s.backlogMs = load.backlogMs;
     s.openBatchRows = load.openBatchRows;
     s.overtakenBatches = load.overtakenBatches;

@@ -287,7 +287,7 @@ export class SimulationRun {
 
   /** Builds the context and runs the framework: the same call production makes. */
   private place(job: SimJob): number {
-    for (const device of this.devices) device.refreshSnapshot(job.modelKey, this.now);
+    for (const device of this.devices) device.refreshSnapshot(job.modelKey, this.now, job.level);
     const ctx = this.ctx;
     ctx.job.modelKey = job.modelKey;
     ctx.job.batchSize = job.rows;

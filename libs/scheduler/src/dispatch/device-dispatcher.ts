@@ -135,13 +135,13 @@ export class DeviceDispatcher {
   }
 
   /**
-   * The device's load as a job of `modelKey` sees it (deviceLoad(), which the simulator shares):
-   * from running sums, without walking the queued jobs.
+   * The device's load as a job of `modelKey` at priority `level` sees it (deviceLoad(), which the
+   * simulator shares): from running sums, without walking the queued jobs.
    */
-  load(modelKey: string): DeviceLoad {
+  load(modelKey: string, level?: number): DeviceLoad {
     const stats = this.opts.pool.stats(); // once: a decision reads every device
     const inFlight = Math.max(this.running.size, stats.inFlight);
-    return deviceLoad(this.loadSource, modelKey, this.opts.clock.now(), Math.max(1, stats.capacity), inFlight);
+    return deviceLoad(this.loadSource, modelKey, this.opts.clock.now(), Math.max(1, stats.capacity), inFlight, level);
   }
 
   state(): DispatcherState {

@@ -92,6 +92,19 @@ describe(deviceLoad.name, () => {
       expect(deviceLoad(host(2, 10, { small: 9, large: 8 }, 9), 'small', 0, 2, 2)).toMatchObject({ backlogMs: 28, overtakenBatches: 0 });
     });
 
+    it("judges the other queues by the job's own level when it is given, even with its model's queue empty", () => {
+      // large at level 1, the small job at 5 with no small job queued: every large batch first, (50 + 10 x 170) / 2
+      expect(deviceLoad(host(0, 10, { small: 9, large: 8 }, 1), 'small', 0, 2, 2, 5)).toMatchObject({
+        backlogMs: 875,
+        overtakenBatches: 0,
+      });
+      // the same queues, the level left out: the empty queue takes turns with large (one turn: (50 + 170) / 2)
+      expect(deviceLoad(host(0, 10, { small: 9, large: 8 }, 1), 'small', 0, 2, 2)).toMatchObject({ backlogMs: 110, overtakenBatches: 9 });
+      // a small job at level 1 ahead of its own model's two jobs at level 5, large at 5 (served more
+      // recently): nothing of its queue before it, large's jobs take turns after it: (50) / 2
+      expect(deviceLoad(host(2, 10, { small: 8, large: 9 }), 'small', 0, 2, 2, 1)).toMatchObject({ backlogMs: 25, overtakenBatches: 0 });
+    });
+
     it('leaves the open batch of a batching model out and counts its full batches as turns', () => {
       const s = new ModelBatchQueue<BatchEntry>('a', { maxBatchSize: 4, maxQueueDelayMs: 0, preferredBatchSizes: [] });
       [4, 4, 2].forEach((r) => s.jobs.push(entry(r)));

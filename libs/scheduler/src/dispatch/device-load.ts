@@ -62,17 +62,22 @@ export function remainingRunMs(predictedMs: number, elapsedMs: number): number {
  *
  * - the running batches' remaining work;
  * - the batches of its own queue before the one it runs in: all of them for a model that does not
- *   batch, all but the open batch (the last one, which the job may join) for one that does;
- * - of every other queue at its own queue's head level, one batch per turn of its own queue (one
- *   more when that queue was served less recently, so comes first in the rotation), up to all of
- *   its batches: the rest of them are overtaken; all of a queue at a better head level, none of one
- *   at a worse one (priority, not turn-taking: not counted as overtaken).
+ *   batch, all but the open batch (the last one, which the job may join) for one that does; none
+ *   when the job's level is better than its queue's head (it goes to the front);
+ * - of every other queue at the job's level, one batch per turn of its own queue (one more when
+ *   that queue was served less recently, so comes first in the rotation), up to all of its
+ *   batches: the rest of them are overtaken; all of a queue whose head is at a better level, none of
+ *   one at a worse one (priority, not turn-taking: not counted as overtaken).
  *
- * backlogPerSlotMs() spreads that work over the slots. Approximations: jobs arriving later are
- * left out (a later job of another model may take a turn first); the job's own level is taken as
- * its queue's head level (an empty queue: every queue takes turns with it); a model that does not
- * batch counts its first batches at the mean run of its queued jobs. `workMs` is all the work, in
- * any order. Cost: one step per running batch and per model queue, never per queued job.
+ * `jobLevel` is the job's priority level (the scheduler's: its priority, else the default); without
+ * it the job's queue's head level stands in for it, and with an empty queue every queue takes
+ * turns with it. backlogPerSlotMs() spreads that work over the slots. Approximations: jobs arriving
+ * later are left out (a later job of another model may take a turn first); a queue is judged by its
+ * head's level (a better head counts its whole queue ahead); a job that goes to the front of its
+ * queue is counted as a batch of its own (openBatchRows 0), though it takes compatible queued jobs
+ * into its batch; a model that does not batch counts its first batches at the mean run of its
+ * queued jobs. `workMs` is all the work, in any order. Cost: one step per running batch and per
+ * model queue, never per queued job.
  */
 export function deviceLoad<T extends BatchEntry>(
   source: DeviceLoadSource<T>,
@@ -80,24 +85,32 @@ export function deviceLoad<T extends BatchEntry>(
   now: number,
   capacity: number,
   inFlight: number,
+  jobLevel?: number,
 ): DeviceLoad {
   let runningMs = 0;
   for (const run of source.running) runningMs += remainingRunMs(run.predictedMs, now - run.startedAt);
   const version = source.estimator.version;
   const own = source.queues.get(modelKey);
-  const ownLevel = own?.jobs.peek()?.level;
+  const ownHead = own?.jobs.peek()?.level;
+  /** The level the job's batch competes at for a slot. */
+  const ownLevel = jobLevel ?? ownHead;
   const ownServed = own?.lastServed ?? -1;
   let ownTurns = 0;
   let openBatchRows = 0;
   let aheadMs = 0;
-  if (own !== undefined && ownLevel !== undefined) {
+  let allMs = 0;
+  if (own !== undefined && ownHead !== undefined) {
     const work = own.queuedWork(source.serviceMs, version);
     const batches = own.batching.maxBatchSize > 0;
-    ownTurns = batches ? work.batches - 1 : work.batches;
-    if (batches) openBatchRows = work.openRows;
-    aheadMs = leadingBatchesMs(work, ownTurns, batches);
+    // all its work but the open batch, as backlogPerSlotMs() takes it
+    allMs = batches ? work.allMs - work.openMs : work.allMs;
+    // its model's queued jobs run first unless the job outranks them all
+    if (ownLevel === undefined || ownHead <= ownLevel) {
+      ownTurns = batches ? work.batches - 1 : work.batches;
+      if (batches) openBatchRows = work.openRows;
+      aheadMs = leadingBatchesMs(work, ownTurns, batches);
+    }
   }
-  let allMs = aheadMs;
   let aheadBatches = ownTurns;
   let overtakenBatches = 0;
   let ownSeen = own === undefined; // a queue not made yet would be the map's last

@@ -6,16 +6,18 @@ import type { DeviceDispatcher } from './device-dispatcher';
 
 /**
  * What a policy sees of one device for one job: the device, whether the job's model is ready on
- * it, and the dispatcher's load (deviceLoad(): running sums, no walk over queued jobs). The
- * scheduler builds one per device per decision; the decision-cost bench times exactly this.
+ * it, and the dispatcher's load (deviceLoad(): running sums, no walk over queued jobs) for the job
+ * at priority `level` (the level it will be queued at). The scheduler builds one per device per
+ * decision; the decision-cost bench times exactly this.
  */
 export function deviceSnapshot(
   job: InferenceJob,
   device: Pick<DeviceInfo, 'id' | 'kind' | 'costWeight'>,
   dispatcher: DeviceDispatcher,
   runnable: ReadonlySet<string> = modelDevices(job.model),
+  level?: number,
 ): DeviceSnapshot {
-  const load = dispatcher.load(job.model.key);
+  const load = dispatcher.load(job.model.key, level);
   return {
     deviceId: device.id,
     kind: device.kind,
