@@ -212,6 +212,20 @@ describe(SchedulerService.name, () => {
     expect(order).toEqual(['running', 'high', 'default', 'low']);
   });
 
+  it("places a job by its own priority level: its model's queued jobs at a worse level do not count ahead of it", async () => {
+    seedEstimates(2, 5); // 64 rows: cpu:0 18 ms, cpu:1 45 ms
+    fast.hold();
+    const pinned = (priority: number) => sut.submit(mlpJob(served.model, 64, clock.now(), { priority, device: 'cpu:0' }).job);
+    const held = [pinned(0), pinned(9), pinned(9)];
+    // cpu:0 runs one batch (18 ms left) with two at level 9 queued. At priority 1 the job goes to
+    // the front there: 18 + 18 = 36 ms against 45 on cpu:1 (judged by its queue's level 9 it would
+    // wait for both: 18 + 18 + 18 + 18 = 72)
+    const high = sut.submit(mlpJob(served.model, 64, clock.now(), { priority: 1 }).job);
+    fast.release();
+    expect((await high).decision.deviceId).toBe('cpu:0');
+    await Promise.all(held);
+  });
+
   it('learns from completed jobs: a device with no estimates gets one from its first run', async () => {
     expect(estimator.estimate(served.model.key, 'cpu:0', 1)).toBeUndefined();
     await sut.submit(mlpJob(served.model, 1, clock.now(), { device: 'cpu:0' }).job);
