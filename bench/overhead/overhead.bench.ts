@@ -34,7 +34,7 @@ import { PiscinaDevicePool } from '@switchyard/runtime/testing';
 import { modelRepository, repoRoot } from '../../test/support/repo-paths';
 import { hostFacts } from '../runner/host-facts';
 import { cpuSince, threadCpu, type ThreadCpu } from '../runner/thread-cpu';
-import { latencyStats, percentileOfSorted } from '../stats/percentile';
+import { latencyStats, medianAndDecileRange, percentileOfSorted } from '../stats/percentile';
 import { HttpClient } from '../targets/http-client';
 import { ServerProcess } from '../targets/server-process';
 import { writeMarkdownReport } from '../report/write-markdown-report';
@@ -171,8 +171,6 @@ async function main(): Promise<void> {
     }
     return diffs.sort((a, b) => a - b);
   };
-  const spread = (d: number[]) =>
-    `${percentileOfSorted(d, 0.5).toFixed(3)} (${percentileOfSorted(d, 0.1).toFixed(3)} - ${percentileOfSorted(d, 0.9).toFixed(3)})`;
   const facts = hostFacts();
   const f3 = (x: number) => x.toFixed(3);
   const added = (name: string, base: string) => stats[name].p50 - stats[base].p50;
@@ -196,7 +194,7 @@ async function main(): Promise<void> {
     const base = kind ? `bare-inline ${kind}` : 'direct';
     const c = serverCpu[n];
     const perRequest = (ms: number) => (kind ? f3(ms / samples[n].length) : '');
-    return `| ${n} | ${what[server]} | ${f3(stats[n].p50)} | ${f3(stats[n].p99)} | ${n === base ? '' : spread(blockDiffs(n, base))} | ${perRequest(c.mainMs)} | ${perRequest(c.othersMs)} |`;
+    return `| ${n} | ${what[server]} | ${f3(stats[n].p50)} | ${f3(stats[n].p99)} | ${n === base ? '' : medianAndDecileRange(blockDiffs(n, base))} | ${perRequest(c.mainMs)} | ${perRequest(c.othersMs)} |`;
   });
   const report = [
     `# Overhead of the serving path: ${model}, batch ${batch}, against a bare Fastify route`,
@@ -214,7 +212,7 @@ async function main(): Promise<void> {
     `Against the bare route with the same worker-thread hop: json +${f3(added('switchyard json', 'bare-pool json'))} ms, binary +${f3(added('switchyard binary', 'bare-pool binary'))} ms.`,
     ...(before
       ? [
-          `Against the build from --before-dist in the same blocks (p50 difference; median of block differences, p10 - p90): json ${f3(added('switchyard json', 'before json'))} (${spread(blockDiffs('switchyard json', 'before json'))}), binary ${f3(added('switchyard binary', 'before binary'))} (${spread(blockDiffs('switchyard binary', 'before binary'))}) ms.`,
+          `Against the build from --before-dist in the same blocks (p50 difference; median of block differences, p10 - p90): json ${f3(added('switchyard json', 'before json'))} (${medianAndDecileRange(blockDiffs('switchyard json', 'before json'))}), binary ${f3(added('switchyard binary', 'before binary'))} (${medianAndDecileRange(blockDiffs('switchyard binary', 'before binary'))}) ms.`,
         ]
       : []),
     '',

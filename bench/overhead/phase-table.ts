@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { percentileOfSorted } from '../stats/percentile';
+import { medianAndDecileRange, percentileOfSorted } from '../stats/percentile';
 import type { PhaseMarks, RequestPhases } from './phase-marks';
 
 const KIND: Record<string, string> = { 'application/json': 'json', 'application/octet-stream': 'binary' };
@@ -30,10 +30,12 @@ export function phaseTable(marks: Record<string, PhaseMarks>): string[] {
       const cells = PHASES.map((phase) => {
         const sorted = Float64Array.from(requests, (r) => r[phase]).sort();
         (median[`${name} ${kind}`] ??= {})[phase] = percentileOfSorted(sorted, 0.5);
-        return requests.length ? spread(sorted) : '';
+        return requests.length ? medianAndDecileRange(sorted) : '';
       });
       const total = Float64Array.from(requests, (r) => r.toPost + r.post + r.afterPost).sort();
-      rows.push(`| ${name} ${KIND[kind]} | ${requests.length} | ${cells.join(' | ')} | ${requests.length ? spread(total) : ''} |`);
+      rows.push(
+        `| ${name} ${KIND[kind]} | ${requests.length} | ${cells.join(' | ')} | ${requests.length ? medianAndDecileRange(total) : ''} |`,
+      );
     }
     if (names.length === 2) {
       const [a, b] = names.map((n) => median[`${n} ${kind}`]);
@@ -52,11 +54,6 @@ export function phaseTable(marks: Record<string, PhaseMarks>): string[] {
     '| --- | ---: | ---: | ---: | ---: | ---: |',
     ...rows,
   ];
-}
-
-function spread(sorted: Float64Array): string {
-  const f = (p: number) => percentileOfSorted(sorted, p).toFixed(3);
-  return `${f(0.5)} (${f(0.1)} - ${f(0.9)})`;
 }
 
 function signed(x: number): string {

@@ -1,5 +1,5 @@
 import { seededRandom } from '@switchyard/common';
-import { latencyStats, percentileOfSorted } from './percentile';
+import { latencyStats, medianAndDecileRange, percentileOfSorted } from './percentile';
 
 /** Reference by definition: the smallest value with at least p of all values at or below it. */
 function referencePercentile(values: readonly number[], p: number): number {
@@ -33,6 +33,13 @@ describe(percentileOfSorted.name, () => {
   it('is NaN for no values and refuses p outside [0, 1]', () => {
     expect(percentileOfSorted([], 0.5)).toBeNaN();
     expect(() => percentileOfSorted([1], 1.5)).toThrow(RangeError);
+  });
+});
+
+describe(medianAndDecileRange.name, () => {
+  it('gives the nearest-rank p50, p10 and p90 with three decimals', () => {
+    // 10 values: p10 is the 1st, p50 the 5th, p90 the 9th
+    expect(medianAndDecileRange([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1])).toBe('0.500 (0.100 - 0.900)');
   });
 });
 

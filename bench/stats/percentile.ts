@@ -10,6 +10,12 @@ export function percentileOfSorted(sorted: ArrayLike<number>, p: number): number
   return sorted[Math.min(n, rank) - 1];
 }
 
+/** "p50 (p10 - p90)" of an ASCENDING array, each with three decimals (a spread in the reports). */
+export function medianAndDecileRange(sorted: ArrayLike<number>): string {
+  const f = (p: number) => percentileOfSorted(sorted, p).toFixed(3);
+  return `${f(0.5)} (${f(0.1)} - ${f(0.9)})`;
+}
+
 export interface LatencyStats {
   count: number;
   mean: number;
