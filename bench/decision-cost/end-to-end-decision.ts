@@ -23,21 +23,34 @@ export interface EndToEndOptions {
   queuedJobs: number;
   /** Estimator updates (completions) per decision: each invalidates the cached queued work. */
   observesPerDecision: number;
+  /**
+   * Jobs that join a queue, and jobs that leave one, per decision (0 when absent): each changes
+   * one device's queues, whose cached load is then recomputed (production: a placed job is queued
+   * and a batch is dispatched between two decisions).
+   */
+  queueChangesPerDecision?: number;
   decisions: number;
 }
 
 export interface EndToEndRow extends EndToEndOptions {
   policy: string;
-  /** Per round of ROUND decisions: CPU ns (user + system of this process) per decision. */
-  cpuNsByRound: number[];
-  /** Per round: wall-clock ns per decision (inflated most by other processes on a shared host). */
-  wallNsByRound: number[];
-  /** Median over the rounds of CPU ns per decision. */
+  /** Each decision alone (snapshots + filter + policy), timed by the monotonic clock: ns, in order. */
+  decisionNs: number[];
+  /** Median, 90th and 99th percentile of decisionNs. */
   medianNs: number;
-  /** Least disturbed round's CPU ns per decision. */
-  bestNs: number;
-  /** Median over the rounds of wall ns per decision. */
-  wallMedianNs: number;
+  p90Ns: number;
+  p99Ns: number;
+  /** Median ns between two back-to-back clock reads (included in every decisionNs). */
+  timerMedianNs: number;
+  /**
+   * Per round of ROUND decisions: CPU ns (user + system of this process) per decision, the state
+   * changes between decisions and the clock reads included.
+   */
+  cpuNsByRound: number[];
+  /** Per round: wall-clock ns per decision, as cpuNsByRound. */
+  wallNsByRound: number[];
+  /** Median over the rounds of cpuNsByRound. */
+  cpuMedianNs: number;
   /**
    * The same decisions without building snapshots (the framework and policy on snapshots built
    * once), in rounds interleaved with the others: CPU ns per decision, median over its rounds.
@@ -68,8 +81,12 @@ function job(model: ServedModel, rows: number, id: number): InferenceJob {
 
 /** The state a decision is made in, and the decision itself, step by step (see decisionBench()). */
 export interface DecisionBench {
-  /** One whole decision (`i` varies the job and the estimator updates): snapshots + filter + policy. */
+  /** What happens before decision `i` (estimator updates, jobs joining and leaving queues, the clock moving), then the decision. */
   decide: (i: number) => void;
+  /** What happens before decision `i` alone. */
+  between: (i: number) => void;
+  /** Decision `i` alone (`i` varies the job): snapshots + filter + policy. */
+  decideOnly: (i: number) => void;
   /** The same decision on snapshots built once (the framework and policy alone). */
   policyOnly: (i: number) => void;
   close: () => void;
@@ -156,14 +173,33 @@ export function decisionBench(
     framework.schedule(policy, ctx);
     ctx.sequence++;
   };
-  const decide = (i: number): void => {
+  const waiting: AbortController[] = [];
+  const changeQueues = (i: number): void => {
+    for (let k = 0; k < (o.queueChangesPerDecision ?? 0); k++) {
+      const gone = new AbortController();
+      const d = devices[(i * 11 + k * 5 + 3) % devices.length];
+      const arriving = job(models[(i + k) % models.length], 1 + ((i + k) % 8), 1_000_000 + i);
+      d.dispatcher.enqueue({ job: { ...arriving, signal: gone.signal }, decision, level: 1 + (i % 3) * 2 }).catch(() => undefined); // dropped below
+      waiting.push(gone);
+      if (waiting.length > 16) waiting.shift()!.abort(); // a job queued a few decisions ago leaves
+    }
+  };
+  const between = (i: number): void => {
     for (let k = 0; k < o.observesPerDecision; k++) estimator.observe(models[i % 3].key, ids[(i * 7 + k) % ids.length], 4, 5 + (i % 5));
+    changeQueues(i);
     clock.advance(0.05);
+  };
+  const decideOnly = (i: number): void => {
     const j = jobs[i % jobs.length];
     schedule(j, snapshotsFor(j));
   };
+  const decide = (i: number): void => {
+    between(i);
+    decideOnly(i);
+  };
   for (let i = 0; i < warmUp; i++) decide(i); // warm-up (JIT)
   const prebuilt = jobs.map(snapshotsFor);
+  for (const gone of waiting.splice(0)) gone.abort();
   const policyOnly = (i: number): void => {
     clock.advance(0.05);
     schedule(jobs[i % jobs.length], prebuilt[i % jobs.length]);
@@ -171,8 +207,11 @@ export function decisionBench(
   for (let i = 0; i < warmUp; i++) policyOnly(i);
   return {
     decide,
+    between,
+    decideOnly,
     policyOnly,
     close: () => {
+      for (const gone of waiting.splice(0)) gone.abort();
       for (const d of devices) d.dispatcher.close();
     },
   };
@@ -180,36 +219,56 @@ export function decisionBench(
 
 /**
  * Times the whole placement decision (decisionBench()) in rounds of ROUND decisions, interleaved
- * with rounds of the policy alone: this process's CPU time and the wall clock per decision.
+ * with rounds of the policy alone: each decision on its own by the monotonic clock (the state
+ * changes between decisions untimed), and this process's CPU time and the wall clock per round.
  */
 export function measureEndToEnd(framework: SchedulingFramework, policy: SchedulingPolicy, o: EndToEndOptions): EndToEndRow {
-  const { decide, policyOnly, close } = decisionBench(framework, policy, o);
+  const { between, decideOnly, policyOnly, close } = decisionBench(framework, policy, o);
   const cpuNsByRound: number[] = [];
   const wallNsByRound: number[] = [];
   const policyNsByRound: number[] = [];
-  const round = (step: (i: number) => void, from: number, cpuOut: number[], wallOut?: number[]) => {
+  const decisionNs = new Float64Array(o.decisions);
+  const timerNs = new Float64Array(o.decisions);
+  const round = (from: number) => {
     const wall = process.hrtime.bigint();
     const cpu = process.cpuUsage();
-    for (let i = from; i < from + ROUND; i++) step(i);
+    for (let i = from; i < from + ROUND; i++) {
+      between(i);
+      const t0 = process.hrtime.bigint();
+      decideOnly(i);
+      const t1 = process.hrtime.bigint();
+      decisionNs[i] = Number(t1 - t0);
+      timerNs[i] = Number(process.hrtime.bigint() - t1); // the clock's own cost, read back to back
+    }
     const spent = process.cpuUsage(cpu);
-    cpuOut.push(((spent.user + spent.system) * 1000) / ROUND);
-    wallOut?.push(Number(process.hrtime.bigint() - wall) / ROUND);
+    cpuNsByRound.push(((spent.user + spent.system) * 1000) / ROUND);
+    wallNsByRound.push(Number(process.hrtime.bigint() - wall) / ROUND);
+  };
+  const policyRound = (from: number) => {
+    const cpu = process.cpuUsage();
+    for (let i = from; i < from + ROUND; i++) policyOnly(i);
+    const spent = process.cpuUsage(cpu);
+    policyNsByRound.push(((spent.user + spent.system) * 1000) / ROUND);
   };
   for (let done = 0; done < o.decisions; done += ROUND) {
-    round(decide, done, cpuNsByRound, wallNsByRound);
-    round(policyOnly, done, policyNsByRound);
+    round(done);
+    policyRound(done);
   }
   close();
-  const medianNs = median(cpuNsByRound);
+  const sorted = [...decisionNs].sort((a, b) => a - b);
+  const medianNs = percentileOfSorted(sorted, 0.5);
   const policyOnlyMedianNs = median(policyNsByRound);
   return {
     ...o,
     policy: policy.name,
+    decisionNs: [...decisionNs],
+    medianNs,
+    p90Ns: percentileOfSorted(sorted, 0.9),
+    p99Ns: percentileOfSorted(sorted, 0.99),
+    timerMedianNs: median([...timerNs]),
     cpuNsByRound,
     wallNsByRound,
-    medianNs,
-    bestNs: Math.min(...cpuNsByRound),
-    wallMedianNs: median(wallNsByRound),
+    cpuMedianNs: median(cpuNsByRound),
     policyOnlyMedianNs,
     ratio: medianNs / policyOnlyMedianNs,
   };

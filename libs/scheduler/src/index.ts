@@ -21,6 +21,7 @@ export * from './dispatch/tensor-batching';
 export * from './dispatch/model-batch-queue';
 export * from './dispatch/batch-entry.interface';
 export * from './dispatch/device-load';
+export * from './dispatch/queues-revision';
 export * from './dispatch/pick-ready-queue';
 export * from './dispatch/service-time-prediction';
 export * from './dispatch/scheduler-status.dto';

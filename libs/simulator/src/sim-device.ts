@@ -4,6 +4,7 @@ import {
   isExpired,
   ModelBatchQueue,
   pickReadyQueue,
+  QueuesRevision,
   type BatchingSettings,
   type DeviceLoadSource,
   type DeviceSnapshot,
@@ -42,6 +43,7 @@ export class SimDevice {
   private queued = 0;
   private dispatches = 0;
   private readonly loadSource: DeviceLoadSource<SimJob>;
+  private readonly queuesRevision = new QueuesRevision();
 
   constructor(
     readonly spec: SimDeviceSpec,
@@ -56,6 +58,7 @@ export class SimDevice {
       queues: this.queues,
       serviceMs: predictMs,
       estimator: deviceEstimatorVersion(estimator, spec.id),
+      revision: this.queuesRevision,
     };
     this.idleSlots = Array.from({ length: this.capacity }, () => undefined);
     this.snapshot = {
@@ -99,7 +102,7 @@ export class SimDevice {
   enqueue(job: SimJob): void {
     let queue = this.queues.get(job.modelKey);
     if (queue === undefined) {
-      queue = new ModelBatchQueue<SimJob>(job.modelKey, this.batchingOf(job.modelKey));
+      queue = new ModelBatchQueue<SimJob>(job.modelKey, this.batchingOf(job.modelKey), this.queuesRevision);
       this.queues.set(job.modelKey, queue);
     }
     queue.jobs.push(job);

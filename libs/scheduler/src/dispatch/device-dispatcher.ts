@@ -16,6 +16,7 @@ import type { Clock, TimerHandle } from './clock.interface';
 import { deviceEstimatorVersion, deviceLoad, type DeviceLoad, type DeviceLoadSource } from './device-load';
 import { batchingSettings, ModelBatchQueue } from './model-batch-queue';
 import { pickReadyQueue } from './pick-ready-queue';
+import { QueuesRevision } from './queues-revision';
 import type { QueuedJob } from './queued-job.interface';
 import { batchSignature, mergeInputs, splitOutputs } from './tensor-batching';
 import { DeviceStallingError } from '../errors/device-stalling.error';
@@ -110,6 +111,8 @@ export class DeviceDispatcher {
   private pumping = false;
   private closed = false;
   private readonly loadSource: DeviceLoadSource<QueuedJob>;
+  /** Moves with every change to the queues (deviceLoad() caches their part of the load until it does). */
+  private readonly queuesRevision = new QueuesRevision();
 
   constructor(private readonly opts: DeviceDispatcherOptions) {
     this.deviceId = opts.pool.device.id;
@@ -118,6 +121,7 @@ export class DeviceDispatcher {
       queues: this.queues,
       serviceMs: opts.predictServiceMs,
       estimator: deviceEstimatorVersion(opts.estimator, this.deviceId),
+      revision: this.queuesRevision,
     };
   }
 
@@ -208,7 +212,7 @@ export class DeviceDispatcher {
   private queueOf(job: InferenceJob): ModelBatchQueue {
     let q = this.queues.get(job.model.key);
     if (!q) {
-      q = new ModelBatchQueue(job.model.key, batchingSettings(job.model));
+      q = new ModelBatchQueue(job.model.key, batchingSettings(job.model), this.queuesRevision);
       this.queues.set(job.model.key, q);
     }
     return q;

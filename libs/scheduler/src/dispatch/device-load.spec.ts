@@ -1,6 +1,8 @@
+import { seededRandom } from '@switchyard/common';
 import type { BatchEntry } from './batch-entry.interface';
-import { deviceLoad, remainingRunMs, type RunningBatchLoad } from './device-load';
+import { deviceLoad, remainingRunMs, type DeviceLoadSource, type RunningBatchLoad } from './device-load';
 import { ModelBatchQueue } from './model-batch-queue';
+import { QueuesRevision } from './queues-revision';
 
 const entry = (rows: number, enqueuedAt = 0): BatchEntry => ({ level: 5, enqueuedAt, signature: 's', rows });
 const serviceMs = (model: string, rows: number) => (model === 'a' ? 2 * rows : 10);
@@ -105,6 +107,15 @@ describe(deviceLoad.name, () => {
       expect(deviceLoad(host(2, 10, { small: 8, large: 9 }), 'small', 0, 2, 2, 1)).toMatchObject({ backlogMs: 25, overtakenBatches: 0 });
     });
 
+    it("lets a queue never served take its turn first when the job's model has no queue yet (it would be made last)", () => {
+      const withoutSmall = host(0, 10, { small: -1, large: -1 });
+      withoutSmall.queues.delete('small');
+      // large comes first in the rotation: (running 50 + one large 170) / 2 slots, as with an empty queue of small made after it
+      expect(deviceLoad(withoutSmall, 'small', 0, 2, 2)).toMatchObject({ backlogMs: 110, overtakenBatches: 9 });
+      withoutSmall.queues.set('small', new ModelBatchQueue<BatchEntry>('small', noBatching));
+      expect(deviceLoad(withoutSmall, 'small', 0, 2, 2)).toMatchObject({ backlogMs: 110, overtakenBatches: 9 });
+    });
+
     it('leaves the open batch of a batching model out and counts its full batches as turns', () => {
       const s = new ModelBatchQueue<BatchEntry>('a', { maxBatchSize: 4, maxQueueDelayMs: 0, preferredBatchSizes: [] });
       [4, 4, 2].forEach((r) => s.jobs.push(entry(r)));
@@ -123,5 +134,94 @@ describe(deviceLoad.name, () => {
     expect(remainingRunMs(5, 2)).toBe(3);
     expect(remainingRunMs(5, 9)).toBe(0);
     expect(remainingRunMs(5, 30)).toBe(30);
+  });
+
+  describe('with the queued part kept between calls (DeviceLoadSource.revision)', () => {
+    const batching = (max: number) => ({ maxBatchSize: max, maxQueueDelayMs: 0, preferredBatchSizes: [] });
+    const world = () => {
+      const revision = new QueuesRevision();
+      const queues = new Map<string, ModelBatchQueue<BatchEntry>>();
+      const estimator = { version: 0 };
+      let scale = 1;
+      const serviceMs = (model: string, rows: number) => scale * (model === 'b' ? 10 : (model.charCodeAt(0) - 96) * rows);
+      const running = [{ startedAt: 0, predictedMs: 7 }];
+      const cached: DeviceLoadSource<BatchEntry> = { running, queues, serviceMs, estimator, revision };
+      const addQueue = (key: string, max: number) => queues.set(key, new ModelBatchQueue<BatchEntry>(key, batching(max), revision));
+      const changeEstimates = () => {
+        scale *= 1.5;
+        estimator.version++;
+      };
+      // the same queues read afresh: no revision, no estimator version (queuedWork() recomputes too)
+      const fresh = (): DeviceLoadSource<BatchEntry> => ({ running, queues, serviceMs, estimator: {} });
+      return { cached, fresh, queues, addQueue, changeEstimates };
+    };
+
+    it('answers as a fresh computation after every kind of change to the queues and estimates', () => {
+      const random = seededRandom(42);
+      const w = world();
+      w.addQueue('a', 4);
+      w.addQueue('b', 0);
+      let served = 0;
+      let checked = 0;
+      for (let step = 0; step < 600; step++) {
+        const keys = [...w.queues.keys()];
+        const q = w.queues.get(keys[Math.floor(random() * keys.length)])!;
+        const op = random();
+        if (op < 0.4)
+          q.jobs.push({ level: 1 + 2 * Math.floor(random() * 3), enqueuedAt: step, signature: 's', rows: 1 + Math.floor(random() * 3) });
+        else if (op < 0.55) {
+          const queued = [...q.jobs.entries()];
+          if (queued.length > 0) q.jobs.remove(queued[Math.floor(random() * queued.length)]);
+        } else if (op < 0.7) {
+          q.take();
+          q.lastServed = served++;
+        } else if (op < 0.8)
+          q.lastServed = served++; // served without a change of its jobs
+        else if (op < 0.9) w.changeEstimates();
+        else if (op < 0.92 && !w.queues.has('c'))
+          w.addQueue('c', 2); // made empty, filled later
+        else if (op < 0.95) q.jobs.clear();
+        // one level per model, another now and then: the cache keeps one level per model, so most calls find it
+        for (const [key, level] of [
+          ['a', 3],
+          ['b', undefined],
+          ['c', 1],
+          ['d', step % 50 === 0 ? 3 : 5],
+        ] as const) {
+          const now = step * 0.01;
+          expect(deviceLoad(w.cached, key, now, 2, 2, level)).toEqual(deviceLoad(w.fresh(), key, now, 2, 2, level));
+          checked++;
+        }
+      }
+      expect(checked).toBe(600 * 4);
+    });
+
+    it('does not walk the queues again until something changes', () => {
+      const w = world();
+      w.addQueue('a', 4);
+      w.addQueue('b', 0);
+      w.queues.get('a')!.jobs.push(entry(3));
+      w.queues.get('b')!.jobs.push(entry(1));
+      let walked = 0;
+      const values = w.queues.values.bind(w.queues);
+      w.queues.values = () => {
+        walked++;
+        return values();
+      };
+      const walks = () => walked;
+      const first = deviceLoad(w.cached, 'a', 1, 1, 1, 5);
+      expect(walks()).toBe(1);
+      // the clock moves: the running work is read again, the queues are not
+      expect(deviceLoad(w.cached, 'a', 3, 1, 1, 5).backlogMs).toBe(first.backlogMs - 2);
+      expect(walks()).toBe(1);
+      w.changeEstimates();
+      deviceLoad(w.cached, 'a', 3, 1, 1, 5);
+      expect(walks()).toBe(2);
+      w.queues.get('b')!.jobs.push(entry(1));
+      deviceLoad(w.cached, 'a', 3, 1, 1, 5);
+      expect(walks()).toBe(3);
+      deviceLoad(w.cached, 'a', 3, 1, 1, 3); // another level
+      expect(walks()).toBe(4);
+    });
   });
 });

@@ -2,6 +2,7 @@ import { backlogPerSlotMs } from '../framework/backlog-per-slot';
 import type { ServiceTimeEstimator } from '../interfaces/service-time-estimator.interface';
 import type { BatchEntry } from './batch-entry.interface';
 import type { ModelBatchQueue, QueuedWork } from './model-batch-queue';
+import type { QueuedLoad, QueuesRevision } from './queues-revision';
 
 /** What a policy needs of a device's queues for one model (see DeviceSnapshot). */
 export interface DeviceLoad {
@@ -33,6 +34,13 @@ export interface DeviceLoadSource<T extends BatchEntry> {
   serviceMs: (modelKey: string, rows: number) => number;
   /** Queued work is recomputed only when its `version` changes (never cached without one). */
   estimator: { readonly version?: number };
+  /**
+   * The counter the owner's queues share (their `revision` argument). With it and the estimator's
+   * version, the queued part of the load is kept per model and job level until either moves (a job
+   * queued or leaving, a queue served, an estimate changed), so a decision costs one step per
+   * running batch on each device whose queues did not change since the last one.
+   */
+  revision?: QueuesRevision;
 }
 
 /**
@@ -77,7 +85,8 @@ export function remainingRunMs(predictedMs: number, elapsedMs: number): number {
  * queue is counted as a batch of its own (openBatchRows 0), though it takes compatible queued jobs
  * into its batch; a model that does not batch counts its first batches at the mean run of its
  * queued jobs. `workMs` is all the work, in any order. Cost: one step per running batch and per
- * model queue, never per queued job.
+ * model queue, never per queued job; one step per running batch when the source's queues and
+ * estimates did not change since the last call for this model and level (DeviceLoadSource.revision).
  */
 export function deviceLoad<T extends BatchEntry>(
   source: DeviceLoadSource<T>,
@@ -89,7 +98,68 @@ export function deviceLoad<T extends BatchEntry>(
 ): DeviceLoad {
   let runningMs = 0;
   for (const run of source.running) runningMs += remainingRunMs(run.predictedMs, now - run.startedAt);
+  const queued = queuedLoad(source, modelKey, jobLevel);
+  const slots = capacity > 1 ? capacity : 1;
+  return {
+    backlogMs: backlogPerSlotMs(runningMs + queued.aheadMs, inFlight, queued.aheadBatches, slots),
+    openBatchRows: queued.openBatchRows,
+    overtakenBatches: queued.overtakenBatches,
+    workMs: (runningMs + queued.allMs) / slots,
+    capacity,
+    inFlight,
+  };
+}
+
+/** Scratch figures of a source that caches none (no `revision`). */
+const uncached: QueuedLoad = emptyQueuedLoad();
+
+function emptyQueuedLoad(): QueuedLoad {
+  return {
+    revision: 0,
+    version: undefined,
+    level: undefined,
+    aheadMs: 0,
+    aheadBatches: 0,
+    overtakenBatches: 0,
+    allMs: 0,
+    openBatchRows: 0,
+  };
+}
+
+/**
+ * The queued part of deviceLoad() (see there): from the source's cache when neither its queues nor the
+ * estimator's version moved since it was computed for this model and level. (A queue made empty
+ * changes nothing: it is the map's last, where deviceLoad() takes a model without a queue to be.)
+ */
+function queuedLoad<T extends BatchEntry>(
+  source: DeviceLoadSource<T>,
+  modelKey: string,
+  jobLevel: number | undefined,
+): Readonly<QueuedLoad> {
   const version = source.estimator.version;
+  const revision = source.revision;
+  if (revision === undefined || version === undefined) return computeQueuedLoad(source, modelKey, jobLevel, version, uncached);
+  const hit = revision.cached.get(modelKey);
+  if (hit !== undefined && hit.revision === revision.value && hit.version === version && hit.level === jobLevel) {
+    return hit;
+  }
+  const out = hit ?? emptyQueuedLoad();
+  if (hit === undefined) revision.cached.set(modelKey, out);
+  computeQueuedLoad(source, modelKey, jobLevel, version, out);
+  out.revision = revision.value;
+  out.version = version;
+  out.level = jobLevel;
+  return out;
+}
+
+/** Walks the model queues (never their jobs) in pickReadyQueue's turn-taking order; writes into `out`. */
+function computeQueuedLoad<T extends BatchEntry>(
+  source: DeviceLoadSource<T>,
+  modelKey: string,
+  jobLevel: number | undefined,
+  version: number | undefined,
+  out: QueuedLoad,
+): QueuedLoad {
   const own = source.queues.get(modelKey);
   const ownHead = own?.jobs.peek()?.level;
   /** The level the job's batch competes at for a slot. */
@@ -113,7 +183,7 @@ export function deviceLoad<T extends BatchEntry>(
   }
   let aheadBatches = ownTurns;
   let overtakenBatches = 0;
-  let ownSeen = own === undefined; // a queue not made yet would be the map's last
+  let ownSeen = false; // a queue not made yet would be the map's last: every queue is before it
   for (const q of source.queues.values()) {
     if (q === own) ownSeen = true;
     if (q === own || q.jobs.size === 0) continue;
@@ -128,15 +198,12 @@ export function deviceLoad<T extends BatchEntry>(
     aheadBatches += turns;
     aheadMs += leadingBatchesMs(work, turns, q.batching.maxBatchSize > 0);
   }
-  const slots = capacity > 1 ? capacity : 1;
-  return {
-    backlogMs: backlogPerSlotMs(runningMs + aheadMs, inFlight, aheadBatches, slots),
-    openBatchRows,
-    overtakenBatches,
-    workMs: (runningMs + allMs) / slots,
-    capacity,
-    inFlight,
-  };
+  out.aheadMs = aheadMs;
+  out.aheadBatches = aheadBatches;
+  out.overtakenBatches = overtakenBatches;
+  out.allMs = allMs;
+  out.openBatchRows = openBatchRows;
+  return out;
 }
 
 /**

@@ -2,6 +2,7 @@ import type { ServedModel } from '@switchyard/models';
 import type { BatchEntry } from './batch-entry.interface';
 import { PriorityJobQueue } from './priority-job-queue';
 import type { QueuedJob } from './queued-job.interface';
+import type { QueuesRevision } from './queues-revision';
 
 /** The dynamic batcher's settings for one model (from its config.json). */
 export interface BatchingSettings {
@@ -52,17 +53,30 @@ interface BatchPlan<T> {
  * rows. A batch that is not full waits until its oldest job has waited max_queue_delay.
  */
 export class ModelBatchQueue<T extends BatchEntry = QueuedJob> {
-  readonly jobs = new PriorityJobQueue<T>();
-  /** Dispatch counter value when this queue last sent a batch (fairness across models). */
-  lastServed = -1;
+  readonly jobs: PriorityJobQueue<T>;
+  private served = -1;
   private readonly work: QueuedWork = { allMs: 0, openMs: 0, batches: 0, openRows: 0 };
   private workRevision = -1;
   private workVersion: number | undefined;
 
+  /** @param revision the counter this device's queues share (QueuesRevision): moves with every change to this one. */
   constructor(
     readonly modelKey: string,
     readonly batching: BatchingSettings,
-  ) {}
+    private readonly revision?: QueuesRevision,
+  ) {
+    this.jobs = new PriorityJobQueue<T>(revision);
+  }
+
+  /** Dispatch counter value when this queue last sent a batch (fairness across models); -1 before its first. */
+  get lastServed(): number {
+    return this.served;
+  }
+
+  set lastServed(value: number) {
+    this.served = value;
+    this.revision?.bump();
+  }
 
   /**
    * Clock time from which the next batch may be dispatched; undefined when empty. A batch that

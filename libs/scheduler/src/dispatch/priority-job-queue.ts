@@ -1,5 +1,6 @@
 import type { BatchEntry } from './batch-entry.interface';
 import type { QueuedJob } from './queued-job.interface';
+import type { QueuesRevision } from './queues-revision';
 
 /**
  * Jobs ordered by priority level (1 first), FIFO within a level. Small levels are few, so a
@@ -13,6 +14,9 @@ export class PriorityJobQueue<T extends BatchEntry = QueuedJob> {
   private totalRows = 0;
   private readonly sizes = new Map<number, number>();
   private changes = 0;
+
+  /** @param shared moves with this queue's revision (the device's queues share one: QueuesRevision). */
+  constructor(private readonly shared?: QueuesRevision) {}
 
   /** Changes with every push, removal and clear (lets derived figures be cached). */
   get revision(): number {
@@ -81,11 +85,13 @@ export class PriorityJobQueue<T extends BatchEntry = QueuedJob> {
     this.totalRows = 0;
     this.sizes.clear();
     this.changes++;
+    this.shared?.bump();
     return all;
   }
 
   private counted(entry: T, delta: 1 | -1): void {
     this.changes++;
+    this.shared?.bump();
     this.count += delta;
     this.totalRows += delta * entry.rows;
     const n = (this.sizes.get(entry.rows) ?? 0) + delta;
