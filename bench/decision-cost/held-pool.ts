@@ -7,11 +7,11 @@ import type { DevicePool, InferenceTask, PoolStats, TaskResult } from '@switchya
  * scheduler's side only).
  */
 export class HeldPool implements DevicePool {
-  private inFlight = 0;
+  private held = 0;
 
   constructor(
     readonly device: DeviceInfo,
-    private readonly capacity: number,
+    readonly capacity: number,
   ) {}
 
   async start(): Promise<void> {}
@@ -21,8 +21,12 @@ export class HeldPool implements DevicePool {
   async unloadModel(): Promise<void> {}
   async close(): Promise<void> {}
 
+  get inFlight(): number {
+    return this.held;
+  }
+
   run(_task: InferenceTask): Promise<TaskResult> {
-    this.inFlight++;
+    this.held++;
     return new Promise<TaskResult>(() => undefined);
   }
 
@@ -31,7 +35,7 @@ export class HeldPool implements DevicePool {
       deviceId: this.device.id,
       workers: this.capacity,
       capacity: this.capacity,
-      inFlight: this.inFlight,
+      inFlight: this.held,
       completed: 0,
       failed: 0,
       restarts: 0,

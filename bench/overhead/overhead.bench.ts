@@ -75,7 +75,12 @@ async function main(): Promise<void> {
   const bareInline = await ServerProcess.startScript(bareScript, { BARE_MODEL_PATH: path, BARE_MODE: 'inline' });
   const barePool = await ServerProcess.startScript(bareScript, { BARE_MODEL_PATH: path, BARE_MODE: 'pool' });
   const serverOptions = { MODELS: model, DISABLED_DEVICES: 'gpu:0', CPU_WORKERS: 1, CPU_THREADS_PER_WORKER: 1, CALIBRATION: 'skip' };
-  const server = await ServerProcess.start(dist, serverOptions, 180_000, cpuProf ? ['--cpu-prof', '--cpu-prof-dir', cpuProf] : []);
+  const server = await ServerProcess.start(
+    dist,
+    serverOptions,
+    180_000,
+    cpuProf ? ['--cpu-prof', '--cpu-prof-dir', cpuProf, '--cpu-prof-interval', '100'] : [],
+  );
   const before = beforeDist ? await ServerProcess.start(beforeDist, serverOptions, 180_000) : undefined;
   const marksDir = phases ? mkdtempSync(join(tmpdir(), 'sy-phase-marks-')) : '';
   /** A server started with phase-marks.js preloaded, writing its marks to marksDir/<name>.json. */

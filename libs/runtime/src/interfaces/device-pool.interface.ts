@@ -55,5 +55,9 @@ export interface DevicePool {
   unloadModel(modelKey: string): Promise<void>;
   run(task: InferenceTask, options?: RunOptions): Promise<TaskResult>;
   stats(): PoolStats;
+  /** `stats().capacity`, read without building the stats (the scheduler reads it per device on every decision). */
+  readonly capacity: number;
+  /** `stats().inFlight`, likewise. */
+  readonly inFlight: number;
   close(): Promise<void>;
 }

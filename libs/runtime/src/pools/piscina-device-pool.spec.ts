@@ -6,6 +6,7 @@ import { maxRelativeError, referenceMlp } from '@switchyard/models/testing';
 import { modelRepository } from '../../../../test/support/repo-paths';
 import { availableOrSkip } from '../../../../test/support/requirements';
 import { RunAbort } from '../abort/run-abort';
+import type { DevicePool } from '../interfaces/device-pool.interface';
 import { BufferPool } from '../memory/buffer-pool';
 import { RunAbortedError } from '../errors/run-aborted.error';
 import { WorkerDiedError } from '../errors/worker-died.error';
@@ -58,7 +59,7 @@ async function expectMatchesReference(
  * what the second run ended with.
  */
 async function abandonBesideAnother(
-  pool: { run: PiscinaDevicePool['run']; stats: PiscinaDevicePool['stats'] },
+  pool: Pick<DevicePool, 'run' | 'stats' | 'inFlight' | 'capacity'>,
   hungKey: string,
   settleMs: number,
 ): Promise<unknown> {
@@ -67,8 +68,11 @@ async function abandonBesideAnother(
   const second = pool.run({ modelKey: 'mlp_tiny@1', inputs: [input(2, 2).tensor] }).catch((e: unknown) => e);
   await new Promise((resolve) => setTimeout(resolve, settleMs));
   expect(pool.stats().inFlight).toBe(2);
+  // the figures the dispatcher reads without building the stats
+  expect({ inFlight: pool.inFlight, capacity: pool.capacity }).toEqual({ inFlight: 2, capacity: pool.stats().capacity });
   hung.abort(`no answer after ${settleMs} ms`);
   expect(await first).toBeInstanceOf(RunAbortedError);
+  expect(pool.inFlight).toBe(pool.stats().inFlight);
   return second;
 }
 

@@ -48,7 +48,7 @@ export class PiscinaDevicePool implements DevicePool {
   private piscina?: Piscina;
   private channels?: RunChannels;
   private closing = false;
-  private inFlight = 0;
+  private tasksInFlight = 0;
   private completed = 0;
   private failed = 0;
   private restarts = 0;
@@ -62,6 +62,10 @@ export class PiscinaDevicePool implements DevicePool {
 
   get capacity(): number {
     return this.options.workers * this.options.concurrentTasksPerWorker;
+  }
+
+  get inFlight(): number {
+    return this.tasksInFlight;
   }
 
   async start(): Promise<void> {
@@ -147,7 +151,7 @@ export class PiscinaDevicePool implements DevicePool {
       acceptedAt: performance.timeOrigin + performance.now(),
       recycle: this.options.buffers !== undefined,
     };
-    this.inFlight++;
+    this.tasksInFlight++;
     try {
       // big buffers move, small ones are cloned (cheaper than a transfer); an abort fails the run
       // at once and terminates its worker (RunAbortedError), a worker that dies fails its runs
@@ -160,7 +164,7 @@ export class PiscinaDevicePool implements DevicePool {
       this.failed++;
       throw err;
     } finally {
-      this.inFlight--;
+      this.tasksInFlight--;
     }
   }
 
@@ -182,7 +186,7 @@ export class PiscinaDevicePool implements DevicePool {
     // a worker terminated inside a native run can abort the whole process (a Napi::Error at
     // teardown): let the runs in flight end first, for a bounded time
     const until = performance.now() + CLOSE_GRACE_MS;
-    while (this.inFlight > 0 && performance.now() < until) await new Promise((resolve) => setTimeout(resolve, 10));
+    while (this.tasksInFlight > 0 && performance.now() < until) await new Promise((resolve) => setTimeout(resolve, 10));
     this.channels?.close();
     await this.piscina?.destroy();
     this.piscina = undefined;

@@ -41,7 +41,7 @@ export class ProcessDevicePool implements DevicePool {
   private starting?: Promise<void>;
   private nextId = 1;
   private closing = false;
-  private inFlight = 0;
+  private tasksInFlight = 0;
   private completed = 0;
   private failed = 0;
   private restarts = 0;
@@ -76,7 +76,7 @@ export class ProcessDevicePool implements DevicePool {
   }
 
   async run(task: InferenceTask, options: RunOptions = {}): Promise<TaskResult> {
-    this.inFlight++;
+    this.tasksInFlight++;
     try {
       await this.starting;
       // declared hung while the process was (re)starting: nothing runs it yet, so nothing to recycle
@@ -90,7 +90,7 @@ export class ProcessDevicePool implements DevicePool {
       this.failed++;
       throw err;
     } finally {
-      this.inFlight--;
+      this.tasksInFlight--;
     }
   }
 
@@ -119,12 +119,20 @@ export class ProcessDevicePool implements DevicePool {
     child.once('exit', () => clearTimeout(timer));
   }
 
+  get capacity(): number {
+    return this.options.workers * this.options.concurrentTasksPerWorker;
+  }
+
+  get inFlight(): number {
+    return this.tasksInFlight;
+  }
+
   stats(): PoolStats {
     return {
       deviceId: this.device.id,
       workers: this.child?.connected ? this.options.workers : 0,
-      capacity: this.options.workers * this.options.concurrentTasksPerWorker,
-      inFlight: this.inFlight,
+      capacity: this.capacity,
+      inFlight: this.tasksInFlight,
       completed: this.completed,
       failed: this.failed,
       restarts: this.restarts,

@@ -113,9 +113,12 @@ export class DeviceDispatcher {
   private readonly loadSource: DeviceLoadSource<QueuedJob>;
   /** Moves with every change to the queues (deviceLoad() caches their part of the load until it does). */
   private readonly queuesRevision = new QueuesRevision();
+  /** The pool runs in this process's threads (it transfers big inputs); fixed for its life. */
+  private readonly threadPool: boolean;
 
   constructor(private readonly opts: DeviceDispatcherOptions) {
     this.deviceId = opts.pool.device.id;
+    this.threadPool = opts.pool.stats().isolation === 'thread';
     this.loadSource = {
       running: this.running,
       queues: this.queues,
@@ -130,12 +133,12 @@ export class DeviceDispatcher {
   }
 
   get capacity(): number {
-    return Math.max(1, this.opts.pool.stats().capacity);
+    return Math.max(1, this.opts.pool.capacity);
   }
 
   /** Tasks running in the pool: ours, or the pool's own count when larger (calibration runs). */
   get inFlight(): number {
-    return Math.max(this.running.size, this.opts.pool.stats().inFlight);
+    return Math.max(this.running.size, this.opts.pool.inFlight);
   }
 
   /**
@@ -143,9 +146,7 @@ export class DeviceDispatcher {
    * simulator shares): from running sums, without walking the queued jobs.
    */
   load(modelKey: string, level?: number): DeviceLoad {
-    const stats = this.opts.pool.stats(); // once: a decision reads every device
-    const inFlight = Math.max(this.running.size, stats.inFlight);
-    return deviceLoad(this.loadSource, modelKey, this.opts.clock.now(), Math.max(1, stats.capacity), inFlight, level);
+    return deviceLoad(this.loadSource, modelKey, this.opts.clock.now(), this.capacity, this.inFlight, level);
   }
 
   state(): DispatcherState {
@@ -218,10 +219,9 @@ export class DeviceDispatcher {
     return q;
   }
 
-  /** Slots neither our batches nor the pool's own tasks hold (one stats() read: pump() asks per batch). */
+  /** Slots neither our batches nor the pool's own tasks hold. */
   private freeSlots(): number {
-    const stats = this.opts.pool.stats();
-    return Math.max(1, stats.capacity) - Math.max(this.running.size, stats.inFlight);
+    return this.capacity - this.inFlight;
   }
 
   private pump(): void {
@@ -289,11 +289,7 @@ export class DeviceDispatcher {
     try {
       // a thread pool transfers (detaches) the big tensors it gets, and a retry elsewhere needs them: a lone job's are copied
       const lone = jobs.length === 1 ? jobs[0].job.inputs : undefined;
-      const inputs: WireTensor[] = lone
-        ? pool.stats().isolation === 'thread'
-          ? copyInputs(lone)
-          : lone
-        : mergeInputs(jobs.map((j) => j.job.inputs));
+      const inputs: WireTensor[] = lone ? (this.threadPool ? copyInputs(lone) : lone) : mergeInputs(jobs.map((j) => j.job.inputs));
       result = pool.run({ modelKey: queue.modelKey, inputs, outputNames: jobs[0].job.outputNames }, { abort: batch.hung });
     } catch (err) {
       // a synchronous throw of run(), passed on unchanged: fail() takes any value

@@ -22,7 +22,7 @@ import { decodeV2Response, encodeV2Request, INFERENCE_HEADER_CONTENT_LENGTH, met
 export class RemoteDevicePool implements DevicePool {
   readonly device: DeviceInfo;
   private readonly gate: ConcurrencyGate;
-  private inFlight = 0;
+  private tasksInFlight = 0;
   private completed = 0;
   private failed = 0;
 
@@ -78,7 +78,7 @@ export class RemoteDevicePool implements DevicePool {
   async unloadModel(): Promise<void> {}
 
   async run(task: InferenceTask, options: RunOptions = {}): Promise<TaskResult> {
-    this.inFlight++;
+    this.tasksInFlight++;
     const accepted = performance.now();
     const signal = options.abort?.signal;
     try {
@@ -96,16 +96,24 @@ export class RemoteDevicePool implements DevicePool {
       this.failed++;
       throw err;
     } finally {
-      this.inFlight--;
+      this.tasksInFlight--;
     }
+  }
+
+  get capacity(): number {
+    return this.remote.concurrency;
+  }
+
+  get inFlight(): number {
+    return this.tasksInFlight;
   }
 
   stats(): PoolStats {
     return {
       deviceId: this.device.id,
       workers: this.remote.concurrency,
-      capacity: this.remote.concurrency,
-      inFlight: this.inFlight,
+      capacity: this.capacity,
+      inFlight: this.tasksInFlight,
       completed: this.completed,
       failed: this.failed,
       restarts: 0,

@@ -120,6 +120,14 @@ export class InlineOrtPool implements DevicePool {
     });
   }
 
+  get capacity(): number {
+    return this.slots;
+  }
+
+  get inFlight(): number {
+    return this.running;
+  }
+
   stats(): PoolStats {
     return {
       deviceId: this.device.id,
