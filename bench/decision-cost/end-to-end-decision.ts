@@ -161,8 +161,10 @@ export function decisionBench(
   const jobs = models.flatMap((m) => [1, 2, 8].map((rows, k) => job(m, rows, -1 - k)));
   const snapshotsFor = (j: InferenceJob) => {
     const runnable = modelDevices(j.model);
-    // at level 3, as the scheduler passes the job's level: among the queued levels 1, 3 and 5
-    return devices.map((d) => deviceSnapshot(j, d.info, d.dispatcher, runnable, 3)).filter((s) => s.canRun);
+    // at level 3, as the scheduler passes the job's level: among the queued levels 1, 3 and 5;
+    // the clock read once per decision, as the scheduler reads it
+    const now = clock.now();
+    return devices.map((d) => deviceSnapshot(j, d.info, d.dispatcher, runnable, 3, now)).filter((s) => s.canRun);
   };
   const schedule = (j: InferenceJob, snapshots: SchedulingContext['devices']): void => {
     ctx.job.modelKey = j.model.key;

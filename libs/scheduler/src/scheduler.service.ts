@@ -230,7 +230,7 @@ export class SchedulerService implements OnModuleInit, OnApplicationShutdown {
     const started = performance.now();
     const policy = this.policies.get(job.policy ?? this.config.scheduler.policy);
     const now = this.clock.now();
-    const devices = this.candidates(job, exclude);
+    const devices = this.candidates(job, exclude, now);
     const ctx: SchedulingContext = {
       job: { modelKey: job.model.key, batchSize: job.batchSize, priority: job.priority ?? 0, deadlineAt },
       now,
@@ -260,10 +260,10 @@ export class SchedulerService implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** Snapshots of the devices the job may go to (not quarantined, not in `exclude`), refusing it when there are none. */
-  private candidates(job: InferenceJob, exclude: ReadonlySet<string>): DeviceSnapshot[] {
+  private candidates(job: InferenceJob, exclude: ReadonlySet<string>, now: number): DeviceSnapshot[] {
     const runnable = modelDevices(job.model);
     const level = this.levelOf(job);
-    const all = this.runtime.pools().map((pool) => deviceSnapshot(job, pool.device, this.dispatcher(pool), runnable, level));
+    const all = this.runtime.pools().map((pool) => deviceSnapshot(job, pool.device, this.dispatcher(pool), runnable, level, now));
     const allowed = job.deviceFilter ?? (() => true);
     let pool = all.filter(
       (d) =>

@@ -143,10 +143,12 @@ export class DeviceDispatcher {
 
   /**
    * The device's load as a job of `modelKey` at priority `level` sees it (deviceLoad(), which the
-   * simulator shares): from running sums, without walking the queued jobs.
+   * simulator shares): from running sums, without walking the queued jobs. `now` is the clock's
+   * time, read once per decision by the caller (a clock read per device is a measurable share of
+   * a decision over tens of devices).
    */
-  load(modelKey: string, level?: number): DeviceLoad {
-    return deviceLoad(this.loadSource, modelKey, this.opts.clock.now(), this.capacity, this.inFlight, level);
+  load(modelKey: string, level?: number, now: number = this.opts.clock.now()): DeviceLoad {
+    return deviceLoad(this.loadSource, modelKey, now, this.capacity, this.inFlight, level);
   }
 
   state(): DispatcherState {

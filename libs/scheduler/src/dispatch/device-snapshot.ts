@@ -7,8 +7,9 @@ import type { DeviceDispatcher } from './device-dispatcher';
 /**
  * What a policy sees of one device for one job: the device, whether the job's model is ready on
  * it, and the dispatcher's load (deviceLoad(): running sums, no walk over queued jobs) for the job
- * at priority `level` (the level it will be queued at). The scheduler builds one per device per
- * decision; the decision-cost bench times exactly this.
+ * at priority `level` (the level it will be queued at) at clock time `now` (the decision's: read
+ * once for all devices; default: the dispatcher's clock now). The scheduler builds one per device
+ * per decision; the decision-cost bench times exactly this.
  */
 export function deviceSnapshot(
   job: InferenceJob,
@@ -16,8 +17,9 @@ export function deviceSnapshot(
   dispatcher: DeviceDispatcher,
   runnable: ReadonlySet<string> = modelDevices(job.model),
   level?: number,
+  now?: number,
 ): DeviceSnapshot {
-  const load = dispatcher.load(job.model.key, level);
+  const load = dispatcher.load(job.model.key, level, now);
   return {
     deviceId: device.id,
     kind: device.kind,
