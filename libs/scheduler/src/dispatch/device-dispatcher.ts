@@ -13,6 +13,7 @@ import type { ServiceTimeEstimate, ServiceTimeEstimator } from '../interfaces/se
 import { readEstimate } from '../framework/finish-time';
 import { isExpired } from './batch-entry.interface';
 import type { Clock, TimerHandle } from './clock.interface';
+import { slotsOf } from '../framework/backlog-per-slot';
 import { deviceEstimatorVersion, deviceLoad, type DeviceLoad, type DeviceLoadSource } from './device-load';
 import { batchingSettings, ModelBatchQueue } from './model-batch-queue';
 import { pickReadyQueue } from './pick-ready-queue';
@@ -133,7 +134,7 @@ export class DeviceDispatcher {
   }
 
   get capacity(): number {
-    return Math.max(1, this.opts.pool.capacity);
+    return slotsOf(this.opts.pool.capacity);
   }
 
   /** Tasks running in the pool: ours, or the pool's own count when larger (calibration runs). */

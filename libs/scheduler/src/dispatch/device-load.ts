@@ -1,4 +1,4 @@
-import { backlogPerSlotMs } from '../framework/backlog-per-slot';
+import { backlogPerSlotMs, slotsOf } from '../framework/backlog-per-slot';
 import type { ServiceTimeEstimator } from '../interfaces/service-time-estimator.interface';
 import type { BatchEntry } from './batch-entry.interface';
 import type { ModelBatchQueue, QueuedWork } from './model-batch-queue';
@@ -99,7 +99,7 @@ export function deviceLoad<T extends BatchEntry>(
   let runningMs = 0;
   for (const run of source.running) runningMs += remainingRunMs(run.predictedMs, now - run.startedAt);
   const queued = queuedLoad(source, modelKey, jobLevel);
-  const slots = capacity > 1 ? capacity : 1;
+  const slots = slotsOf(capacity);
   return {
     backlogMs: backlogPerSlotMs(runningMs + queued.aheadMs, inFlight, queued.aheadBatches, slots),
     openBatchRows: queued.openBatchRows,

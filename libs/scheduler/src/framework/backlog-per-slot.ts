@@ -1,4 +1,12 @@
 /**
+ * The slots a device runs batches in, as load accounting counts them: its capacity, at least 1 (a
+ * pool that reports none still runs one batch at a time).
+ */
+export function slotsOf(capacity: number): number {
+  return capacity > 1 ? capacity : 1;
+}
+
+/**
  * `DeviceSnapshot.backlogMs` from a device's state: predicted ms until one of its slots is free
  * for a new batch.
  *
@@ -12,7 +20,7 @@
  *   scheduling's average, which is what a slot frees after on a busy device).
  */
 export function backlogPerSlotMs(workMs: number, busySlots: number, waitingBatches: number, capacity: number): number {
-  const slots = capacity > 1 ? capacity : 1;
+  const slots = slotsOf(capacity);
   if (busySlots + waitingBatches < slots) return 0;
   return workMs > 0 ? workMs / slots : 0;
 }

@@ -1,3 +1,4 @@
+import { slotsOf } from './backlog-per-slot';
 import type { DeviceSnapshot, SchedulingContext } from '../interfaces/scheduling-policy.interface';
 import type { ServiceTimeEstimate, ServiceTimeEstimator } from '../interfaces/service-time-estimator.interface';
 
@@ -47,7 +48,7 @@ export function waitBeforeRunMs(ctx: SchedulingContext, device: DeviceSnapshot, 
   const r = device.openBatchRows;
   if (r === 0 || rows > ctx.job.batchSize) return device.backlogMs;
   if (!readEstimate(ctx.estimator, ctx.job.modelKey, device.deviceId, r, openBatch)) return device.backlogMs;
-  return device.backlogMs + openBatch.ms / (device.capacity > 1 ? device.capacity : 1);
+  return device.backlogMs + openBatch.ms / slotsOf(device.capacity);
 }
 
 /**

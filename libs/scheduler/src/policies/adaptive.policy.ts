@@ -1,3 +1,4 @@
+import { slotsOf } from '../framework/backlog-per-slot';
 import { batchRowsOnDevice, predictFinishMs, readEstimate, waitBeforeRunMs } from '../framework/finish-time';
 import type { DeviceSnapshot, SchedulingContext, SchedulingPolicy } from '../interfaces/scheduling-policy.interface';
 import type { ServiceTimeEstimate } from '../interfaces/service-time-estimator.interface';
@@ -113,7 +114,7 @@ function overtakingDelayMs(ctx: SchedulingContext, device: DeviceSnapshot, rows:
   const n = device.overtakenBatches;
   if (n === 0 || weight === 0) return 0;
   const share = rows > ctx.job.batchSize ? ctx.job.batchSize / rows : 1;
-  return (weight * n * runMs * share) / (device.capacity > 1 ? device.capacity : 1);
+  return (weight * n * runMs * share) / slotsOf(device.capacity);
 }
 
 /** The adaptive policy with its defaults. */

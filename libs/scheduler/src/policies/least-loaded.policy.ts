@@ -1,3 +1,4 @@
+import { slotsOf } from '../framework/backlog-per-slot';
 import { predictFinishMs } from '../framework/finish-time';
 import type { SchedulingPolicy } from '../interfaces/scheduling-policy.interface';
 
@@ -5,7 +6,7 @@ import type { SchedulingPolicy } from '../interfaces/scheduling-policy.interface
 export const leastLoadedPolicy = {
   name: 'least-loaded',
   score(_ctx, device) {
-    return -(device.queuedJobs + device.inFlight) / (device.capacity > 1 ? device.capacity : 1);
+    return -(device.queuedJobs + device.inFlight) / slotsOf(device.capacity);
   },
   predictMs: predictFinishMs,
 } satisfies SchedulingPolicy;
