@@ -20,7 +20,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { DEFAULT_POLICY_FACTORIES, PolicyRegistry, SchedulingFramework } from '@switchyard/scheduler';
 import { decisionBench } from './decision-cost/end-to-end-decision';
 import { hostFacts, resultDir } from './runner/host-facts';
-import { percentileOfSorted } from './stats/percentile';
+import { median } from './stats/percentile';
 
 const TARGET_NS = 20_000;
 const N = 2000;
@@ -97,13 +97,11 @@ interface Meta {
 }
 
 function render(meta: Meta, rows: readonly Row[]): string {
-  const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
-  const med = (xs: number[]) => percentileOfSorted(sorted(xs), 0.5);
   const us = (ns: number) => (ns / 1000).toFixed(2);
   const k = (ir: number) => `${(ir / 1000).toFixed(1)}k`;
   const { n } = meta;
   const target = rows.filter((r) => r.devices === 64 && r.queuedJobs === 1000);
-  const slowest = target.reduce((a, b) => (med(b.cpuNsByRound) > med(a.cpuNsByRound) ? b : a));
+  const slowest = target.reduce((a, b) => (median(b.cpuNsByRound) > median(a.cpuNsByRound) ? b : a));
   const split = rows.find((r) => r.policyIrPerDecision !== undefined);
   const seen = new Set<string>();
   return [
@@ -126,8 +124,8 @@ function render(meta: Meta, rows: readonly Row[]): string {
     `rounds of ${ROUND.toLocaleString('en')} after a 5,000-decision warm-up, median and best of ${NATIVE_ROUNDS} rounds (a round's CPU time grows only while the process`,
     'runs, so the load inflates it far less than the wall clock).',
     '',
-    `**Result:** 64 devices, 1,000 queued jobs: ${us(med(slowest.cpuNsByRound))} us CPU per decision in the median round for the slowest policy here (${slowest.policy}),`,
-    `${med(slowest.cpuNsByRound) < TARGET_NS ? 'meets' : 'MISSES'} the target of < 20 us.` +
+    `**Result:** 64 devices, 1,000 queued jobs: ${us(median(slowest.cpuNsByRound))} us CPU per decision in the median round for the slowest policy here (${slowest.policy}),`,
+    `${median(slowest.cpuNsByRound) < TARGET_NS ? 'meets' : 'MISSES'} the target of < 20 us.` +
       (split?.policyIrPerDecision !== undefined
         ? ` Snapshots + filter are ${k(split.irPerDecision - split.policyIrPerDecision)} of the ${k(split.irPerDecision)} instructions of one ${split.policy} decision (${Math.round((100 * (split.irPerDecision - split.policyIrPerDecision)) / split.irPerDecision)} %).`
         : ''),
@@ -139,7 +137,7 @@ function render(meta: Meta, rows: readonly Row[]): string {
       const repeat = seen.has(key) ? ' (repeat)' : '';
       seen.add(key);
       const alone = r.policyIrPerDecision;
-      return `| ${r.devices} | ${r.queuedJobs.toLocaleString('en')} | ${r.observesPerDecision} | ${r.policy}${repeat} | ${k(r.irPerDecision)} | ${alone === undefined ? '' : k(alone)} | ${alone === undefined ? '' : k(r.irPerDecision - alone)} | ${us(med(r.cpuNsByRound))} | ${us(Math.min(...r.cpuNsByRound))} |`;
+      return `| ${r.devices} | ${r.queuedJobs.toLocaleString('en')} | ${r.observesPerDecision} | ${r.policy}${repeat} | ${k(r.irPerDecision)} | ${alone === undefined ? '' : k(alone)} | ${alone === undefined ? '' : k(r.irPerDecision - alone)} | ${us(median(r.cpuNsByRound))} | ${us(Math.min(...r.cpuNsByRound))} |`;
     }),
     '',
     'Raw data (`raw.json.gz`): the callgrind counts of each child and every native round. Re-render: `node dist/bench/decision-cost-instructions.js --render <dir>`.',

@@ -19,6 +19,7 @@ import { DEFAULT_POLICY_FACTORIES, EwmaServiceTimeEstimator, PolicyRegistry } fr
 import { Simulator, idealForSimulation, serviceTimeFromThroughput, type SimDeviceSpec, type SimulationConfig } from '@switchyard/simulator';
 import { writeMarkdownReport } from './report/write-markdown-report';
 import { arg } from './cli/flag';
+import { median } from './stats/percentile';
 
 const DEVICE_COUNTS = [1, 4, 16, 64];
 const LOADS = [0.5, 0.9, 1.2];
@@ -98,11 +99,8 @@ function sweepHost(n: number, seed: number, registry: PolicyRegistry, rows: Run[
 
 /** Median (min - max) of the runs' values. */
 function spread(values: number[], digits: number): string {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length / 2;
-  const median = sorted.length % 2 ? sorted[Math.floor(mid)] : (sorted[mid - 1] + sorted[mid]) / 2;
   const f = (x: number) => x.toFixed(digits);
-  return sorted.length > 1 ? `${f(median)} (${f(sorted[0])} - ${f(sorted[sorted.length - 1])})` : f(median);
+  return values.length > 1 ? `${f(median(values))} (${f(Math.min(...values))} - ${f(Math.max(...values))})` : f(median(values));
 }
 
 function writeReport(rows: Run[], seeds: number[]): void {

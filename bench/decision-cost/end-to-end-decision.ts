@@ -13,7 +13,7 @@ import { DeviceDispatcher, deviceSnapshot, modelDevices } from '@switchyard/sche
 // the dispatcher's own test clock: the bench drives real dispatchers on simulated time
 // eslint-disable-next-line no-restricted-imports
 import { ManualClock } from '../../libs/scheduler/src/dispatch/testing/manual-clock';
-import { percentileOfSorted } from '../stats/percentile';
+import { median, percentileOfSorted } from '../stats/percentile';
 import { HeldPool } from './held-pool';
 
 const MODELS = ['mlp_small', 'mlp_large', 'cnn_small'];
@@ -274,11 +274,4 @@ export function measureEndToEnd(framework: SchedulingFramework, policy: Scheduli
     policyOnlyMedianNs,
     ratio: medianNs / policyOnlyMedianNs,
   };
-}
-
-function median(values: readonly number[]): number {
-  return percentileOfSorted(
-    [...values].sort((a, b) => a - b),
-    0.5,
-  );
 }

@@ -6,6 +6,7 @@ import {
   type SchedulingPolicy,
 } from '@switchyard/scheduler';
 import { seededRandom } from '@switchyard/common';
+import { median } from '../stats/percentile';
 
 export interface DecisionCostRow {
   policy: string;
@@ -114,7 +115,6 @@ export function measureDecisionCost(
     wallPerRound.push(Number(process.hrtime.bigint() - wall) / count);
     decisions += count;
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const nsPerDecision = median(cpuPerRound);
   return {
     policy: policy.name,

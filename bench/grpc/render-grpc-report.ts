@@ -1,5 +1,5 @@
 import type { HostFacts } from '../report/bench-report.interface';
-import type { LatencyStats } from '../stats/percentile';
+import { median, type LatencyStats } from '../stats/percentile';
 
 /** One protocol's block of one round. */
 export interface GrpcBenchRound {
@@ -28,12 +28,6 @@ export interface GrpcBenchRun {
 }
 
 const BASELINE = 'http-binary';
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const n = s.length;
-  return n === 0 ? NaN : n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-}
 
 const f = (v: number, d = 2) => v.toFixed(d);
 const load = (l: number[]) => l.map((v) => v.toFixed(2)).join(' ');

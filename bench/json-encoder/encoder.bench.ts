@@ -15,6 +15,7 @@ import { bufferToJsonBytes } from '@switchyard/inference/testing';
 import { repoRoot } from '../../test/support/repo-paths';
 import { legacyBufferToJsonText } from './legacy-json-encoder';
 import { arg } from '../cli/flag';
+import { median } from '../stats/percentile';
 
 /** Values like a model's outputs: dtype_echo's mix, plus FP64. */
 function tensors(n: number): Array<[TensorDataType, ArrayBuffer]> {
@@ -30,11 +31,6 @@ function tensors(n: number): Array<[TensorDataType, ArrayBuffer]> {
     ['BOOL', Uint8Array.from(of(() => (r() < 0.5 ? 1 : 0))).buffer],
     ['FP64', Float64Array.from(of(() => (r() - 0.5) * 2000)).buffer],
   ];
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
 }
 
 function main(): void {

@@ -1,4 +1,5 @@
 import type { LaneResult } from '../stats/lane-result.interface';
+import { median } from '../stats/percentile';
 import type { BenchReport } from './bench-report.interface';
 import { barChart, lineChart, stackedShareChart } from './svg-charts';
 
@@ -48,10 +49,7 @@ function scaleCharts(report: BenchReport): Record<string, string> {
   const loads = [...new Set(points.map((p) => p.load))].sort((a, b) => a - b);
   const policies = [...new Set(points.map((p) => p.policy))];
   const find = (n: number, policy: string, load: number) => points.find((p) => p.devices === n && p.policy === policy && p.load === load);
-  const median = (xs: number[]) => {
-    const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
-    return s.length ? s[(s.length - 1) >> 1] : NaN;
-  };
+  const finiteMedian = (xs: number[]) => median(xs.filter(Number.isFinite));
   const charts: Record<string, string> = {
     'scale-decision-cost.svg': lineChart({
       title: 'Decision cost vs devices (median over loads; wall clock of the framework call)',
@@ -61,7 +59,7 @@ function scaleCharts(report: BenchReport): Record<string, string> {
       logX: true,
       series: policies.map((policy) => ({
         name: policy,
-        ys: counts.map((n) => median(points.filter((p) => p.devices === n && p.policy === policy).map((p) => p.decisionUs))),
+        ys: counts.map((n) => finiteMedian(points.filter((p) => p.devices === n && p.policy === policy).map((p) => p.decisionUs))),
       })),
     }),
   };

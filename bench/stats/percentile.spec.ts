@@ -1,5 +1,5 @@
 import { seededRandom } from '@switchyard/common';
-import { latencyStats, medianAndDecileRange, percentileOfSorted } from './percentile';
+import { latencyStats, median, medianAndDecileRange, percentileOfSorted } from './percentile';
 
 /** Reference by definition: the smallest value with at least p of all values at or below it. */
 function referencePercentile(values: readonly number[], p: number): number {
@@ -33,6 +33,17 @@ describe(percentileOfSorted.name, () => {
   it('is NaN for no values and refuses p outside [0, 1]', () => {
     expect(percentileOfSorted([], 0.5)).toBeNaN();
     expect(() => percentileOfSorted([1], 1.5)).toThrow(RangeError);
+  });
+});
+
+describe(median.name, () => {
+  it('takes the middle value, or the mean of the two middle ones, of values in any order', () => {
+    const values = [9, 1, 5];
+    expect(median(values)).toBe(5);
+    expect(values).toEqual([9, 1, 5]);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(median([7])).toBe(7);
+    expect(median([])).toBeNaN();
   });
 });
 

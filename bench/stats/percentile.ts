@@ -10,6 +10,18 @@ export function percentileOfSorted(sorted: ArrayLike<number>, p: number): number
   return sorted[Math.min(n, rank) - 1];
 }
 
+/**
+ * The median of values in any order (left untouched): the middle one, or the mean of the two
+ * middle ones for an even count; NaN for none. The summary of a few runs or rounds; per-request
+ * latencies use percentileOfSorted (nearest rank).
+ */
+export function median(values: readonly number[]): number {
+  const s = Float64Array.from(values).sort();
+  const n = s.length;
+  if (n === 0) return NaN;
+  return n % 2 === 1 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+}
+
 /** "p50 (p10 - p90)" of an ASCENDING array, each with three decimals (a spread in the reports). */
 export function medianAndDecileRange(sorted: ArrayLike<number>): string {
   const f = (p: number) => percentileOfSorted(sorted, p).toFixed(3);
