@@ -6,6 +6,8 @@
  *   request    the http server emits 'request' (headers parsed; the body follows)
  *   post       the first MessagePort.postMessage() of a run ({ id, request }, what RunChannels
  *              sends a worker) is called, and when that call returns
+ *   answer     a 'message' listener of a MessagePort gets the run's answer ({ id, reply } or
+ *              { id, error }, what a worker sends back on its run port)
  *   end        the response's end() is called (the bytes go to the socket)
  * One request in flight at a time (the bench's clients are sequential), so the marks of a request
  * are the ones between its 'request' and its end(). A request with no run post (an error) is not
@@ -15,7 +17,7 @@
 import { writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { MessagePort } from 'node:worker_threads';
+import { isMainThread, MessagePort } from 'node:worker_threads';
 
 /** The phases of one request, ms. */
 export interface RequestPhases {
@@ -25,13 +27,18 @@ export interface RequestPhases {
   post: number;
   /** From the postMessage() call's return to the response's end(): the worker's run, its answer, encoding. */
   afterPost: number;
+  /** Of afterPost: until the answer reaches a listener on this thread (the worker's run and both wake-ups). */
+  toAnswer: number;
+  /** Of afterPost: from the answer to the response's end() (completion, result, encoding, reply). */
+  afterAnswer: number;
 }
 
 /** What $PHASE_MARKS_FILE holds: the phases of every counted request, by request content type. */
 export type PhaseMarks = Record<string, RequestPhases[]>;
 
 const out = process.env.PHASE_MARKS_FILE;
-if (out) install(out);
+// `-r` preloads into the server's worker threads too: only the main thread marks (and writes the file)
+if (out && isMainThread) install(out);
 
 /** The request in flight and its marks (performance.now() ms). */
 interface Marked {
@@ -39,6 +46,7 @@ interface Marked {
   at: number;
   postAt?: number;
   postedAt?: number;
+  answerAt?: number;
 }
 
 function install(file: string): void {
@@ -56,11 +64,14 @@ function install(file: string): void {
         const end = Reflect.get(res, 'end') as (this: http.ServerResponse, ...args: unknown[]) => http.ServerResponse;
         res.end = function (this: http.ServerResponse, ...endArgs: unknown[]) {
           const endAt = performance.now();
-          if (current === request && request.postAt !== undefined && request.postedAt !== undefined) {
+          const { postAt, postedAt, answerAt } = request;
+          if (current === request && postAt !== undefined && postedAt !== undefined && answerAt !== undefined) {
             (marks[request.kind] ??= []).push({
-              toPost: request.postAt - request.at,
-              post: request.postedAt - request.postAt,
-              afterPost: endAt - request.postedAt,
+              toPost: postAt - request.at,
+              post: postedAt - postAt,
+              afterPost: endAt - postedAt,
+              toAnswer: answerAt - postedAt,
+              afterAnswer: endAt - answerAt,
             });
           }
           current = undefined;
@@ -80,9 +91,28 @@ function install(file: string): void {
     if (isRun) request.postedAt = performance.now();
   };
 
+  // the answer: listeners for 'message' added to any MessagePort are wrapped (run ports get theirs after this preload)
+  const on = Reflect.get(MessagePort.prototype, 'on') as (
+    this: MessagePort,
+    event: string,
+    listener: (...args: unknown[]) => void,
+  ) => MessagePort;
+  MessagePort.prototype.on = function (this: MessagePort, event: string, listener: (...args: unknown[]) => void) {
+    if (event !== 'message') return on.call(this, event, listener);
+    return on.call(this, event, function (this: unknown, ...args: unknown[]) {
+      const request = current;
+      if (request?.postedAt !== undefined && request.answerAt === undefined && isRunAnswer(args[0])) request.answerAt = performance.now();
+      return listener.apply(this, args);
+    });
+  } as typeof MessagePort.prototype.on;
+
   const flush = () => writeFileSync(file, JSON.stringify(marks));
   setInterval(flush, 1000).unref();
   process.on('exit', flush);
+}
+
+function isRunAnswer(message: unknown): boolean {
+  return typeof message === 'object' && message !== null && 'id' in message && ('reply' in message || 'error' in message);
 }
 
 function isRunMessage(message: unknown): boolean {

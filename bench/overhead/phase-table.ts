@@ -4,7 +4,7 @@ import { medianAndDecileRange, percentileOfSorted } from '../stats/percentile';
 import type { PhaseMarks, RequestPhases } from './phase-marks';
 
 const KIND: Record<string, string> = { 'application/json': 'json', 'application/octet-stream': 'binary' };
-const PHASES: (keyof RequestPhases)[] = ['toPost', 'post', 'afterPost'];
+const PHASES: (keyof RequestPhases)[] = ['toPost', 'post', 'toAnswer', 'afterAnswer'];
 
 /** The marks each server (`<name>.json` in `dir`) wrote; a server that wrote none has none. */
 export function readPhaseMarks(dir: string, names: readonly string[]): Record<string, PhaseMarks> {
@@ -47,11 +47,12 @@ export function phaseTable(marks: Record<string, PhaseMarks>): string[] {
   return [
     "Where a request's time goes on the server's main thread (the `-marked` layers: `phase-marks.js` preloaded; ms, median",
     '(p10 - p90) over their requests): from the request to the call that posts the run to the worker (routing, hooks, body,',
-    'validation, placement, queue), that postMessage() call itself (serialization and waking the worker), and from its return to',
-    "the response's end() (the worker's run, its answer's wake-up, the result's way back, encoding).",
+    'validation, placement, queue), that postMessage() call itself (serialization and waking the worker), from its return until',
+    "the worker's answer reaches a listener on the main thread (the run, both wake-ups, and whatever the main thread still had",
+    "to do), and from the answer to the response's end() (completion, the result's way back, encoding, the reply).",
     '',
-    '| server | requests | request to post | postMessage() | post to end() | request to end() |',
-    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    '| server | requests | request to post | postMessage() | post to answer | answer to end() | request to end() |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows,
   ];
 }
