@@ -324,9 +324,14 @@ export class SchedulerService implements OnModuleInit, OnApplicationShutdown {
     return d;
   }
 
-  /** 429 with a Retry-After of about when the least loaded candidate has worked off its queue. */
+  /**
+   * 429 with a Retry-After of about when the least loaded candidate has worked off its queue. The
+   * load is read at the job's level, as its snapshots were: each device answers from the figures
+   * it kept for them (workMs does not depend on the level) instead of computing and keeping others.
+   */
   private refuse(job: InferenceJob, reason: 'deadline' | 'overload', message: string, devices: readonly DeviceSnapshot[]): never {
-    const waitMs = Math.min(...devices.map((s) => this.dispatchers.get(s.deviceId)?.load(job.model.key).workMs ?? 0));
+    const level = this.levelOf(job);
+    const waitMs = Math.min(...devices.map((s) => this.dispatchers.get(s.deviceId)?.load(job.model.key, level).workMs ?? 0));
     const retryAfterSeconds = Math.max(1, Math.ceil((Number.isFinite(waitMs) ? waitMs : 0) / 1000));
     this.events.emit('job.rejected', { model: job.model.key, reason });
     throw new OverloadedError(message, { retryAfterSeconds });
