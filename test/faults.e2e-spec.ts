@@ -129,8 +129,11 @@ describe('Fault tolerance (e2e, real pool processes and signals)', () => {
   }, 120_000);
 
   it('moves work off a frozen or crashed GPU pool to the CPU at once, retries what was running there, and keeps answering by the deadline', async () => {
+    // the derived bound at a 1 s floor, not a fixed RUN_TIMEOUT_MS: the GPU's first run of the model
+    // compiles its shaders (1.6 s on lavapipe on a 2-core VM) and gets the first-run allowance; a
+    // fixed bound has none, so that run would be declared hung and the GPU quarantined before the test
     server = await startTestServer(
-      { DEVICE_COSTS: 'cpu:0=1000,gpu:0=1', RUN_TIMEOUT_MS: 1000, HEALTH_PROBE_BACKOFF_MS: 500, MODELS: 'mlp_tiny' },
+      { DEVICE_COSTS: 'cpu:0=1000,gpu:0=1', RUN_TIMEOUT_FLOOR_MS: 1000, HEALTH_PROBE_BACKOFF_MS: 500, MODELS: 'mlp_tiny' },
       180_000,
     );
     const { url } = server;

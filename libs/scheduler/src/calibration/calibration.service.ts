@@ -133,13 +133,14 @@ export class CalibrationService implements OnApplicationBootstrap {
       }
       const shared = await this.findElsewhere(fingerprint);
       if (shared) {
+        // said before the state shows it: whoever sees 'reused' in GET /v1/cluster finds the line in the log
+        this.logger.log(
+          `warm start: reusing the calibration profile ${fingerprint} of cluster node ${shared.from} (measured ${shared.profile.createdAt}), start-up calibration skipped`,
+        );
         this.reuse(shared.profile, `cluster:${shared.from}`, started);
         await this.store
           .write(dir, shared.profile)
           .catch((err: Error) => this.logger.warn(`could not store the shared profile: ${err.message}`));
-        this.logger.log(
-          `warm start: reusing the calibration profile ${fingerprint} of cluster node ${shared.from} (measured ${shared.profile.createdAt}), start-up calibration skipped`,
-        );
         return;
       }
     }
