@@ -40,7 +40,8 @@ export function encodeInferResponse(
   requested: readonly RequestedOutput[],
 ): EncodedInferResponse {
   const byName = new Map(outputs.map((o) => [o.name, o]));
-  const envelope = JSON.stringify({ ...head, outputs: [] }).slice(0, -2);
+  // the head's JSON with its closing brace turned into the start of "outputs" (it has none of its own)
+  const envelope = `${JSON.stringify(head).slice(0, -1)},"outputs":[`;
   let headerBound = Buffer.byteLength(envelope) + 2;
   let binaryBytes = 0;
   const parts = requested.map(({ name, binary }, i): Part => {
@@ -77,7 +78,10 @@ export function encodeInferResponse(
       out.set(new Uint8Array(part.tensor.data), pos);
       pos += part.tensor.data.byteLength;
     }
-    const body = Buffer.allocUnsafeSlow(pos); // owns its memory: it can move to another thread
+    // a small body is a slice of Node's buffer pool (a fresh ArrayBuffer per response cost the
+    // main thread more than the rest of the encoding), a large one owns its memory and can move
+    // to another thread (the codec worker transfers only a body that owns its memory: ownsMemory)
+    const body = Buffer.allocUnsafe(pos);
     out.copy(body, 0, 0, pos);
     if (binaryBytes === 0) return { body, contentType: 'application/json' };
     return { body, contentType: 'application/octet-stream', headerLength };

@@ -13,6 +13,10 @@ export interface InferResponseParametersDto {
   attempts?: number;
   /** The device it was first placed on; only when retried. */
   retried_from?: string;
+  /** The priority it ran at, when the tenant's ceiling lowered the one it asked for. */
+  priority?: number;
+  /** The priority it asked for, when the tenant's ceiling lowered it. */
+  priority_clamped_from?: number;
 }
 
 export interface InferOutputDto {

@@ -20,8 +20,10 @@ export function configureInferenceHttp(app: NestFastifyApplication, config: Swit
   const bodyLimit = config.http.bodyLimitBytes;
   const parser = createInferenceBodyParser(bodyLimit, config.http.codecOffloadBytes);
   // Fastify has built-in parsers for these two; '*' alone would not replace them.
-  app.useBodyParser(['application/json', 'text/plain', '*'], { bodyLimit }, (request: FastifyRequest, body: Buffer) =>
-    parser(request, body),
+  app.useBodyParser(
+    ['application/json', 'text/plain', '*'],
+    { bodyLimit },
+    (request: FastifyRequest, body: Buffer, done: (err: Error | null, body?: unknown) => void) => parser(request, body, done),
   );
   // one budget with the gRPC endpoint: the gate is the module's (InferenceModule)
   registerBytesAdmission(app.getHttpAdapter().getInstance(), app.get(InflightBytesGate));

@@ -72,7 +72,7 @@ export class InferRoutes implements OnModuleInit {
         session: header(headers[SESSION_HEADER]),
         signal: clientGoneSignal(reply),
         forwarded: headers[HOP_HEADER] !== undefined,
-        ...(caller ? { caller } : {}),
+        caller,
       });
       return this.send(request, reply, response);
     } catch (err) {

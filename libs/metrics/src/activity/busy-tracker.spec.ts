@@ -62,4 +62,27 @@ describe(BusyTracker.name, () => {
     expect(sut.record(450, 100)).toBe(0);
     expect(sut.record(450, 0)).toBe(0);
   });
+
+  it('stays exact over thousands of forgotten runs, late and overlapping ones among them', () => {
+    // one short run per 2 ms for 12 s against a 1 s window: the forgotten intervals pile up past
+    // the point where they are dropped from the arrays, several times over
+    const sut = new BusyTracker(1000);
+    const runs: Array<[number, number]> = [];
+    let added = 0;
+    let seed = 7;
+    const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+    for (let end = 2; end <= 12_000; end += 2) {
+      // mostly a 1 ms run ending now; now and then a long one reported late that spans earlier runs
+      const late = random() < 0.02;
+      const run: [number, number] = late ? [Math.max(0, end - 1 - Math.floor(random() * 300)), end - 1] : [end - 1, end];
+      runs.push(run);
+      added += sut.record(run[1], run[1] - run[0]);
+      if (end % 1000 === 0) expect(sut.ratio(end)).toBeCloseTo(busyRatio(runs, end, 1000), 10);
+    }
+    // the union of every run, counted in 1 ms steps
+    let union = 0;
+    for (let t = 0; t < 12_000; t++) if (runs.some(([s, e]) => t >= s && t < e)) union++;
+    expect(added).toBe(union);
+    expect(sut.busyMsTotal).toBe(union);
+  });
 });

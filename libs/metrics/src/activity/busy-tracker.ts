@@ -8,9 +8,10 @@
  * more than a window ago are forgotten. Times are ms.
  */
 export class BusyTracker {
-  /** Merged, disjoint intervals sorted by start (and so by end). */
+  /** Merged, disjoint intervals sorted by start (and so by end); those before `head` are forgotten. */
   private starts: number[] = [];
   private ends: number[] = [];
+  private head = 0;
   private totalMs = 0;
 
   constructor(readonly windowMs: number) {}
@@ -23,7 +24,7 @@ export class BusyTracker {
     // Intervals i..last overlap or touch [s, e]; `first` is the lowest such index.
     let first = this.ends.length;
     let covered = 0;
-    while (first > 0 && this.ends[first - 1] >= s) {
+    while (first > this.head && this.ends[first - 1] >= s) {
       first--;
       covered += Math.max(0, Math.min(e, this.ends[first]) - Math.max(s, this.starts[first]));
     }
@@ -48,16 +49,21 @@ export class BusyTracker {
     const from = nowMs - this.windowMs;
     this.forget(from);
     let busy = 0;
-    for (let i = 0; i < this.ends.length; i++) busy += Math.max(0, Math.min(this.ends[i], nowMs) - Math.max(this.starts[i], from));
+    for (let i = this.head; i < this.ends.length; i++) busy += Math.max(0, Math.min(this.ends[i], nowMs) - Math.max(this.starts[i], from));
     return Math.min(1, busy / this.windowMs);
   }
 
+  /**
+   * Forgets the intervals that ended by `before`: moves `head` past them, and drops them from
+   * the arrays only once they are most of them (a splice at the front per run moved the whole
+   * window's intervals: one per request when runs do not overlap).
+   */
   private forget(before: number): void {
-    let drop = 0;
-    while (drop < this.ends.length && this.ends[drop] <= before) drop++;
-    if (drop > 0) {
-      this.starts.splice(0, drop);
-      this.ends.splice(0, drop);
+    while (this.head < this.ends.length && this.ends[this.head] <= before) this.head++;
+    if (this.head > 1024 && this.head * 2 > this.ends.length) {
+      this.starts = this.starts.slice(this.head);
+      this.ends = this.ends.slice(this.head);
+      this.head = 0;
     }
   }
 }

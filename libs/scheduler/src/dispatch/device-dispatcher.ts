@@ -283,7 +283,9 @@ export class DeviceDispatcher {
       predictedMs,
       hung: new RunAbort(),
       stallAt: now + 2 * predictedMs + STALL_EVACUATE_MS,
-      ...(boundMs !== undefined ? { boundAt: now + boundMs, boundMs } : {}),
+      // one shape whether bounded or not (a conditional spread takes V8's generic copy path)
+      boundAt: boundMs !== undefined ? now + boundMs : undefined,
+      boundMs,
     };
     this.running.add(batch);
     this.armSweep(Math.min(batch.stallAt!, batch.boundAt ?? Infinity));
