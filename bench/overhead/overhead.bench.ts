@@ -178,6 +178,12 @@ async function main(): Promise<void> {
   };
   const facts = hostFacts();
   const f3 = (x: number) => x.toFixed(3);
+  /** This build against --before-dist's: the p50 difference, the paired block differences, and the rounds this build won (a sign test's count). */
+  const againstBefore = (kind: string) => {
+    const diffs = blockDiffs(`switchyard ${kind}`, `before ${kind}`);
+    const faster = diffs.filter((d) => d < 0).length;
+    return `${kind} ${f3(added(`switchyard ${kind}`, `before ${kind}`))} ms (${medianAndDecileRange(diffs)}; faster in ${faster} of ${diffs.length})`;
+  };
   const added = (name: string, base: string) => stats[name].p50 - stats[base].p50;
   const verdicts = ['json', 'binary'].map((kind) => {
     const a = added(`switchyard ${kind}`, `bare-inline ${kind}`);
@@ -217,7 +223,7 @@ async function main(): Promise<void> {
     `Against the bare route with the same worker-thread hop: json +${f3(added('switchyard json', 'bare-pool json'))} ms, binary +${f3(added('switchyard binary', 'bare-pool binary'))} ms.`,
     ...(before
       ? [
-          `Against the build from --before-dist in the same blocks (p50 difference; median of block differences, p10 - p90): json ${f3(added('switchyard json', 'before json'))} (${medianAndDecileRange(blockDiffs('switchyard json', 'before json'))}), binary ${f3(added('switchyard binary', 'before binary'))} (${medianAndDecileRange(blockDiffs('switchyard binary', 'before binary'))}) ms.`,
+          `Against the build from --before-dist in the same blocks (p50 difference; median of block differences, p10 - p90; rounds in which this build's block was faster): ${['json', 'binary'].map((kind) => againstBefore(kind)).join(', ')}.`,
         ]
       : []),
     '',
