@@ -1,6 +1,7 @@
 import type { WireTensor } from '@switchyard/common';
 import { encodeBytesElements } from '@switchyard/common';
 import { encodeInferResponse } from './encode-infer-response';
+import { ownsMemory } from './worker/owns-memory';
 
 const head = {
   model_name: 'm',
@@ -88,12 +89,21 @@ describe(encodeInferResponse.name, () => {
     expect([...new Float32Array(new Uint8Array(parsed.binary.get('ß')!).buffer)]).toEqual([0.25]);
   });
 
-  it('gives every response its own memory: a later response does not change an earlier one', () => {
+  it('gives every response its own bytes: a later response does not change an earlier one; a large one owns its memory', () => {
     const first = encodeInferResponse(head, outputs, [{ name: 'a', binary: false }]);
     const copy = Buffer.from(first.body);
     encodeInferResponse(head, [tensor('a', 'FP32', [2], new Float32Array([7, 8]))], [{ name: 'a', binary: false }]);
     expect(first.body.equals(copy)).toBe(true);
-    expect(first.body.byteOffset === 0 && first.body.byteLength === first.body.buffer.byteLength).toBe(true); // movable to a thread
+    // a small body is a slice of Node's buffer pool (cheap); a large one, as the codec worker
+    // encodes, spans its own ArrayBuffer, which the worker can move to the main thread (ownsMemory)
+    const large = encodeInferResponse(
+      head,
+      [tensor('a', 'FP32', [4096], new Float32Array(4096).fill(0.5))],
+      [{ name: 'a', binary: false }],
+    );
+    expect(large.body.length).toBeGreaterThan(Buffer.poolSize);
+    expect(ownsMemory(large.body)).toBe(true);
+    expect(JSON.parse(large.body.toString()).outputs[0].data).toEqual(new Array(4096).fill(0.5));
   });
 
   it('fails with a 500 when the model did not return a requested output', () => {
