@@ -44,3 +44,17 @@ export async function waitReady(client: HttpClient): Promise<void> {
   }
   throw new Error('the server never became ready');
 }
+
+/**
+ * The server options of the overhead benches: `model` alone on one CPU worker with one intra-op
+ * thread, the GPU disabled, calibration skipped.
+ */
+export function overheadServerOptions(model: string): Record<string, string | number> {
+  return { MODELS: model, DISABLED_DEVICES: 'gpu:0', CPU_WORKERS: 1, CPU_THREADS_PER_WORKER: 1, CALIBRATION: 'skip' };
+}
+
+/** The input every layer of the overhead benches sends: sin(i) at `batch` x `width`, a fresh buffer per call. */
+export function sineInput(batch: number, width: number): () => WireTensor {
+  const values = Float32Array.from({ length: batch * width }, (_, i) => Math.sin(i));
+  return () => ({ name: 'input', datatype: 'FP32', shape: [batch, width], data: values.slice().buffer });
+}

@@ -29,7 +29,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as ort from 'onnxruntime-node';
-import type { WireTensor } from '@switchyard/common';
 import { PiscinaDevicePool } from '@switchyard/runtime/testing';
 import { modelRepository, repoRoot } from '../../test/support/repo-paths';
 import { hostFacts } from '../runner/host-facts';
@@ -38,7 +37,7 @@ import { latencyStats, medianAndDecileRange, percentileOfSorted } from '../stats
 import { HttpClient } from '../targets/http-client';
 import { ServerProcess } from '../targets/server-process';
 import { writeMarkdownReport } from '../report/write-markdown-report';
-import { httpLayers, waitReady, type Layer } from './infer-requests';
+import { httpLayers, overheadServerOptions, sineInput, waitReady, type Layer } from './infer-requests';
 import { arg } from '../cli/flag';
 import { BENCH_CPU } from '../targets/bench-cpu-device';
 import { phaseTable, readPhaseMarks } from './phase-table';
@@ -57,8 +56,7 @@ async function main(): Promise<void> {
   const width = WIDTH[model];
   if (!width) throw new Error(`--model must be one of ${Object.keys(WIDTH).join(', ')}`);
   const path = join(modelRepository(), model, '1', 'model.onnx');
-  const values = Float32Array.from({ length: batch * width }, (_, i) => Math.sin(i));
-  const tensor = (): WireTensor => ({ name: 'input', datatype: 'FP32', shape: [batch, width], data: values.slice().buffer });
+  const tensor = sineInput(batch, width);
   const loadBefore = hostFacts().loadAverage ?? [];
 
   const session = await ort.InferenceSession.create(path, {
@@ -74,7 +72,7 @@ async function main(): Promise<void> {
   const bareScript = join(dist, 'bench', 'overhead', 'bare-fastify-server.js');
   const bareInline = await ServerProcess.startScript(bareScript, { BARE_MODEL_PATH: path, BARE_MODE: 'inline' });
   const barePool = await ServerProcess.startScript(bareScript, { BARE_MODEL_PATH: path, BARE_MODE: 'pool' });
-  const serverOptions = { MODELS: model, DISABLED_DEVICES: 'gpu:0', CPU_WORKERS: 1, CPU_THREADS_PER_WORKER: 1, CALIBRATION: 'skip' };
+  const serverOptions = overheadServerOptions(model);
   const server = await ServerProcess.start(
     dist,
     serverOptions,

@@ -20,14 +20,14 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { WireTensor } from '@switchyard/common';
 import { modelRepository, repoRoot } from '../../test/support/repo-paths';
 import { arg, numberArg } from '../cli/flag';
 import { writeMarkdownReport } from '../report/write-markdown-report';
+import { latencyStats } from '../stats/percentile';
 import { hostFacts } from '../runner/host-facts';
 import { HttpClient } from '../targets/http-client';
 import { ServerProcess } from '../targets/server-process';
-import { httpLayers, waitReady } from './infer-requests';
+import { httpLayers, overheadServerOptions, sineInput, waitReady } from './infer-requests';
 
 const WARM_UP = 3000;
 const NODE_ARGS = ['--perf-basic-prof-only-functions', '--interpreted-frames-native-stack'];
@@ -124,9 +124,7 @@ function* samplesOf(script: string): Generator<string[]> {
 async function profile(name: string, start: () => Promise<ServerProcess>, requests: number, hz: number, dir: string): Promise<Profile> {
   const server = await start();
   const client = new HttpClient(server.url, 1);
-  const values = Float32Array.from({ length: 16 }, (_, i) => Math.sin(i));
-  const tensor = (): WireTensor => ({ name: 'input', datatype: 'FP32', shape: [1, 16], data: values.slice().buffer });
-  const send = httpLayers(name, client, 'mlp_tiny', tensor)[`${name} json`];
+  const send = httpLayers(name, client, 'mlp_tiny', sineInput(1, 16))[`${name} json`];
   const data = join(dir, `${name}.data`);
   try {
     if (name !== 'bare-pool') await waitReady(client);
@@ -144,7 +142,6 @@ async function profile(name: string, start: () => Promise<ServerProcess>, reques
     }
     perf.kill('SIGINT');
     await recording;
-    latencies.sort((a, b) => a - b);
     const script = spawnSync('perf', ['script', '-i', data, '-F', 'comm,tid,time,ip,sym'], { encoding: 'utf8', maxBuffer: 2 ** 30 });
     if (script.status !== 0) throw new Error(`perf script failed: ${script.stderr}`);
     const us = (n: number) => Math.round((n / hz / requests) * 1e6 * 10) / 10;
@@ -164,7 +161,7 @@ async function profile(name: string, start: () => Promise<ServerProcess>, reques
     return {
       server: name,
       requests,
-      p50Ms: latencies[latencies.length >> 1],
+      p50Ms: latencyStats(latencies).p50,
       samples: total,
       perRequestUs: { total: us(total), wakeUp: scaled(wake), owner: scaled(owners), genericObjectPaths: us(generic) },
     };
@@ -188,7 +185,7 @@ async function main(): Promise<void> {
   }
   const dist = join(repoRoot(), 'dist');
   const path = join(modelRepository(), 'mlp_tiny', '1', 'model.onnx');
-  const options = { MODELS: 'mlp_tiny', DISABLED_DEVICES: 'gpu:0', CPU_WORKERS: 1, CPU_THREADS_PER_WORKER: 1, CALIBRATION: 'skip' };
+  const options = overheadServerOptions('mlp_tiny');
   const dir = mkdtempSync(join(tmpdir(), 'sy-perf-'));
   const loadBefore = hostFacts().loadAverage ?? [];
   const profiles: Profile[] = [];

@@ -37,27 +37,21 @@ export function createInferenceBodyParser(bodyLimitBytes: number, rawFromBytes =
    * Fastify's callback form: an identity body (nearly every request) completes synchronously,
    * without the promise and the microtask turns an async parser costs per request.
    */
-  return (request: ParsedRequestHead, raw: Buffer, done: (err: Error | null, body?: unknown) => void): void => {
-    const encoding = request.headers['content-encoding'];
-    if (encoding === undefined) {
-      let parsed: unknown;
-      try {
-        parsed = parse(request, raw);
-      } catch (err) {
-        return done(err as Error);
-      }
-      return done(null, parsed);
+  type Done = (err: Error | null, body?: unknown) => void;
+  const answer = (request: ParsedRequestHead, body: Buffer, done: Done): void => {
+    let parsed: unknown;
+    try {
+      parsed = parse(request, body);
+    } catch (err) {
+      return done(err as Error);
     }
+    done(null, parsed);
+  };
+  return (request: ParsedRequestHead, raw: Buffer, done: Done): void => {
+    const encoding = request.headers['content-encoding'];
+    if (encoding === undefined) return answer(request, raw, done);
     decode(raw, encoding, bodyLimitBytes).then(
-      (body) => {
-        let parsed: unknown;
-        try {
-          parsed = parse(request, body);
-        } catch (err) {
-          return done(err as Error);
-        }
-        done(null, parsed);
-      },
+      (body) => answer(request, body, done),
       (err: Error) => done(err),
     );
   };
